@@ -1,0 +1,1 @@
+"""ConvLSTM Cost Explorer: Keras-exact costs of ConvLSTM architectures."""

@@ -1,0 +1,51 @@
+"""JSON routes: `POST /summary` and `GET /healthz`."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from app.core.errors import SpecError
+from app.core.model import summarize
+from app.core.records import ModelSummary
+from app.errors import clean_error, spec_error_detail
+from app.schema import SummaryRequest
+
+router = APIRouter()
+
+VALIDATION_ERROR = {
+    422: {"description": "The model is invalid: `detail[].loc` names the layer and the field."},
+}
+
+
+@router.get("/healthz", tags=["ops"])
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.post("/summary", response_model=ModelSummary, tags=["summary"], responses=VALIDATION_ERROR)
+def summary(request: SummaryRequest) -> ModelSummary:
+    """Keras-exact parameters and shapes of a Sequential model, with per-gate breakdowns."""
+    return summarize(request)
+
+
+async def _on_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    try:
+        body = json.loads(await request.body())
+    except ValueError:
+        body = None
+    detail = [clean_error(e, body) for e in exc.errors()]
+    return JSONResponse(status_code=422, content=jsonable_encoder({"detail": detail}))
+
+
+async def _on_spec_error(request: Request, exc: SpecError) -> JSONResponse:
+    return JSONResponse(status_code=422, content={"detail": spec_error_detail(exc)})
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _on_validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(SpecError, _on_spec_error)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""The formula core: pure arithmetic over layer specs, no web imports."""

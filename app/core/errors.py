@@ -1,0 +1,17 @@
+"""The one error the core raises: a spec that Keras would reject or that cannot run."""
+
+
+class SpecError(ValueError):
+    """`loc` is relative to the layer (`("kernel_size",)`); the model walker prefixes it.
+
+    `("input",)` blames what the layer receives: the model's `input_shape` for the first
+    layer, the layer itself otherwise.
+    """
+
+    def __init__(self, loc: tuple[str | int, ...], msg: str) -> None:
+        super().__init__(msg)
+        self.loc = loc
+        self.msg = msg
+
+    def within(self, *prefix: str | int) -> "SpecError":
+        return SpecError(prefix + self.loc, self.msg)

@@ -1,0 +1,92 @@
+"""Which function analyses which layer spec, and what such a function returns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from app.core.records import GateRecord, LayerRecord, Shape, WeightRecord
+from app.schema import LayerSpecBase
+
+
+@dataclass(frozen=True)
+class LayerFacts:
+    """What a layer family computes from its spec and input shape."""
+
+    output_shape: Shape | list[Shape]
+    weights: tuple[WeightRecord, ...] = ()
+    formula: str = "no weights: 0"
+    gates: tuple[GateRecord, ...] | None = None
+    inner: LayerRecord | None = None
+    extra: dict = field(default_factory=dict)
+
+
+class Namer:
+    """Keras's automatic names: snake_case of the class, `_1`, `_2`, ... on repeats."""
+
+    def __init__(self) -> None:
+        self._counts: dict[str, int] = {}
+
+    def name(self, spec: LayerSpecBase) -> str:
+        if spec.name is not None:
+            return spec.name
+        prefix = snake_case(spec.type)  # type: ignore[attr-defined]
+        count = self._counts.get(prefix, 0)
+        self._counts[prefix] = count + 1
+        return prefix if count == 0 else f"{prefix}_{count}"
+
+
+def snake_case(class_name: str) -> str:
+    """`keras.src.utils.naming.to_snake_case`: ConvLSTM2D → conv_lstm2d."""
+    import re
+
+    name = re.sub(r"\W+", "", class_name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+Analyser = Callable[..., LayerFacts]
+S = TypeVar("S", bound=LayerSpecBase)
+_ANALYSERS: dict[type[LayerSpecBase], Analyser] = {}
+
+
+def analyses(*spec_types: type[LayerSpecBase]) -> Callable[[Analyser], Analyser]:
+    """Register `fn(spec, input_shape, namer) -> LayerFacts` for these spec classes."""
+
+    def register(fn: Analyser) -> Analyser:
+        for spec_type in spec_types:
+            _ANALYSERS[spec_type] = fn
+        return fn
+
+    return register
+
+
+def analyse(spec: LayerSpecBase, input_shape: Shape, namer: Namer, index: int) -> LayerRecord:
+    """One layer's record. Wrapped layers are named before their wrapper, as Keras does."""
+    facts = _ANALYSERS[type(spec)](spec, input_shape, namer)
+    weights = facts.weights
+    if not spec.trainable:
+        weights = tuple(w.model_copy(update={"trainable": False}) for w in weights)
+    trainable = sum(w.count for w in weights if w.trainable)
+    total = sum(w.count for w in weights)
+    return LayerRecord(
+        index=index,
+        name=namer.name(spec),
+        type=spec.type,  # type: ignore[attr-defined]
+        input_shape=input_shape,
+        output_shape=facts.output_shape,
+        params=total,
+        trainable_params=trainable,
+        non_trainable_params=total - trainable,
+        weights=weights,
+        gates=facts.gates,
+        formula=facts.formula,
+        layer=facts.inner,
+    )
+
+
+def weight(name: str, shape: tuple[int, ...], trainable: bool = True) -> WeightRecord:
+    import math
+
+    return WeightRecord(name=name, shape=shape, count=math.prod(shape), trainable=trainable)

@@ -1,0 +1,110 @@
+"""Shape arithmetic shared by the layer families, following `keras.src.ops.operation_utils`.
+
+Shapes include the batch axis first, `None` for unknown sizes, like Keras's `model.summary()`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+from app.core.errors import SpecError
+from app.core.records import Shape
+
+
+def prod(values: Iterable[int]) -> int:
+    return math.prod(values)
+
+
+def show(shape: Sequence[int | None]) -> str:
+    """`(None, 40, 40, 3)`, as Keras prints shapes."""
+    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + (
+        ",)" if len(shape) == 1 else ")"
+    )
+
+
+def by(values: Sequence[int]) -> str:
+    """`3×3`, the way people write window sizes."""
+    return "×".join(str(v) for v in values)
+
+
+def expect_ndim(shape: Shape, ndim: int, layer_type: str, layout: str) -> None:
+    if len(shape) != ndim:
+        raise SpecError(
+            ("input",),
+            f"{layer_type} expects {ndim}-D input {layout}; received {show(shape)}, "
+            f"which has {len(shape)} dimensions",
+        )
+
+
+def split_channels(shape: Shape, channels_first: bool) -> tuple[Shape, int | None]:
+    """(spatial sizes, channels) of `(batch, *spatial, C)` or `(batch, C, *spatial)`."""
+    if channels_first:
+        return tuple(shape[2:]), shape[1]
+    return tuple(shape[1:-1]), shape[-1]
+
+
+def join_channels(
+    batch: int | None, spatial: Shape, channels: int | None, channels_first: bool
+) -> Shape:
+    if channels_first:
+        return (batch, channels, *spatial)
+    return (batch, *spatial, channels)
+
+
+def known_channels(channels: int | None, layer_type: str, shape: Shape) -> int:
+    if channels is None:
+        raise SpecError(
+            ("input",),
+            f"{layer_type} needs a known number of channels; received {show(shape)}",
+        )
+    return channels
+
+
+def conv_output_length(
+    size: int | None, kernel: int, stride: int, padding: str, dilation: int
+) -> int | None:
+    """Keras `compute_conv_output_shape` for one axis.
+
+    valid: ⌊(n − d·(k − 1) − 1) / s⌋ + 1;  same/causal: ⌊(n − 1) / s⌋ + 1.
+    Returns 0 or less when the window does not fit; callers report that.
+    """
+    if size is None:
+        return None
+    if padding == "valid":
+        return (size - dilation * (kernel - 1) - 1) // stride + 1
+    return (size - 1) // stride + 1
+
+
+def conv_output_spatial(
+    spatial: Shape,
+    kernel: Sequence[int],
+    strides: Sequence[int],
+    padding: str,
+    dilation: Sequence[int],
+    field: str = "kernel_size",
+) -> Shape:
+    out = tuple(
+        conv_output_length(n, k, s, padding, d)
+        for n, k, s, d in zip(spatial, kernel, strides, dilation, strict=True)
+    )
+    if any(o is not None and o <= 0 for o in out):
+        effective = [d * (k - 1) + 1 for k, d in zip(kernel, dilation, strict=True)]
+        dilated = "" if effective == list(kernel) else f" (dilated to {by(effective)})"
+        raise SpecError(
+            (field,),
+            f"{field.replace('_', ' ').removesuffix(' size')} {by(kernel)}{dilated} does not fit "
+            f"the {by(['?' if n is None else n for n in spatial])} input with padding "
+            f"'{padding}' (the output would be empty); use padding 'same', a smaller "
+            "window or a larger input",
+        )
+    return out
+
+
+def check_strides_vs_dilation(strides: Sequence[int], dilation: Sequence[int]) -> None:
+    if max(strides) > 1 and max(dilation) > 1:
+        raise SpecError(
+            ("strides",),
+            "strides > 1 cannot be combined with dilation_rate > 1 (Keras rejects it); "
+            f"received strides={list(strides)} and dilation_rate={list(dilation)}",
+        )
