@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 # Importing the layer families registers their analysers.
-from app.core import conv_lstm  # noqa: F401
+from app.core import conv_lstm, wrappers  # noqa: F401
 from app.core.errors import SpecError
 from app.core.records import LayerRecord, ModelSummary, Shape
 from app.core.registry import Namer, analyse

@@ -1,0 +1,138 @@
+"""TimeDistributed and Bidirectional (`keras/src/layers/rnn/{time_distributed,bidirectional}.py`).
+
+TimeDistributed applies one layer to every time step: the wrapped layer sees
+(batch, *shape[2:]) and the time axis is put back; its weights are shared, so the parameters
+are the wrapped layer's. Bidirectional runs a forward and a backward copy of a recurrent layer:
+twice the parameters (or forward + backward when `backward_layer` is given).
+"""
+
+from __future__ import annotations
+
+from app.core.errors import SpecError
+from app.core.formula import num
+from app.core.records import LayerRecord, Shape, WeightRecord
+from app.core.registry import LayerFacts, Namer, analyse, analyses
+from app.core.shapes import show
+from app.schema import (
+    BidirectionalSpec,
+    ConvLSTM1DSpec,
+    ConvLSTM2DSpec,
+    ConvLSTM3DSpec,
+    LayerSpecBase,
+    TimeDistributedSpec,
+)
+
+RECURRENT = (ConvLSTM1DSpec, ConvLSTM2DSpec, ConvLSTM3DSpec)
+
+
+def _wrapped(
+    spec: LayerSpecBase, shape: Shape, namer: Namer, field: str = "layer"
+) -> LayerRecord:
+    """The wrapped layer's record; its errors are located inside the wrapper's `field`."""
+    try:
+        return analyse(spec, shape, namer, index=0)
+    except SpecError as error:
+        if error.loc[:1] == ("input",):
+            raise
+        raise error.within(field) from None
+
+
+@analyses(TimeDistributedSpec)
+def time_distributed(spec: TimeDistributedSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
+    if len(input_shape) < 3:
+        raise SpecError(
+            ("input",),
+            "TimeDistributed needs an input with a time axis, at least 3-D (batch, time, ...); "
+            f"received {show(input_shape)}",
+        )
+    inner = _wrapped(spec.layer, (input_shape[0], *input_shape[2:]), namer)
+    if isinstance(inner.output_shape, list):
+        raise SpecError(
+            ("layer",),
+            f"TimeDistributed cannot wrap a layer with several outputs ({inner.type} with "
+            "return_state); set return_state to false",
+        )
+    step = inner.output_shape
+    return LayerFacts(
+        output_shape=(step[0], input_shape[1], *step[1:]),
+        weights=inner.weights,
+        formula=f"shared by every time step: {inner.formula}",
+        inner=inner,
+    )
+
+
+def _check_pair(forward: LayerSpecBase, backward: LayerSpecBase) -> None:
+    """Keras's `Bidirectional._verify_layer_config`."""
+    if forward.go_backwards == backward.go_backwards:  # type: ignore[attr-defined]
+        where = ("backward_layer", "go_backwards") if forward is not backward else (
+            "layer", "go_backwards")
+        raise SpecError(
+            where,
+            "the forward and backward layers must differ in go_backwards; received "
+            f"go_backwards={forward.go_backwards} for both (Keras sets the backward copy to "  # type: ignore[attr-defined]
+            "true, so leave the wrapped layer's go_backwards false)",
+        )
+    for attribute in ("stateful", "return_sequences", "return_state"):
+        ahead, behind = getattr(forward, attribute), getattr(backward, attribute)
+        if ahead != behind:
+            raise SpecError(
+                ("backward_layer", attribute),
+                f"the backward layer must have the same {attribute} as the forward layer; "
+                f"received {behind} and {ahead}",
+            )
+
+
+def _prefixed(record: LayerRecord, prefix: str) -> tuple[WeightRecord, ...]:
+    return tuple(w.model_copy(update={"name": f"{prefix}/{w.name}"}) for w in record.weights)
+
+
+@analyses(BidirectionalSpec)
+def bidirectional(spec: BidirectionalSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
+    for field, wrapped in (("layer", spec.layer), ("backward_layer", spec.backward_layer)):
+        if wrapped is not None and not isinstance(wrapped, RECURRENT):
+            raise SpecError(
+                (field, "type"),
+                f"Bidirectional wraps a recurrent layer (ConvLSTM1D/2D/3D); received "
+                f"{wrapped.type}",  # type: ignore[attr-defined]
+            )
+    forward = _wrapped(spec.layer, input_shape, namer)
+    if spec.backward_layer is None:
+        backward_spec = spec.layer.model_copy(update={"go_backwards": True})
+        backward = forward
+    else:
+        backward_spec = spec.backward_layer
+        backward = _wrapped(backward_spec, input_shape, namer, "backward_layer")
+    _check_pair(spec.layer, backward_spec)
+
+    outputs = forward.output_shape
+    output, states = (outputs[0], outputs[1:]) if isinstance(outputs, list) else (outputs, [])
+    if spec.merge_mode == "concat":
+        if output[-1] is None:
+            raise SpecError(("merge_mode",), "concat needs a known last axis; received None")
+        # Keras doubles the last axis, whatever the data_format (channels_first included).
+        merged: list[Shape] = [(*output[:-1], output[-1] * 2)]
+    elif spec.merge_mode is None:
+        merged = [output, output]
+    else:
+        merged = [output]
+    shapes = [*merged, *states, *states]
+
+    forward_name = "forward_" + forward.name.removeprefix("forward_")
+    backward_name = "backward_" + backward.name.removeprefix("backward_")
+    weights = _prefixed(forward, forward_name) + _prefixed(backward, backward_name)
+    if spec.backward_layer is None:
+        formula = (
+            f"2 × {num(forward.params)} = {num(2 * forward.params)} "
+            f"(each direction: {forward.formula})"
+        )
+    else:
+        formula = (
+            f"{num(forward.params)} + {num(backward.params)} = "
+            f"{num(forward.params + backward.params)}"
+        )
+    return LayerFacts(
+        output_shape=shapes if len(shapes) > 1 else shapes[0],
+        weights=weights,
+        formula=formula,
+        inner=forward.model_copy(update={"name": forward_name}),
+    )
