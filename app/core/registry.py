@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -39,8 +41,6 @@ class Namer:
 
 def snake_case(class_name: str) -> str:
     """`keras.src.utils.naming.to_snake_case`: ConvLSTM2D → conv_lstm2d."""
-    import re
-
     name = re.sub(r"\W+", "", class_name)
     name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
     return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
@@ -87,6 +87,4 @@ def analyse(spec: LayerSpecBase, input_shape: Shape, namer: Namer, index: int) -
 
 
 def weight(name: str, shape: tuple[int, ...], trainable: bool = True) -> WeightRecord:
-    import math
-
     return WeightRecord(name=name, shape=shape, count=math.prod(shape), trainable=trainable)

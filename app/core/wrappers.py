@@ -61,11 +61,10 @@ def time_distributed(spec: TimeDistributedSpec, input_shape: Shape, namer: Namer
     )
 
 
-def _check_pair(forward: LayerSpecBase, backward: LayerSpecBase) -> None:
+def _check_pair(forward: LayerSpecBase, backward: LayerSpecBase, given: bool) -> None:
     """Keras's `Bidirectional._verify_layer_config`."""
     if forward.go_backwards == backward.go_backwards:  # type: ignore[attr-defined]
-        where = ("backward_layer", "go_backwards") if forward is not backward else (
-            "layer", "go_backwards")
+        where = ("backward_layer" if given else "layer", "go_backwards")
         raise SpecError(
             where,
             "the forward and backward layers must differ in go_backwards; received "
@@ -95,14 +94,16 @@ def bidirectional(spec: BidirectionalSpec, input_shape: Shape, namer: Namer) -> 
                 f"Bidirectional wraps a recurrent layer (ConvLSTM1D/2D/3D); received "
                 f"{wrapped.type}",  # type: ignore[attr-defined]
             )
-    forward = _wrapped(spec.layer, input_shape, namer)
+    # Keras ignores `trainable` on the wrapped layers: only the wrapper's own flag counts.
+    layer = spec.layer.model_copy(update={"trainable": True})
+    forward = _wrapped(layer, input_shape, namer)
     if spec.backward_layer is None:
-        backward_spec = spec.layer.model_copy(update={"go_backwards": True})
+        backward_spec = layer.model_copy(update={"go_backwards": True})
         backward = forward
     else:
-        backward_spec = spec.backward_layer
+        backward_spec = spec.backward_layer.model_copy(update={"trainable": True})
         backward = _wrapped(backward_spec, input_shape, namer, "backward_layer")
-    _check_pair(spec.layer, backward_spec)
+    _check_pair(layer, backward_spec, given=spec.backward_layer is not None)
 
     outputs = forward.output_shape
     output, states = (outputs[0], outputs[1:]) if isinstance(outputs, list) else (outputs, [])
