@@ -12,6 +12,11 @@ from typing import Any
 from app.core.errors import SpecError
 from app.schema import LAYER_SPECS, suggest_argument, suggest_type
 
+_BOUNDS = {
+    "greater_than_equal": ("at least", "ge"),
+    "less_than_equal": ("at most", "le"),
+}
+
 
 def _layer_type_at(body: Any, loc: Sequence[Any]) -> str | None:
     """The `type` of the layer object that `loc` (already without tags) ends inside."""
@@ -47,6 +52,12 @@ def clean_error(error: dict[str, Any], body: Any) -> dict[str, Any]:
             if hint:
                 msg += f"; did you mean '{hint}'?"
         loc = [*loc, "type"]
+    elif kind in _BOUNDS and loc:
+        field = next((p for p in reversed(loc) if isinstance(p, str)), "value")
+        if isinstance(loc[-1], int):
+            field = f"{field}[{loc[-1]}]"
+        limit = (error.get("ctx") or {}).get(_BOUNDS[kind][1])
+        msg = f"{field} must be {_BOUNDS[kind][0]} {limit}; received {error.get('input')!r}"
     cleaned = {"type": kind, "loc": loc, "msg": msg}
     if "input" in error:
         cleaned["input"] = error["input"]
