@@ -2,7 +2,8 @@
 
 from fastapi import FastAPI
 
-from app import api
+from app import api, limits
+from app.security import SecurityHeadersMiddleware
 
 
 def create_app() -> FastAPI:
@@ -10,7 +11,14 @@ def create_app() -> FastAPI:
         title="ConvLSTM Cost Explorer",
         summary="Keras-exact parameters, shapes and costs of ConvLSTM models.",
         version="0.1.0",
+        # Swagger UI and ReDoc load scripts from a CDN and inline: neither fits our CSP.
+        docs_url=None,
+        redoc_url=None,
     )
+    # Added last runs first: every response, a 413 included, carries the security headers.
+    app.add_middleware(limits.BodyLimitMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
+    limits.declare_in_openapi(app)
     api.install_error_handlers(app)
     app.include_router(api.router)
     return app
