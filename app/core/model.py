@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 # Importing the layer families registers their analysers.
-from app.core import conv_lstm, wrappers  # noqa: F401
+from app.core import (  # noqa: F401
+    conv,
+    conv_lstm,
+    dense,
+    normalization,
+    pooling,
+    regularization,
+    reshaping,
+    wrappers,
+)
 from app.core.errors import SpecError
 from app.core.records import LayerRecord, ModelSummary, Shape
 from app.core.registry import Namer, analyse

@@ -108,3 +108,57 @@ def check_strides_vs_dilation(strides: Sequence[int], dilation: Sequence[int]) -
             "strides > 1 cannot be combined with dilation_rate > 1 (Keras rejects it); "
             f"received strides={list(strides)} and dilation_rate={list(dilation)}",
         )
+
+
+_SPATIAL_AXES = {1: "steps", 2: "rows, cols", 3: "dim1, dim2, dim3"}
+
+
+def spatial_layout(rank: int, channels_first: bool) -> str:
+    """`(batch, rows, cols, channels)`: the input layout Keras documents for a rank-`rank` op."""
+    if channels_first:
+        return f"(batch, channels, {_SPATIAL_AXES[rank]})"
+    return f"(batch, {_SPATIAL_AXES[rank]}, channels)"
+
+
+def transpose_output_length(
+    size: int | None,
+    kernel: int,
+    stride: int,
+    padding: str,
+    output_padding: int | None,
+    dilation: int,
+) -> int | None:
+    """Keras `_get_output_shape_given_tf_padding` (backend/common/backend_utils.py), one axis.
+
+    With K = d·(k − 1) + 1: valid: (n − 1)·s + K + p, p defaulting to max(K, s) − K;
+    same: n·s without output_padding, (n − 1)·s + K mod 2 + p with it.
+    """
+    if size is None:
+        return None
+    effective = dilation * (kernel - 1) + 1
+    if padding == "valid":
+        extra = max(effective, stride) - effective if output_padding is None else output_padding
+        return (size - 1) * stride + effective + extra
+    if output_padding is None:
+        return size * stride
+    return (size - 1) * stride + effective % 2 + output_padding
+
+
+def axis_index(axis: int, shape: Shape, field: str = "axis") -> int:
+    """`axis` as a position in `shape` (batch axis included), rejecting the batch axis."""
+    ndim = len(shape)
+    if not -ndim <= axis < ndim:
+        raise SpecError(
+            (field,),
+            f"{field} {axis} is out of range for the {ndim}-D input {show(shape)}; "
+            f"use one of {', '.join(str(a) for a in range(1, ndim))} "
+            f"(or {', '.join(str(a) for a in range(-ndim + 1, 0))} counting from the end)",
+        )
+    position = axis % ndim
+    if position == 0:
+        raise SpecError(
+            (field,),
+            f"{field} {axis} is the batch axis of {show(shape)}, whose size is not fixed; "
+            f"use one of {', '.join(str(a) for a in range(1, ndim))}",
+        )
+    return position

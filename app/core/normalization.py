@@ -1,0 +1,142 @@
+"""BatchNormalization and LayerNormalization (`keras/src/layers/normalization/`).
+
+BatchNormalization keeps four vectors of the normalised axis' size C: γ (with `scale`) and
+β (with `center`) are trained; the moving mean and variance are updated by the forward pass,
+never by gradients, so they are non-trainable. `renorm` adds three more non-trainable vectors
+(moving stddev, renorm mean, renorm stddev). LayerNormalization has only γ and β, shaped like
+the normalised axes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.core.errors import SpecError
+from app.core.formula import dot, num
+from app.core.records import Shape, WeightRecord
+from app.core.registry import LayerFacts, Namer, analyses, weight
+from app.core.shapes import axis_index, show
+from app.schema import BatchNormalizationSpec, LayerNormalizationSpec
+
+RENORM_CLIPPING_KEYS = ("rmax", "rmin", "dmax")
+
+
+def check_renorm_clipping(clipping: Any) -> None:
+    """What `BatchNormalization.__init__` checks when `renorm` is on."""
+    if clipping is None:
+        return
+    if not isinstance(clipping, dict):
+        raise SpecError(
+            ("renorm_clipping",),
+            f"renorm_clipping is an object with keys {', '.join(RENORM_CLIPPING_KEYS)}; "
+            f"received {clipping!r}",
+        )
+    unknown = sorted(set(clipping) - set(RENORM_CLIPPING_KEYS))
+    if unknown:
+        raise SpecError(
+            ("renorm_clipping",),
+            f"renorm_clipping accepts only the keys {', '.join(RENORM_CLIPPING_KEYS)}; "
+            f"received {', '.join(unknown)}",
+        )
+    rmax, rmin, dmax = (clipping.get(key) for key in RENORM_CLIPPING_KEYS)
+    if rmax is not None and rmin is not None and rmax < rmin:
+        raise SpecError(
+            ("renorm_clipping",),
+            f"renorm_clipping needs rmax ≥ rmin; received rmax={rmax}, rmin={rmin}",
+        )
+    if dmax is not None and dmax < 0:
+        raise SpecError(
+            ("renorm_clipping",), f"renorm_clipping needs dmax ≥ 0; received dmax={dmax}"
+        )
+
+
+def known_sizes(shape: Shape, positions: list[int], layer_type: str, field: str) -> tuple[int, ...]:
+    """The sizes at `positions`, which the weights take as their shape, so they must be known."""
+    sizes = tuple(shape[p] for p in positions)
+    if None in sizes:
+        raise SpecError(
+            ("input",),
+            f"{layer_type} sizes its weights by the input's {field} axis, whose size is "
+            f"unknown in {show(shape)}; give that axis a fixed size",
+        )
+    return sizes  # type: ignore[return-value]
+
+
+def _names(weights: list[WeightRecord], trainable: bool, labels: dict[str, str]) -> str:
+    return ", ".join(labels[w.name] for w in weights if w.trainable is trainable)
+
+
+BN_LABELS = {
+    "gamma": "γ",
+    "beta": "β",
+    "moving_mean": "moving mean",
+    "moving_variance": "variance",
+    "moving_stddev": "stddev",
+    "renorm_mean": "renorm mean",
+    "renorm_stddev": "renorm stddev",
+}
+
+
+@analyses(BatchNormalizationSpec)
+def batch_normalization(
+    spec: BatchNormalizationSpec, input_shape: Shape, namer: Namer
+) -> LayerFacts:
+    """n × C, n = 2 moving statistics + γ (scale) + β (center) + 3 with renorm."""
+    if spec.renorm:
+        check_renorm_clipping(spec.renorm_clipping)
+    (c,) = known_sizes(input_shape, [axis_index(spec.axis, input_shape)], spec.type, "normalised")
+    names = [
+        *(["gamma"] if spec.scale else []),
+        *(["beta"] if spec.center else []),
+        "moving_mean",
+        "moving_variance",
+        *(["moving_stddev", "renorm_mean", "renorm_stddev"] if spec.renorm else []),
+    ]
+    weights = [weight(n, (c,), trainable=n in ("gamma", "beta")) for n in names]
+    trained = sum(w.count for w in weights if w.trainable)
+    parts = [
+        f"{_names(weights, True, BN_LABELS)} trainable: {num(trained)}" if trained else "",
+        f"{_names(weights, False, BN_LABELS)}: {num(len(weights) * c - trained)} non-trainable",
+    ]
+    if not spec.trainable:
+        parts = ["layer frozen: all non-trainable"]
+    return LayerFacts(
+        output_shape=input_shape,
+        weights=tuple(weights),
+        formula=f"{len(weights)} × {num(c)} = {num(len(weights) * c)} "
+        f"({'; '.join(p for p in parts if p)})",
+    )
+
+
+@analyses(LayerNormalizationSpec)
+def layer_normalization(
+    spec: LayerNormalizationSpec, input_shape: Shape, namer: Namer
+) -> LayerFacts:
+    """γ and β of shape (input_shape[a] for a in sorted(axis)): 2 × ∏ sizes."""
+    axes = [spec.axis] if isinstance(spec.axis, int) else list(spec.axis)
+    positions = [axis_index(a, input_shape) for a in axes]
+    if len(set(positions)) != len(positions):
+        raise SpecError(
+            ("axis",),
+            f"axis {axes} names the same axis of {show(input_shape)} twice (Keras builds it "
+            "but fails on the first call); list each axis once",
+        )
+    # Keras sorts the axis values as given, so [-1, 1] orders γ's shape as (last, first).
+    shape = known_sizes(
+        input_shape,
+        [p for _, p in sorted(zip(axes, positions, strict=True))],
+        spec.type,
+        "normalised",
+    )
+    names = [*(["gamma"] if spec.scale else []), *(["beta"] if spec.center else [])]
+    weights = tuple(weight(n, shape) for n in names)
+    if not weights:
+        return LayerFacts(output_shape=input_shape, formula="no γ, β (center and scale off): 0")
+    size = dot(shape) if shape else "1"
+    labels = ", ".join({"gamma": "γ", "beta": "β"}[n] for n in names)
+    total = sum(w.count for w in weights)
+    return LayerFacts(
+        output_shape=input_shape,
+        weights=weights,
+        formula=f"{len(weights)} × {size} = {num(total)} ({labels} of shape {show(shape)})",
+    )

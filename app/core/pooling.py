@@ -1,0 +1,109 @@
+"""Pooling and up-sampling: no weights, only shapes (`keras/src/layers/pooling`, `reshaping`).
+
+Max/AveragePooling follow `compute_pooling_output_shape`: valid ⌊(n − p) / s⌋ + 1,
+same ⌊(n − 1) / s⌋ + 1, with `strides=None` meaning `pool_size`. Global pooling drops the
+spatial axes (or keeps them as 1 with `keepdims`). UpSampling multiplies each spatial size.
+"""
+
+from __future__ import annotations
+
+from app.core.records import Shape
+from app.core.registry import LayerFacts, Namer, analyses
+from app.core.shapes import (
+    conv_output_spatial,
+    expect_ndim,
+    join_channels,
+    spatial_layout,
+    split_channels,
+)
+from app.schema import (
+    AveragePooling1DSpec,
+    AveragePooling2DSpec,
+    AveragePooling3DSpec,
+    GlobalAveragePooling1DSpec,
+    GlobalAveragePooling2DSpec,
+    GlobalAveragePooling3DSpec,
+    GlobalMaxPooling1DSpec,
+    GlobalMaxPooling2DSpec,
+    GlobalMaxPooling3DSpec,
+    MaxPooling1DSpec,
+    MaxPooling2DSpec,
+    MaxPooling3DSpec,
+    UpSampling1DSpec,
+    UpSampling2DSpec,
+    UpSampling3DSpec,
+)
+
+PoolingSpec = (
+    MaxPooling1DSpec
+    | MaxPooling2DSpec
+    | MaxPooling3DSpec
+    | AveragePooling1DSpec
+    | AveragePooling2DSpec
+    | AveragePooling3DSpec
+)
+GlobalPoolingSpec = (
+    GlobalAveragePooling1DSpec
+    | GlobalAveragePooling2DSpec
+    | GlobalAveragePooling3DSpec
+    | GlobalMaxPooling1DSpec
+    | GlobalMaxPooling2DSpec
+    | GlobalMaxPooling3DSpec
+)
+UpSamplingSpec = UpSampling1DSpec | UpSampling2DSpec | UpSampling3DSpec
+
+
+def spatial_input(spec, input_shape: Shape) -> tuple[Shape, int | None]:
+    """(spatial sizes, channels) of an input of exactly rank + 2 dimensions."""
+    layout = spatial_layout(spec.rank, spec.channels_first)
+    expect_ndim(input_shape, spec.rank + 2, spec.type, layout)
+    return split_channels(input_shape, spec.channels_first)
+
+
+@analyses(
+    MaxPooling1DSpec,
+    MaxPooling2DSpec,
+    MaxPooling3DSpec,
+    AveragePooling1DSpec,
+    AveragePooling2DSpec,
+    AveragePooling3DSpec,
+)
+def pooling(spec: PoolingSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
+    spatial, channels = spatial_input(spec, input_shape)
+    strides = spec.pool_size if spec.strides is None else spec.strides
+    # A pooling window is an undilated kernel: the same lengths as a convolution's.
+    out = conv_output_spatial(
+        spatial, spec.pool_size, strides, spec.padding, (1,) * spec.rank, field="pool_size"
+    )
+    return LayerFacts(
+        output_shape=join_channels(input_shape[0], out, channels, spec.channels_first)
+    )
+
+
+@analyses(
+    GlobalAveragePooling1DSpec,
+    GlobalAveragePooling2DSpec,
+    GlobalAveragePooling3DSpec,
+    GlobalMaxPooling1DSpec,
+    GlobalMaxPooling2DSpec,
+    GlobalMaxPooling3DSpec,
+)
+def global_pooling(spec: GlobalPoolingSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
+    _, channels = spatial_input(spec, input_shape)
+    if not spec.keepdims:
+        return LayerFacts(output_shape=(input_shape[0], channels))
+    ones = (1,) * spec.rank
+    return LayerFacts(
+        output_shape=join_channels(input_shape[0], ones, channels, spec.channels_first)
+    )
+
+
+@analyses(UpSampling1DSpec, UpSampling2DSpec, UpSampling3DSpec)
+def up_sampling(spec: UpSamplingSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
+    # UpSampling1D has no data_format: it always repeats axis 1 of (batch, steps, features).
+    spatial, channels = spatial_input(spec, input_shape)
+    sizes = (spec.size,) if isinstance(spec.size, int) else spec.size
+    out = tuple(None if n is None else n * s for n, s in zip(spatial, sizes, strict=True))
+    return LayerFacts(
+        output_shape=join_channels(input_shape[0], out, channels, spec.channels_first)
+    )

@@ -1,0 +1,72 @@
+"""Flatten and Reshape (`keras/src/layers/reshaping/`): no weights, only shapes.
+
+Flatten: (batch, ∏ other sizes), unknown if any size is. Reshape: `target_shape` must hold
+exactly the values of one sample (`compute_reshape_output_shape`); one -1 is inferred.
+"""
+
+from __future__ import annotations
+
+import math
+
+from app.core.errors import SpecError
+from app.core.formula import num
+from app.core.records import Shape
+from app.core.registry import LayerFacts, Namer, analyses
+from app.core.shapes import show
+from app.schema import FlattenSpec, ReshapeSpec
+
+
+@analyses(FlattenSpec)
+def flatten(spec: FlattenSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
+    # data_format only reorders the values (channels_first moves channels last first).
+    rest = input_shape[1:]
+    size = None if None in rest else math.prod(rest)  # type: ignore[arg-type]
+    return LayerFacts(output_shape=(input_shape[0], size))
+
+
+def divisors(n: int, limit: int = 12) -> str:
+    found = [d for d in range(1, math.isqrt(n) + 1) if n % d == 0]
+    found = sorted({*found, *(n // d for d in found)})
+    return ", ".join(map(str, found[:limit])) + (", ..." if len(found) > limit else "")
+
+
+@analyses(ReshapeSpec)
+def reshape(spec: ReshapeSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
+    target = list(spec.target_shape)
+    if target.count(-1) > 1:
+        raise SpecError(
+            ("target_shape",),
+            f"target_shape {target} has {target.count(-1)} entries of -1; at most one size "
+            "can be inferred",
+        )
+    if 0 in target:
+        raise SpecError(
+            ("target_shape",),
+            f"target_shape {target} has a 0, which would make an empty tensor; "
+            "use positive sizes (and -1 for one size to infer)",
+        )
+    rest = input_shape[1:]
+    if None in rest:
+        # Keras cannot check the size then; -1 stays unknown.
+        return LayerFacts(output_shape=(input_shape[0], *(None if d == -1 else d for d in target)))
+    size = math.prod(rest)  # type: ignore[arg-type]
+    known = math.prod(d for d in target if d != -1)
+    if -1 not in target:
+        if known != size:
+            raise SpecError(
+                ("target_shape",),
+                f"target_shape {target} holds {num(known)} values, but each sample of "
+                f"{show(input_shape)} has {num(size)}; use sizes whose product is {num(size)}, "
+                "or -1 for one of them",
+            )
+        return LayerFacts(output_shape=(input_shape[0], *target))
+    if size % known:
+        raise SpecError(
+            ("target_shape",),
+            f"target_shape {target}: the {num(size)} values of each sample of "
+            f"{show(input_shape)} do not divide by {num(known)}, the product of the fixed "
+            f"sizes; make that product one of {divisors(size)}",
+        )
+    return LayerFacts(
+        output_shape=(input_shape[0], *(size // known if d == -1 else d for d in target))
+    )
