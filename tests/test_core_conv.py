@@ -3,24 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from core_records import record, refusal
 from layer_parity import assert_layer_matches_keras, keras_refuses
-
-from app.core.errors import SpecError
-from app.core.model import summarize
-from app.schema import SummaryRequest
-
-
-def record(input_shape, layer):
-    return summarize(
-        SummaryRequest.model_validate({"input_shape": input_shape, "layers": [layer]})
-    ).layers[0]
-
-
-def refusal(input_shape, layer) -> SpecError:
-    with pytest.raises(SpecError) as caught:
-        record(input_shape, layer)
-    return caught.value
-
 
 KERAS_CASES = [
     ([10, 4], {"type": "Conv1D", "filters": 6, "kernel_size": 3, "groups": 2}),
