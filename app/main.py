@@ -2,7 +2,7 @@
 
 from fastapi import FastAPI
 
-from app import api, limits
+from app import api, interop_api, limits
 from app.security import SecurityHeadersMiddleware
 
 
@@ -21,6 +21,7 @@ def create_app() -> FastAPI:
     limits.declare_in_openapi(app)
     api.install_error_handlers(app)
     app.include_router(api.router)
+    app.include_router(interop_api.router)
     return app
 
 

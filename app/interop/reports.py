@@ -1,0 +1,142 @@
+"""Markdown, CSV and JSON reports of a `ModelSummary`, for papers, issues and spreadsheets.
+
+Formatting only: every number is read from the records `app.core.model.summarize` built. Costs
+(MACs, FLOPs, memory), when the records carry them, become extra columns named by their path
+(`costs.macs_per_step`). User text (layer names) is escaped for where the report is shown:
+Markdown escapes table and HTML syntax; CSV defuses spreadsheet formulas.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel
+
+from app.core.records import ModelSummary
+from app.core.shapes import show
+from app.interop.summary_text import output_shape_text, readable_size
+
+_PLAIN_FIELDS = ("name", "type", "output_shape", "params", "trainable_params",
+                 "non_trainable_params")
+_HEADERS = {
+    "name": "Layer", "type": "Type", "output_shape": "Output shape", "params": "Params",
+    "trainable_params": "Trainable", "non_trainable_params": "Non-trainable",
+}
+
+
+def summary_json(summary: ModelSummary) -> str:
+    """The full summary, exactly the JSON `POST /summary` returns (costs included)."""
+    return summary.model_dump_json(indent=2) + "\n"
+
+
+def _scalars(value: Any, prefix: str) -> Iterator[tuple[str, Any]]:
+    """(`a.b.c`, value) for every number or string leaf of a record, dict or None."""
+    if isinstance(value, BaseModel):
+        value = value.model_dump()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _scalars(item, f"{prefix}.{key}")
+    elif isinstance(value, bool | int | float | str):
+        yield prefix, value
+
+
+def cost_columns(record: Any) -> dict[str, Any]:
+    """The costs attached to a record (if the core computed any), flattened to columns."""
+    return dict(_scalars(getattr(record, "costs", None), "costs"))
+
+
+def _rows(summary: ModelSummary) -> tuple[list[str], list[dict[str, Any]]]:
+    rows: list[dict[str, Any]] = []
+    for record in summary.layers:
+        row: dict[str, Any] = {field: getattr(record, field) for field in _PLAIN_FIELDS}
+        row["output_shape"] = output_shape_text(record)
+        row.update(cost_columns(record))
+        rows.append(row)
+    columns = list(_PLAIN_FIELDS)
+    for row in rows:
+        columns += [key for key in row if key not in columns]
+    return columns, rows
+
+
+# --- Markdown ---------------------------------------------------------------------------------
+
+# Inline Markdown syntax; cells never start a line, so block syntax (#, -, +) cannot trigger,
+# and with brackets escaped no link or image can form.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+
+
+def markdown_escape(text: str) -> str:
+    """Literal text in a Markdown table cell: no markup, no HTML, no cell breaks, one line."""
+    text = " ".join(str(text).split())
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return "".join(_HTML.get(char, char) for char in text)
+
+
+def _markdown_cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.6g}"
+    return markdown_escape(value)
+
+
+def summary_markdown(summary: ModelSummary) -> str:
+    """A GitHub-flavoured Markdown table, one row per layer, then the totals."""
+    columns, rows = _rows(summary)
+    right = {c for c in columns if any(isinstance(r.get(c), int | float) for r in rows)}
+    lines = [
+        "| " + " | ".join(markdown_escape(_HEADERS.get(c, c)) for c in columns) + " |",
+        "| " + " | ".join("---:" if c in right else "---" for c in columns) + " |",
+    ]
+    for row in rows:
+        lines.append("| " + " | ".join(_markdown_cell(row.get(c, "")) for c in columns) + " |")
+    lines += [
+        "",
+        f"- Input shape: `{show(summary.input_shape)}`, dtype `{summary.dtype}` "
+        f"({summary.bytes_per_param} bytes per parameter)",
+        f"- Total params: {summary.total_params:,} ({readable_size(summary.total_bytes)})",
+        f"- Trainable params: {summary.trainable_params:,} "
+        f"({readable_size(summary.trainable_bytes)})",
+        f"- Non-trainable params: {summary.non_trainable_params:,} "
+        f"({readable_size(summary.non_trainable_bytes)})",
+    ]
+    for key, value in cost_columns(summary).items():
+        lines.append(f"- {markdown_escape(key)}: {_markdown_cell(value)}")
+    return "\n".join(lines) + "\n"
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def csv_safe(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula gets a leading `'` (OWASP's advice)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def summary_csv(summary: ModelSummary) -> str:
+    """One row per layer (plain numbers, no thousands separators), then a `Total` row."""
+    columns, rows = _rows(summary)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([csv_safe(row.get(c, "")) for c in columns])
+    totals = {
+        "name": "Total",
+        "params": summary.total_params,
+        "trainable_params": summary.trainable_params,
+        "non_trainable_params": summary.non_trainable_params,
+    }
+    writer.writerow([totals.get(c, "") for c in columns])
+    return buffer.getvalue()
