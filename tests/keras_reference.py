@@ -1,0 +1,125 @@
+"""The oracle for parity tests: builds one of our `/summary` requests as a real Keras 3 model.
+
+`build(request)` turns a request dict (`{"input_shape": [...], "layers": [{"type": ...}]}`,
+wrappers nesting their `layer`) into `keras.Sequential([keras.Input(shape), *layers])` and
+reads back, per layer, what `model.summary()` shows: name, output shape(s), parameter counts,
+and every weight's name and shape. When Keras refuses the model, `error` says why.
+
+Keras 3's `Sequential` accepts a last layer with several outputs (`return_state=True`,
+`Bidirectional(merge_mode=None)`): its outputs are then a list, so no Functional fallback is
+needed. A multi-output layer anywhere else is refused ("expects 1 input(s), but it received 3").
+
+Trainable counts are what `model.summary()` totals and what `fit` trains: each weight's own
+`trainable` flag. They differ from `layer.trainable_weights` in one surprising case: a
+`trainable=False` given to a constructor only freezes the weights that layer creates itself, so
+`ConvLSTM2D(..., trainable=False)` (weights owned by its cell), `Bidirectional(...,
+trainable=False)` and `TimeDistributed(..., trainable=False)` leave their weights trainable
+(`model.summary()` counts them as trainable), while `layer.trainable_weights` shows none.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+
+os.environ.setdefault("KERAS_BACKEND", "numpy")
+
+from dataclasses import dataclass
+from typing import Any
+
+import keras
+
+assert keras.backend.backend() == "numpy", "set KERAS_BACKEND=numpy before importing keras"
+
+Shape = list[int | None]
+
+
+@dataclass(frozen=True)
+class KerasWeight:
+    name: str
+    path: str  # relative to the layer, e.g. `forward_conv_lstm2d/conv_lstm_cell/kernel`
+    shape: list[int]
+    trainable: bool
+
+
+@dataclass(frozen=True)
+class KerasLayer:
+    name: str
+    output_shape: Shape | list[Shape]
+    params: int
+    trainable_params: int
+    non_trainable_params: int
+    weights: list[KerasWeight]
+
+
+@dataclass(frozen=True)
+class KerasModel:
+    """Either `layers` (Keras built the model) or `error` (Keras refused it)."""
+
+    layers: list[KerasLayer] | None = None
+    error: str | None = None
+    total_params: int = 0
+    trainable_params: int = 0  # `model.summary()`'s "Trainable params"
+    non_trainable_params: int = 0
+
+
+def keras_layer(spec: dict[str, Any]) -> keras.layers.Layer:
+    """`{"type": "ConvLSTM2D", "filters": 8, ...}` → `keras.layers.ConvLSTM2D(filters=8, ...)`."""
+    kwargs = {key: value for key, value in spec.items() if key != "type"}
+    for nested in ("layer", "backward_layer"):
+        if isinstance(kwargs.get(nested), dict):
+            kwargs[nested] = keras_layer(kwargs[nested])
+    return getattr(keras.layers, spec["type"])(**kwargs)
+
+
+def _shape(tensor_or_tensors: Any) -> Shape | list[Shape]:
+    if isinstance(tensor_or_tensors, list | tuple):
+        return [list(t.shape) for t in tensor_or_tensors]
+    return list(tensor_or_tensors.shape)
+
+
+def _count(weights: list) -> int:
+    return sum(math.prod(w.shape) for w in weights)
+
+
+def _layer(layer: keras.layers.Layer, model_name: str) -> KerasLayer:
+    prefix = f"{model_name}/{layer.name}/"
+    trainable = [w for w in layer.weights if w.trainable]
+    return KerasLayer(
+        name=layer.name,
+        output_shape=_shape(layer.output),
+        params=layer.count_params(),
+        trainable_params=_count(trainable),
+        non_trainable_params=layer.count_params() - _count(trainable),
+        weights=[
+            KerasWeight(
+                name=w.name,
+                path=w.path.removeprefix(prefix),
+                shape=list(w.shape),
+                trainable=w.trainable,
+            )
+            for w in layer.weights
+        ],
+    )
+
+
+def build(request: dict[str, Any]) -> KerasModel:
+    """What Keras makes of `request`; automatic names restart for every model."""
+    keras.backend.clear_session()
+    try:
+        model = keras.Sequential(
+            [keras.Input(shape=tuple(request["input_shape"])),
+             *(keras_layer(spec) for spec in request["layers"])]
+        )
+        layers = [_layer(layer, model.name) for layer in model.layers]
+    except Exception as error:  # any refusal by Keras is the answer we want
+        return KerasModel(error=f"{type(error).__name__}: {error}")
+    trainable = _count(model.trainable_weights)
+    # Per-layer counts must add up to the summary's totals, or this oracle is wrong.
+    assert trainable == sum(layer.trainable_params for layer in layers)
+    return KerasModel(
+        layers=layers,
+        total_params=model.count_params(),
+        trainable_params=trainable,
+        non_trainable_params=_count(model.non_trainable_weights),
+    )
