@@ -155,6 +155,10 @@ def _functional(config: dict) -> tuple[list, list[tuple[int, dict]]]:
         index_of[_name(entry)] = index
     inputs = _endpoints(config.get("input_layers"), "input_layers")
     outputs = _endpoints(config.get("output_layers"), "output_layers")
+    if [index for _, index in outputs] == list(range(len(outputs))) and len(
+        {name for name, _ in outputs}
+    ) == 1:
+        outputs = outputs[:1]  # all outputs of the last layer (return_state=True), in order
     if len(inputs) != 1 or len(outputs) != 1:
         raise KerasImportError(
             ("config", "input_layers" if len(inputs) != 1 else "output_layers"),
@@ -173,7 +177,7 @@ def _functional(config: dict) -> tuple[list, list[tuple[int, dict]]]:
                 "model",
             )
         consumers.setdefault(source, []).append(index)
-    input_name, output_name = inputs[0], outputs[0]
+    (input_name, _), (output_name, _) = inputs[0], outputs[0]
     if input_name not in index_of or _class(entries[index_of[input_name]]) != "InputLayer":
         raise KerasImportError(
             ("config", "input_layers"), f"input '{input_name}' is not an InputLayer"
@@ -209,13 +213,15 @@ def _functional(config: dict) -> tuple[list, list[tuple[int, dict]]]:
     return list(input_shape), chain
 
 
-def _endpoints(value: Any, key: str) -> list[str]:
-    """Names in `input_layers`/`output_layers`: `["x", 0, 0]` or `[["x", 0, 0], ...]`."""
+def _endpoints(value: Any, key: str) -> list[tuple[str, int]]:
+    """(layer, tensor index) pairs of `input_layers`/`output_layers`: `["x", 0, 0]` or a list."""
     if isinstance(value, list) and len(value) == 3 and isinstance(value[0], str):
-        return [value[0]]
-    if isinstance(value, list) and all(isinstance(v, list) and v for v in value):
-        return [str(v[0]) for v in value]
-    raise KerasImportError(("config", key), f"cannot read `{key}`: {value!r}")
+        return [(value[0], value[2])]
+    if isinstance(value, list) and value and all(
+        isinstance(v, list) and len(v) == 3 for v in value
+    ):
+        return [(str(v[0]), v[2]) for v in value]
+    raise KerasImportError(("config", key), f"cannot read `{key}`: {json.dumps(value)}")
 
 
 def _single_source(entry: dict, loc: Loc) -> str:

@@ -1,0 +1,94 @@
+"""`POST /import/keras` and the `POST /export/<format>` routes over real HTTP."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from app.schema import SEED_MODEL
+
+# What Keras 3 writes for `Sequential([Input((15, 40, 40, 3)), ConvLSTM2D(30, 3, ...)])`,
+# trimmed to the keys that matter; the differential tests feed the full output of to_json().
+KERAS_JSON = {
+    "module": "keras", "class_name": "Sequential",
+    "config": {"name": "sequential", "trainable": True, "layers": [
+        {"module": "keras.layers", "class_name": "InputLayer",
+         "config": {"batch_shape": [None, 15, 40, 40, 3], "dtype": "float32",
+                    "name": "input_layer"}},
+        {"module": "keras.layers", "class_name": "ConvLSTM2D",
+         "config": {"name": "encoder", "trainable": True,
+                    "dtype": {"module": "keras", "class_name": "DTypePolicy",
+                              "config": {"name": "float32"}},
+                    "filters": 30, "kernel_size": [3, 3], "padding": "same",
+                    "return_sequences": True, "zero_output_for_mask": False}},
+    ]},
+}
+
+
+def test_import_returns_a_spec_that_summary_accepts(http):
+    spec = http.post("/import/keras", json=KERAS_JSON)
+    assert spec.status_code == 200
+    assert spec.json()["layers"][0]["name"] == "encoder"
+    summary = http.post("/summary", json=spec.json())
+    assert summary.json()["total_params"] == 35_760
+
+
+def test_import_accepts_the_json_string_that_to_json_returns(http):
+    spec = http.post("/import/keras", json=json.dumps(KERAS_JSON))
+    assert spec.status_code == 200
+    assert spec.json() == http.post("/import/keras", json=KERAS_JSON).json()
+
+
+def test_an_unsupported_layer_is_a_422_naming_it(http):
+    broken = json.loads(json.dumps(KERAS_JSON))
+    broken["config"]["layers"][1]["class_name"] = "LSTM"
+    response = http.post("/import/keras", json=broken)
+    assert response.status_code == 422
+    (error,) = response.json()["detail"]
+    assert error["loc"] == ["body", "config", "layers", 1, "class_name"]
+    assert "'encoder' (LSTM)" in error["msg"]
+
+
+@pytest.mark.parametrize("body", ["{not json", 7, [1, 2], {"class_name": "Sequential"}])
+def test_import_of_something_else_is_a_422_not_a_500(http, body):
+    response = http.post("/import/keras", json=body)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["msg"]
+
+
+@pytest.mark.parametrize(
+    ("name", "media_type", "needle"),
+    [
+        ("text", "text/plain", " Total params: 745,680 (2.84 MB)"),
+        ("md", "text/markdown", "- Total params: 745,680 (2.84 MB)"),
+        ("csv", "text/csv", "Total,,,745680,745680,0"),
+        ("json", "application/json", '"total_params": 745680'),
+        ("keras-code", "text/x-python", "keras.layers.ConvLSTM2D("),
+    ],
+)
+def test_each_export_route_downloads_its_format(http, name, media_type, needle):
+    response = http.post(f"/export/{name}", json=SEED_MODEL)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(media_type)
+    assert response.headers["content-disposition"].startswith("attachment; filename=")
+    assert needle in response.text
+
+
+def test_an_invalid_spec_is_a_422_in_the_summary_routes_format(http):
+    body = json.loads(json.dumps(SEED_MODEL))
+    body["layers"][2]["kernel_size"] = [3, 3, 3, 3]
+    exported = http.post("/export/md", json=body)
+    summarized = http.post("/summary", json=body)
+    assert exported.status_code == summarized.status_code == 422
+    assert exported.json() == summarized.json()
+    assert exported.json()["detail"][0]["loc"][:3] == ["body", "layers", 2]
+
+
+def test_every_format_has_its_own_documented_route(http):
+    paths = http.get("/openapi.json").json()["paths"]
+    for name in ("text", "md", "csv", "json", "keras-code"):
+        operation = paths[f"/export/{name}"]["post"]
+        assert operation["summary"].startswith("Export: ")
+        assert "422" in operation["responses"]
+    assert "422" in paths["/import/keras"]["post"]["responses"]

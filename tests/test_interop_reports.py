@@ -1,0 +1,96 @@
+"""Markdown, CSV and JSON exports: the summary's numbers, and user text that cannot run."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from app.core.model import summarize
+from app.core.records import ModelSummary
+from app.interop.reports import (
+    csv_safe,
+    markdown_escape,
+    summary_csv,
+    summary_json,
+    summary_markdown,
+)
+from app.interop.summary_text import readable_size
+from app.schema import SEED_MODEL, SummaryRequest
+
+HOSTILE_NAMES = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "a | b | c",
+    "[click](javascript:alert(1))",
+    "![x](https://evil.example/x.png)",
+    "`code` **bold** _it_ ~~s~~",
+    "line\nbreak",
+    "=HYPERLINK(\"https://evil.example\",\"x\")",
+    "+SUM(A1:A2)",
+    "-2+3",
+    "@SUM(A1)",
+    "&amp; &lt;",
+]
+
+
+def seed_summary(name: str | None = None) -> ModelSummary:
+    body = json.loads(json.dumps(SEED_MODEL))
+    if name is not None:
+        body["layers"][0]["name"] = name
+    return summarize(SummaryRequest.model_validate(body))
+
+
+def test_json_export_is_exactly_the_summary_records() -> None:
+    summary = seed_summary()
+    assert json.loads(summary_json(summary)) == summary.model_dump(mode="json")
+
+
+def test_markdown_lists_every_layer_and_the_totals() -> None:
+    text = summary_markdown(seed_summary())
+    assert "| conv\\_lstm2d | ConvLSTM2D | (None, 15, 40, 40, 30) | 35,760 |" in text
+    assert "- Total params: 745,680 (2.84 MB)" in text
+
+
+def test_csv_has_plain_numbers_and_a_total_row() -> None:
+    rows = list(csv.DictReader(io.StringIO(summary_csv(seed_summary()))))
+    assert [row["params"] for row in rows] == ["35760", "144200", "237840", "327880", "745680"]
+    assert rows[-1]["name"] == "Total"
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_markdown_shows_a_hostile_name_as_text_in_one_cell(name: str) -> None:
+    text = summary_markdown(seed_summary(name))
+    row = text.splitlines()[2]
+    assert "<" not in row and ">" not in row  # no HTML survives
+    unescaped_pipes = row.replace("\\|", "").count("|")
+    assert unescaped_pipes == 7  # six columns: the name did not add a cell
+    assert "](" not in row.replace("\\]", "")  # no link or image can form
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_csv_never_starts_a_cell_with_a_formula(name: str) -> None:
+    rows = list(csv.reader(io.StringIO(summary_csv(seed_summary(name)))))
+    cell = rows[1][0]
+    assert not cell.startswith(("=", "+", "-", "@"))
+    assert cell.removeprefix("'") == name  # the text itself is kept
+
+
+def test_markdown_escape_keeps_plain_names_readable() -> None:
+    assert markdown_escape("encoder 1") == "encoder 1"
+    assert markdown_escape("a<b") == "a&lt;b"
+
+
+def test_csv_safe_leaves_numbers_alone() -> None:
+    assert csv_safe(-5) == -5 and csv_safe("(None, 3)") == "(None, 3)"
+
+
+@pytest.mark.parametrize(
+    ("size", "text"),
+    [(0, "0.00 B"), (1023, "1023.00 B"), (1024, "1.00 KB"), (2_982_720, "2.84 MB"),
+     (3 * 1024**3, "3.00 GB")],
+)
+def test_sizes_read_like_keras(size: int, text: str) -> None:
+    assert readable_size(size) == text
