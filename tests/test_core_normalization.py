@@ -90,3 +90,9 @@ def test_layer_norm_over_an_unknown_axis_is_refused_at_the_input():
     layer = {"type": "LayerNormalization", "axis": [1, 2]}
     assert refusal([None, 3], layer).loc == ("input_shape",)
     assert keras_refuses([None, 3], layer)
+
+
+def test_layer_norm_without_weights_accepts_unknown_and_batch_axes():
+    layer = {"type": "LayerNormalization", "axis": [0, 1], "center": False, "scale": False}
+    assert record([None, 3], layer).params == 0
+    assert not keras_refuses([None, 3], layer)

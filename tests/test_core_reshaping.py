@@ -112,3 +112,9 @@ def test_dense_on_an_unknown_last_axis_is_refused_at_the_input():
     layer = {"type": "Dense", "units": 5}
     assert refusal([8, None], layer).loc == ("input_shape",)
     assert keras_refuses([8, None], layer)
+
+
+def test_spatial_dropout_refuses_a_trainable_argument_as_keras_does():
+    layer = {"type": "SpatialDropout1D", "rate": 0.5, "trainable": True}
+    assert refusal([2, 3], layer).loc == ("layers", 0, "trainable")
+    assert keras_refuses([2, 3], layer)

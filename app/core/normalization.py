@@ -114,24 +114,22 @@ def layer_normalization(
 ) -> LayerFacts:
     """γ and β of shape (input_shape[a] for a in sorted(axis)): 2 × ∏ sizes."""
     axes = [spec.axis] if isinstance(spec.axis, int) else list(spec.axis)
-    positions = [axis_index(a, input_shape) for a in axes]
+    names = [*(["gamma"] if spec.scale else []), *(["beta"] if spec.center else [])]
+    # Without weights Keras never needs a size, so even the batch axis can be normalised.
+    positions = [axis_index(a, input_shape, allow_batch=not names) for a in axes]
     if len(set(positions)) != len(positions):
         raise SpecError(
             ("axis",),
             f"axis {axes} names the same axis of {show(input_shape)} twice (Keras builds it "
             "but fails on the first call); list each axis once",
         )
-    # Keras sorts the axis values as given, so [-1, 1] orders γ's shape as (last, first).
-    shape = known_sizes(
-        input_shape,
-        [p for _, p in sorted(zip(axes, positions, strict=True))],
-        spec.type,
-        "normalised",
-    )
-    names = [*(["gamma"] if spec.scale else []), *(["beta"] if spec.center else [])]
-    weights = tuple(weight(n, shape) for n in names)
-    if not weights:
+    if not names:
+        # No weights, so nothing needs the normalised sizes to be known.
         return LayerFacts(output_shape=input_shape, formula="no γ, β (center and scale off): 0")
+    # Keras sorts the axis values as given, so [-1, 1] orders γ's shape as (last, first).
+    order = [p for _, p in sorted(zip(axes, positions, strict=True))]
+    shape = known_sizes(input_shape, order, spec.type, "normalised")
+    weights = tuple(weight(n, shape) for n in names)
     size = dot(shape) if shape else "1"
     labels = ", ".join({"gamma": "γ", "beta": "β"}[n] for n in names)
     total = sum(w.count for w in weights)

@@ -60,14 +60,7 @@ def spatial_input(spec, input_shape: Shape) -> tuple[Shape, int | None]:
     return split_channels(input_shape, spec.channels_first)
 
 
-@analyses(
-    MaxPooling1DSpec,
-    MaxPooling2DSpec,
-    MaxPooling3DSpec,
-    AveragePooling1DSpec,
-    AveragePooling2DSpec,
-    AveragePooling3DSpec,
-)
+@analyses(*PoolingSpec.__args__)
 def pooling(spec: PoolingSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     spatial, channels = spatial_input(spec, input_shape)
     strides = spec.pool_size if spec.strides is None else spec.strides
@@ -80,14 +73,7 @@ def pooling(spec: PoolingSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     )
 
 
-@analyses(
-    GlobalAveragePooling1DSpec,
-    GlobalAveragePooling2DSpec,
-    GlobalAveragePooling3DSpec,
-    GlobalMaxPooling1DSpec,
-    GlobalMaxPooling2DSpec,
-    GlobalMaxPooling3DSpec,
-)
+@analyses(*GlobalPoolingSpec.__args__)
 def global_pooling(spec: GlobalPoolingSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     _, channels = spatial_input(spec, input_shape)
     if not spec.keepdims:
@@ -98,7 +84,7 @@ def global_pooling(spec: GlobalPoolingSpec, input_shape: Shape, namer: Namer) ->
     )
 
 
-@analyses(UpSampling1DSpec, UpSampling2DSpec, UpSampling3DSpec)
+@analyses(*UpSamplingSpec.__args__)
 def up_sampling(spec: UpSamplingSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     # UpSampling1D has no data_format: it always repeats axis 1 of (batch, steps, features).
     spatial, channels = spatial_input(spec, input_shape)

@@ -144,8 +144,8 @@ def transpose_output_length(
     return (size - 1) * stride + effective % 2 + output_padding
 
 
-def axis_index(axis: int, shape: Shape, field: str = "axis") -> int:
-    """`axis` as a position in `shape` (batch axis included), rejecting the batch axis."""
+def axis_index(axis: int, shape: Shape, field: str = "axis", allow_batch: bool = False) -> int:
+    """`axis` as a position in `shape` (batch axis included); the batch axis only if allowed."""
     ndim = len(shape)
     if not -ndim <= axis < ndim:
         raise SpecError(
@@ -155,7 +155,7 @@ def axis_index(axis: int, shape: Shape, field: str = "axis") -> int:
             f"(or {', '.join(str(a) for a in range(-ndim + 1, 0))} counting from the end)",
         )
     position = axis % ndim
-    if position == 0:
+    if position == 0 and not allow_batch:
         raise SpecError(
             (field,),
             f"{field} {axis} is the batch axis of {show(shape)}, whose size is not fixed; "
