@@ -94,3 +94,26 @@ def test_csv_safe_leaves_numbers_alone() -> None:
 )
 def test_sizes_read_like_keras(size: int, text: str) -> None:
     assert readable_size(size) == text
+
+
+def with_costs(summary: ModelSummary) -> ModelSummary:
+    """The summary as the core reports it once costs are computed (numbers and formulas)."""
+    layers = tuple(
+        layer.model_copy(update={"costs": {"macs": 1000 * (i + 1), "mac_formula": "=3·3",
+                                           "saved": {"bytes": 4096, "text": "4.00 KB"}}})
+        for i, layer in enumerate(summary.layers)
+    )
+    return summary.model_copy(update={"layers": layers})
+
+
+def test_csv_carries_every_cost_column_when_the_core_computed_costs() -> None:
+    rows = list(csv.DictReader(io.StringIO(summary_csv(with_costs(seed_summary())))))
+    assert rows[0]["costs.macs"] == "1000"
+    assert rows[0]["costs.saved.bytes"] == "4096"
+    assert rows[0]["costs.mac_formula"] == "'=3·3"  # formulas are text, and defused
+
+
+def test_markdown_carries_the_numeric_costs_but_not_the_formulas() -> None:
+    header, _, first, *_ = summary_markdown(with_costs(seed_summary())).splitlines()
+    assert "costs.macs" in header and "costs.mac\\_formula" not in header
+    assert "| 1,000 |" in first

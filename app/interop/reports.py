@@ -49,12 +49,16 @@ def cost_columns(record: Any) -> dict[str, Any]:
     return dict(_scalars(getattr(record, "costs", None), "costs"))
 
 
-def _rows(summary: ModelSummary) -> tuple[list[str], list[dict[str, Any]]]:
+def _rows(summary: ModelSummary, text_costs: bool) -> tuple[list[str], list[dict[str, Any]]]:
+    """Columns and one row per layer; `text_costs=False` keeps only the numeric costs."""
     rows: list[dict[str, Any]] = []
     for record in summary.layers:
         row: dict[str, Any] = {field: getattr(record, field) for field in _PLAIN_FIELDS}
         row["output_shape"] = output_shape_text(record)
-        row.update(cost_columns(record))
+        row.update(
+            (key, value) for key, value in cost_columns(record).items()
+            if text_costs or not isinstance(value, str)
+        )
         rows.append(row)
     columns = list(_PLAIN_FIELDS)
     for row in rows:
@@ -88,8 +92,11 @@ def _markdown_cell(value: Any) -> str:
 
 
 def summary_markdown(summary: ModelSummary) -> str:
-    """A GitHub-flavoured Markdown table, one row per layer, then the totals."""
-    columns, rows = _rows(summary)
+    """A GitHub-flavoured Markdown table, one row per layer, then the totals.
+
+    Cost formulas are left to CSV and JSON: a table cell is no place for them.
+    """
+    columns, rows = _rows(summary, text_costs=False)
     right = {c for c in columns if any(isinstance(r.get(c), int | float) for r in rows)}
     lines = [
         "| " + " | ".join(markdown_escape(_HEADERS.get(c, c)) for c in columns) + " |",
@@ -108,6 +115,8 @@ def summary_markdown(summary: ModelSummary) -> str:
         f"({readable_size(summary.non_trainable_bytes)})",
     ]
     for key, value in cost_columns(summary).items():
+        if isinstance(value, str):
+            continue
         lines.append(f"- {markdown_escape(key)}: {_markdown_cell(value)}")
     return "\n".join(lines) + "\n"
 
@@ -126,7 +135,7 @@ def csv_safe(value: Any) -> Any:
 
 def summary_csv(summary: ModelSummary) -> str:
     """One row per layer (plain numbers, no thousands separators), then a `Total` row."""
-    columns, rows = _rows(summary)
+    columns, rows = _rows(summary, text_costs=True)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
