@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WEB_CONCURRENCY ?= 1
 
-.PHONY: run test setup setup-test system-deps lint bench
+.PHONY: run test setup setup-test assets system-deps lint bench
 
 run: setup
 	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) --workers $(WEB_CONCURRENCY)
@@ -15,9 +15,29 @@ run: setup
 test: setup-test system-deps
 	$(BIN)/python -m pytest
 
-setup: $(VENV)/.runtime-installed
+setup: $(VENV)/.runtime-installed assets
 
-setup-test: $(VENV)/.test-installed
+setup-test: $(VENV)/.test-installed assets
+
+# Front-end assets come from npm (package-lock.json) and are copied into static/vendor/
+# (git-ignored); gettext catalogs (.po, committed) are compiled to .mo (git-ignored).
+HTMX := static/vendor/htmx.min.js
+CATALOGS := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
+assets: $(HTMX) $(CATALOGS:.po=.mo)
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; \
+	  else echo "npm is missing: sudo apt-get install nodejs npm" >&2; exit 1; fi; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(HTMX): node_modules/.installed
+	mkdir -p $(@D)
+	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+%.mo: %.po $(VENV)/.runtime-installed
+	$(BIN)/pybabel compile --statistics -i $< -o $@
 
 $(VENV)/.runtime-installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

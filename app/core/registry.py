@@ -62,6 +62,11 @@ def analyses(*spec_types: type[LayerSpecBase]) -> Callable[[Analyser], Analyser]
     return register
 
 
+def analysed_types() -> tuple[type[LayerSpecBase], ...]:
+    """The spec classes some family has registered an analyser for."""
+    return tuple(_ANALYSERS)
+
+
 def analyse(spec: LayerSpecBase, input_shape: Shape, namer: Namer, index: int) -> LayerRecord:
     """One layer's record. Wrapped layers are named before their wrapper, as Keras does."""
     facts = _ANALYSERS[type(spec)](spec, input_shape, namer)

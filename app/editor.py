@@ -1,0 +1,377 @@
+"""The page's model editor: form fields ⇄ a `SummaryRequest` body, and the edit actions.
+
+A field's name is its error location joined by dots (`layers.2.kernel_size`), so the page's
+form, its URL query string and the 422 `loc` of an error all use one vocabulary. Values stay as
+the user typed them (`ModelDraft`), so an invalid edit is never lost; `request_body` turns them
+into the JSON that `SummaryRequest` validates. Sizes are written `3,3` (`3x3` and `3 3` work too).
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from app.core.errors import SpecError
+from app.core.registry import analysed_types
+from app.errors import clean_error
+from app.schema import LAYER_SPECS, MAX_LAYERS, SEED_MODEL, SummaryRequest
+
+Kind = Literal["int", "ints", "bool", "choice", "number", "text"]
+
+# Arguments that change shapes or costs get their own control; the rest sit under "more".
+PRIMARY = frozenset({
+    "filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "use_bias",
+    "return_sequences", "return_state", "trainable", "units", "groups", "pool_size", "size",
+    "target_shape", "output_padding", "keepdims", "center", "scale", "axis", "rate",
+    "merge_mode", "activation",
+})
+# Arguments the editor leaves out: per-layer dtype policies and wrapped layers.
+HIDDEN = frozenset({"type", "dtype", "layer", "backward_layer", "weights",
+                    "quantization_config"})
+# What a new layer of each kind starts with, for the arguments Keras requires.
+NEW_LAYER_VALUES = {
+    "filters": "32", "kernel_size": "3", "units": "64", "rate": "0.5", "pool_size": "2",
+    "target_shape": "-1", "activation": "relu",
+}
+CONV_LSTM_DEFAULTS = {"kernel_size": "3,3", "padding": "same"}
+MODEL_FIELDS = ("input_shape", "batch_size", "dtype")
+_INT = re.compile(r"[+-]?\d+")
+_SEPARATORS = re.compile(r"[\s,x×*()\[\]]+")
+
+
+@dataclass(frozen=True)
+class Control:
+    """One editable argument: Keras's name, how it is typed, its default as the form shows it."""
+
+    name: str
+    kind: Kind
+    default: str
+    required: bool
+    primary: bool
+    choices: tuple[str, ...] = ()
+
+
+def _members(annotation: Any) -> list[Any]:
+    """The alternatives of a (possibly nested, possibly Annotated) union."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _members(typing.get_args(annotation)[0])
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return [m for arg in typing.get_args(annotation) for m in _members(arg)]
+    return [annotation]
+
+
+def _kind(annotation: Any) -> tuple[Kind, tuple[str, ...], bool]:
+    """(kind, choices, accepts None) of a spec field's annotation."""
+    members = _members(annotation)
+    optional = type(None) in members
+    members = [m for m in members if m is not type(None)]
+    if members and all(typing.get_origin(m) is Literal for m in members):
+        return "choice", tuple(str(v) for m in members for v in typing.get_args(m)), optional
+    origins = {typing.get_origin(m) for m in members}
+    if bool in members:
+        return "bool", (), optional
+    if origins & {tuple, list}:
+        return "ints", (), optional
+    if int in members and float not in members:
+        return "int", (), optional
+    if float in members:
+        return "number", (), optional
+    return "text", (), optional
+
+
+def show_value(value: Any) -> str:
+    """A default or a seed value as the form shows it: `3,3`, `true`, `` for None."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ",".join(show_value(v) for v in value)
+    return str(value)
+
+
+def controls(layer_type: str) -> tuple[Control, ...]:
+    """The editor's controls for a layer type, primary ones first, in Keras's argument order."""
+    spec = LAYER_SPECS[layer_type]
+    found = []
+    for name, info in spec.model_fields.items():
+        if name in HIDDEN:
+            continue
+        kind, choices, optional = _kind(info.annotation)
+        if kind == "choice" and optional:
+            choices = ("", *choices)
+        default = "" if info.is_required() else show_value(info.default)
+        found.append(Control(name, kind, default, info.is_required(),
+                             name in PRIMARY or info.is_required(), choices))
+    # Primary first; `trainable` closes the primary group (it changes the split, not the total).
+    return tuple(sorted(found, key=lambda c: (not c.primary, c.name == "trainable")))
+
+
+def editable_types() -> tuple[str, ...]:
+    """Layer types the core can analyse and the editor can show (no wrappers yet)."""
+    names = {t.model_fields["type"].annotation.__args__[0] for t in analysed_types()}
+    return tuple(
+        n for n in LAYER_SPECS if n in names and "layer" not in LAYER_SPECS[n].model_fields
+    )
+
+
+@dataclass(frozen=True)
+class LayerDraft:
+    """One layer as typed: its type and the raw text of every argument the user set."""
+
+    type: str
+    values: Mapping[str, str] = field(default_factory=dict)
+
+    def value(self, control: Control) -> str:
+        return self.values.get(control.name, control.default)
+
+
+@dataclass(frozen=True)
+class ModelDraft:
+    """The whole editor as typed; nothing here is validated."""
+
+    input_shape: str
+    layers: tuple[LayerDraft, ...]
+    batch_size: str = "1"
+    dtype: str = "float32"
+
+
+def seed_draft() -> ModelDraft:
+    return draft_from_body(SEED_MODEL)
+
+
+def draft_from_body(body: Mapping[str, Any]) -> ModelDraft:
+    """A draft showing a `SummaryRequest` body (e.g. the seed model)."""
+    layers = tuple(
+        LayerDraft(layer["type"], {k: show_value(v) for k, v in layer.items() if k != "type"})
+        for layer in body["layers"]
+    )
+    return ModelDraft(
+        input_shape=show_value(body["input_shape"]),
+        layers=layers,
+        batch_size=show_value(body.get("batch_size", 1)),
+        dtype=str(body.get("dtype", "float32")),
+    )
+
+
+def draft_from_fields(items: Iterable[tuple[str, str]]) -> ModelDraft | None:
+    """A draft from form fields or query parameters; None when they name no layer.
+
+    The last value of a name wins: a checkbox follows a hidden `false` of the same name.
+    """
+    fields: dict[str, str] = {}
+    for key, value in items:
+        fields[key] = value
+    layers: dict[int, dict[str, str]] = {}
+    for key, value in fields.items():
+        parts = key.split(".")
+        if len(parts) == 3 and parts[0] == "layers" and parts[1].isdigit():
+            layers.setdefault(int(parts[1]), {})[parts[2]] = value
+    drafts = []
+    for index in sorted(layers):
+        values = layers[index]
+        layer_type = values.pop("type", "")
+        if layer_type in LAYER_SPECS:
+            drafts.append(LayerDraft(layer_type, values))
+    if not drafts:
+        return None
+    return ModelDraft(
+        input_shape=fields.get("input_shape", ""),
+        layers=tuple(drafts),
+        batch_size=fields.get("batch_size", "1"),
+        dtype=fields.get("dtype", "float32"),
+    )
+
+
+def query_items(draft: ModelDraft) -> list[tuple[str, str]]:
+    """The URL of a model: its fields, leaving out every argument at its default."""
+    items = [("input_shape", draft.input_shape)]
+    if draft.batch_size != "1":
+        items.append(("batch_size", draft.batch_size))
+    if draft.dtype != "float32":
+        items.append(("dtype", draft.dtype))
+    for index, layer in enumerate(draft.layers):
+        items.append((f"layers.{index}.type", layer.type))
+        for control in controls(layer.type):
+            value = layer.value(control)
+            if value != control.default:
+                items.append((f"layers.{index}.{control.name}", value))
+    return items
+
+
+# ---- text → JSON values ------------------------------------------------------------------
+
+
+def _int_or_text(text: str) -> int | str:
+    return int(text) if _INT.fullmatch(text) else text
+
+
+def _ints(text: str, allow_none: bool = False) -> list[Any] | int | str:
+    """`3,3` / `3x3` / `3 3` → [3, 3]; a lone `3` stays 3 (Keras repeats it); `None`/`?` → null."""
+    parts = [p for p in _SEPARATORS.split(text.strip()) if p]
+    values: list[Any] = []
+    for part in parts:
+        if allow_none and part.lower() in ("none", "null", "?"):
+            values.append(None)
+        else:
+            values.append(_int_or_text(part))
+    return values
+
+
+def _number(text: str) -> float | int | str:
+    try:
+        return int(text) if _INT.fullmatch(text) else float(text)
+    except ValueError:
+        return text
+
+
+def is_on(text: str) -> bool:
+    """A checkbox's or a query parameter's boolean: `true`, `on`, `1`, `yes`."""
+    return text.strip().lower() in ("true", "on", "1", "yes")
+
+
+def parse_value(control: Control, text: str) -> Any:
+    """The JSON value of one argument's text; `...` means "leave it at Keras's default"."""
+    text = text.strip()
+    if control.kind == "bool":
+        return is_on(text)
+    if text == "":
+        return None if control.kind == "choice" and "" in control.choices else ...
+    if control.kind == "int":
+        return _int_or_text(text)
+    if control.kind == "ints":
+        values = _ints(text)
+        return values[0] if len(values) == 1 and control.name != "target_shape" else values
+    if control.kind == "number":
+        return _number(text)
+    return text
+
+
+def layer_body(layer: LayerDraft) -> dict[str, Any]:
+    body: dict[str, Any] = {"type": layer.type}
+    for control in controls(layer.type):
+        if control.name not in layer.values:
+            continue
+        value = parse_value(control, layer.values[control.name])
+        if value is not ...:
+            body[control.name] = value
+    return body
+
+
+def request_body(draft: ModelDraft) -> dict[str, Any]:
+    """The `POST /summary` body the draft describes."""
+    return {
+        "input_shape": _ints(draft.input_shape, allow_none=True),
+        "layers": [layer_body(layer) for layer in draft.layers],
+        "batch_size": _int_or_text(draft.batch_size.strip()),
+        "dtype": draft.dtype,
+    }
+
+
+# ---- validation → messages per field -------------------------------------------------------
+
+
+def field_key(draft: ModelDraft, loc: Iterable[Any]) -> str:
+    """The editor field an error location points at (`layers.2.kernel_size`), or the nearest
+    enclosing one: the layer card (`layers.2`), the model field, or `` for the whole form."""
+    parts = [str(p) for p in loc if p != "body"]
+    known = set(MODEL_FIELDS)
+    for index, layer in enumerate(draft.layers):
+        known.add(f"layers.{index}")
+        known.update(f"layers.{index}.{c.name}" for c in controls(layer.type))
+    for end in range(len(parts), 0, -1):
+        key = ".".join(parts[:end])
+        if key in known:
+            return key
+    return ""
+
+
+def validate(draft: ModelDraft) -> tuple[SummaryRequest | None, dict[str, str]]:
+    """The validated request, or the errors by field key (first message per field)."""
+    body = request_body(draft)
+    try:
+        return SummaryRequest.model_validate(body), {}
+    except ValidationError as error:
+        errors: dict[str, str] = {}
+        for detail in error.errors():
+            cleaned = clean_error({**detail, "loc": ("body", *detail["loc"])}, {"body": body})
+            errors.setdefault(field_key(draft, cleaned["loc"]), cleaned["msg"])
+        return None, errors
+
+
+def spec_errors(draft: ModelDraft, error: SpecError) -> dict[str, str]:
+    return {field_key(draft, error.loc): error.msg}
+
+
+# ---- edit actions --------------------------------------------------------------------------
+
+
+def new_layer(layer_type: str) -> LayerDraft:
+    """A new layer with sensible values for the arguments Keras requires."""
+    values = {c.name: NEW_LAYER_VALUES.get(c.name, "1") for c in controls(layer_type) if c.required}
+    if layer_type.startswith("ConvLSTM"):
+        rank = LAYER_SPECS[layer_type].rank
+        values.update(CONV_LSTM_DEFAULTS, kernel_size=",".join(["3"] * rank))
+    return LayerDraft(layer_type, values)
+
+
+def _is_conv_lstm(layer: LayerDraft) -> bool:
+    return layer.type.startswith("ConvLSTM")
+
+
+def _returns_sequences(layer: LayerDraft) -> bool:
+    return is_on(layer.values.get("return_sequences", "false"))
+
+
+def apply_action(draft: ModelDraft, action: str, new_type: str = "ConvLSTM2D") -> ModelDraft:
+    """`add`, `remove:i`, `duplicate:i`, `up:i`, `down:i`; anything else changes nothing.
+
+    Appending a ConvLSTM after a ConvLSTM that returns only its last step hands it the
+    sequence (return_sequences=true), so the new last layer keeps the model valid.
+    """
+    layers = list(draft.layers)
+    verb, _, arg = action.partition(":")
+    index = int(arg) if arg.isdigit() else -1
+    if verb == "add" and new_type in editable_types():
+        added = new_layer(new_type)
+        if _is_conv_lstm(added) and layers and _is_conv_lstm(layers[-1]) \
+                and not _returns_sequences(layers[-1]):
+            layers[-1] = replace(layers[-1],
+                                 values={**layers[-1].values, "return_sequences": "true"})
+        layers.append(added)
+    elif not 0 <= index < len(layers):
+        return draft
+    elif verb == "remove" and len(layers) > 1:
+        del layers[index]
+    elif verb == "duplicate" and len(layers) < MAX_LAYERS:
+        copy = {k: v for k, v in layers[index].values.items() if k != "name"}
+        layers.insert(index + 1, replace(layers[index], values=copy))
+    elif verb == "up" and index > 0:
+        layers[index - 1], layers[index] = layers[index], layers[index - 1]
+    elif verb == "down" and index < len(layers) - 1:
+        layers[index + 1], layers[index] = layers[index], layers[index + 1]
+    return replace(draft, layers=tuple(layers))
+
+
+def focus_after(draft: ModelDraft, action: str) -> str:
+    """Which control should have focus after an action, as an element id."""
+    verb, _, arg = action.partition(":")
+    index = int(arg) if arg.isdigit() else 0
+    last = len(draft.layers) - 1
+    if verb == "add":
+        return f"layers-{last}-first"
+    if verb == "duplicate":
+        return f"layers-{min(index + 1, last)}-first"
+    if verb == "up":
+        return f"up-{index - 1}" if index - 1 > 0 else "down-0"
+    if verb == "down":
+        return f"down-{index + 1}" if index + 1 < last else f"up-{last}"
+    if verb == "remove":
+        return "new-type"
+    return ""

@@ -1,0 +1,156 @@
+"""HTML routes: the explorer page and its htmx fragments.
+
+`GET /?<model>` renders the whole page; the model is in the query string (see README, "Page
+URLs"). `POST /` takes the editor form: without JavaScript it answers with the whole page; with
+htmx (`HX-Request`) it answers with the regions that change, out of band, and the model's URL in
+`HX-Replace-Url` (typing) or `HX-Push-Url` (adding, removing, moving layers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from app import editor, i18n, presentation
+from app.core.errors import SpecError
+from app.core.model import summarize
+from app.core.records import ModelSummary
+from app.diagrams import ConvLSTMView, conv_lstm_views
+from app.editor import ModelDraft
+from app.schema import SummaryRequest
+
+router = APIRouter()
+STATIC = i18n.ROOT / "static"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A draft and what it gives: a summary, or the errors by field key."""
+
+    draft: ModelDraft
+    request: SummaryRequest | None = None
+    summary: ModelSummary | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def views(self) -> tuple[ConvLSTMView, ...]:
+        if self.summary is None or self.request is None:
+            return ()
+        return conv_lstm_views(self.summary.layers, self.request.layers)
+
+    @property
+    def chart(self) -> presentation.Chart | None:
+        return None if self.summary is None else presentation.chart(self.summary.layers)
+
+    @property
+    def query(self) -> str:
+        return urlencode(editor.query_items(self.draft), safe=",")
+
+
+def evaluate(draft: ModelDraft) -> Outcome:
+    """One code path from what was typed to numbers: validate, then the core's `summarize`."""
+    request, errors = editor.validate(draft)
+    if request is None:
+        return Outcome(draft, errors=errors)
+    try:
+        return Outcome(draft, request, summarize(request))
+    except SpecError as error:
+        return Outcome(draft, request, errors=editor.spec_errors(draft, error))
+
+
+def _field_id(key: str) -> str:
+    """`layers.0.filters` → `layers-0-filters` (dots would read as classes in CSS selectors)."""
+    return key.replace(".", "-") or "form"
+
+
+def _context(outcome: Outcome, shown: Outcome | None, lang: str, focus: str = "") -> dict:
+    """What every template gets: the draft being edited and the results on screen.
+
+    `shown` is the outcome whose results are displayed: the current one when it is valid, else
+    the last valid one (marked out of date), else None.
+    """
+    return {
+        "draft": outcome.draft,
+        "errors": outcome.errors,
+        "query": outcome.query,
+        "shown": shown,
+        "summary": shown.summary if shown else None,
+        "stale": bool(outcome.errors),
+        "valid_query": shown.query if shown else "",
+        "lang": lang,
+        "focus": focus,
+        "controls": editor.controls,
+        "layer_types": editor.editable_types(),
+        "fid": _field_id,
+        "is_on": editor.is_on,
+    }
+
+
+def _render(lang: str, template: str, context: dict[str, Any]) -> str:
+    return i18n.environment(lang).get_template(template).render(context)
+
+
+def _lang(request: Request, form_lang: str | None = None) -> str:
+    return i18n.choose(
+        form_lang or request.query_params.get("lang"),
+        request.cookies.get(i18n.COOKIE),
+        request.headers.get("accept-language", ""),
+    )
+
+
+def _page(lang: str, context: dict[str, Any], remember_lang: bool) -> HTMLResponse:
+    response = HTMLResponse(_render(lang, "page.html", context))
+    if remember_lang:
+        response.set_cookie(i18n.COOKIE, lang, max_age=COOKIE_MAX_AGE, samesite="lax")
+    response.headers["Vary"] = "Accept-Language, Cookie"
+    return response
+
+
+def _last_valid(outcome: Outcome, valid_query: str) -> Outcome | None:
+    if not outcome.errors:
+        return outcome
+    draft = editor.draft_from_fields(parse_qsl(valid_query))
+    if draft is None:
+        return None
+    last = evaluate(draft)
+    return None if last.errors else last
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+def page(request: Request) -> HTMLResponse:
+    """The explorer, showing the model the query string describes (the seed model if none)."""
+    draft = editor.draft_from_fields(request.query_params.multi_items()) or editor.seed_draft()
+    outcome = evaluate(draft)
+    lang = _lang(request)
+    context = _context(outcome, _last_valid(outcome, ""), lang)
+    return _page(lang, context, remember_lang="lang" in request.query_params)
+
+
+@router.post("/", response_class=HTMLResponse, include_in_schema=False)
+async def edit(request: Request) -> HTMLResponse:
+    """An edit from the form: a whole page, or (htmx) the regions that change."""
+    form = await request.form()
+    items = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+    draft = editor.draft_from_fields(items) or editor.seed_draft()
+    action = str(form.get("action") or "")
+    if action:
+        draft = editor.apply_action(draft, action, str(form.get("new_type") or ""))
+    outcome = evaluate(draft)
+    lang = _lang(request, str(form.get("lang") or "") or None)
+    focus = editor.focus_after(draft, action) if action else ""
+    shown = _last_valid(outcome, str(form.get("valid") or ""))
+    context = _context(outcome, shown, lang, focus)
+    if request.headers.get("hx-request") != "true":
+        return _page(lang, context, remember_lang=False)
+    context["structural"] = bool(action)
+    response = HTMLResponse(_render(lang, "fragments/update.html", context))
+    response.headers["HX-Push-Url" if action else "HX-Replace-Url"] = "/?" + outcome.query
+    if outcome.errors:
+        # Keep the last valid results on screen: only the out-of-band regions are swapped.
+        response.headers["HX-Reswap"] = "none"
+    return response

@@ -1,0 +1,69 @@
+"""Screenshots of the explorer for the README, taken in headless Chromium.
+
+    .venv/bin/python docs/screenshots.py            # starts uvicorn on a free port itself
+    .venv/bin/python docs/screenshots.py --all      # also phone/dark variants (for checking)
+
+Writes docs/screenshot.png (wide, light); with --all also docs/screenshot-*.png, not committed.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.browser import launch  # noqa: E402
+from tests.conftest import _free_port  # noqa: E402
+
+SHOTS = {
+    "screenshot.png": {"viewport": {"width": 1440, "height": 1100}, "color_scheme": "light"},
+    "screenshot-dark.png": {"viewport": {"width": 1440, "height": 1100}, "color_scheme": "dark"},
+    "screenshot-phone.png": {"viewport": {"width": 390, "height": 1400}, "color_scheme": "light",
+                             "device_scale_factor": 1},
+    "screenshot-phone-dark.png": {"viewport": {"width": 390, "height": 1400},
+                                  "color_scheme": "dark"},
+    "screenshot-zh.png": {"viewport": {"width": 1440, "height": 1100}, "color_scheme": "light",
+                          "locale": "zh-CN"},
+}
+
+
+def main() -> None:
+    wanted = SHOTS if "--all" in sys.argv else {"screenshot.png": SHOTS["screenshot.png"]}
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port)], cwd=ROOT,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(f"{base}/healthz", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        with sync_playwright() as p:
+            browser = launch(p)
+            for name, options in wanted.items():
+                page = browser.new_page(**options)
+                headers = {"Accept-Language": options.get("locale", "en")}
+                page.set_extra_http_headers(headers)
+                page.goto(base + "/")
+                page.screenshot(path=str(ROOT / "docs" / name), full_page=False)
+                page.close()
+                print("wrote docs/" + name)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
