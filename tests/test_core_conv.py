@@ -22,6 +22,10 @@ KERAS_CASES = [
                  "padding": "same", "output_padding": 2, "data_format": "channels_first"}),
     ([4, 5, 6, 2], {"type": "Conv3DTranspose", "filters": 3, "kernel_size": 2,
                     "dilation_rate": 2, "use_bias": False}),
+    ([8, 8, 6], {"type": "Conv2D", "filters": 4, "kernel_size": 3, "groups": 2,
+                 "lora_rank": 2}),
+    ([8, 6], {"type": "Conv1D", "filters": 4, "kernel_size": 3, "lora_rank": 3,
+              "use_bias": False}),
 ]
 
 

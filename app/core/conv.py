@@ -11,6 +11,7 @@ from __future__ import annotations
 from app.core.activations import check_activation
 from app.core.errors import SpecError
 from app.core.formula import dot, num, plus
+from app.core.lora import check_lora, freeze_for_lora, lora_note, lora_weights
 from app.core.records import Shape, WeightRecord
 from app.core.registry import LayerFacts, Namer, analyses, weight
 from app.core.shapes import (
@@ -83,8 +84,12 @@ def conv(spec: ConvSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     out = conv_output_spatial(
         spatial, spec.kernel_size, spec.strides, spec.padding, spec.dilation_rate
     )
+    check_lora(spec)
     kernel = weight("kernel", (*spec.kernel_size, c // spec.groups, spec.filters))
     weights, formula = with_bias(spec, kernel)
+    factors = lora_weights(kernel, spec.lora_rank)
+    formula += lora_note(kernel, factors, sum(w.count for w in weights))
+    weights = [freeze_for_lora(weights[0], spec.lora_rank), *weights[1:], *factors]
     if spec.groups > 1:
         formula += (
             f" (groups={spec.groups}: each filter sees {c} ÷ {spec.groups} = "
