@@ -162,6 +162,8 @@ class _ConvSpec(_ConvBase):
     _tuple_fields = ("kernel_size", "strides", "dilation_rate")
 
     groups: Dim = 1
+    lora_rank: Dim | None = None
+    lora_alpha: StrictFloat | StrictInt | None = None
 
 
 class Conv1DSpec(_ConvSpec):
@@ -209,6 +211,13 @@ class _PoolingSpec(_SpatialSpec):
     strides: Sizes | None = None
     padding: Padding = "valid"
     data_format: DataFormat | None = None
+
+    @field_validator("data_format", mode="before")
+    @classmethod
+    def _case_insensitive(cls, value: Any) -> Any:
+        # Unlike the convolutions, Keras's pooling layers keep `padding` as given and the pooling
+        # op then refuses "SAME"/"VALID"; only `data_format` is case-insensitive here.
+        return _lower(value)
 
 
 class MaxPooling1DSpec(_PoolingSpec):
