@@ -17,10 +17,10 @@ import httpx
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 
-from tests.browser import launch  # noqa: E402
-from tests.conftest import _free_port  # noqa: E402
+from chromium import launch  # noqa: E402
+from conftest import _free_port  # noqa: E402
 
 SHOTS = {
     "screenshot.png": {"viewport": {"width": 1440, "height": 1100}, "color_scheme": "light"},

@@ -55,3 +55,18 @@ def live_server() -> Iterator[str]:
 def http(live_server: str) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=live_server, timeout=30) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright; skipped (visibly) when it is missing."""
+    from chromium import chromium_path, launch
+
+    if chromium_path() is None:
+        pytest.skip("chromium is not installed (apt-get install chromium): browser tests skipped")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = launch(playwright)
+        yield instance
+        instance.close()
