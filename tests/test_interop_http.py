@@ -92,3 +92,17 @@ def test_every_format_has_its_own_documented_route(http):
         assert operation["summary"].startswith("Export: ")
         assert "422" in operation["responses"]
     assert "422" in paths["/import/keras"]["post"]["responses"]
+
+
+def test_the_page_download_link_exports_the_model_in_its_query(http):
+    response = http.get("/download/csv?input_shape=4,3&layers.0.type=Dense&layers.0.units=7")
+    assert response.status_code == 200
+    assert response.headers["content-disposition"] == 'attachment; filename="model-summary.csv"'
+    assert response.text.splitlines()[-1] == "Total,,,28,28,0"
+
+
+def test_a_page_download_link_with_an_invalid_model_is_a_422_that_says_why(http):
+    response = http.get("/download/md?input_shape=4,3&layers.0.type=Dense&layers.0.units=x")
+    assert response.status_code == 422
+    assert "layers.0.units" in response.text
+    assert http.get("/download/xml?input_shape=4,3").status_code == 404

@@ -1,0 +1,115 @@
+"""HTML routes for interop on the page: load a Keras model JSON into the editor; downloads.
+
+`POST /import` takes the page's import form (pasted text or an uploaded file). A model the
+editor can show becomes a redirect to its page URL, so the editor loads it and the browser's
+history has it; anything else re-renders the page with the error beside the pasted text and the
+model being edited untouched (no edit is lost). `GET /download/<format>?<page query>` is a plain
+link (it works without JavaScript) that exports the model the page URL describes.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
+
+from app import editor, pages
+from app.core.errors import SpecError
+from app.core.model import summarize
+from app.interop.formats import FORMATS
+from app.interop.keras_import import compact, import_keras
+
+router = APIRouter(include_in_schema=False)
+MAX_IMPORT_BYTES = 2_000_000
+
+
+class PageImportError(Exception):
+    """What the page shows under the import box."""
+
+
+def _draft_for(text: str) -> editor.ModelDraft:
+    """The editor draft of a Keras model JSON, or why the page cannot show it."""
+    try:
+        request = import_keras(text)
+    except SpecError as error:
+        where = ".".join(str(p) for p in error.loc)
+        raise PageImportError(f"{where}: {error.msg}" if where else error.msg) from None
+    body = compact(request)
+    editable = set(editor.editable_types())
+    for index, layer in enumerate(body["layers"]):
+        if layer["type"] not in editable:
+            raise PageImportError(
+                f"layer {index} '{layer.get('name', '')}' ({layer['type']}) cannot be edited on "
+                "this page yet; POST /import/keras or `convlstm-explorer summary` handle it"
+            )
+    draft = editor.draft_from_body(body)
+    shown, _errors = editor.validate(draft)
+    # The editor shows arguments as text; if any did not survive that, say so, don't guess.
+    if shown is None or summarize(shown) != summarize(request):
+        raise PageImportError(
+            "this model has arguments the page's editor cannot show (e.g. a serialized "
+            "initializer or regularizer); POST /import/keras or the CLI handle it"
+        )
+    return draft
+
+
+async def _import_text(request: Request) -> tuple[str, str]:
+    """(text to import, the current page query) from the import form."""
+    form = await request.form()
+    text = str(form.get("keras_json") or "")
+    upload = form.get("keras_file")
+    if isinstance(upload, UploadFile) and upload.filename:
+        data = await upload.read(MAX_IMPORT_BYTES + 1)
+        if len(data) > MAX_IMPORT_BYTES:
+            raise PageImportError(f"the file is larger than {MAX_IMPORT_BYTES:,} bytes")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise PageImportError(f"{upload.filename} is not UTF-8 text") from None
+    if not text.strip():
+        raise PageImportError("paste a model JSON or choose a file first")
+    return text, str(form.get("query") or "")
+
+
+@router.post("/import")
+async def import_into_editor(request: Request) -> Response:
+    query, text = "", ""
+    try:
+        text, query = await _import_text(request)
+        draft = _draft_for(text)
+    except PageImportError as error:
+        current = editor.draft_from_fields(parse_qsl(query)) or editor.seed_draft()
+        outcome = pages.evaluate(current)
+        lang = pages._lang(request)
+        context = pages._context(outcome, pages._last_valid(outcome, ""), lang)
+        context.update(import_error=str(error), import_text=text)
+        response = pages._page(lang, context, remember_lang=False)
+        response.status_code = 422
+        return response
+    target = "/?" + urlencode(editor.query_items(draft), safe=",")
+    return RedirectResponse(target, status_code=303)
+
+
+@router.get("/download/{name}")
+def download(name: str, request: Request) -> Response:
+    """The model of the page URL `/?<query>` in one export format, as a file."""
+    export = FORMATS.get(name)
+    if export is None:
+        return PlainTextResponse(
+            f"unknown format '{name}'; use one of {', '.join(FORMATS)}", status_code=404
+        )
+    draft = editor.draft_from_fields(request.query_params.multi_items())
+    outcome = pages.evaluate(draft) if draft is not None else None
+    if outcome is None or outcome.summary is None or outcome.request is None:
+        problems = "; ".join(f"{k}: {v}" for k, v in (outcome.errors if outcome else {}).items())
+        return PlainTextResponse(
+            f"the model in this link is invalid: {problems or 'it has no layers'}",
+            status_code=422,
+        )
+    return Response(
+        export.render(outcome.request, outcome.summary),
+        media_type=export.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{export.filename}"'},
+    )
