@@ -27,6 +27,7 @@ from app.core.shapes import (
     join_channels,
     known_channels,
     prod,
+    show,
     split_channels,
 )
 from app.schema import ConvLSTM1DSpec, ConvLSTM2DSpec, ConvLSTM3DSpec, ConvLSTMSpec
@@ -49,6 +50,13 @@ def state_shape(spec: ConvLSTMSpec, input_shape: Shape) -> tuple[Shape, int]:
         raise SpecError(("input",), f"{spec.type} needs at least one time step")
     step = (input_shape[0], *input_shape[2:])
     spatial, channels = split_channels(step, spec.channels_first)
+    if None in spatial:
+        # Keras builds the initial state from the spatial sizes (ConvLSTMCell.build refuses).
+        raise SpecError(
+            ("input",),
+            f"{spec.type} needs known spatial sizes (only the time axis may be None); "
+            f"received {show(input_shape)}",
+        )
     c = known_channels(channels, spec.type, input_shape)
     check_strides_vs_dilation(spec.strides, spec.dilation_rate)
     out = conv_output_spatial(
@@ -93,4 +101,5 @@ def conv_lstm(spec: ConvLSTMSpec, input_shape: Shape, namer: Namer) -> LayerFact
         weights=tuple(weights),
         gates=per_gate,
         formula=formula(spec, c, per_gate[0].total),
+        owns_weights=False,
     )

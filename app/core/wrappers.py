@@ -58,6 +58,7 @@ def time_distributed(spec: TimeDistributedSpec, input_shape: Shape, namer: Namer
         weights=inner.weights,
         formula=f"shared by every time step: {inner.formula}",
         inner=inner,
+        owns_weights=False,  # only the wrapped layer's own trainable flag counts
     )
 
 
@@ -119,7 +120,12 @@ def bidirectional(spec: BidirectionalSpec, input_shape: Shape, namer: Namer) -> 
     shapes = [*merged, *states, *states]
 
     forward_name = "forward_" + forward.name.removeprefix("forward_")
-    backward_name = "backward_" + backward.name.removeprefix("backward_")
+    # Keras renames only the copy it makes; a given backward_layer keeps its own name.
+    backward_name = (
+        backward.name
+        if spec.backward_layer is not None
+        else "backward_" + backward.name.removeprefix("backward_")
+    )
     weights = _prefixed(forward, forward_name) + _prefixed(backward, backward_name)
     if spec.backward_layer is None:
         formula = (
@@ -136,4 +142,5 @@ def bidirectional(spec: BidirectionalSpec, input_shape: Shape, namer: Namer) -> 
         weights=weights,
         formula=formula,
         inner=forward.model_copy(update={"name": forward_name}),
+        owns_weights=False,  # the weights belong to the forward and backward copies
     )
