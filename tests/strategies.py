@@ -1,0 +1,440 @@
+"""Hypothesis strategies for random `/summary` requests: stacks of the supported Keras layers.
+
+`valid_requests()` mostly builds models Keras accepts: it tracks the rank of the tensor flowing
+through the stack and picks layers that take that rank, with sizes small enough to fit and large
+enough to survive a few valid convolutions. `invalid_requests()` takes such a stack and breaks
+it in one way Keras refuses (a window larger than its input, strides with dilation, an unknown
+spatial size for a ConvLSTM, several outputs in the middle, a duplicate name, ...).
+Either kind may come out the other way; the parity test compares both sides whatever happens.
+
+Every request is a plain dict, exactly what a client would POST.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from typing import Any
+
+from hypothesis import strategies as st
+
+from app.schema import LAYER_SPECS
+
+Layer = dict[str, Any]
+# A layer maker: (draw, rank of the input without batch axis, data_format) → (layer, out rank).
+Maker = Callable[[Any, int, str], tuple[Layer, int]]
+
+# Sizes stay small: Keras really allocates and initialises every weight while building.
+FILTERS = st.integers(1, 6)
+SIDE = st.integers(1, 12)
+
+
+def sizes(rank: int, values: st.SearchStrategy[int]) -> st.SearchStrategy[int | list[int]]:
+    """An int or a list of `rank` ints: the two forms Keras's `standardize_tuple` accepts."""
+    return values | st.lists(values, min_size=rank, max_size=rank)
+
+
+def paddings(*allowed: str) -> st.SearchStrategy[str]:
+    return st.sampled_from(allowed).flatmap(lambda p: st.sampled_from([p, p.upper()]))
+
+
+def _common(draw: Any, layer: Layer) -> Layer:
+    if draw(st.integers(0, 9)) == 0:
+        layer["trainable"] = False
+    return layer
+
+
+def _strides_and_dilation(draw: Any, rank: int, layer: Layer) -> None:
+    choice = draw(st.sampled_from(["plain", "plain", "strides", "dilation"]))
+    if choice == "strides":
+        layer["strides"] = draw(sizes(rank, st.integers(1, 3)))
+    elif choice == "dilation":
+        layer["dilation_rate"] = draw(sizes(rank, st.integers(1, 2)))
+
+
+def conv_lstm(rank: int, last: bool = False) -> Maker:
+    """ConvLSTM{rank}D: input (time, *spatial, C); drops the time axis unless return_sequences.
+
+    Every argument that changes a shape or a count is varied; a few that change neither
+    (activation, dropout, initializers) are sometimes given too, to prove they change nothing.
+    """
+
+    def make(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
+        layer: Layer = {
+            "type": f"ConvLSTM{rank}D",
+            "filters": draw(FILTERS),
+            "kernel_size": draw(sizes(rank, st.integers(1, 3))),
+        }
+        if draw(st.booleans()):
+            layer["padding"] = draw(paddings("valid", "same"))
+        if data_format == "channels_first" or draw(st.integers(0, 5)) == 0:
+            layer["data_format"] = data_format
+        _strides_and_dilation(draw, rank, layer)
+        if draw(st.integers(0, 3)) == 0:
+            layer["use_bias"] = False
+        sequences = draw(st.booleans())
+        if sequences or draw(st.booleans()):
+            layer["return_sequences"] = sequences
+        if last and draw(st.integers(0, 3)) == 0:
+            layer["return_state"] = True
+        for flag in ("go_backwards", "unroll", "unit_forget_bias"):
+            if draw(st.integers(0, 7)) == 0:
+                layer[flag] = draw(st.booleans())
+        if draw(st.integers(0, 7)) == 0:
+            layer.update(draw(st.sampled_from(NEUTRAL_CONV_LSTM_ARGUMENTS)))
+        return _common(draw, layer), in_rank if sequences else in_rank - 1
+
+    return make
+
+
+NEUTRAL_CONV_LSTM_ARGUMENTS = [
+    {"activation": "relu", "recurrent_activation": "hard_sigmoid"},
+    {"dropout": 0.2, "recurrent_dropout": 0.1, "seed": 3},
+    {"kernel_initializer": "he_normal", "recurrent_initializer": "glorot_uniform",
+     "bias_initializer": "ones"},
+]
+
+
+def conv(rank: int, transpose: bool = False) -> Maker:
+    """Conv{rank}D / Conv{rank}DTranspose: input (*spatial, C), same rank out."""
+
+    def make(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
+        layer: Layer = {
+            "type": f"Conv{rank}D{'Transpose' if transpose else ''}",
+            "filters": draw(FILTERS),
+            "kernel_size": draw(sizes(rank, st.integers(1, 3))),
+        }
+        if draw(st.booleans()):
+            allowed = ("valid", "same", "causal") if rank == 1 else ("valid", "same")
+            layer["padding"] = draw(paddings(*allowed))
+        if data_format == "channels_first" or draw(st.integers(0, 5)) == 0:
+            layer["data_format"] = data_format
+        _strides_and_dilation(draw, rank, layer)
+        if not transpose and draw(st.integers(0, 3)) == 0:
+            layer["groups"] = draw(st.integers(1, 3))
+        if transpose and draw(st.integers(0, 2)) == 0:
+            layer["output_padding"] = draw(sizes(rank, st.integers(0, 2)))
+        if draw(st.integers(0, 3)) == 0:
+            layer["use_bias"] = False
+        return _common(draw, layer), in_rank
+
+    return make
+
+
+def pooling(kind: str, rank: int) -> Maker:
+    def make(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
+        layer: Layer = {"type": f"{kind}Pooling{rank}D"}
+        if kind == "Average" or draw(st.booleans()):
+            layer["pool_size"] = draw(sizes(rank, st.integers(1, 3)))
+        if draw(st.booleans()):
+            layer["strides"] = draw(sizes(rank, st.integers(1, 3)))
+        if draw(st.booleans()):
+            layer["padding"] = draw(paddings("valid", "same"))
+        if data_format == "channels_first" or draw(st.integers(0, 5)) == 0:
+            layer["data_format"] = data_format
+        return _common(draw, layer), in_rank
+
+    return make
+
+
+def global_pooling(kind: str, rank: int) -> Maker:
+    def make(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
+        layer: Layer = {"type": f"Global{kind}Pooling{rank}D"}
+        keepdims = draw(st.booleans())
+        if keepdims or draw(st.booleans()):
+            layer["keepdims"] = keepdims
+        if data_format == "channels_first" or draw(st.integers(0, 5)) == 0:
+            layer["data_format"] = data_format
+        return _common(draw, layer), in_rank if keepdims else 1
+
+    return make
+
+
+def upsampling(rank: int) -> Maker:
+    def make(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
+        layer: Layer = {"type": f"UpSampling{rank}D"}
+        if draw(st.booleans()):
+            layer["size"] = draw(st.integers(1, 3) if rank == 1 else sizes(rank, st.integers(1, 3)))
+        if rank > 1 and (data_format == "channels_first" or draw(st.integers(0, 5)) == 0):
+            layer["data_format"] = data_format
+        return _common(draw, layer), in_rank
+
+    return make
+
+
+def spatial_dropout(rank: int) -> Maker:
+    def make(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
+        layer: Layer = {"type": f"SpatialDropout{rank}D", "rate": draw(st.sampled_from([0, 0.5]))}
+        if rank > 1 and data_format == "channels_first":
+            layer["data_format"] = data_format
+        return _common(draw, layer), in_rank
+
+    return make
+
+
+def normalization(kind: str) -> Maker:
+    def make(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
+        layer: Layer = {"type": f"{kind}Normalization"}
+        if draw(st.integers(0, 2)) == 0:
+            # Any axis of the input, counted from either end (the batch axis is 0).
+            axis = draw(st.integers(-in_rank, in_rank).filter(lambda a: a != 0))
+            if kind == "Layer" and draw(st.booleans()):
+                layer["axis"] = sorted({axis, draw(st.integers(1, in_rank))})
+            else:
+                layer["axis"] = axis
+        elif data_format == "channels_first" and kind == "Batch":
+            layer["axis"] = 1
+        for flag in ("center", "scale"):
+            if draw(st.integers(0, 3)) == 0:
+                layer[flag] = False
+        return _common(draw, layer), in_rank
+
+    return make
+
+
+def _dense(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
+    layer: Layer = {"type": "Dense", "units": draw(st.integers(1, 8))}
+    if draw(st.integers(0, 3)) == 0:
+        layer["use_bias"] = False
+    return _common(draw, layer), in_rank
+
+
+def _simple(type_: str, **extra: Any) -> Maker:
+    def make(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
+        return _common(draw, {"type": type_, **extra}), in_rank
+
+    return make
+
+
+def _flatten(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
+    layer: Layer = {"type": "Flatten"}
+    if draw(st.booleans()):
+        layer["data_format"] = data_format
+    return layer, 1
+
+
+def _reshape(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
+    target = draw(st.sampled_from([[-1], [1, -1], [-1, 1], [2, -1], [-1, 2, 1]]))
+    return {"type": "Reshape", "target_shape": target}, len(target)
+
+
+# Which makers accept an input of a given rank (batch axis not counted).
+def makers_for(rank: int, last: bool) -> list[tuple[str, Maker]]:
+    """(type, maker) pairs whose layer takes a `rank`-D input; `type` names the outer layer."""
+    found: list[tuple[str, Maker]] = [
+        ("BatchNormalization", normalization("Batch")),
+        ("LayerNormalization", normalization("Layer")),
+        ("Dense", _dense),
+        ("Dropout", _simple("Dropout", rate=0.25)),
+        ("Activation", _simple("Activation", activation="relu")),
+    ]
+    if rank >= 2:
+        found += [("Flatten", _flatten), ("Reshape", _reshape)]
+    spatial = rank - 1  # spatial axes of a conv-style (*spatial, C) input
+    if 1 <= spatial <= 3:
+        found += [
+            (f"Conv{spatial}D", conv(spatial)),
+            (f"MaxPooling{spatial}D", pooling("Max", spatial)),
+            (f"AveragePooling{spatial}D", pooling("Average", spatial)),
+            (f"GlobalAveragePooling{spatial}D", global_pooling("Average", spatial)),
+            (f"GlobalMaxPooling{spatial}D", global_pooling("Max", spatial)),
+            (f"UpSampling{spatial}D", upsampling(spatial)),
+            (f"SpatialDropout{spatial}D", spatial_dropout(spatial)),
+        ]
+        if spatial >= 2:
+            found.append((f"Conv{spatial}DTranspose", conv(spatial, transpose=True)))
+    recurrent = rank - 2  # (time, *spatial, C)
+    if 1 <= recurrent <= 3:
+        found += [
+            (f"ConvLSTM{recurrent}D", conv_lstm(recurrent, last)),
+            ("Bidirectional", _bidirectional(recurrent, last)),
+        ]
+    if rank >= 3:
+        found.append(("TimeDistributed", _time_distributed))
+    return found
+
+
+def _time_distributed(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
+    inner_makers = [m for t, m in makers_for(in_rank - 1, last=False) if t != "TimeDistributed"]
+    inner, inner_rank = draw(st.sampled_from(inner_makers))(draw, in_rank - 1, data_format)
+    return _common(draw, {"type": "TimeDistributed", "layer": inner}), inner_rank + 1
+
+
+def _bidirectional(rank: int, last: bool) -> Maker:
+    def make(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
+        inner, out_rank = conv_lstm(rank, last)(draw, in_rank, data_format)
+        layer: Layer = {"type": "Bidirectional", "layer": inner}
+        if draw(st.booleans()):
+            modes = ["concat", "sum", "mul", "ave"] + ([None] if last else [])
+            layer["merge_mode"] = draw(st.sampled_from(modes))
+        if draw(st.integers(0, 4)) == 0:
+            # An explicit backward layer: same return flags, its own filters and kernel.
+            backward, _ = conv_lstm(rank)(draw, in_rank, data_format)
+            for flag in ("return_sequences", "return_state"):
+                backward[flag] = inner.get(flag, False)
+            backward["go_backwards"] = not inner.get("go_backwards", False)
+            layer["backward_layer"] = backward
+        return _common(draw, layer), out_rank
+
+    return make
+
+
+RECURRENT_TYPES = ("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "Bidirectional")
+
+
+@st.composite
+def valid_requests(
+    draw: Any, supported: Collection[str] = tuple(LAYER_SPECS), max_layers: int = 4
+) -> dict[str, Any]:
+    """A stack of 1..max_layers layers whose types are all in `supported`.
+
+    Starts from a ConvLSTM-shaped input (time, *spatial, C) most of the time, since that is
+    what the product is for; spatial sizes start at 4..12 so a few valid 3×3 windows fit.
+    """
+    data_format = draw(st.sampled_from(["channels_last", "channels_last", "channels_first"]))
+    recurrent = draw(st.integers(1, 3))
+    rank = draw(st.sampled_from([recurrent + 2] * 4 + [1, 2, 3, 4]))
+    side = st.integers(4, 12 if rank <= 4 else 6)
+    dims: list[int | None] = [draw(side) for _ in range(rank)]
+    if rank >= 3 and draw(st.integers(0, 5)) == 0:
+        dims[0] = None  # unknown number of time steps, as in keras.Input((None, ...))
+
+    layers: list[Layer] = []
+    count = draw(st.integers(1, max_layers))
+    for position in range(count):
+        last = position == count - 1
+        choices = [(t, m) for t, m in makers_for(rank, last) if t in supported]
+        recurrent_choices = [(t, m) for t, m in choices if t in RECURRENT_TYPES]
+        # The product is about ConvLSTM stacks: take a recurrent layer whenever one fits, 2 in 3.
+        if recurrent_choices and draw(st.integers(0, 2)) > 0:
+            choices = recurrent_choices
+        if not choices:
+            break
+        _, maker = draw(st.sampled_from(choices))
+        layer, rank = maker(draw, rank, data_format)
+        if _types(layer) - set(supported):
+            break
+        layers.append(layer)
+    if not layers:
+        layers.append(conv_lstm(recurrent)(draw, recurrent + 2, data_format)[0])
+        dims = [draw(side) for _ in range(recurrent + 2)]
+    if draw(st.integers(0, 9)) == 0:
+        layers[0]["name"] = "first"
+    return {"input_shape": dims, "layers": layers}
+
+
+def _types(layer: Layer) -> set[str]:
+    found = {layer["type"]}
+    for nested in ("layer", "backward_layer"):
+        if isinstance(layer.get(nested), dict):
+            found |= _types(layer[nested])
+    return found
+
+
+def _first(request: dict[str, Any]) -> Layer:
+    return request["layers"][0]
+
+
+def _breakers(request: dict[str, Any]) -> list[Callable[[Any], dict[str, Any]]]:
+    """Ways to break `request`, each returning a new request (the original is not touched)."""
+    import copy
+
+    def edited(edit: Callable[[dict[str, Any], Any], None]) -> Callable[[Any], dict[str, Any]]:
+        def apply(draw: Any) -> dict[str, Any]:
+            broken = copy.deepcopy(request)
+            edit(broken, draw)
+            return broken
+
+        return apply
+
+    def huge_window(r: dict[str, Any], draw: Any) -> None:
+        layer = _innermost(_first(r))
+        for key in ("kernel_size", "pool_size"):
+            if key in layer or layer["type"].startswith(("Conv", "AveragePooling")):
+                layer[key] = 40
+                layer["padding"] = "valid"
+
+    def strides_with_dilation(r: dict[str, Any], draw: Any) -> None:
+        layer = _innermost(_first(r))
+        layer["strides"], layer["dilation_rate"] = 2, 2
+
+    def unknown_size(r: dict[str, Any], draw: Any) -> None:
+        r["input_shape"][draw(st.integers(0, len(r["input_shape"]) - 1))] = None
+
+    def wrong_rank(r: dict[str, Any], draw: Any) -> None:
+        if len(r["input_shape"]) > 1 and draw(st.booleans()):
+            r["input_shape"].pop()
+        else:
+            r["input_shape"].append(3)
+
+    def wrong_length_sizes(r: dict[str, Any], draw: Any) -> None:
+        layer = _innermost(_first(r))
+        for key in ("kernel_size", "pool_size", "strides", "size"):
+            if key in layer:
+                layer[key] = [2] * 5
+                return
+        layer["kernel_size"] = [1] * 5
+
+    def several_outputs_inside(r: dict[str, Any], draw: Any) -> None:
+        r["layers"].insert(0, {"type": "ConvLSTM2D", "filters": 2, "kernel_size": 1,
+                               "return_state": True})
+        r["input_shape"] = [3, 5, 5, 2]
+
+    def duplicate_name(r: dict[str, Any], draw: Any) -> None:
+        r["layers"].append({"type": "Dropout", "rate": 0.1})
+        r["layers"][0]["name"] = "dropout" if draw(st.booleans()) else "dup"
+        r["layers"][-1]["name"] = "dup" if r["layers"][0]["name"] == "dup" else None
+        if r["layers"][-1]["name"] is None:
+            del r["layers"][-1]["name"]
+
+    def bad_groups(r: dict[str, Any], draw: Any) -> None:
+        r["layers"].insert(0, {"type": "Conv2D", "filters": draw(st.integers(1, 6)),
+                               "kernel_size": 1, "groups": draw(st.integers(2, 4))})
+        r["input_shape"] = [5, 5, draw(st.integers(1, 6))]
+
+    def bad_output_padding(r: dict[str, Any], draw: Any) -> None:
+        r["layers"].insert(0, {"type": "Conv2DTranspose", "filters": 2, "kernel_size": 3,
+                               "strides": draw(st.integers(1, 2)),
+                               "output_padding": draw(st.integers(1, 3))})
+        r["input_shape"] = [5, 5, 2]
+
+    def bidirectional_non_recurrent(r: dict[str, Any], draw: Any) -> None:
+        r["layers"].insert(0, {"type": "Bidirectional", "layer": {"type": "Dense", "units": 2}})
+
+    def time_distributed_flat(r: dict[str, Any], draw: Any) -> None:
+        r["layers"].insert(0, {"type": "TimeDistributed",
+                               "layer": {"type": "Dense", "units": 2}})
+        r["input_shape"] = [4]
+
+    def bad_axis(r: dict[str, Any], draw: Any) -> None:
+        kind = draw(st.sampled_from(["BatchNormalization", "LayerNormalization"]))
+        r["layers"].insert(0, {"type": kind, "axis": len(r["input_shape"]) + 1})
+
+    def bad_reshape(r: dict[str, Any], draw: Any) -> None:
+        r["layers"].insert(0, {"type": "Reshape", "target_shape": [7, 11, 13]})
+
+    return [
+        edited(f)
+        for f in (
+            huge_window, strides_with_dilation, unknown_size, wrong_rank, wrong_length_sizes,
+            several_outputs_inside, duplicate_name, bad_groups, bad_output_padding,
+            bidirectional_non_recurrent, time_distributed_flat, bad_axis, bad_reshape,
+        )
+    ]
+
+
+def _innermost(layer: Layer) -> Layer:
+    while isinstance(layer.get("layer"), dict):
+        layer = layer["layer"]
+    return layer
+
+
+@st.composite
+def invalid_requests(draw: Any, supported: Collection[str] = tuple(LAYER_SPECS)) -> dict:
+    """A valid stack broken in one way; only breakages using `supported` types are drawn."""
+    request = draw(valid_requests(supported))
+    breakers = _breakers(request)
+    for _ in range(5):
+        broken = draw(st.sampled_from(breakers))(draw)
+        if not {t for layer in broken["layers"] for t in _types(layer)} - set(supported):
+            return broken
+    return broken
