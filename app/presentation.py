@@ -26,10 +26,11 @@ def count(n: int, locale: Locale | str = "en") -> str:
 def keras_size(n_bytes: int, locale: Locale | str = "en") -> str:
     """`2.84 MB` for 2,982,720 bytes, as Keras's `model.summary()` prints weight memory."""
     size = float(n_bytes)
-    for unit in _UNITS[:-1]:
+    for unit in _UNITS:
         if size / 1024 < 1:
             return f"{format_decimal(size, format='0.00', locale=locale)} {unit}"
         size /= 1024
+    # Keras divides once more past PB before giving up (1024 PB prints as `1.00 PB`).
     return f"{format_decimal(size, format='0.00', locale=locale)} {_UNITS[-1]}"
 
 

@@ -1,0 +1,145 @@
+"""The editor's form fields ⇄ a `SummaryRequest` body, and its edit actions."""
+
+from urllib.parse import parse_qsl, urlencode
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.core.errors import SpecError
+from app.core.model import summarize
+from app.editor import (
+    LayerDraft,
+    apply_action,
+    controls,
+    draft_from_body,
+    draft_from_fields,
+    field_key,
+    focus_after,
+    query_items,
+    request_body,
+    seed_draft,
+    spec_errors,
+    validate,
+)
+from app.schema import SEED_MODEL, SummaryRequest
+
+
+def summary_of(draft):
+    request, errors = validate(draft)
+    assert errors == {}
+    return summarize(request)
+
+
+def test_the_seed_draft_is_the_seed_model():
+    assert SummaryRequest.model_validate(request_body(seed_draft())) == \
+        SummaryRequest.model_validate(SEED_MODEL)
+
+
+def test_the_seed_url_names_only_what_differs_from_keras_defaults():
+    query = urlencode(query_items(seed_draft()), safe=",")
+    assert query.startswith("input_shape=15,40,40,3&layers.0.type=ConvLSTM2D&layers.0.filters=30")
+    assert "strides" not in query and "use_bias" not in query
+    assert "layers.3.return_sequences" not in query  # false is the default
+
+
+@given(filters=st.lists(st.integers(1, 99), min_size=1, max_size=5),
+       kernel=st.integers(1, 5), padding=st.sampled_from(["same", "valid"]))
+def test_a_model_survives_the_round_trip_through_its_url(filters, kernel, padding):
+    body = {"input_shape": [4, 12, 12, 2], "layers": [
+        {"type": "ConvLSTM2D", "filters": f, "kernel_size": [kernel, kernel], "padding": padding,
+         "return_sequences": i < len(filters) - 1} for i, f in enumerate(filters)]}
+    draft = draft_from_body(body)
+    back = draft_from_fields(parse_qsl(urlencode(query_items(draft))))
+    assert SummaryRequest.model_validate(request_body(back)) == \
+        SummaryRequest.model_validate(request_body(draft))
+
+
+def test_sizes_may_be_written_with_commas_x_or_spaces():
+    for text in ("3,3", "3x3", "3×3", "3 3", "(3, 3)"):
+        draft = draft_from_fields([("input_shape", "15,40,40,3"), ("layers.0.type", "ConvLSTM2D"),
+                                   ("layers.0.filters", "30"), ("layers.0.kernel_size", text)])
+        assert request_body(draft)["layers"][0]["kernel_size"] == [3, 3]
+
+
+def test_unknown_sizes_in_the_input_shape_are_question_marks_or_none():
+    draft = draft_from_fields([("input_shape", "?,40,None,3"), ("layers.0.type", "Dense"),
+                               ("layers.0.units", "4")])
+    assert request_body(draft)["input_shape"] == [None, 40, None, 3]
+
+
+def test_the_last_value_wins_so_a_checked_box_overrides_its_hidden_false():
+    draft = draft_from_fields([("input_shape", "15,40,40,3"), ("layers.0.type", "ConvLSTM2D"),
+                               ("layers.0.use_bias", "false"), ("layers.0.use_bias", "true")])
+    assert request_body(draft)["layers"][0]["use_bias"] is True
+
+
+def test_fields_without_a_layer_give_no_draft():
+    assert draft_from_fields([("input_shape", "1,2")]) is None
+
+
+def test_a_bad_value_is_kept_as_typed_and_blamed_on_its_field():
+    draft = draft_from_fields([("input_shape", "15,40,40,3"), ("layers.0.type", "ConvLSTM2D"),
+                               ("layers.0.filters", "thirty"), ("layers.0.kernel_size", "3")])
+    assert draft.layers[0].values["filters"] == "thirty"
+    request, errors = validate(draft)
+    assert request is None
+    assert list(errors) == ["layers.0.filters"]
+
+
+def test_a_core_error_is_blamed_on_its_field():
+    draft = seed_draft()
+    error = SpecError(("layers", 2, "kernel_size"), "too big")
+    assert spec_errors(draft, error) == {"layers.2.kernel_size": "too big"}
+
+
+def test_error_locations_fall_back_to_the_enclosing_field():
+    draft = seed_draft()
+    assert field_key(draft, ["body", "layers", 1, "kernel_size", 0]) == "layers.1.kernel_size"
+    assert field_key(draft, ["body", "layers", 1]) == "layers.1"
+    assert field_key(draft, ["body", "input_shape", 2]) == "input_shape"
+    assert field_key(draft, ["body", "mystery"]) == ""
+
+
+def test_arguments_that_change_costs_come_first_and_the_rest_are_more():
+    names = [c.name for c in controls("ConvLSTM2D") if c.primary]
+    assert names[:3] == ["filters", "kernel_size", "strides"]
+    assert "kernel_initializer" not in names
+
+
+def test_adding_a_convlstm_after_a_last_step_layer_hands_it_the_sequence():
+    draft = apply_action(seed_draft(), "add", "ConvLSTM2D")
+    assert len(draft.layers) == 5
+    assert draft.layers[3].values["return_sequences"] == "true"
+    assert draft.layers[4] == LayerDraft("ConvLSTM2D", {"filters": "32", "kernel_size": "3,3",
+                                                        "padding": "same"})
+    assert summary_of(draft).layers[4].params == 4 * (9 * 70 * 32 + 9 * 32 * 32 + 32)
+
+
+def test_remove_duplicate_and_move_change_the_order_of_layers():
+    seed = seed_draft()
+    filters = lambda d: [layer.values["filters"] for layer in d.layers]  # noqa: E731
+    assert filters(apply_action(seed, "remove:1")) == ["30", "60", "70"]
+    assert filters(apply_action(seed, "duplicate:0")) == ["30", "30", "50", "60", "70"]
+    assert filters(apply_action(seed, "up:1")) == ["50", "30", "60", "70"]
+    assert filters(apply_action(seed, "down:3")) == ["30", "50", "60", "70"]
+    assert apply_action(seed, "remove:9") == seed
+
+
+def test_the_only_layer_cannot_be_removed():
+    one = apply_action(apply_action(apply_action(seed_draft(), "remove:0"), "remove:0"),
+                       "remove:0")
+    assert len(apply_action(one, "remove:0").layers) == 1
+
+
+def test_duplicates_drop_the_name_keras_needs_unique():
+    draft = draft_from_body({"input_shape": [4], "layers": [
+        {"type": "Dense", "units": 3, "name": "head"}]})
+    assert "name" not in apply_action(draft, "duplicate:0").layers[1].values
+
+
+def test_focus_follows_the_layer_that_moved():
+    draft = seed_draft()
+    assert focus_after(draft, "down:0") == "down-1"
+    assert focus_after(draft, "up:1") == "down-0"
+    assert focus_after(draft, "down:2") == "up-3"
+    assert focus_after(apply_action(draft, "add"), "add") == "layers-4-first"

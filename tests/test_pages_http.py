@@ -1,0 +1,107 @@
+"""The page's HTML routes over real HTTP: full pages, htmx fragments, languages, static assets."""
+
+from urllib.parse import urlencode
+
+from app.editor import query_items, seed_draft
+
+HX = {"HX-Request": "true"}
+
+
+def seed_form(**changes: str) -> dict[str, str]:
+    form = dict(query_items(seed_draft()))
+    form.update(changes)
+    return form
+
+
+def test_the_page_opens_with_the_seed_total(http):
+    response = http.get("/", headers={"Accept-Language": "en"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert '<span id="total-params" class="figure">745,680</span>' in response.text
+    assert "(2.84 MB)" in response.text
+    assert "4 × (3·3·3·30 + 3·3·30·30 + 30) = 4 × 8,940 = 35,760" in response.text
+
+
+def test_the_page_loads_htmx_and_our_script_from_our_origin_only(http):
+    page = http.get("/").text
+    assert '<script src="/static/vendor/htmx.min.js" defer></script>' in page
+    assert "<script>" not in page and " onclick=" not in page and 'style="' not in page
+    assert http.get("/static/vendor/htmx.min.js").status_code == 200
+    assert http.get("/static/explorer.js").status_code == 200
+
+
+def test_the_query_string_describes_the_model(http):
+    query = urlencode(seed_form(**{"layers.0.filters": "31"}), safe=",")
+    assert '<span id="total-params" class="figure">749,788</span>' in http.get("/?" + query).text
+
+
+def test_a_post_without_htmx_returns_the_whole_page(http):
+    response = http.post("/", data=seed_form(**{"layers.0.filters": "31"}))
+    assert response.text.lstrip().startswith("<!doctype html>")
+    assert "749,788" in response.text
+
+
+def test_an_htmx_edit_returns_results_and_replaces_the_url(http):
+    response = http.post("/", data=seed_form(**{"layers.0.filters": "31"}), headers=HX)
+    assert "<!doctype" not in response.text
+    assert 'id="results"' in response.text
+    assert 'id="editor-fields"' not in response.text  # the field being typed in stays put
+    assert response.headers["HX-Replace-Url"].startswith("/?input_shape=15,40,40,3&")
+    assert "layers.0.filters=31" in response.headers["HX-Replace-Url"]
+
+
+def test_an_htmx_action_re_renders_the_layer_cards_and_pushes_the_url(http):
+    response = http.post("/", data={**seed_form(), "action": "remove:0"}, headers=HX)
+    assert 'id="editor-fields" hx-swap-oob="true"' in response.text
+    assert "layers.3.type" not in response.headers["HX-Push-Url"]
+
+
+def test_an_htmx_edit_with_an_error_keeps_the_results_and_names_the_field(http):
+    response = http.post("/", data=seed_form(**{"layers.1.kernel_size": "3,3,3"}), headers=HX)
+    assert response.status_code == 200
+    assert response.headers["HX-Reswap"] == "none"
+    assert 'id="results"' not in response.text
+    assert 'id="err-layers-1-kernel_size" class="error" hx-swap-oob="true">`kernel_size` must' \
+        in response.text
+    assert 'class="status stale"' in response.text
+
+
+def test_a_no_js_post_with_an_error_shows_the_last_valid_results_as_out_of_date(http):
+    valid = urlencode(seed_form(), safe=",")
+    form = {**seed_form(**{"layers.0.filters": "0"}), "valid": valid}
+    page = http.post("/", data=form).text
+    assert 'value="0" id="f-layers-0-filters"' in page
+    assert 'aria-invalid="true"' in page
+    assert "745,680" in page and 'class="status stale"' in page
+
+
+def test_broken_fields_never_give_a_server_error(http):
+    for form in ({"layers.0.type": "ConvLSTM2D"}, {"layers.x.filters": "1"},
+                 {**seed_form(), "input_shape": "a,b"}, {**seed_form(), "action": "up:99"},
+                 {**seed_form(), "action": "add", "new_type": "Nope"},
+                 {**seed_form(), "dtype": "float99", "batch_size": "-1"}):
+        assert http.post("/", data=form, headers=HX).status_code == 200
+        assert http.post("/", data=form).status_code == 200
+
+
+def test_chinese_comes_from_accept_language(http):
+    page = http.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"}).text
+    assert '<html lang="zh-Hans">' in page
+    assert "总参数量" in page
+
+
+def test_the_lang_parameter_switches_and_is_remembered_in_a_cookie(http):
+    response = http.get("/?lang=zh", headers={"Accept-Language": "en"})
+    assert '<html lang="zh-Hans">' in response.text
+    assert response.cookies.get("lang") == "zh"
+    http.cookies.clear()
+
+
+def test_english_is_the_fallback_language(http):
+    page = http.get("/", headers={"Accept-Language": "fr-FR, de;q=0.5"}).text
+    assert '<html lang="en">' in page
+
+
+def test_the_first_load_is_compressed(http):
+    response = http.get("/", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["content-encoding"] == "gzip"
