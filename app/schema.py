@@ -65,6 +65,14 @@ class LayerSpecBase(BaseModel):
 
     rank: ClassVar[int] = 0
 
+    @field_validator("name")
+    @classmethod
+    def _no_slash(cls, value: str | None) -> str | None:
+        # Keras uses "/" to build weight paths, so layer names may not contain it.
+        if value is not None and "/" in value:
+            raise ValueError(f"a layer name cannot contain '/'; received {value!r}")
+        return value
+
 
 class _SpatialSpec(LayerSpecBase):
     """Shared normalisation of sizes, padding and data_format."""

@@ -111,3 +111,11 @@ def test_zero_time_steps_are_refused_in_plain_words(http):
     [error] = response.json()["detail"]
     assert error["loc"] == ["body", "input_shape", 0]
     assert error["msg"] == "input_shape[0] must be at least 1; received 0"
+
+
+def test_a_slash_in_a_layer_name_is_refused_like_keras_does(http):
+    response = _post_layers(http, [{"type": "ConvLSTM2D", "filters": 3, "kernel_size": 3,
+                                    "name": "encoder/conv"}])
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body", "layers", 0, "name"]
+    assert "cannot contain '/'" in error["msg"]
