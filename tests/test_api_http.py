@@ -101,7 +101,8 @@ def test_duplicate_layer_names_are_refused_like_keras_does(http):
 
 def test_openapi_docs_carry_the_seed_model_as_example(http):
     schema = http.get("/openapi.json").json()
-    request_schema = schema["components"]["schemas"]["SummaryRequest"]
+    body = schema["paths"]["/summary"]["post"]["requestBody"]["content"]["application/json"]
+    request_schema = schema["components"]["schemas"][body["schema"]["$ref"].split("/")[-1]]
     assert request_schema["examples"][0] == SEED_MODEL
 
 
