@@ -10,36 +10,11 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any
 
-from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # 2 MiB holds a MAX_LAYERS-deep model with every Keras argument spelled out, or its Keras JSON.
 MAX_BODY_BYTES = int(os.environ.get("MAX_BODY_BYTES", 2 * 1024 * 1024))
-
-_ERROR_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["detail"],
-    "properties": {
-        "detail": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["type", "loc", "msg"],
-                "properties": {
-                    "type": {"type": "string"},
-                    "loc": {"type": "array", "items": {"type": "string"}},
-                    "msg": {"type": "string"},
-                },
-            },
-        },
-    },
-}
-TOO_LARGE_RESPONSE: dict[str, Any] = {
-    "description": "The request body is larger than the server's limit (`MAX_BODY_BYTES`).",
-    "content": {"application/json": {"schema": _ERROR_SCHEMA}},
-}
 
 
 def too_large_body(limit: int, received: int | None) -> bytes:
@@ -125,19 +100,3 @@ def _replay(body: bytes, receive: Receive) -> Receive:
 
     return replay
 
-
-def declare_in_openapi(app: FastAPI) -> None:
-    """Adds the 413 response to every operation that takes a body, whoever wrote the route."""
-    build = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            schema = build()
-            for path_item in schema.get("paths", {}).values():
-                for operation in path_item.values():
-                    if isinstance(operation, dict) and "requestBody" in operation:
-                        operation.setdefault("responses", {}).setdefault("413", TOO_LARGE_RESPONSE)
-            app.openapi_schema = schema
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]

@@ -4,7 +4,7 @@ from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from app import api, interop_api, interop_pages, limits, pages
+from app import api, interop_api, interop_pages, limits, openapi_responses, pages
 from app.security import SecurityHeadersMiddleware
 
 
@@ -22,7 +22,7 @@ def create_app() -> FastAPI:
     # Added last runs first: every response, a 413 included, carries the security headers.
     app.add_middleware(limits.BodyLimitMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
-    limits.declare_in_openapi(app)
+    openapi_responses.declare_body_errors(app)
     api.install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(interop_api.router)
