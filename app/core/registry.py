@@ -6,6 +6,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TypeVar
 
 from app.core.records import GateRecord, LayerRecord, Shape, WeightRecord
@@ -43,6 +44,9 @@ class Namer:
         return prefix if count == 0 else f"{prefix}_{count}"
 
 
+# Cached: only the supported class names reach it, and three regex passes per layer were ~15 %
+# of analysing a deep model (bench/core_speed.py).
+@cache
 def snake_case(class_name: str) -> str:
     """`keras.src.utils.naming.to_snake_case`: ConvLSTM2D → conv_lstm2d."""
     name = re.sub(r"\W+", "", class_name)
