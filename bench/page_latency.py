@@ -1,0 +1,137 @@
+"""Explorer page speed in headless Chromium: edit → updated totals, and first-load size.
+
+    .venv/bin/python bench/page_latency.py [--edits 50]
+
+Starts `uvicorn app.main:app` on a free loopback port (as `make run` does), opens the page, and
+types a new `filters` value into layer 1 fifty times. For each edit it records, in the page:
+  t_input    the `input` event,
+  t_request  htmx's `htmx:beforeRequest` (the 150 ms debounce has elapsed),
+  t_dom      the moment `#total-params` shows the new total (MutationObserver).
+Latency without debounce = t_dom − t_request; with debounce = t_dom − t_input.
+First-load transfer: bytes on the wire (headers + encoded bodies) of every request a fresh,
+cache-less page makes. Prints figures and their ratio to the targets; not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from chromium import launch  # noqa: E402
+from conftest import _free_port  # noqa: E402
+
+TARGET_P95_MS = 50.0
+TARGET_FIRST_LOAD_KB = 100.0
+
+EDIT_LOOP = """
+async (edits) => {
+  const field = document.getElementById("f-layers-0-filters");
+  const rows = [];
+  let requestAt = 0;
+  document.body.addEventListener("htmx:beforeRequest", () => { requestAt = performance.now(); });
+  for (let i = 0; i < edits; i++) {
+    const before = document.getElementById("total-params").textContent;
+    const done = new Promise((resolve) => {
+      const observer = new MutationObserver(() => {
+        const now = document.getElementById("total-params");
+        if (now && now.textContent !== before) {
+          observer.disconnect();
+          resolve(performance.now());
+        }
+      });
+      observer.observe(document.getElementById("main"), {childList: true, subtree: true,
+                                                         characterData: true});
+    });
+    field.focus();
+    field.value = String(31 + (i % 40));
+    const inputAt = performance.now();
+    field.dispatchEvent(new Event("input", {bubbles: true}));
+    const domAt = await done;
+    rows.push([inputAt, requestAt, domAt]);
+    await new Promise((r) => setTimeout(r, 30));
+  }
+  return rows;
+}
+"""
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def first_load_bytes(browser, base: str) -> tuple[int, list[tuple[str, int]]]:
+    context = browser.new_context()
+    page = context.new_page()
+    sizes: list[tuple[str, int]] = []
+
+    def finished(request) -> None:  # type: ignore[no-untyped-def]
+        s = request.sizes()
+        sizes.append((request.url.replace(base, ""), s["responseBodySize"]
+                      + s["responseHeadersSize"]))
+
+    page.on("requestfinished", finished)
+    page.goto(base + "/", wait_until="networkidle")
+    context.close()
+    return sum(n for _, n in sizes), sizes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--edits", type=int, default=50)
+    args = parser.parse_args()
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port),
+         "--log-level", "warning"], cwd=ROOT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(f"{base}/healthz", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        with sync_playwright() as p:
+            browser = launch(p)
+            total, parts = first_load_bytes(browser, base)
+            page = browser.new_page()
+            page.goto(base + "/")
+            page.evaluate(EDIT_LOOP, 5)  # warm up: templates compiled, connections open
+            rows = page.evaluate(EDIT_LOOP, args.edits)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    without = [dom - req for _, req, dom in rows]
+    with_debounce = [dom - inp for inp, _, dom in rows]
+    p95 = percentile(without, 0.95)
+    print(f"edits measured: {len(rows)} (after 5 warm-up edits), Chromium headless, 1 worker")
+    print(f"edit → totals in DOM, debounce excluded: median {statistics.median(without):.1f} ms, "
+          f"p95 {p95:.1f} ms (target p95 < {TARGET_P95_MS:.0f} ms: "
+          f"{p95 / TARGET_P95_MS:.2f}× of budget)")
+    print(f"edit → totals in DOM, with the 150 ms debounce: median "
+          f"{statistics.median(with_debounce):.1f} ms, "
+          f"p95 {percentile(with_debounce, 0.95):.1f} ms")
+    print(f"first-load transfer: {total / 1024:.1f} KB (target < {TARGET_FIRST_LOAD_KB:.0f} KB: "
+          f"{total / 1024 / TARGET_FIRST_LOAD_KB:.2f}× of budget)")
+    for url, n in parts:
+        print(f"  {n / 1024:7.1f} KB  {url}")
+
+
+if __name__ == "__main__":
+    main()
