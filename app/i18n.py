@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from babel import Locale
 from babel.core import negotiate_locale
 from babel.support import NullTranslations, Translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -78,7 +77,7 @@ def environment(code: str) -> Environment:
     )
     translations: NullTranslations = Translations.load(TRANSLATIONS, [language.locale])
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
-    locale = Locale.parse(language.locale)
+    locale = language.locale
     env.filters["count"] = lambda n: presentation.count(n, locale)
     env.filters["size"] = lambda n: presentation.keras_size(n, locale)
     env.filters["shape"] = presentation.shape_text

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from babel import Locale
 from babel.numbers import format_decimal
@@ -18,8 +19,9 @@ from app.core.shapes import show
 _UNITS = ("B", "KB", "MB", "GB", "TB", "PB")
 
 
+@lru_cache(maxsize=4096)
 def count(n: int, locale: Locale | str = "en") -> str:
-    """`745,680` (grouping as the locale writes it)."""
+    """`745,680` (grouping as the locale writes it); cached, as a page repeats its counts."""
     return format_decimal(n, locale=locale)
 
 

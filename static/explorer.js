@@ -1,21 +1,34 @@
-// Keeps aria-invalid in step with the error messages htmx swaps in out of band: a field is
-// invalid exactly when the error slot its aria-describedby names has text. No inline script
-// is needed, so the page works under a Content-Security-Policy without 'unsafe-inline'.
+// After each htmx update, copies the messages of #field-errors (one out-of-band element) into
+// the error slots next to the fields, clears the other slots, and keeps aria-invalid in step:
+// a field is invalid exactly when the slot its aria-describedby names has text.
+// No inline script is needed, so the page works under a CSP without 'unsafe-inline'.
 (function () {
   "use strict";
 
-  function syncInvalid(root) {
-    root.querySelectorAll(".error[id^='err-']").forEach(function (slot) {
+  function showFieldErrors() {
+    var box = document.getElementById("field-errors");
+    if (!box) return;
+    var messages = {};
+    box.querySelectorAll("[data-slot]").forEach(function (p) {
+      messages[p.getAttribute("data-slot")] = p.textContent;
+    });
+    document.querySelectorAll("#editor .error[id^='err-']").forEach(function (slot) {
+      var text = messages[slot.id] || "";
+      if (slot.textContent !== text) slot.textContent = text;
       var field = document.getElementById("f-" + slot.id.slice(4));
-      var invalid = slot.textContent.trim() !== "";
-      if (field) {
-        if (invalid) field.setAttribute("aria-invalid", "true");
-        else field.removeAttribute("aria-invalid");
-        var wrapper = field.closest(".field");
-        if (wrapper) wrapper.classList.toggle("invalid", invalid);
-      }
+      if (!field) return;
+      if (text) field.setAttribute("aria-invalid", "true");
+      else field.removeAttribute("aria-invalid");
+      var wrapper = field.closest(".field");
+      if (wrapper) wrapper.classList.toggle("invalid", Boolean(text));
     });
   }
 
-  document.addEventListener("htmx:afterSettle", function () { syncInvalid(document); });
+  // A main swap, or only out-of-band ones when an error keeps the last results (HX-Reswap: none).
+  document.addEventListener("htmx:afterSwap", showFieldErrors);
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    if (event.detail && event.detail.target && event.detail.target.id === "field-errors") {
+      showFieldErrors();
+    }
+  });
 })();
