@@ -217,7 +217,7 @@ def _reshape(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
     return {"type": "Reshape", "target_shape": target}, len(target)
 
 
-# Which makers accept an input of a given rank (batch axis not counted).
+MAX_INPUT_RANK = 5  # (time, 3 spatial axes, channels): what ConvLSTM3D takes
 def makers_for(rank: int, last: bool) -> list[tuple[str, Maker]]:
     """(type, maker) pairs whose layer takes a `rank`-D input; `type` names the outer layer."""
     found: list[tuple[str, Maker]] = [
@@ -267,11 +267,12 @@ def _bidirectional(rank: int, last: bool) -> Maker:
             modes = ["concat", "sum", "mul", "ave"] + ([None] if last else [])
             layer["merge_mode"] = draw(st.sampled_from(modes))
         if draw(st.integers(0, 4)) == 0:
-            # An explicit backward layer: same return flags, its own filters and kernel.
-            backward, _ = conv_lstm(rank)(draw, in_rank, data_format)
-            for flag in ("return_sequences", "return_state"):
-                backward[flag] = inner.get(flag, False)
-            backward["go_backwards"] = not inner.get("go_backwards", False)
+            # An explicit backward layer that can run beside the forward one: same window and
+            # flags, its own filters and bias. (Keras does not check that it fits at all.)
+            backward = {**inner, "go_backwards": not inner.get("go_backwards", False)}
+            backward["filters"] = draw(FILTERS)
+            backward["use_bias"] = draw(st.booleans())
+            backward.pop("name", None)
             layer["backward_layer"] = backward
         return _common(draw, layer), out_rank
 
@@ -283,16 +284,24 @@ RECURRENT_TYPES = ("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "Bidirectional")
 
 @st.composite
 def valid_requests(
-    draw: Any, supported: Collection[str] = tuple(LAYER_SPECS), max_layers: int = 4
+    draw: Any,
+    supported: Collection[str] = tuple(LAYER_SPECS),
+    max_layers: int = 4,
+    first: str | None = None,
 ) -> dict[str, Any]:
     """A stack of 1..max_layers layers whose types are all in `supported`.
 
     Starts from a ConvLSTM-shaped input (time, *spatial, C) most of the time, since that is
     what the product is for; spatial sizes start at 4..12 so a few valid 3×3 windows fit.
+    `first` forces the type of the first layer (and an input rank it takes).
     """
     data_format = draw(st.sampled_from(["channels_last", "channels_last", "channels_first"]))
     recurrent = draw(st.integers(1, 3))
-    rank = draw(st.sampled_from([recurrent + 2] * 4 + [1, 2, 3, 4]))
+    if first is None:
+        rank = draw(st.sampled_from([recurrent + 2] * 4 + [1, 2, 3, 4]))
+    else:
+        ranks = [r for r in range(1, MAX_INPUT_RANK + 1) if first in dict(makers_for(r, True))]
+        rank = draw(st.sampled_from(ranks))
     side = st.integers(4, 12 if rank <= 4 else 6)
     dims: list[int | None] = [draw(side) for _ in range(rank)]
     if rank >= 3 and draw(st.integers(0, 5)) == 0:
@@ -303,9 +312,14 @@ def valid_requests(
     for position in range(count):
         last = position == count - 1
         choices = [(t, m) for t, m in makers_for(rank, last) if t in supported]
+        if position == 0 and first is not None:
+            choices = [(t, m) for t, m in choices if t == first]
         recurrent_choices = [(t, m) for t, m in choices if t in RECURRENT_TYPES]
-        # The product is about ConvLSTM stacks: take a recurrent layer whenever one fits, 2 in 3.
-        if recurrent_choices and draw(st.integers(0, 2)) > 0:
+        # The product is about ConvLSTM stacks: start with a recurrent layer 3 times in 4 when
+        # one fits, then 1 in 3 so the other families get their share.
+        if recurrent_choices and draw(st.integers(0, 3 if position == 0 else 2)) >= (
+            1 if position == 0 else 2
+        ):
             choices = recurrent_choices
         if not choices:
             break

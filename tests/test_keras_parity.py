@@ -32,6 +32,7 @@ from app.schema import LAYER_SPECS, SEED_MODEL, SummaryRequest
 SUPPORTED = frozenset(name for name, spec in LAYER_SPECS.items() if spec in _ANALYSERS)
 VALID_EXAMPLES = 300
 INVALID_EXAMPLES = 100
+PER_TYPE_EXAMPLES = 4
 
 def parity(max_examples: int) -> settings:
     """Deterministic and bounded: the same cases on every run, no example database."""
@@ -109,8 +110,13 @@ def _input_ranks(request: dict[str, Any], reference: KerasModel) -> list[int]:
     return [len(shape) for shape in shapes[:-1]]
 
 
-def deliberate_refusal(request: dict[str, Any], reference: KerasModel) -> str | None:
+def deliberate_refusal(
+    request: dict[str, Any], reference: KerasModel, answer: ValidationError | SpecError
+) -> str | None:
     """Why we refuse on purpose a model Keras builds (it would fail on its first call)."""
+    if isinstance(answer, SpecError) and "backward_layer" in answer.loc:
+        # Keras builds a Bidirectional's output shape from the forward layer alone.
+        return "Bidirectional backward_layer cannot run on the input"
     for layer, rank in zip(request["layers"], _input_ranks(request, reference), strict=True):
         axis = layer.get("axis")
         if (
@@ -134,7 +140,7 @@ def check_parity(request: dict[str, Any], tally: Counter) -> None:
             assert answer.loc[0] in ("layers", "input_shape"), answer.loc
         tally["both refuse"] += 1
         return
-    if not isinstance(answer, ModelSummary) and deliberate_refusal(request, reference):
+    if not isinstance(answer, ModelSummary) and deliberate_refusal(request, reference, answer):
         tally["refused on purpose"] += 1
         return
     assert isinstance(answer, ModelSummary), f"Keras accepts this model but we refuse: {answer}"
@@ -155,7 +161,15 @@ def _report(capsys: pytest.CaptureFixture, title: str, tally: Counter) -> None:
         print(f"\n{title}: {cases} cases checked against Keras "
               f"({tally['both accept and agree']} built, {tally['both refuse']} refused by both, "
               f"{tally['refused on purpose']} refused by us on purpose)")
-        print("  layer types generated: " + ", ".join(sorted(SUPPORTED)))
+        built = sorted(
+            ((k.removeprefix("layer "), n) for k, n in tally.items() if k.startswith("layer ")),
+            key=lambda kv: (-kv[1], kv[0]),
+        )
+        if built:
+            print("  layers built and compared: " + ", ".join(f"{t} ×{n}" for t, n in built))
+        missing = SUPPORTED - {t for k, _ in built for t in k.replace(")", "").split("(")}
+        if built and missing and title.startswith("valid"):
+            print("  supported but not built this run: " + ", ".join(sorted(missing)))
 
 
 def test_generated_stacks_match_keras_layer_by_layer(capsys: pytest.CaptureFixture) -> None:
@@ -184,6 +198,21 @@ def test_generated_broken_stacks_are_refused_like_keras(capsys: pytest.CaptureFi
     check()
     _report(capsys, "broken stacks", tally)
     assert tally["both refuse"] >= INVALID_EXAMPLES // 2
+
+
+@pytest.mark.parametrize("first", sorted(SUPPORTED))
+def test_every_supported_layer_type_is_compared_with_keras(first: str) -> None:
+    """A few stacks starting with each type, so no family is left out by chance."""
+    tally: Counter = Counter()
+
+    @parity(PER_TYPE_EXAMPLES)
+    @given(valid_requests(SUPPORTED, first=first))
+    def check(request: dict[str, Any]) -> None:
+        note(json.dumps(request))
+        check_parity(request, tally)
+
+    check()
+    assert tally["both accept and agree"] >= 1, tally
 
 
 # Golden models: numbers people know, checked against Keras rather than typed in.
@@ -324,3 +353,15 @@ def test_several_outputs_are_fine_on_the_last_layer_only_like_keras() -> None:
                    "without a static batch size (keras.Input(batch_size=...)); we accept it")
 def test_stateful_conv_lstm_without_a_batch_size_is_refused_like_keras() -> None:
     check_parity({"input_shape": [4, 8, 8, 3], "layers": [_convlstm(stateful=True)]}, Counter())
+
+
+def test_a_backward_layer_whose_window_does_not_fit_is_refused_on_purpose() -> None:
+    # Keras builds it (the output shape comes from the forward layer alone) but cannot run it.
+    layer = {"type": "Bidirectional", "layer": _convlstm(kernel_size=1),
+             "backward_layer": _convlstm(kernel_size=9, go_backwards=True)}
+    request = {"input_shape": [4, 8, 8, 3], "layers": [layer]}
+    reference = build(request)
+    assert reference.error is None
+    answer = ours(request)
+    assert isinstance(answer, SpecError)
+    assert deliberate_refusal(request, reference, answer)
