@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.schema import SEED_MODEL  # noqa: E402
-from bench.common import machine, ms, print_table, server, wrk  # noqa: E402
+from app.schema import SEED_MODEL
+from bench.common import machine, ms, print_table, server, wrk
 
 TARGET_RATIO = 0.6
 TARGET_P99_S = 20e-3

@@ -174,7 +174,9 @@ def wrk(url: str, *, connections: int, duration: float, body: dict | None = None
             args += ["-s", str(script)]
         out = subprocess.run([*args, url], capture_output=True, text=True, check=True,
                              timeout=duration + 60).stdout
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.MULTILINE))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.MULTILINE))
+    if set(latency) != {"50", "99"}:
+        raise RuntimeError(f"cannot read wrk's latency distribution:\n{out}")
     requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     errors = sum(int(n) for n in re.findall(
         r"(?:connect|read|write|timeout) (\d+)", out))

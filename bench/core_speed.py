@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.core.model import summarize  # noqa: E402
-from app.schema import SEED_MODEL, SummaryRequest  # noqa: E402
-from bench.common import machine, print_table, us  # noqa: E402
+from app.core.model import summarize
+from app.schema import SEED_MODEL, SummaryRequest
+from bench.common import machine, print_table, us
 
 TARGET_SEED_S = 100e-6
 TARGET_1000_S = 20e-3
