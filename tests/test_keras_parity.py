@@ -33,6 +33,7 @@ SUPPORTED = frozenset(name for name, spec in LAYER_SPECS.items() if spec in _ANA
 VALID_EXAMPLES = 300
 INVALID_EXAMPLES = 100
 PER_TYPE_EXAMPLES = 4
+HTTP_EXAMPLES = 40
 
 def parity(max_examples: int) -> settings:
     """Deterministic and bounded: the same cases on every run, no example database."""
@@ -213,6 +214,37 @@ def test_every_supported_layer_type_is_compared_with_keras(first: str) -> None:
 
     check()
     assert tally["both accept and agree"] >= 1, tally
+
+
+def test_generated_stacks_over_http_are_a_200_or_a_422_exactly_when_keras_says(http) -> None:
+    """The same verdicts through the real server: never a 500, the numbers survive JSON."""
+    tally: Counter = Counter()
+
+    @parity(HTTP_EXAMPLES)
+    @given(valid_requests(SUPPORTED) | invalid_requests(SUPPORTED))
+    def check(request: dict[str, Any]) -> None:
+        note(json.dumps(request))
+        reference = build(request)
+        response = http.post("/summary", json=request)
+        if reference.error is not None or response.status_code == 422:
+            assert response.status_code == 422 or reference.error is None, reference.error
+            if reference.error is None:  # only the refusals we make on purpose
+                assert deliberate_refusal(request, reference, ours(request)), response.json()
+            detail = response.json()["detail"]
+            assert detail and all(d["loc"][0] == "body" for d in detail)
+            tally["422"] += 1
+            return
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert [
+            (layer["name"], layer["output_shape"], layer["params"], layer["trainable_params"])
+            for layer in body["layers"]
+        ] == [(k.name, k.output_shape, k.params, k.trainable_params) for k in reference.layers]
+        assert body["total_params"] == reference.total_params
+        tally["200"] += 1
+
+    check()
+    assert tally["200"] and tally["422"], tally
 
 
 # Golden models: numbers people know, checked against Keras rather than typed in.
