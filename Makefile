@@ -53,6 +53,16 @@ system-deps:
 	@command -v chromium >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "chromium is missing: browser tests will be skipped (sudo apt-get install chromium)"; fi; }
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+	  else echo "wrk is missing: load benchmarks will be skipped (sudo apt-get install wrk)"; fi; }
+
+# Benchmarks print figures and ratios (a few minutes); record them in BENCHMARKS.md.
+bench: setup-test system-deps
+	$(BIN)/python bench/core_speed.py
+	$(BIN)/python bench/api_load.py
+	$(BIN)/python bench/keras_vs_api.py
+	$(BIN)/python bench/soak.py
 
 lint: setup-test
 	$(BIN)/ruff check .

@@ -1,0 +1,54 @@
+"""The benchmark scripts run and print their tables (with tiny durations; times are not judged)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+needs_wrk = pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
+
+
+def run(script: str, *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, str(BENCH / script), *args],
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def tables(output: str) -> list[str]:
+    return [line.removeprefix("### ") for line in output.splitlines() if line.startswith("### ")]
+
+
+def test_core_speed_prints_its_figures_and_the_ratio_to_the_targets():
+    output = run("core_speed.py", "--seconds", "0.01")
+    assert len(tables(output)) == 2
+    assert "| 1,000 ConvLSTM2D layers" in output
+    assert "time(1,000) / time(250)" in output
+
+
+@needs_wrk
+def test_api_load_prints_healthz_and_summary_side_by_side():
+    output = run("api_load.py", "--duration", "1", "--connections", "4", "--workers", "1")
+    assert len(tables(output)) == 2
+    assert "GET /healthz" in output and "POST /summary (seed)" in output
+    assert "/summary ÷ /healthz req/s" in output
+
+
+def test_keras_vs_api_prints_both_ways_and_their_ratio():
+    output = run("keras_vs_api.py", "--repeats", "1", "--requests", "2")
+    assert "Keras 3 (numpy backend)" in output
+    assert "ratio Keras ÷ API" in output
+
+
+@needs_wrk
+def test_soak_prints_errors_and_memory_growth():
+    output = run("soak.py", "--duration", "1", "--connections", "4", "--workers", "1")
+    assert "errors (socket + non-2xx)" in output
+    assert "RSS growth" in output
