@@ -511,6 +511,18 @@ SEED_MODEL: dict[str, Any] = {
 }
 
 
+Convention = Literal["keras", "pytorch", "peephole"]
+Optimizer = Literal["sgd", "sgd_momentum", "adam", "adamw", "rmsprop"]
+Device = Literal[
+    "nvidia-a100-sxm4-80gb",
+    "nvidia-h100-sxm5",
+    "nvidia-t4",
+    "google-tpu-v4",
+    "intel-xeon-8380",
+    "custom",
+]
+
+
 class SummaryRequest(BaseModel):
     """Body of `POST /summary`: a Sequential model as Keras would build it."""
 
@@ -525,6 +537,26 @@ class SummaryRequest(BaseModel):
     layers: list[LayerSpec] = Field(min_length=1, max_length=MAX_LAYERS)
     batch_size: Dim = 1
     dtype: Dtype = "float32"
+    time_steps: Dim | None = Field(
+        default=None,
+        description="Time steps to count costs with when the input's time axis is `null`; "
+        "ignored when it is known. Without either, costs are given per step only.",
+    )
+    convention: Convention = Field(
+        default="keras",
+        description="`keras`: what Keras builds; `pytorch`: a second bias on the recurrent "
+        "convolution (+4F params); `peephole`: Shi et al. 2015 Hadamard peepholes on i, f, o.",
+    )
+    optimizer: Optimizer = Field(
+        default="adam", description="Decides the optimizer state in the memory estimate."
+    )
+    device: Device = Field(
+        default="nvidia-a100-sxm4-80gb",
+        description="Accelerator preset for the latency estimate, or `custom` with "
+        "`peak_tflops` and `bandwidth_gb_s`.",
+    )
+    peak_tflops: Annotated[StrictFloat | StrictInt, Field(gt=0, le=1e6)] | None = None
+    bandwidth_gb_s: Annotated[StrictFloat | StrictInt, Field(gt=0, le=1e6)] | None = None
 
 
 def suggest_argument(layer_type: str, unknown: str) -> str | None:

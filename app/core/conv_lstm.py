@@ -12,13 +12,25 @@ Keras stores the four gates side by side (order i, f, c, o): `kernel` is k + (C,
 `recurrent_kernel` is k + (F, 4F) and `bias` is (4F,). The input convolution uses the layer's
 strides, padding and dilation; the recurrent one runs at stride 1 with 'same' padding on the
 output grid, so it sees F channels, never C. Parameters: 4 × (K·C·F + K·F·F + F), K = ∏k.
+
+The `pytorch` and `peephole` conventions (`app/core/conventions.py`) change the weights, the
+gates and the arithmetic; `keras` is what Keras builds and the only one Keras can check.
+
+Costs per time step (one sample; P = cells of the output grid, P_in of the input grid):
+    MACs = P·4F·K·C + P·4F·K·F (input and recurrent convolution, the latter also at t = 0)
+    element-wise = 4PF bias adds (8PF for pytorch) + 4PF gate sums + 5PF activations
+                   (σ i, σ f, tanh c̃, σ o, tanh C_t) + 3PF cell update + PF output
+                   (+ 6PF for peephole: three Hadamard products and their adds)
+    saved for BPTT = C·P_in (X_t) + 7PF (H_{t−1}, C_{t−1}, i, f, c̃, o, tanh C_t)
 """
 
 from __future__ import annotations
 
+from app.core.conventions import Convention, current_convention
+from app.core.costs import CostContext, CostFacts, counts, elements
 from app.core.errors import SpecError
 from app.core.formula import dot, num, plus
-from app.core.records import GateRecord, Shape
+from app.core.records import GateRecord, LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer, analyses, weight
 from app.core.shapes import (
     check_strides_vs_dilation,
@@ -65,41 +77,135 @@ def state_shape(spec: ConvLSTMSpec, input_shape: Shape) -> tuple[Shape, int]:
     return join_channels(input_shape[0], out, spec.filters, spec.channels_first), c
 
 
-def gates(spec: ConvLSTMSpec, channels: int) -> tuple[GateRecord, ...]:
-    """Each gate owns K·C·F input-kernel, K·F·F recurrent-kernel and F bias weights."""
+PEEPHOLE_GATES = ("input", "forget", "output")
+
+
+def _linear(activation: object) -> bool:
+    return activation in (None, "linear")
+
+
+def gates(
+    spec: ConvLSTMSpec, channels: int, convention: Convention = "keras", cells: int = 0
+) -> tuple[GateRecord, ...]:
+    """Each gate owns K·C·F input-kernel, K·F·F recurrent-kernel and F bias weights.
+
+    pytorch: 2F bias (b_ih + b_hh); peephole: + P·F Hadamard weights on i, f and o.
+    """
     k, f = prod(spec.kernel_size), spec.filters
-    bias = f if spec.use_bias else 0
-    return tuple(
-        GateRecord(
-            gate=g,
-            input_kernel=k * channels * f,
-            recurrent_kernel=k * f * f,
-            bias=bias,
-            total=k * channels * f + k * f * f + bias,
+    bias = (2 * f if convention == "pytorch" else f) if spec.use_bias else 0
+    records = []
+    for g in GATES:
+        peephole = cells * f if convention == "peephole" and g in PEEPHOLE_GATES else 0
+        records.append(
+            GateRecord(
+                gate=g,
+                input_kernel=k * channels * f,
+                recurrent_kernel=k * f * f,
+                bias=bias,
+                peephole=peephole,
+                total=k * channels * f + k * f * f + bias + peephole,
+            )
         )
-        for g in GATES
-    )
+    return tuple(records)
 
 
-def formula(spec: ConvLSTMSpec, channels: int, per_gate: int) -> str:
+def formula(
+    spec: ConvLSTMSpec, channels: int, per_gate: tuple[GateRecord, ...], convention: Convention
+) -> str:
+    """`4 × (3·3·3·30 + 3·3·30·30 + 30) = 4 × 8,940 = 35,760` (Keras's blog-post arithmetic)."""
     k, f = spec.kernel_size, spec.filters
-    terms = plus([dot([*k, channels, f]), dot([*k, f, f]), str(f) if spec.use_bias else ""])
-    return f"4 × ({terms}) = 4 × {num(per_gate)} = {num(4 * per_gate)}"
+    bias = ""
+    if spec.use_bias:
+        bias = f"{f} + {f}" if convention == "pytorch" else str(f)
+    terms = plus([dot([*k, channels, f]), dot([*k, f, f]), bias])
+    shared = per_gate[1].total - per_gate[1].peephole
+    text = f"4 × ({terms}) = 4 × {num(shared)}"
+    peephole = sum(g.peephole for g in per_gate)
+    if peephole:
+        cells = per_gate[0].peephole // f
+        return (
+            f"{text} + 3 × {dot([cells, f])} (peepholes) = {num(4 * shared)} + {num(peephole)}"
+            f" = {num(4 * shared + peephole)}"
+        )
+    return f"{text} = {num(4 * shared)}"
 
 
 @analyses(ConvLSTM1DSpec, ConvLSTM2DSpec, ConvLSTM3DSpec)
 def conv_lstm(spec: ConvLSTMSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     state, c = state_shape(spec, input_shape)
+    convention = current_convention()
     f, k = spec.filters, spec.kernel_size
+    cell = tuple(state[1:])  # the cell state's shape: output grid and F channels
     weights = [weight("kernel", (*k, c, 4 * f)), weight("recurrent_kernel", (*k, f, 4 * f))]
     if spec.use_bias:
         weights.append(weight("bias", (4 * f,)))
-    per_gate = gates(spec, c)
+        if convention == "pytorch":
+            weights.append(weight("recurrent_bias", (4 * f,)))
+    if convention == "peephole":
+        weights += [weight(f"{g}_peephole", cell) for g in PEEPHOLE_GATES]  # type: ignore[arg-type]
+    per_gate = gates(spec, c, convention, prod(cell) // f)  # type: ignore[arg-type]
     output = (state[0], input_shape[1], *state[1:]) if spec.return_sequences else state
     return LayerFacts(
         output_shape=[output, state, state] if spec.return_state else output,
         weights=tuple(weights),
         gates=per_gate,
-        formula=formula(spec, c, per_gate[0].total),
+        formula=formula(spec, c, per_gate, convention),
         owns_weights=False,
+    )
+
+
+def elementwise_per_cell(spec: ConvLSTMSpec, convention: Convention) -> dict[str, int]:
+    """Element-wise FLOPs per output element (one cell, one filter) and step, by kind."""
+    bias = (8 if convention == "pytorch" else 4) if spec.use_bias else 0
+    return {
+        "bias adds": bias,
+        "gate sums": 4,
+        "activations": (0 if _linear(spec.recurrent_activation) else 3)
+        + (0 if _linear(spec.activation) else 2),
+        "cell update": 3,  # f ⊙ C_{t−1}, i ⊙ c̃ and their sum
+        "output": 1,  # o ⊙ tanh(C_t)
+        "peepholes": 6 if convention == "peephole" else 0,
+    }
+
+
+@counts(ConvLSTM1DSpec, ConvLSTM2DSpec, ConvLSTM3DSpec)
+def conv_lstm_costs(spec: ConvLSTMSpec, record: LayerRecord, context: CostContext) -> CostFacts:
+    """MACs, element-wise FLOPs and saved elements of one time step (see the module docstring)."""
+    state, c = state_shape(spec, record.input_shape)
+    f, k = spec.filters, prod(spec.kernel_size)
+    grid, _ = split_channels(state, spec.channels_first)
+    step_grid, _ = split_channels((None, *record.input_shape[2:]), spec.channels_first)
+    p, p_in = prod(grid), prod(step_grid)  # type: ignore[arg-type]
+    steps = record.input_shape[1]
+    per_cell = elementwise_per_cell(spec, context.convention)
+    per_element = sum(per_cell.values())
+    macs_in, macs_rec = p * 4 * f * k * c, p * 4 * f * k * f
+    by_kind = " + ".join(f"{n} {kind}" for kind, n in per_cell.items() if n)
+    peephole = context.convention == "peephole"
+    return CostFacts(
+        steps=steps,  # type: ignore[arg-type]
+        recurrent=True,
+        macs=macs_in + macs_rec,
+        bias_adds=per_cell["bias adds"] * p * f,
+        elementwise=per_element * p * f,
+        saved=c * p_in + 7 * p * f,
+        saved_once=p * f if peephole else 0,
+        moved=c * p_in + 4 * p * f,  # read X_t, H_{t−1}, C_{t−1}; write H_t, C_t
+        # Inference working set: input and output sequences, H and C, four gate maps.
+        working=elements(record.input_shape) + elements(record.output_shape) + 6 * p * f,
+        mac_formula=(
+            f"per step P·4F·K·C + P·4F·K·F = {dot([p, 4 * f, k, c])} + {dot([p, 4 * f, k, f])}"
+            f" = {num(macs_in)} + {num(macs_rec)} = {num(macs_in + macs_rec)}"
+        ),
+        flop_formula=(
+            f"per step 2 × {num(macs_in + macs_rec)} MACs + {per_element}·P·F element-wise "
+            f"({by_kind}) = {num(2 * (macs_in + macs_rec))} + {dot([per_element, p, f])} "
+            f"= {num(2 * (macs_in + macs_rec) + per_element * p * f)}"
+        ),
+        saved_formula=(
+            f"per step C·P_in + 7·P·F (X_t; H_{{t−1}}, {'C_t' if peephole else 'C_{t−1}'}, "
+            f"i, f, c̃, o, tanh C_t) = {dot([c, p_in])} + {dot([7, p, f])} = "
+            f"{num(c * p_in + 7 * p * f)}"
+            + (f"; once: C_0 = {num(p * f)}" if peephole else "")
+        ),
     )

@@ -7,14 +7,19 @@ from app.core import (  # noqa: F401
     conv,
     conv_lstm,
     dense,
+    family_costs,
     normalization,
     pooling,
     regularization,
     reshaping,
     wrappers,
 )
+from app.core.conventions import using_convention
+from app.core.costs import CostContext, has_rule, layer_costs
 from app.core.errors import SpecError
-from app.core.records import LayerRecord, ModelSummary, Shape
+from app.core.latency import latency_report
+from app.core.memory import memory_report
+from app.core.records import LayerRecord, ModelCosts, ModelSummary, Shape
 from app.core.registry import Namer, analyse
 from app.core.shapes import show
 from app.schema import DTYPE_BYTES, SummaryRequest
@@ -57,12 +62,74 @@ def analyse_layers(input_shape: Shape, layers: list) -> tuple[LayerRecord, ...]:
     return tuple(records)
 
 
+def with_costs(
+    records: tuple[LayerRecord, ...], request: SummaryRequest
+) -> tuple[tuple[LayerRecord, ...], str | None]:
+    """The records with their costs, or unchanged with the reason costs cannot be counted.
+
+    Costs come from a second walk with the time axis made concrete (`time_steps`, else 1 for
+    per-step figures), so every counting rule sees known sizes.
+    """
+    time_axis, *rest = request.input_shape
+    if None in rest:
+        return records, "costs need every input size but the time axis; received None"
+    steps = time_axis or request.time_steps
+    context = CostContext(
+        steps_known=steps is not None,
+        batch_size=request.batch_size,
+        bytes_per_value=DTYPE_BYTES[request.dtype],
+        convention=request.convention,
+    )
+    try:
+        concrete = analyse_layers((None, steps or 1, *rest), request.layers)
+    except SpecError as error:
+        return records, f"costs need a concrete time axis, which this model refuses: {error.msg}"
+    costed = []
+    for spec, record, sized in zip(request.layers, records, concrete, strict=True):
+        costs = layer_costs(spec, sized, context) if has_rule(spec) else None
+        costed.append(record.model_copy(update={"costs": costs}))
+    missing = [r.name for r in costed if r.costs is None]
+    note = f"no counting rule for {', '.join(missing)}" if missing else None
+    if note is None and steps is None:
+        note = "the time axis is unknown: per-step costs only; set time_steps for totals"
+    return tuple(costed), note
+
+
+def _sum(values: list[int | None], factor: int = 1) -> int | None:
+    return None if None in values else factor * sum(values)  # type: ignore[arg-type]
+
+
+def model_costs(records: tuple[LayerRecord, ...], batch_size: int) -> ModelCosts | None:
+    """Plain sums over the layers' costs."""
+    if any(r.costs is None for r in records):
+        return None
+    costs = [r.costs for r in records]
+    return ModelCosts(
+        steps=max((c.steps for c in costs if c.steps is not None), default=None),  # type: ignore[union-attr]
+        macs=_sum([c.macs for c in costs]),  # type: ignore[union-attr]
+        elementwise_flops=_sum([c.elementwise_flops for c in costs]),  # type: ignore[union-attr]
+        flops=_sum([c.flops for c in costs]),  # type: ignore[union-attr]
+        backward_flops=_sum([c.backward_flops for c in costs]),  # type: ignore[union-attr]
+        training_flops=_sum([c.training_flops for c in costs]),  # type: ignore[union-attr]
+        batch_size=batch_size,
+        batch_macs=_sum([c.macs for c in costs], batch_size),  # type: ignore[union-attr]
+        batch_flops=_sum([c.flops for c in costs], batch_size),  # type: ignore[union-attr]
+        batch_training_flops=_sum([c.training_flops for c in costs], batch_size),  # type: ignore[union-attr]
+    )
+
+
 def summarize(request: SummaryRequest) -> ModelSummary:
     """The model's records and their totals; totals are plain sums over the layers."""
-    records = analyse_layers((None, *request.input_shape), request.layers)
+    with using_convention(request.convention):
+        records = analyse_layers((None, *request.input_shape), request.layers)
+        records, costs_note = with_costs(records, request)
     total = sum(r.params for r in records)
     trainable = sum(r.trainable_params for r in records)
     size = DTYPE_BYTES[request.dtype]
+    latency, latency_note = latency_report(
+        records, request.dtype, size, request.batch_size, request.device,
+        request.peak_tflops, request.bandwidth_gb_s,
+    )
     return ModelSummary(
         input_shape=(None, *request.input_shape),
         layers=records,
@@ -74,4 +141,12 @@ def summarize(request: SummaryRequest) -> ModelSummary:
         total_bytes=total * size,
         trainable_bytes=trainable * size,
         non_trainable_bytes=(total - trainable) * size,
+        convention=request.convention,
+        costs=model_costs(records, request.batch_size),
+        costs_note=costs_note,
+        memory=memory_report(
+            records, request.dtype, size, request.batch_size, request.optimizer
+        ),
+        latency=latency,
+        latency_note=latency_note,
     )

@@ -31,6 +31,51 @@ class GateRecord(Record):
     recurrent_kernel: int
     bias: int
     total: int
+    peephole: int = 0
+
+
+class ToolCount(Record):
+    """What another tool reports for a layer, in its own unit, and why it differs from ours."""
+
+    tool: str
+    reports: int | None
+    unit: str
+    why: str
+
+
+class Size(Record):
+    """A number of bytes and the way Keras prints it (`2.84 MB` = bytes / 1024²)."""
+
+    bytes: int
+    text: str
+
+
+class LayerCosts(Record):
+    """Compute and memory of one layer (rules in `docs/costs.md`, code in `app/core/costs.py`).
+
+    MACs and FLOPs are for ONE sample, forward pass; `*_per_step` is one time step (the whole
+    layer for layers that run once, `steps == 1`). Totals are `None` when the number of time steps
+    is unknown. Bytes are for the request's batch size and dtype.
+    """
+
+    steps: int | None
+    macs_per_step: int
+    elementwise_flops_per_step: int
+    flops_per_step: int
+    macs: int | None
+    elementwise_flops: int | None
+    flops: int | None
+    backward_flops: int | None
+    training_flops: int | None
+    saved_elements_per_step: int
+    saved_elements: int | None
+    saved: Size | None
+    working_elements: int
+    moved_elements_per_step: int
+    mac_formula: str
+    flop_formula: str
+    saved_formula: str
+    other_tools: tuple[ToolCount, ...]
 
 
 class LayerRecord(Record):
@@ -48,6 +93,65 @@ class LayerRecord(Record):
     gates: tuple[GateRecord, ...] | None = None
     formula: str
     layer: LayerRecord | None = None
+    costs: LayerCosts | None = None
+
+
+class ModelCosts(Record):
+    """Sums of the layers' costs: per sample (`macs`, ...) and for the batch (`batch_*`)."""
+
+    steps: int | None
+    macs: int | None
+    elementwise_flops: int | None
+    flops: int | None
+    backward_flops: int | None
+    training_flops: int | None
+    batch_size: int
+    batch_macs: int | None
+    batch_flops: int | None
+    batch_training_flops: int | None
+
+
+class MemoryReport(Record):
+    """Training and inference memory for the request's dtype, batch size and optimizer."""
+
+    dtype: str
+    bytes_per_value: int
+    batch_size: int
+    optimizer: str
+    optimizer_slots: int
+    weights: Size
+    gradients: Size
+    optimizer_state: Size
+    activations: Size | None
+    training: Size | None
+    inference: Size
+    peak_layer: str
+    rules: tuple[str, ...]
+
+
+class LayerLatency(Record):
+    name: str
+    steps: int | None
+    compute_seconds_per_step: float
+    memory_seconds_per_step: float
+    seconds_per_step: float
+    bound: str
+    seconds: float | None
+    text: str
+
+
+class LatencyReport(Record):
+    """Roofline estimate of one forward pass over the batch: an estimate, not a measurement."""
+
+    device: str
+    label: str
+    peak_tflops: float
+    bandwidth_gb_s: float
+    source: str
+    layers: tuple[LayerLatency, ...]
+    seconds: float | None
+    text: str
+    rule: str
 
 
 class ModelSummary(Record):
@@ -63,3 +167,9 @@ class ModelSummary(Record):
     total_bytes: int
     trainable_bytes: int
     non_trainable_bytes: int
+    convention: str = "keras"
+    costs: ModelCosts | None = None
+    costs_note: str | None = None
+    memory: MemoryReport | None = None
+    latency: LatencyReport | None = None
+    latency_note: str | None = None

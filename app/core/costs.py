@@ -1,0 +1,179 @@
+"""Compute costs of one layer: the counting rules' dispatch and the record they fill.
+
+What counts (the full rules are in `docs/costs.md`):
+
+- A MAC is one multiply-accumulate of a convolution or a matrix product, multiplications with
+  padding zeros included (frameworks compute them).
+- FLOPs = 2 × MACs + element-wise FLOPs: every bias add, sum of two tensors, activation
+  evaluation and Hadamard product is one FLOP per element.
+- The backward pass is estimated as twice the forward matrix work (2 × 2·MACs: one product for
+  the gradient of the input, one for the gradient of the weights); training = forward + backward.
+- Saved elements are the tensors a layer keeps for backpropagation (through time), per sample.
+
+Each layer family registers a rule with `@counts(SpecClass, ...)`, as analysers register with
+`@analyses`. A rule gets the layer's spec, its record from a walk with concrete sizes, and the
+context, and returns `CostFacts` for one sample and one step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.core.conventions import Convention
+from app.core.formula import num
+from app.core.records import LayerCosts, LayerRecord, Shape, ToolCount
+from app.core.shapes import prod
+from app.core.units import size
+from app.schema import LayerSpecBase
+
+
+@dataclass(frozen=True)
+class CostContext:
+    """What the counting rules need besides the layer: the request's settings."""
+
+    steps_known: bool = True
+    batch_size: int = 1
+    bytes_per_value: int = 4
+    convention: Convention = "keras"
+
+
+@dataclass(frozen=True)
+class CostFacts:
+    """One layer's counts for ONE sample and ONE step (the whole layer when `steps == 1`).
+
+    `elementwise` includes `bias_adds`. `saved_once` and `elementwise_once` happen once per
+    sequence (a peephole's initial cell state, a Bidirectional merge of final outputs).
+    `working` is the peak number of live elements while the layer runs (inference); `moved`
+    the activation elements a step reads and writes (the latency estimate's memory traffic).
+    """
+
+    macs: int
+    elementwise: int
+    saved: int
+    working: int
+    mac_formula: str
+    flop_formula: str
+    saved_formula: str
+    moved: int = 0
+    steps: int = 1
+    bias_adds: int = 0
+    saved_once: int = 0
+    elementwise_once: int = 0
+    recurrent: bool = False
+
+
+CostRule = Callable[[LayerSpecBase, LayerRecord, CostContext], CostFacts]
+_RULES: dict[type[LayerSpecBase], CostRule] = {}
+
+
+def counts(*spec_types: type[LayerSpecBase]) -> Callable[[CostRule], CostRule]:
+    """Register `fn(spec, record, context) -> CostFacts` for these spec classes."""
+
+    def register(fn: CostRule) -> CostRule:
+        for spec_type in spec_types:
+            _RULES[spec_type] = fn
+        return fn
+
+    return register
+
+
+def has_rule(spec: LayerSpecBase) -> bool:
+    return type(spec) in _RULES
+
+
+def cost_facts(spec: LayerSpecBase, record: LayerRecord, context: CostContext) -> CostFacts:
+    return _RULES[type(spec)](spec, record, context)
+
+
+def elements(shape: Shape | list[Shape]) -> int:
+    """Elements of one sample of a tensor (all outputs of a multi-output layer)."""
+    if isinstance(shape, list):
+        return sum(elements(s) for s in shape)
+    return prod(d for d in shape[1:])  # type: ignore[misc]
+
+
+def layer_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) -> LayerCosts:
+    """The record of one layer's costs; totals are per-step counts × steps."""
+    facts = cost_facts(spec, record, context)
+    steps = facts.steps if context.steps_known else None
+    flops_per_step = 2 * facts.macs + facts.elementwise
+
+    def total(per_step: int, once: int = 0) -> int | None:
+        return None if steps is None else per_step * steps + once
+
+    macs = total(facts.macs)
+    elementwise = total(facts.elementwise, facts.elementwise_once)
+    flops = None if macs is None or elementwise is None else 2 * macs + elementwise
+    backward = None if macs is None else 2 * 2 * macs
+    saved = total(facts.saved, facts.saved_once)
+    return LayerCosts(
+        steps=steps,
+        macs_per_step=facts.macs,
+        elementwise_flops_per_step=facts.elementwise,
+        flops_per_step=flops_per_step,
+        macs=macs,
+        elementwise_flops=elementwise,
+        flops=flops,
+        backward_flops=backward,
+        training_flops=None if flops is None or backward is None else flops + backward,
+        saved_elements_per_step=facts.saved,
+        saved_elements=saved,
+        saved=None if saved is None else size(
+            saved * context.batch_size * context.bytes_per_value
+        ),
+        working_elements=facts.working,
+        moved_elements_per_step=facts.moved,
+        mac_formula=facts.mac_formula,
+        flop_formula=facts.flop_formula,
+        saved_formula=facts.saved_formula,
+        other_tools=other_tools(facts, steps),
+    )
+
+
+def other_tools(facts: CostFacts, steps: int | None) -> tuple[ToolCount, ...]:
+    """What popular counters report for this layer over the sequence, and why they differ."""
+    if steps is None:
+        return ()
+    macs, bias = facts.macs * steps, facts.bias_adds * steps
+    rest = (facts.elementwise - facts.bias_adds) * steps + facts.elementwise_once
+    ours = 2 * macs + facts.elementwise * steps + facts.elementwise_once
+    hidden = (
+        " A PyTorch ConvLSTM is a module you write yourself; counters see its convolutions, "
+        "not the gate arithmetic between them."
+        if facts.recurrent
+        else ""
+    )
+    return (
+        ToolCount(
+            tool="torch.utils.flop_counter",
+            reports=2 * macs,
+            unit="FLOPs",
+            why=f"2 FLOPs per MAC of convolutions and matrix products only; bias adds, sums, "
+            f"activations and Hadamard products ({num(ours - 2 * macs)} of our FLOPs) are not "
+            f"counted.{hidden}",
+        ),
+        ToolCount(
+            tool="thop / ptflops",
+            reports=macs + bias,
+            unit="MACs",
+            why="multiply-accumulates of conv and linear modules plus one per output element "
+            f"for the bias ({num(bias)}); element-wise work between modules "
+            f"({num(rest)} FLOPs here) is invisible to their module hooks. Half our FLOPs "
+            f"or less, because a MAC is not 2 FLOPs to them.{hidden}",
+        ),
+        ToolCount(
+            tool="fvcore",
+            reports=macs,
+            unit='"flops" (= MACs)',
+            why="counts one fused multiply-add as one flop, so its flops are our MACs; "
+            "element-wise operators are skipped (with a warning) unless given handles.",
+        ),
+        ToolCount(
+            tool="Keras",
+            reports=None,
+            unit="nothing",
+            why="model.summary() reports parameters only; keras-flops (TF profiler) does not "
+            "support ConvLSTM2D.",
+        ),
+    )

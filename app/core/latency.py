@@ -1,0 +1,133 @@
+"""Roofline latency estimate of one forward pass (an estimate, never a measurement).
+
+Per layer and step: t = max(FLOPs·B / peak, bytes moved / bandwidth), with bytes moved =
+params·b (weights read once per step) + moved activation elements·B·b. A layer's time is t ×
+its steps (the recurrence is sequential); the model's is the sum over layers. It assumes perfect
+overlap of compute and memory traffic and full use of the peak, so real runs are slower.
+
+Peak throughput (dense, no sparsity) per dtype in TFLOPS (TOPS for int8) and memory bandwidth
+in GB/s are the vendors' published figures; `None` where the device has no such mode.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.core.errors import SpecError
+from app.core.records import LatencyReport, LayerLatency, LayerRecord
+from app.core.units import readable_seconds
+
+
+@dataclass(frozen=True)
+class Device:
+    label: str
+    peak_tflops: dict[str, float]
+    bandwidth_gb_s: float
+    source: str
+
+
+DEVICES: dict[str, Device] = {
+    "nvidia-a100-sxm4-80gb": Device(
+        "NVIDIA A100 SXM4 80GB",
+        {"float64": 9.7, "float32": 19.5, "float16": 312, "bfloat16": 312, "int8": 624},
+        2039,
+        "NVIDIA A100 Tensor Core GPU datasheet (FP32 19.5 TFLOPS; FP16/BF16 Tensor Core 312 "
+        "TFLOPS and INT8 624 TOPS without sparsity; HBM2e 2,039 GB/s), nvidia.com/a100",
+    ),
+    "nvidia-h100-sxm5": Device(
+        "NVIDIA H100 SXM5",
+        {"float64": 34, "float32": 67, "float16": 989.5, "bfloat16": 989.5, "int8": 1979},
+        3350,
+        "NVIDIA H100 Tensor Core GPU datasheet (FP32 67 TFLOPS; FP16/BF16 Tensor Core 1,979 "
+        "TFLOPS and INT8 3,958 TOPS with sparsity, half without; 3.35 TB/s), nvidia.com/h100",
+    ),
+    "nvidia-t4": Device(
+        "NVIDIA T4",
+        {"float32": 8.1, "float16": 65, "int8": 130},
+        320,
+        "NVIDIA T4 Tensor Core GPU datasheet (FP32 8.1 TFLOPS; mixed-precision FP16 65 TFLOPS; "
+        "INT8 130 TOPS; GDDR6 320 GB/s; no bfloat16), nvidia.com/t4",
+    ),
+    "google-tpu-v4": Device(
+        "Google Cloud TPU v4 (one chip)",
+        {"bfloat16": 275, "int8": 275},
+        1200,
+        "Google Cloud TPU v4 documentation (275 TFLOPS bf16/int8 per chip; HBM 1,200 GB/s), "
+        "cloud.google.com/tpu/docs/v4",
+    ),
+    "intel-xeon-8380": Device(
+        "Intel Xeon Platinum 8380 (one socket)",
+        {"float64": 2.944, "float32": 5.888, "int8": 23.552},
+        204.8,
+        "derived from Intel ARK figures (40 cores, 2.30 GHz base, 8 channels of DDR4-3200): "
+        "40 × 2.3 GHz × 2 AVX-512 FMA units × 16 float32 lanes × 2 = 5.888 TFLOPS (float64 "
+        "half, int8 with VNNI four times); 8 × 3,200 MT/s × 8 B = 204.8 GB/s",
+    ),
+}
+
+
+def _device(name: str, dtype: str, peak: float | None, bandwidth: float | None) -> Device:
+    if name == "custom":
+        if peak is None or bandwidth is None:
+            missing = "peak_tflops" if peak is None else "bandwidth_gb_s"
+            raise SpecError((missing,), f"device 'custom' needs {missing}; received none")
+        return Device("custom device", {dtype: peak}, bandwidth, "values given in the request")
+    return DEVICES[name]
+
+
+def latency_report(
+    records: tuple[LayerRecord, ...],
+    dtype: str,
+    bytes_per_value: int,
+    batch_size: int,
+    device: str,
+    peak_tflops: float | None = None,
+    bandwidth_gb_s: float | None = None,
+) -> tuple[LatencyReport | None, str | None]:
+    """(report, None), or (None, why not) when the device lacks the dtype or costs are missing."""
+    chosen = _device(device, dtype, peak_tflops, bandwidth_gb_s)
+    peak = chosen.peak_tflops.get(dtype)
+    if peak is None:
+        return None, f"{chosen.label} publishes no {dtype} peak; choose another dtype or device"
+    if any(r.costs is None for r in records):
+        return None, "latency needs every layer's costs"
+    b, flops_per_s, bytes_per_s = bytes_per_value, peak * 1e12, chosen.bandwidth_gb_s * 1e9
+    rows = []
+    for record in records:
+        costs = record.costs
+        compute = costs.flops_per_step * batch_size / flops_per_s  # type: ignore[union-attr]
+        moved = record.params * b + costs.moved_elements_per_step * batch_size * b  # type: ignore[union-attr]
+        memory = moved / bytes_per_s
+        per_step = max(compute, memory)
+        seconds = None if costs.steps is None else per_step * costs.steps  # type: ignore[union-attr]
+        rows.append(
+            LayerLatency(
+                name=record.name,
+                steps=costs.steps,  # type: ignore[union-attr]
+                compute_seconds_per_step=compute,
+                memory_seconds_per_step=memory,
+                seconds_per_step=per_step,
+                bound="compute" if compute >= memory else "memory",
+                seconds=seconds,
+                text=readable_seconds(seconds if seconds is not None else per_step)
+                + ("" if seconds is not None else " per step"),
+            )
+        )
+    times = [r.seconds for r in rows]
+    total = None if None in times else sum(times)  # type: ignore[arg-type]
+    return (
+        LatencyReport(
+            device=device,
+            label=chosen.label,
+            peak_tflops=peak,
+            bandwidth_gb_s=chosen.bandwidth_gb_s,
+            source=chosen.source,
+            layers=tuple(rows),
+            seconds=total,
+            text="estimate: " + ("unknown (time steps unknown)" if total is None
+                                 else readable_seconds(total)),
+            rule="per layer and step max(FLOPs × batch / peak, bytes moved / bandwidth), "
+            "× steps, summed over layers; assumes the peak is reached",
+        ),
+        None,
+    )
