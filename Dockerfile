@@ -31,7 +31,7 @@ COPY . ./
 COPY --from=assets /build/static/vendor ./static/vendor
 # Translations (.po, when present) compiled to .mo, and bytecode built while we are still root:
 # the code stays owned by root and read-only for the user that runs it.
-RUN if [ -d app/translations ]; then pybabel compile -q -d app/translations; fi \
+RUN if [ -d app/translations ]; then pybabel -q compile -d app/translations; fi \
  && python -m compileall -q app \
  && adduser --system --group --uid 10001 --no-create-home --home /nonexistent app
 USER 10001:10001
