@@ -43,6 +43,12 @@ def _common(draw: Any, layer: Layer) -> Layer:
     return layer
 
 
+def _data_format(draw: Any, layer: Layer, data_format: str) -> None:
+    """Always given when channels_first; given explicitly as the default now and then."""
+    if data_format == "channels_first" or draw(st.integers(0, 5)) == 0:
+        layer["data_format"] = data_format
+
+
 def _strides_and_dilation(draw: Any, rank: int, layer: Layer) -> None:
     choice = draw(st.sampled_from(["plain", "plain", "strides", "dilation"]))
     if choice == "strides":
@@ -66,8 +72,7 @@ def conv_lstm(rank: int, last: bool = False) -> Maker:
         }
         if draw(st.booleans()):
             layer["padding"] = draw(paddings("valid", "same"))
-        if data_format == "channels_first" or draw(st.integers(0, 5)) == 0:
-            layer["data_format"] = data_format
+        _data_format(draw, layer, data_format)
         _strides_and_dilation(draw, rank, layer)
         if draw(st.integers(0, 3)) == 0:
             layer["use_bias"] = False
@@ -106,8 +111,7 @@ def conv(rank: int, transpose: bool = False) -> Maker:
         if draw(st.booleans()):
             allowed = ("valid", "same", "causal") if rank == 1 else ("valid", "same")
             layer["padding"] = draw(paddings(*allowed))
-        if data_format == "channels_first" or draw(st.integers(0, 5)) == 0:
-            layer["data_format"] = data_format
+        _data_format(draw, layer, data_format)
         _strides_and_dilation(draw, rank, layer)
         if not transpose and draw(st.integers(0, 3)) == 0:
             layer["groups"] = draw(st.integers(1, 3))
@@ -129,8 +133,7 @@ def pooling(kind: str, rank: int) -> Maker:
             layer["strides"] = draw(sizes(rank, st.integers(1, 3)))
         if draw(st.booleans()):
             layer["padding"] = draw(paddings("valid", "same"))
-        if data_format == "channels_first" or draw(st.integers(0, 5)) == 0:
-            layer["data_format"] = data_format
+        _data_format(draw, layer, data_format)
         return _common(draw, layer), in_rank
 
     return make
@@ -142,8 +145,7 @@ def global_pooling(kind: str, rank: int) -> Maker:
         keepdims = draw(st.booleans())
         if keepdims or draw(st.booleans()):
             layer["keepdims"] = keepdims
-        if data_format == "channels_first" or draw(st.integers(0, 5)) == 0:
-            layer["data_format"] = data_format
+        _data_format(draw, layer, data_format)
         return _common(draw, layer), in_rank if keepdims else 1
 
     return make
@@ -154,8 +156,8 @@ def upsampling(rank: int) -> Maker:
         layer: Layer = {"type": f"UpSampling{rank}D"}
         if draw(st.booleans()):
             layer["size"] = draw(st.integers(1, 3) if rank == 1 else sizes(rank, st.integers(1, 3)))
-        if rank > 1 and (data_format == "channels_first" or draw(st.integers(0, 5)) == 0):
-            layer["data_format"] = data_format
+        if rank > 1:
+            _data_format(draw, layer, data_format)
         return _common(draw, layer), in_rank
 
     return make

@@ -173,30 +173,28 @@ def _report(capsys: pytest.CaptureFixture, title: str, tally: Counter) -> None:
             print("  supported but not built this run: " + ", ".join(sorted(missing)))
 
 
-def test_generated_stacks_match_keras_layer_by_layer(capsys: pytest.CaptureFixture) -> None:
+def run_generated(strategy: Any, examples: int) -> Counter:
+    """`check_parity` on `examples` derandomized requests; returns what happened how often."""
     tally: Counter = Counter()
 
-    @parity(VALID_EXAMPLES)
-    @given(valid_requests(SUPPORTED))
+    @parity(examples)
+    @given(strategy)
     def check(request: dict[str, Any]) -> None:
         note(json.dumps(request))
         check_parity(request, tally)
 
     check()
+    return tally
+
+
+def test_generated_stacks_match_keras_layer_by_layer(capsys: pytest.CaptureFixture) -> None:
+    tally = run_generated(valid_requests(SUPPORTED), VALID_EXAMPLES)
     _report(capsys, "valid-leaning stacks", tally)
     assert tally["both accept and agree"] >= VALID_EXAMPLES // 2
 
 
 def test_generated_broken_stacks_are_refused_like_keras(capsys: pytest.CaptureFixture) -> None:
-    tally: Counter = Counter()
-
-    @parity(INVALID_EXAMPLES)
-    @given(invalid_requests(SUPPORTED))
-    def check(request: dict[str, Any]) -> None:
-        note(json.dumps(request))
-        check_parity(request, tally)
-
-    check()
+    tally = run_generated(invalid_requests(SUPPORTED), INVALID_EXAMPLES)
     _report(capsys, "broken stacks", tally)
     assert tally["both refuse"] >= INVALID_EXAMPLES // 2
 
@@ -204,15 +202,7 @@ def test_generated_broken_stacks_are_refused_like_keras(capsys: pytest.CaptureFi
 @pytest.mark.parametrize("first", sorted(SUPPORTED))
 def test_every_supported_layer_type_is_compared_with_keras(first: str) -> None:
     """A few stacks starting with each type, so no family is left out by chance."""
-    tally: Counter = Counter()
-
-    @parity(PER_TYPE_EXAMPLES)
-    @given(valid_requests(SUPPORTED, first=first))
-    def check(request: dict[str, Any]) -> None:
-        note(json.dumps(request))
-        check_parity(request, tally)
-
-    check()
+    tally = run_generated(valid_requests(SUPPORTED, first=first), PER_TYPE_EXAMPLES)
     assert tally["both accept and agree"] >= 1, tally
 
 
