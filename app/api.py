@@ -11,9 +11,10 @@ from fastapi.responses import JSONResponse
 
 from app.core.errors import SpecError
 from app.core.model import summarize
-from app.core.records import ModelSummary
+from app.core.records import ModelSummary, SweepResult
+from app.core.sweep import sweep as run_sweep
 from app.errors import clean_error, spec_error_detail
-from app.schema import SummaryRequest
+from app.schema import SummaryRequest, SweepRequest
 
 router = APIRouter()
 
@@ -33,6 +34,14 @@ async def healthz() -> dict[str, str]:
 async def summary(request: SummaryRequest) -> ModelSummary:
     """Keras-exact parameters and shapes of a Sequential model, with per-gate breakdowns."""
     return summarize(request)
+
+
+# A sync route: a sweep is up to 32 summaries plus a bisection, so it runs in the thread pool
+# instead of holding the event loop.
+@router.post("/sweep", response_model=SweepResult, tags=["summary"], responses=VALIDATION_ERROR)
+def sweep(request: SweepRequest) -> SweepResult:
+    """What-if: params, MACs and memory as one argument varies; the largest fit in a budget."""
+    return run_sweep(request)
 
 
 async def _on_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -559,6 +559,34 @@ class SummaryRequest(BaseModel):
     bandwidth_gb_s: Annotated[StrictFloat | StrictInt, Field(gt=0, le=1e6)] | None = None
 
 
+SweepArgument = Literal["filters", "kernel_size", "time_steps", "batch_size", "input_size"]
+MAX_SWEEP_POINTS = 32
+
+
+class SweepRequest(BaseModel):
+    """Body of `POST /sweep`: vary one argument of one layer (or of the input) of `model`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: SummaryRequest
+    argument: SweepArgument = "filters"
+    layer: Annotated[StrictInt, Field(ge=0, lt=MAX_LAYERS)] = Field(
+        default=0, description="Index of the layer whose `filters` or `kernel_size` varies."
+    )
+    values: list[Dim] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_SWEEP_POINTS,
+        description="Values to try; by default ¼×, ½×, 1×, 2× and 4× the current value.",
+    )
+    budget_mb: Annotated[StrictFloat | StrictInt, Field(gt=0, le=1e9)] | None = Field(
+        default=None,
+        description="Training-memory budget in MB (1024² bytes): also answer the largest "
+        "`fit` (filters of `layer`, or batch size) that stays within it.",
+    )
+    fit: Literal["filters", "batch_size"] = "filters"
+
+
 def suggest_argument(layer_type: str, unknown: str) -> str | None:
     """The closest valid argument name of `layer_type` to `unknown` (`filter` → `filters`)."""
     spec = LAYER_SPECS.get(layer_type)

@@ -173,3 +173,34 @@ class ModelSummary(Record):
     memory: MemoryReport | None = None
     latency: LatencyReport | None = None
     latency_note: str | None = None
+
+
+class SweepPoint(Record):
+    """The model at one value of the swept argument, or why Keras would refuse it."""
+
+    value: int
+    params: int | None = None
+    macs: int | None = None
+    flops: int | None = None
+    training: Size | None = None
+    inference: Size | None = None
+    error: str | None = None
+
+
+class FitResult(Record):
+    """The largest `argument` whose training memory stays within `budget`."""
+
+    argument: str
+    budget: Size
+    largest: int | None = None
+    training: Size | None = None
+    note: str | None = None
+
+
+class SweepResult(Record):
+    argument: str
+    layer: int
+    layer_name: str | None
+    current: int
+    points: tuple[SweepPoint, ...]
+    fit: FitResult | None = None
