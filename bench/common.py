@@ -38,7 +38,9 @@ def machine() -> str:
     except OSError:
         pass
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return f"{when} · {cpu} · {os.cpu_count()} CPUs · Python {platform.python_version()}"
+    load = os.getloadavg()[0]  # other work on a shared machine moves absolute times
+    return (f"{when} · {cpu} · {os.cpu_count()} CPUs · Python {platform.python_version()}"
+            f" · load average {load:.1f} at start")
 
 
 def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:

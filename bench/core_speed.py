@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.core.model import summarize
 from app.schema import SEED_MODEL, SummaryRequest
-from bench.common import machine, print_table, us
+from bench.common import machine, ms, print_table, us
 
 TARGET_SEED_S = 100e-6
 TARGET_1000_S = 20e-3
@@ -56,6 +56,10 @@ def best_time(fn: Callable[[], object], seconds: float) -> float:
     return best
 
 
+def _time(seconds: float) -> str:
+    return us(seconds) if seconds < 1e-3 else ms(seconds)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=2.0, help="time budget per model")
@@ -70,14 +74,15 @@ def main() -> None:
         core = best_time(lambda r=request: summarize(r), args.seconds)
         validate = best_time(lambda b=body: SummaryRequest.model_validate(b), args.seconds / 2)
         results[count] = core
-        rows.append([label, us(core), us(core / count), us(validate)])
+        rows.append([label, _time(core), us(core / count), _time(validate)])
     print(f"Machine: {machine()}")
     print_table("Core: summarize() on a validated request (best of rounds)",
                 ["model", "core time", "per layer", "request validation"], rows)
     growth = results[1000] / results[250]
     print_table("Core: against the targets", ["figure", "value", "target", "ratio to target"], [
-        ["seed model", us(results[4]), us(TARGET_SEED_S), f"{results[4] / TARGET_SEED_S:.2f}"],
-        ["1,000 layers", us(results[1000]), us(TARGET_1000_S),
+        ["seed model", _time(results[4]), _time(TARGET_SEED_S),
+         f"{results[4] / TARGET_SEED_S:.2f}"],
+        ["1,000 layers", _time(results[1000]), _time(TARGET_1000_S),
          f"{results[1000] / TARGET_1000_S:.2f}"],
         ["time(1,000) / time(250)", f"{growth:.2f}", "4.00 (linear)", f"{growth / 4:.2f}"],
     ])

@@ -81,7 +81,10 @@ def with_costs(
         convention=request.convention,
     )
     try:
-        concrete = analyse_layers((None, steps or 1, *rest), request.layers)
+        # With a known time axis the second walk would repeat the first one exactly.
+        concrete = records if time_axis is not None else analyse_layers(
+            (None, steps or 1, *rest), request.layers
+        )
     except SpecError as error:
         return records, f"costs need a concrete time axis, which this model refuses: {error.msg}"
     costed = []
