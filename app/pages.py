@@ -153,4 +153,21 @@ async def edit(request: Request) -> HTMLResponse:
     if outcome.errors:
         # Keep the last valid results on screen: only the out-of-band regions are swapped.
         response.headers["HX-Reswap"] = "none"
+    else:
+        response.headers["HX-Trigger-After-Settle"] = "refresh-diagrams"
+    return response
+
+
+@router.post("/diagrams", response_class=HTMLResponse, include_in_schema=False)
+async def diagrams(request: Request) -> HTMLResponse:
+    """The per-gate diagrams of the editor's model (htmx fetches them after the totals)."""
+    form = await request.form()
+    items = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+    outcome = evaluate(editor.draft_from_fields(items) or editor.seed_draft())
+    lang = _lang(request, str(form.get("lang") or "") or None)
+    response = HTMLResponse(
+        _render(lang, "partials/diagrams.html", _context(outcome, outcome, lang))
+    )
+    if outcome.errors:
+        response.headers["HX-Reswap"] = "none"
     return response

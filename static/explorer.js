@@ -14,7 +14,8 @@
     });
     document.querySelectorAll("#editor .error[id^='err-']").forEach(function (slot) {
       var text = messages[slot.id] || "";
-      if (slot.textContent !== text) slot.textContent = text;
+      if (slot.textContent === text) return;  // most slots stay as they are: touch nothing
+      slot.textContent = text;
       var field = document.getElementById("f-" + slot.id.slice(4));
       if (!field) return;
       if (text) field.setAttribute("aria-invalid", "true");
@@ -23,6 +24,15 @@
       if (wrapper) wrapper.classList.toggle("invalid", Boolean(text));
     });
   }
+
+  // htmx cleans up every element it swaps out, firing two events per element; the diagrams are
+  // hundreds of SVG elements with no htmx attributes, so drop them in one step before the swap.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (target && target.id === "diagrams" && event.detail.shouldSwap) {
+      target.replaceChildren();
+    }
+  });
 
   // A main swap, or only out-of-band ones when an error keeps the last results (HX-Reswap: none).
   document.addEventListener("htmx:afterSwap", showFieldErrors);

@@ -220,3 +220,9 @@ def test_no_axe_contrast_violations_in_either_colour_scheme(browser, live_server
     result = Axe().run(page, options={"runOnly": ["color-contrast"]})
     assert [v["id"] for v in result.response["violations"]] == []
     ctx.close()
+
+
+def test_the_gate_diagrams_follow_an_edit(page):
+    page.locator("#f-layers-0-filters").fill("31")
+    expect(page.locator("#gates-0 svg.gate-forget .shape").nth(1)).to_have_text("3×3×31×31")
+    expect(page.locator("#gates-1 svg.gate-input .shape").first).to_have_text("3×3×31×50")

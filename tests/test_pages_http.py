@@ -104,3 +104,20 @@ def test_english_is_the_fallback_language(http):
 def test_the_first_load_is_compressed(http):
     response = http.get("/", headers={"Accept-Encoding": "gzip"})
     assert response.headers["content-encoding"] == "gzip"
+
+
+def test_a_valid_htmx_edit_asks_for_the_diagrams_after_the_totals(http):
+    response = http.post("/", data=seed_form(), headers=HX)
+    assert response.headers["HX-Trigger-After-Settle"] == "refresh-diagrams"
+    assert 'id="gates-0"' not in response.text  # the diagrams come in their own request
+
+
+def test_the_diagrams_route_renders_the_editors_model(http):
+    response = http.post("/diagrams", data=seed_form(**{"layers.0.filters": "31"}), headers=HX)
+    assert '<div id="diagrams"' in response.text
+    assert "3×3×31×31" in response.text
+
+
+def test_the_diagrams_route_keeps_the_old_ones_when_the_model_is_invalid(http):
+    response = http.post("/diagrams", data=seed_form(**{"layers.0.filters": "x"}), headers=HX)
+    assert response.headers["HX-Reswap"] == "none"
