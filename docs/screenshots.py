@@ -3,7 +3,8 @@
     .venv/bin/python docs/screenshots.py            # starts uvicorn on a free port itself
     .venv/bin/python docs/screenshots.py --all      # also phone/dark variants (for checking)
 
-Writes docs/screenshot.png (wide, light); with --all also docs/screenshot-*.png, not committed.
+Writes docs/screenshot.png (wide, light) and docs/gate-diagram.png (the first layer's gates);
+with --all also docs/screenshot-*.png (dark, phone, Chinese: for checking, not committed).
 """
 
 from __future__ import annotations
@@ -57,8 +58,14 @@ def main() -> None:
                 page.set_extra_http_headers(headers)
                 page.goto(base + "/")
                 page.screenshot(path=str(ROOT / "docs" / name), full_page=False)
-                page.close()
                 print("wrote docs/" + name)
+                if name == "screenshot.png":
+                    gates = page.locator("#gates-0")
+                    gates.scroll_into_view_if_needed()  # content-visibility: render it first
+                    page.wait_for_timeout(200)
+                    gates.screenshot(path=str(ROOT / "docs/gate-diagram.png"))
+                    print("wrote docs/gate-diagram.png")
+                page.close()
             browser.close()
     finally:
         server.terminate()
