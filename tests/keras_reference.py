@@ -10,11 +10,12 @@ Keras 3's `Sequential` accepts a last layer with several outputs (`return_state=
 needed. A multi-output layer anywhere else is refused ("expects 1 input(s), but it received 3").
 
 Trainable counts are what `model.summary()` totals and what `fit` trains: each weight's own
-`trainable` flag. They differ from `layer.trainable_weights` in one surprising case: a
-`trainable=False` given to a constructor only freezes the weights that layer creates itself, so
-`ConvLSTM2D(..., trainable=False)` (weights owned by its cell), `Bidirectional(...,
+`trainable` flag. Our `"trainable": false` means "freeze this layer", which in Keras is the
+`layer.trainable = False` setter (it reaches sub-layers). The constructor argument alone does not
+do that: `ConvLSTM2D(..., trainable=False)` (weights owned by its cell), `Bidirectional(...,
 trainable=False)` and `TimeDistributed(..., trainable=False)` leave their weights trainable
-(`model.summary()` counts them as trainable), while `layer.trainable_weights` shows none.
+(`model.summary()` counts them, `fit` trains them, a model reloaded from `to_json()` loses the
+freeze). So the oracle freezes with the setter, after construction.
 """
 
 from __future__ import annotations
@@ -65,11 +66,19 @@ class KerasModel:
 
 def keras_layer(spec: dict[str, Any]) -> keras.layers.Layer:
     """`{"type": "ConvLSTM2D", "filters": 8, ...}` → `keras.layers.ConvLSTM2D(filters=8, ...)`."""
-    kwargs = {key: value for key, value in spec.items() if key != "type"}
+    kwargs = {key: value for key, value in spec.items() if key not in ("type", "trainable")}
     for nested in ("layer", "backward_layer"):
         if isinstance(kwargs.get(nested), dict):
             kwargs[nested] = keras_layer(kwargs[nested])
-    return getattr(keras.layers, spec["type"])(**kwargs)
+    layer = getattr(keras.layers, spec["type"])(**kwargs)
+    if spec["type"] == "Bidirectional" and spec["layer"].get("trainable") is False:
+        # Bidirectional rebuilds its copies from the wrapped layer's config, losing the freeze.
+        layer.forward_layer.trainable = False
+        if spec.get("backward_layer") is None:
+            layer.backward_layer.trainable = False
+    if spec.get("trainable") is False:
+        layer.trainable = False
+    return layer
 
 
 def _shape(tensor_or_tensors: Any) -> Shape | list[Shape]:

@@ -75,12 +75,10 @@ def test_without_bias_the_formula_has_no_bias_term():
     )
 
 
-def test_trainable_false_leaves_the_cell_weights_trainable_as_keras_does():
-    # Keras 3.15.1 passes the constructor's trainable=False to the layer, not to its cell, which
-    # owns the weights: model.summary() counts all 35,760 as trainable (test_keras_parity.py).
+def test_frozen_layer_counts_every_weight_as_non_trainable():
     request = SummaryRequest.model_validate(
         {"input_shape": [15, 40, 40, 3],
          "layers": [{"type": "ConvLSTM2D", "filters": 30, "kernel_size": 3, "trainable": False}]}
     )
     summary = summarize(request)
-    assert (summary.trainable_params, summary.non_trainable_params) == (35760, 0)
+    assert (summary.trainable_params, summary.non_trainable_params) == (0, 35760)

@@ -150,7 +150,6 @@ def conv_lstm(spec: ConvLSTMSpec, input_shape: Shape, namer: Namer) -> LayerFact
         weights=tuple(weights),
         gates=per_gate,
         formula=formula(spec, c, per_gate, convention),
-        owns_weights=False,
     )
 
 

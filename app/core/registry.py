@@ -23,10 +23,6 @@ class LayerFacts:
     gates: tuple[GateRecord, ...] | None = None
     inner: LayerRecord | None = None
     extra: dict = field(default_factory=dict)
-    # False when the weights belong to a sub-layer (a ConvLSTM's cell, a wrapper's inner
-    # layers): Keras 3 applies a constructor's `trainable=False` only to weights the layer
-    # creates itself, so those stay trainable (`model.summary()` counts them, `fit` trains them).
-    owns_weights: bool = True
 
 
 class Namer:
@@ -79,7 +75,7 @@ def analyse(spec: LayerSpecBase, input_shape: Shape, namer: Namer, index: int) -
     """One layer's record. Wrapped layers are named before their wrapper, as Keras does."""
     facts = _ANALYSERS[type(spec)](spec, input_shape, namer)
     weights = facts.weights
-    if not spec.trainable and facts.owns_weights:
+    if not spec.trainable:
         weights = tuple(w.model_copy(update={"trainable": False}) for w in weights)
     trainable = sum(w.count for w in weights if w.trainable)
     total = sum(w.count for w in weights)

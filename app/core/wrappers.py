@@ -4,6 +4,10 @@ TimeDistributed applies one layer to every time step: the wrapped layer sees
 (batch, *shape[2:]) and the time axis is put back; its weights are shared, so the parameters
 are the wrapped layer's. Bidirectional runs a forward and a backward copy of a recurrent layer:
 twice the parameters (or forward + backward when `backward_layer` is given).
+
+`"trainable": false` freezes a layer's weights wherever it stands, as `layer.trainable = False`
+does in Keras (see README: Keras's constructor argument alone does not freeze weights owned by
+sub-layers, such as a ConvLSTM's cell or a wrapper's inner layers).
 """
 
 from __future__ import annotations
@@ -58,7 +62,6 @@ def time_distributed(spec: TimeDistributedSpec, input_shape: Shape, namer: Namer
         weights=inner.weights,
         formula=f"shared by every time step: {inner.formula}",
         inner=inner,
-        owns_weights=False,  # only the wrapped layer's own trainable flag counts
     )
 
 
@@ -95,14 +98,14 @@ def bidirectional(spec: BidirectionalSpec, input_shape: Shape, namer: Namer) -> 
                 f"Bidirectional wraps a recurrent layer (ConvLSTM1D/2D/3D); received "
                 f"{wrapped.type}",  # type: ignore[attr-defined]
             )
-    # Keras ignores `trainable` on the wrapped layers: only the wrapper's own flag counts.
-    layer = spec.layer.model_copy(update={"trainable": True})
+    layer = spec.layer  # its trainable flag freezes both copies (Keras: on forward_layer and
+    # backward_layer after construction, since the copies are rebuilt from the layer's config)
     forward = _wrapped(layer, input_shape, namer)
     if spec.backward_layer is None:
         backward_spec = layer.model_copy(update={"go_backwards": True})
         backward = forward
     else:
-        backward_spec = spec.backward_layer.model_copy(update={"trainable": True})
+        backward_spec = spec.backward_layer
         backward = _wrapped(backward_spec, input_shape, namer, "backward_layer")
     _check_pair(layer, backward_spec, given=spec.backward_layer is not None)
 
@@ -142,5 +145,4 @@ def bidirectional(spec: BidirectionalSpec, input_shape: Shape, namer: Namer) -> 
         weights=weights,
         formula=formula,
         inner=forward.model_copy(update={"name": forward_name}),
-        owns_weights=False,  # the weights belong to the forward and backward copies
     )

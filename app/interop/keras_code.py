@@ -6,6 +6,10 @@ name (so `model.summary()` shows the same names as ours in any session). Every v
 with `repr`, so user text (names) can never break out of its string literal. Serialized Keras
 objects (a custom initializer, a regularizer) are rebuilt with
 `keras.saving.deserialize_keras_object`.
+
+A frozen layer (`"trainable": false`) is frozen after the model is built, with the
+`layer.trainable = False` setter: Keras's constructor argument does not reach weights owned by
+sub-layers (a ConvLSTM's cell, a wrapper's inner layers), so it would not freeze them.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from typing import Any
 
 from app.core.records import LayerRecord, ModelSummary
 from app.interop.arguments import explicit_arguments
-from app.schema import LayerSpecBase, SummaryRequest
+from app.schema import BidirectionalSpec, LayerSpecBase, SummaryRequest, TimeDistributedSpec
 
 _INDENT = "    "
 _WRAPPED = ("layer", "backward_layer")
@@ -36,6 +40,7 @@ def _value(value: Any) -> str:
 def _call(spec: LayerSpecBase, record: LayerRecord | None, depth: int, dtype: str | None) -> str:
     """`keras.layers.ConvLSTM2D(filters=30, ...)`, one argument per line when it is long."""
     arguments = explicit_arguments(spec)
+    arguments.pop("trainable", None)  # frozen after construction: see `_freezes`
     name = record.name if record is not None else arguments.get("name")
     arguments.pop("name", None)
     if name is not None:
@@ -57,6 +62,19 @@ def _call(spec: LayerSpecBase, record: LayerRecord | None, depth: int, dtype: st
     return head + "\n" + "".join(f"{inner_indent}{p},\n" for p in parts) + _INDENT * depth + ")"
 
 
+def _freezes(spec: LayerSpecBase, access: str) -> list[str]:
+    """`model.get_layer("x").trainable = False` lines, wrapped layers included."""
+    lines = [] if spec.trainable else [f"{access}.trainable = False"]
+    if isinstance(spec, TimeDistributedSpec):
+        lines += _freezes(spec.layer, f"{access}.layer")
+    if isinstance(spec, BidirectionalSpec):
+        # Keras rebuilds both copies from the wrapped layer's config, so freeze the copies.
+        lines += _freezes(spec.layer, f"{access}.forward_layer")
+        backward = spec.backward_layer if spec.backward_layer is not None else spec.layer
+        lines += _freezes(backward, f"{access}.backward_layer")
+    return lines
+
+
 def keras_code(request: SummaryRequest, summary: ModelSummary | None = None) -> str:
     """A runnable script; `summary` supplies the names Keras would give unnamed layers."""
     records = summary.layers if summary is not None else [None] * len(request.layers)
@@ -69,6 +87,15 @@ def keras_code(request: SummaryRequest, summary: ModelSummary | None = None) -> 
         f"{_INDENT * 2}{_call(spec, record, 2, dtype)},\n"
         for spec, record in zip(request.layers, records, strict=True)
     )
+    freeze_lines = "".join(
+        f"{line}\n"
+        for index, (spec, record) in enumerate(zip(request.layers, records, strict=True))
+        for line in _freezes(
+            spec,
+            f"model.get_layer({_value(record.name)})" if record is not None
+            else f"model.layers[{index}]",
+        )
+    )
     return (
         '"""Builds the model described by ConvLSTM Cost Explorer; prints Keras\'s summary."""\n'
         "\n"
@@ -80,6 +107,7 @@ def keras_code(request: SummaryRequest, summary: ModelSummary | None = None) -> 
         f"{layer_lines}"
         f"{_INDENT}]\n"
         ")\n"
+        f"{freeze_lines}"
         "\n"
         'if __name__ == "__main__":\n'
         f"{_INDENT}model.summary()\n"
