@@ -377,8 +377,6 @@ def test_several_outputs_are_fine_on_the_last_layer_only_like_keras() -> None:
     check_parity(inside, Counter())
 
 
-@pytest.mark.xfail(strict=True, reason="open question for the lead: Keras refuses stateful=True "
-                   "without a static batch size (keras.Input(batch_size=...)); we accept it")
 def test_stateful_conv_lstm_without_a_batch_size_is_refused_like_keras() -> None:
     check_parity({"input_shape": [4, 8, 8, 3], "layers": [_convlstm(stateful=True)]}, Counter())
 

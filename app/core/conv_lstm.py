@@ -58,6 +58,12 @@ def layout(spec: ConvLSTMSpec) -> str:
 def state_shape(spec: ConvLSTMSpec, input_shape: Shape) -> tuple[Shape, int]:
     """(shape of H_t and C_t with batch axis, input channels C), validating the input."""
     expect_ndim(input_shape, spec.rank + 3, spec.type, layout(spec))
+    if spec.stateful and input_shape[0] is None:
+        raise SpecError(
+            ("stateful",),
+            "stateful=true needs a fixed batch size, which keras.Input(shape=...) does not give "
+            "(Keras refuses it); set stateful to false: it changes neither parameters nor shapes",
+        )
     if input_shape[1] == 0:
         raise SpecError(("input",), f"{spec.type} needs at least one time step")
     step = (input_shape[0], *input_shape[2:])
