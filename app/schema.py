@@ -74,12 +74,17 @@ class LayerSpecBase(BaseModel):
         return value
 
 
+# Every field any spec lists in `_tuple_fields` (checked below, once LAYER_SPECS exists).
+SIZE_FIELDS = ("kernel_size", "strides", "dilation_rate", "output_padding", "pool_size", "size")
+
+
 class _SpatialSpec(LayerSpecBase):
     """Shared normalisation of sizes, padding and data_format."""
 
     _tuple_fields: ClassVar[tuple[str, ...]] = ()
 
-    @field_validator("*", mode="after")
+    # Named, not "*": a validator on every field of every layer made validation 2.5× slower.
+    @field_validator(*SIZE_FIELDS, mode="after", check_fields=False)
     @classmethod
     def _normalise_sizes(cls, value: Any, info: Any) -> Any:
         if info.field_name in cls._tuple_fields and value is not None:
@@ -498,6 +503,10 @@ LAYER_SPECS: dict[str, type[LayerSpecBase]] = {
     cls.model_fields["type"].annotation.__args__[0]: cls  # type: ignore[union-attr]
     for cls in LayerSpec.__origin__.__args__  # type: ignore[attr-defined]
 }
+if {f for spec in LAYER_SPECS.values() for f in getattr(spec, "_tuple_fields", ())} - set(
+    SIZE_FIELDS
+):
+    raise RuntimeError("a size field is missing from SIZE_FIELDS, so it would not be normalised")
 
 SEED_MODEL: dict[str, Any] = {
     "input_shape": [15, 40, 40, 3],
