@@ -109,3 +109,28 @@ def test_other_exports_are_never_served_as_html(http, export, name):
                      http.get(f"/download/{export}?" + urlencode(_fields(name)))):
         assert not response.headers["content-type"].startswith("text/html")
         assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_in_chromium_a_hostile_name_typed_into_the_editor_stays_text(browser, live_server):
+    """Loaded from a link, then typed again (htmx swap): no dialog, no injected element."""
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(live_server + "/?" + urlencode(_fields(PAYLOADS[0])))
+    field = page.locator('[name="layers.0.name"]')
+    # The name sits under the first layer card's "More arguments".
+    page.locator("details.more", has=field).locator("summary").click()
+    field.fill(PAYLOADS[1])
+    # The htmx update has landed when the page shows the new name somewhere outside the field.
+    page.wait_for_function(
+        "name => [...document.querySelectorAll('main *:not(input)')]"
+        ".some(e => e.childElementCount === 0 && e.textContent.includes(name))",
+        arg=PAYLOADS[1], timeout=10_000,
+    )
+    injected = page.evaluate(
+        "document.querySelectorAll('img[src=\"x\"], svg[onload], [onerror], [onload]').length"
+    )
+    context.close()
+    assert injected == 0
+    assert dialogs == []
