@@ -6,6 +6,7 @@ Starts `uvicorn app.main:app` on a free loopback port (as `make run` does), open
 types a new `filters` value into layer 1 fifty times. For each edit it records, in the page:
   t_input    the `input` event,
   t_request  htmx's `htmx:beforeRequest` for the form (the 150 ms debounce has elapsed),
+  t_response htmx's `htmx:beforeSwap` for the form (the response has arrived),
   t_dom      the moment `#total-params` shows the new total (MutationObserver),
   t_diagrams the moment the per-gate diagrams (fetched right after the totals) are swapped in.
 Latency without debounce = t_dom − t_request; with debounce = t_dom − t_input.
@@ -16,21 +17,16 @@ cache-less page makes. Prints figures and their ratio to the targets; not a test
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
+from common import machine, server
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from chromium import launch  # noqa: E402
-from conftest import _free_port  # noqa: E402
+from chromium import launch
 
 TARGET_P95_MS = 50.0
 TARGET_FIRST_LOAD_KB = 100.0
@@ -39,7 +35,10 @@ EDIT_LOOP = """
 async (edits) => {
   const field = document.getElementById("f-layers-0-filters");
   const rows = [];
-  let requestAt = 0, diagramsAt = 0;
+  let requestAt = 0, responseAt = 0, diagramsAt = 0;
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    if (event.detail.target.id === "results") responseAt = performance.now();
+  });
   document.body.addEventListener("htmx:afterSwap", (event) => {
     if (event.detail.target.id === "diagrams") diagramsAt = performance.now();
   });
@@ -69,7 +68,7 @@ async (edits) => {
     while (diagramsAt < domAt && performance.now() - waitStart < 2000) {
       await new Promise((r) => setTimeout(r, 5));
     }
-    rows.push([inputAt, requestAt, domAt, diagramsAt]);
+    rows.push([inputAt, requestAt, domAt, diagramsAt, responseAt]);
     await new Promise((r) => setTimeout(r, 50));
   }
   return rows;
@@ -104,41 +103,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--edits", type=int, default=50)
     args = parser.parse_args()
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port),
-         "--log-level", "warning"], cwd=ROOT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                httpx.get(f"{base}/healthz", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        with sync_playwright() as p:
-            browser = launch(p)
-            total, parts = first_load_bytes(browser, base)
-            page = browser.new_page()
-            page.goto(base + "/")
-            page.evaluate(EDIT_LOOP, 5)  # warm up: templates compiled, connections open
-            rows = page.evaluate(EDIT_LOOP, args.edits)
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with server() as running, sync_playwright() as p:
+        browser = launch(p)
+        total, parts = first_load_bytes(browser, running.base)
+        page = browser.new_page()
+        page.goto(running.base + "/")
+        page.evaluate(EDIT_LOOP, 5)  # warm up: templates compiled, connections open
+        rows = page.evaluate(EDIT_LOOP, args.edits)
+        browser.close()
 
-    without = [dom - req for _, req, dom, _ in rows]
-    with_debounce = [dom - inp for inp, _, dom, _ in rows]
-    diagrams = [dia - req for _, req, _, dia in rows]
+    without = [dom - req for _, req, dom, _, _ in rows]
+    with_debounce = [dom - inp for inp, _, dom, _, _ in rows]
+    diagrams = [dia - req for _, req, _, dia, _ in rows]
+    answer = [res - req for _, req, _, _, res in rows]
+    swap = [dom - res for _, _, dom, _, res in rows]
     p95 = percentile(without, 0.95)
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"edits measured: {len(rows)} (after 5 warm-up edits), Chromium headless, 1 worker; "
-          f"{os.cpu_count()} CPUs, load average {load} (other work on the machine skews these)")
+    print(machine())
+    print(f"edits measured: {len(rows)} (after 5 warm-up edits), Chromium headless, 1 worker")
     print(f"edit → totals in DOM, debounce excluded: median {statistics.median(without):.1f} ms, "
           f"p95 {p95:.1f} ms (target p95 < {TARGET_P95_MS:.0f} ms: "
           f"{p95 / TARGET_P95_MS:.2f}× of budget)")
+    print(f"  of which request → response (server + network): median "
+          f"{statistics.median(answer):.1f} ms, p95 {percentile(answer, 0.95):.1f} ms; "
+          f"response → DOM (htmx swap): median {statistics.median(swap):.1f} ms, "
+          f"p95 {percentile(swap, 0.95):.1f} ms")
     print(f"edit → totals in DOM, with the 150 ms debounce: median "
           f"{statistics.median(with_debounce):.1f} ms, "
           f"p95 {percentile(with_debounce, 0.95):.1f} ms")

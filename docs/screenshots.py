@@ -9,19 +9,16 @@ with --all also docs/screenshot-*.png (dark, phone, Chinese: for checking, not c
 
 from __future__ import annotations
 
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "bench")]
 
 from chromium import launch  # noqa: E402
-from conftest import _free_port  # noqa: E402
+from common import server  # noqa: E402
 
 SHOTS = {
     "screenshot.png": {"viewport": {"width": 1440, "height": 1100}, "color_scheme": "light"},
@@ -37,40 +34,22 @@ SHOTS = {
 
 def main() -> None:
     wanted = SHOTS if "--all" in sys.argv else {"screenshot.png": SHOTS["screenshot.png"]}
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port)], cwd=ROOT,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                httpx.get(f"{base}/healthz", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        with sync_playwright() as p:
-            browser = launch(p)
-            for name, options in wanted.items():
-                page = browser.new_page(**options)
-                headers = {"Accept-Language": options.get("locale", "en")}
-                page.set_extra_http_headers(headers)
-                page.goto(base + "/")
-                page.screenshot(path=str(ROOT / "docs" / name), full_page=False)
-                print("wrote docs/" + name)
-                if name == "screenshot.png":
-                    gates = page.locator("#gates-0")
-                    gates.scroll_into_view_if_needed()  # content-visibility: render it first
-                    page.wait_for_timeout(200)
-                    gates.screenshot(path=str(ROOT / "docs/gate-diagram.png"))
-                    print("wrote docs/gate-diagram.png")
-                page.close()
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
+    with server() as running, sync_playwright() as p:
+        browser = launch(p)
+        for name, options in wanted.items():
+            page = browser.new_page(**options)
+            page.set_extra_http_headers({"Accept-Language": options.get("locale", "en")})
+            page.goto(running.base + "/")
+            page.screenshot(path=str(ROOT / "docs" / name), full_page=False)
+            print("wrote docs/" + name)
+            if name == "screenshot.png":
+                gates = page.locator("#gates-0")
+                gates.scroll_into_view_if_needed()  # content-visibility: render it first
+                page.wait_for_timeout(200)
+                gates.screenshot(path=str(ROOT / "docs/gate-diagram.png"))
+                print("wrote docs/gate-diagram.png")
+            page.close()
+        browser.close()
 
 if __name__ == "__main__":
     main()

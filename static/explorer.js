@@ -25,13 +25,19 @@
     });
   }
 
-  // htmx cleans up every element it swaps out, firing two events per element; the diagrams are
-  // hundreds of SVG elements with no htmx attributes, so drop them in one step before the swap.
+  // htmx cleans up every element it swaps out, firing two events per element. The results and
+  // the diagrams are hundreds of elements, nearly all with no htmx behaviour: drop those children
+  // in one step before the swap, leaving htmx to clean up any child that has hx- attributes.
+  var HTMX_BEHAVIOUR = "[hx-get],[hx-post],[hx-put],[hx-patch],[hx-delete],[hx-trigger]," +
+    "[hx-boost],[hx-ext],[data-hx-get],[data-hx-post],[data-hx-trigger]";
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
-    if (target && target.id === "diagrams" && event.detail.shouldSwap) {
-      target.replaceChildren();
-    }
+    var reswap = event.detail.swapOverride || event.detail.xhr.getResponseHeader("HX-Reswap");
+    if (!target || !event.detail.shouldSwap || reswap === "none") return;
+    if (target.id !== "results" && target.id !== "diagrams") return;
+    Array.prototype.slice.call(target.children).forEach(function (child) {
+      if (!child.matches(HTMX_BEHAVIOUR) && !child.querySelector(HTMX_BEHAVIOUR)) child.remove();
+    });
   });
 
   // A main swap, or only out-of-band ones when an error keeps the last results (HX-Reswap: none).

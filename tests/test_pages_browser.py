@@ -135,6 +135,7 @@ def test_an_invalid_kernel_shows_an_inline_error_and_keeps_the_last_totals(page)
     assert "err-layers-0-kernel_size" in field.get_attribute("aria-describedby")
     assert field.input_value() == "3,3,3"
     assert total(page).inner_text() == SEED_TOTAL
+    expect(page.locator("#gates-0")).to_have_count(1)  # the diagrams stay too
     assert "Out of date" in page.locator("#status").inner_text()
     field.fill("3,3")
     error.wait_for(state="hidden")
