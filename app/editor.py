@@ -40,7 +40,12 @@ NEW_LAYER_VALUES = {
     "target_shape": "-1", "activation": "relu",
 }
 CONV_LSTM_DEFAULTS = {"kernel_size": "3,3", "padding": "same"}
-MODEL_FIELDS = ("input_shape", "batch_size", "dtype")
+# Cost settings (docs/costs.md) as typed, with the value that means "the request's default".
+COST_FIELDS = {
+    "convention": "keras", "optimizer": "adam", "device": "nvidia-a100-sxm4-80gb",
+    "time_steps": "", "peak_tflops": "", "bandwidth_gb_s": "",
+}
+MODEL_FIELDS = ("input_shape", "batch_size", "dtype", *COST_FIELDS)
 _INT = re.compile(r"[+-]?\d+")
 _SEPARATORS = re.compile(r"[\s,x×*()\[\]]+")
 
@@ -140,6 +145,16 @@ class ModelDraft:
     layers: tuple[LayerDraft, ...]
     batch_size: str = "1"
     dtype: str = "float32"
+    # Cost settings that differ from their defaults, as (name, text) pairs.
+    costs: tuple[tuple[str, str], ...] = ()
+
+    def setting(self, name: str) -> str:
+        return dict(self.costs).get(name, COST_FIELDS[name])
+
+
+def _cost_settings(values: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    shown = ((name, show_value(values[name])) for name in COST_FIELDS if name in values)
+    return tuple((name, text) for name, text in shown if text.strip() != COST_FIELDS[name])
 
 
 def seed_draft() -> ModelDraft:
@@ -157,6 +172,7 @@ def draft_from_body(body: Mapping[str, Any]) -> ModelDraft:
         layers=layers,
         batch_size=show_value(body.get("batch_size", 1)),
         dtype=str(body.get("dtype", "float32")),
+        costs=_cost_settings(body),
     )
 
 
@@ -186,6 +202,7 @@ def draft_from_fields(items: Iterable[tuple[str, str]]) -> ModelDraft | None:
         layers=tuple(drafts),
         batch_size=fields.get("batch_size", "1"),
         dtype=fields.get("dtype", "float32"),
+        costs=_cost_settings(fields),
     )
 
 
@@ -196,6 +213,7 @@ def query_items(draft: ModelDraft) -> list[tuple[str, str]]:
         items.append(("batch_size", draft.batch_size))
     if draft.dtype != "float32":
         items.append(("dtype", draft.dtype))
+    items += draft.costs
     for index, layer in enumerate(draft.layers):
         items.append((f"layers.{index}.type", layer.type))
         for control in controls(layer.type):
@@ -266,12 +284,17 @@ def layer_body(layer: LayerDraft) -> dict[str, Any]:
 
 def request_body(draft: ModelDraft) -> dict[str, Any]:
     """The `POST /summary` body the draft describes."""
-    return {
+    body = {
         "input_shape": _ints(draft.input_shape, allow_none=True),
         "layers": [layer_body(layer) for layer in draft.layers],
         "batch_size": _int_or_text(draft.batch_size.strip()),
         "dtype": draft.dtype,
     }
+    for name, text in draft.costs:
+        parse = _int_or_text if name == "time_steps" else _number if name in (
+            "peak_tflops", "bandwidth_gb_s") else str.strip
+        body[name] = parse(text.strip())
+    return body
 
 
 # ---- validation → messages per field -------------------------------------------------------

@@ -4,7 +4,15 @@ from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from app import api, interop_api, interop_pages, limits, openapi_responses, pages
+from app import (
+    api,
+    interop_api,
+    interop_pages,
+    limits,
+    openapi_responses,
+    pages,
+    whatif_pages,
+)
 from app.security import SecurityHeadersMiddleware
 
 
@@ -27,6 +35,7 @@ def create_app() -> FastAPI:
     app.include_router(api.router)
     app.include_router(interop_api.router)
     app.include_router(pages.router)
+    app.include_router(whatif_pages.router)
     app.include_router(interop_pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     return app

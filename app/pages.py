@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from app import editor, i18n, presentation
+from app import editor, i18n, presentation, whatif_form
 from app.core.errors import SpecError
 from app.core.model import summarize
 from app.core.records import ModelSummary
@@ -46,6 +46,11 @@ class Outcome:
     @property
     def chart(self) -> presentation.Chart | None:
         return None if self.summary is None else presentation.chart(self.summary.layers)
+
+    @property
+    def whatif(self) -> whatif_form.WhatIf:
+        """The what-if chart of the default form (only the full page asks for it)."""
+        return whatif_form.evaluate({}, self.request if self.summary else None)
 
     @property
     def query(self) -> str:

@@ -69,3 +69,23 @@ def test_sweep_of_an_invalid_model_blames_the_models_field(http):
     response = http.post("/sweep", json={"model": model})
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "model", "layers", 0, "kernel_size"]
+
+
+def test_whatif_without_javascript_returns_the_page_with_the_chart(http):
+    response = http.post(
+        "/whatif?input_shape=15,40,40,3&layers.0.type=ConvLSTM2D&layers.0.filters=30"
+        "&layers.0.kernel_size=3,3&layers.0.padding=same",
+        data={"sweep.argument": "filters", "sweep.values": "10, 20, 30"},
+    )
+    assert response.status_code == 200
+    assert response.text.count('class="whatif-panel"') == 3
+    assert 'id="editor"' in response.text
+
+
+def test_whatif_with_a_missing_layer_names_the_field_in_the_chart_region(http):
+    response = http.post(
+        "/whatif", data={"sweep.layer": "7"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert 'id="whatif-error"' in response.text
+    assert "layer" in response.text
