@@ -227,3 +227,11 @@ def test_the_gate_diagrams_follow_an_edit(page):
     page.locator("#f-layers-0-filters").fill("31")
     expect(page.locator("#gates-0 svg.gate-forget .shape").nth(1)).to_have_text("3×3×31×31")
     expect(page.locator("#gates-1 svg.gate-input .shape").first).to_have_text("3×3×31×50")
+
+
+def test_the_back_button_returns_to_the_model_before_a_structural_edit(page):
+    cards(page).nth(3).get_by_role("button", name="Remove").click()
+    expect(cards(page)).to_have_count(3)
+    page.go_back()
+    expect(cards(page)).to_have_count(4)
+    expect(total(page)).to_have_text(SEED_TOTAL)
