@@ -105,6 +105,10 @@ def test_peephole_convention_adds_three_cell_shaped_hadamard_weights():
     assert [w.shape for w in peepholes] == [(40, 40, 30)] * 3
     assert layer.params == 35_760 + 3 * 40 * 40 * 30
     assert [g.peephole for g in layer.gates] == [48_000, 48_000, 0, 48_000]
+    assert layer.formula == (
+        "4 × (3·3·3·30 + 3·3·30·30 + 30) = 4 × 8,940 + 3 × 40·40·30 (peepholes) "
+        "= 35,760 + 144,000 = 179,760"
+    )
 
 
 def test_conventions_share_the_convolutions_and_differ_in_elementwise_work():

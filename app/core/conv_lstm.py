@@ -116,7 +116,11 @@ def gates(
 
 
 def formula(
-    spec: ConvLSTMSpec, channels: int, per_gate: tuple[GateRecord, ...], convention: Convention
+    spec: ConvLSTMSpec,
+    channels: int,
+    per_gate: tuple[GateRecord, ...],
+    convention: Convention,
+    cell: Shape = (),
 ) -> str:
     """`4 × (3·3·3·30 + 3·3·30·30 + 30) = 4 × 8,940 = 35,760` (Keras's blog-post arithmetic)."""
     k, f = spec.kernel_size, spec.filters
@@ -128,9 +132,8 @@ def formula(
     text = f"4 × ({terms}) = 4 × {num(shared)}"
     peephole = sum(g.peephole for g in per_gate)
     if peephole:
-        cells = per_gate[0].peephole // f
         return (
-            f"{text} + 3 × {dot([cells, f])} (peepholes) = {num(4 * shared)} + {num(peephole)}"
+            f"{text} + 3 × {dot(cell)} (peepholes) = {num(4 * shared)} + {num(peephole)}"
             f" = {num(4 * shared + peephole)}"
         )
     return f"{text} = {num(4 * shared)}"
@@ -155,7 +158,7 @@ def conv_lstm(spec: ConvLSTMSpec, input_shape: Shape, namer: Namer) -> LayerFact
         output_shape=[output, state, state] if spec.return_state else output,
         weights=tuple(weights),
         gates=per_gate,
-        formula=formula(spec, c, per_gate, convention),
+        formula=formula(spec, c, per_gate, convention, cell),
     )
 
 
