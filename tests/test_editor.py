@@ -2,7 +2,7 @@
 
 from urllib.parse import parse_qsl, urlencode
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.core.errors import SpecError
@@ -42,6 +42,7 @@ def test_the_seed_url_names_only_what_differs_from_keras_defaults():
     assert "layers.3.return_sequences" not in query  # false is the default
 
 
+@settings(deadline=None)  # pydantic validation of a whole model; CPU shared with other work
 @given(filters=st.lists(st.integers(1, 99), min_size=1, max_size=5),
        kernel=st.integers(1, 5), padding=st.sampled_from(["same", "valid"]))
 def test_a_model_survives_the_round_trip_through_its_url(filters, kernel, padding):

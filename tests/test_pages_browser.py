@@ -156,6 +156,8 @@ def test_reloading_the_pushed_url_restores_the_model(page):
     page.locator("#f-layers-0-filters").fill("31")
     page.locator("#f-layers-2-kernel_size").fill("5,5")
     page.wait_for_url(re.compile(r"layers\.2\.kernel_size=5,5"))
+    # Let the diagrams' follow-up request finish, so the reload aborts nothing.
+    expect(page.locator("#gates-2 svg.gate-input .shape").first).to_have_text("5×5×50×60")
     shown = total(page).inner_text()
     page.reload()
     assert not same_document(page)
