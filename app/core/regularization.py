@@ -55,13 +55,6 @@ SpatialDropoutSpec = SpatialDropout1DSpec | SpatialDropout2DSpec | SpatialDropou
 
 @analyses(SpatialDropout1DSpec, SpatialDropout2DSpec, SpatialDropout3DSpec)
 def spatial_dropout(spec: SpatialDropoutSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
-    if "trainable" in spec.model_fields_set:
-        raise SpecError(
-            ("trainable",),
-            f"{spec.type} takes no trainable argument (Keras 3.15.1 accepts only rate, "
-            f"{'' if spec.rank == 1 else 'data_format, '}seed, name and dtype); remove it, "
-            "the layer has no weights anyway",
-        )
     channels_first = getattr(spec, "channels_first", False)
     expect_ndim(input_shape, spec.rank + 2, spec.type, spatial_layout(spec.rank, channels_first))
     return LayerFacts(output_shape=input_shape)
