@@ -128,7 +128,8 @@ def test_other_tools_panel_explains_each_counter():
     macs = 855_360_000
     assert tools["torch.utils.flop_counter"].reports == 2 * macs
     assert tools["fvcore"].reports == macs
-    assert tools["thop / ptflops"].reports == macs + 15 * 4 * 40 * 40 * 30
+    assert tools["ptflops"].reports == macs + 15 * 4 * 40 * 40 * 30
+    assert tools["thop"].reports == macs
     assert tools["Keras"].reports is None
 
 

@@ -154,13 +154,21 @@ def other_tools(facts: CostFacts, steps: int | None) -> tuple[ToolCount, ...]:
             f"counted.{hidden}",
         ),
         ToolCount(
-            tool="thop / ptflops",
+            tool="ptflops",
             reports=macs + bias,
             unit="MACs",
             why="multiply-accumulates of conv and linear modules plus one per output element "
             f"for the bias ({num(bias)}); element-wise work between modules "
-            f"({num(rest)} FLOPs here) is invisible to their module hooks. Half our FLOPs "
-            f"or less, because a MAC is not 2 FLOPs to them.{hidden}",
+            f"({num(rest)} FLOPs here) is invisible to its module hooks, and a MAC is not "
+            f"2 FLOPs to it.{hidden}",
+        ),
+        ToolCount(
+            tool="thop",
+            reports=macs,
+            unit='MACs (often printed as "FLOPs")',
+            why="multiply-accumulates of conv and linear modules; current versions no longer "
+            "add the bias (older ones added one per output element); element-wise work "
+            f"between modules is invisible to its hooks.{hidden}",
         ),
         ToolCount(
             tool="fvcore",
