@@ -237,3 +237,21 @@ def test_the_back_button_returns_to_the_model_before_a_structural_edit(page):
     page.go_back()
     expect(cards(page)).to_have_count(4)
     expect(total(page)).to_have_text(SEED_TOTAL)
+
+
+def test_on_a_phone_the_total_stays_in_sight_and_the_page_stays_accessible(browser, live_server):
+    ctx = browser.new_context(viewport={"width": 390, "height": 800}, color_scheme="dark",
+                              extra_http_headers={"Accept-Language": "en"})
+    page = ctx.new_page()
+    page.goto(live_server + "/")
+    bar = page.locator(".total-bar")
+    expect(bar).to_be_visible()
+    expect(bar).to_contain_text("745,680")
+    for pane in (".editor-pane", "#results", "#diagrams"):  # nothing of ours scrolls sideways
+        box = page.locator(pane).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    page.locator("#f-layers-0-filters").fill("31")
+    expect(bar).to_contain_text("749,788")
+    violations = Axe().run(page).response["violations"]
+    assert [v["id"] for v in violations if v["impact"] in ("serious", "critical")] == []
+    ctx.close()
