@@ -9,6 +9,7 @@ htmx (`HX-Request`) it answers with the regions that change, out of band, and th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -47,9 +48,9 @@ class Outcome:
     def chart(self) -> presentation.Chart | None:
         return None if self.summary is None else presentation.chart(self.summary.layers)
 
-    @property
+    @cached_property
     def whatif(self) -> whatif_form.WhatIf:
-        """The what-if chart of the default form (only the full page asks for it)."""
+        """The what-if chart of the default form (only the full page asks for it, twice)."""
         return whatif_form.evaluate({}, self.request if self.summary else None)
 
     @property
