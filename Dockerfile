@@ -10,9 +10,11 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /build
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error
-# The same copy as the Makefile's `assets` target.
-RUN mkdir -p static/vendor && cp node_modules/htmx.org/dist/htmx.min.js static/vendor/
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error
+# The same copies as the Makefile's `assets` target.
+RUN mkdir -p static/vendor \
+ && cp node_modules/htmx.org/dist/htmx.min.js static/vendor/ \
+ && cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css static/vendor/
 
 # Stage 2: runtime, only the packages in pyproject's `dependencies` (no test tools, no Keras).
 FROM python:3.11-slim

@@ -22,19 +22,25 @@ setup-test: $(VENV)/.test-installed assets
 # Front-end assets come from npm (package-lock.json) and are copied into static/vendor/
 # (git-ignored); gettext catalogs (.po, committed) are compiled to .mo (git-ignored).
 HTMX := static/vendor/htmx.min.js
+SWAGGER_UI := static/vendor/swagger-ui-bundle.js static/vendor/swagger-ui.css
 CATALOGS := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
-assets: $(HTMX) $(CATALOGS:.po=.mo)
+assets: $(HTMX) $(SWAGGER_UI) $(CATALOGS:.po=.mo)
 
 node_modules/.installed: package.json package-lock.json
 	@command -v npm >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; \
 	  else echo "npm is missing: sudo apt-get install nodejs npm" >&2; exit 1; fi; }
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 $(HTMX): node_modules/.installed
 	mkdir -p $(@D)
 	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+# Swagger UI for /docs, served from our origin (FastAPI's default loads it from a CDN).
+static/vendor/swagger-ui%: node_modules/.installed
+	mkdir -p $(@D)
+	cp node_modules/swagger-ui-dist/$(@F) $@
 
 %.mo: %.po $(VENV)/.runtime-installed
 	$(BIN)/pybabel compile --statistics -i $< -o $@

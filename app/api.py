@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from typing import Annotated
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Body, FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -14,9 +15,16 @@ from app.core.model import summarize
 from app.core.records import ModelSummary, SweepResult
 from app.core.sweep import sweep as run_sweep
 from app.errors import clean_error, spec_error_detail
-from app.schema import SummaryRequest, SweepRequest
+from app.schema import SEED_MODEL, SummaryRequest, SweepRequest
 
 router = APIRouter()
+
+SUMMARY_EXAMPLES = {
+    "seed": {
+        "summary": "The blog post's model: 35,760 + 144,200 + 237,840 + 327,880 = 745,680",
+        "value": SEED_MODEL,
+    },
+}
 
 VALIDATION_ERROR = {
     422: {"description": "The model is invalid: `detail[].loc` names the layer and the field."},
@@ -31,7 +39,9 @@ async def healthz() -> dict[str, str]:
 
 
 @router.post("/summary", response_model=ModelSummary, tags=["summary"], responses=VALIDATION_ERROR)
-async def summary(request: SummaryRequest) -> ModelSummary:
+async def summary(
+    request: Annotated[SummaryRequest, Body(openapi_examples=SUMMARY_EXAMPLES)],
+) -> ModelSummary:
     """Keras-exact parameters and shapes of a Sequential model, with per-gate breakdowns."""
     return summarize(request)
 

@@ -6,6 +6,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app import (
     api,
+    api_docs,
     interop_api,
     interop_pages,
     limits,
@@ -21,7 +22,8 @@ def create_app() -> FastAPI:
         title="ConvLSTM Cost Explorer",
         summary="Keras-exact parameters, shapes and costs of ConvLSTM models.",
         version="0.1.0",
-        # Swagger UI and ReDoc load scripts from a CDN and inline: neither fits our CSP.
+        # FastAPI's Swagger UI and ReDoc load scripts from a CDN and inline: neither fits our CSP.
+        # `app.api_docs` serves Swagger UI from our origin instead.
         docs_url=None,
         redoc_url=None,
     )
@@ -33,6 +35,7 @@ def create_app() -> FastAPI:
     openapi_responses.declare_body_errors(app)
     api.install_error_handlers(app)
     app.include_router(api.router)
+    app.include_router(api_docs.router)
     app.include_router(interop_api.router)
     app.include_router(pages.router)
     app.include_router(whatif_pages.router)
