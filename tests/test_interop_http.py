@@ -98,7 +98,7 @@ def test_the_page_download_link_exports_the_model_in_its_query(http):
     response = http.get("/download/csv?input_shape=4,3&layers.0.type=Dense&layers.0.units=7")
     assert response.status_code == 200
     assert response.headers["content-disposition"] == 'attachment; filename="model-summary.csv"'
-    assert response.text.splitlines()[-1] == "Total,,,28,28,0"
+    assert response.text.splitlines()[-1].startswith("Total,,,28,28,0,")
 
 
 def test_a_page_download_link_with_an_invalid_model_is_a_422_that_says_why(http):
