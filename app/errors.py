@@ -52,6 +52,9 @@ def clean_error(error: dict[str, Any], body: Any) -> dict[str, Any]:
             if hint:
                 msg += f"; did you mean '{hint}'?"
         loc = [*loc, "type"]
+    elif kind == "missing" and loc:
+        layer_type = _layer_type_at(body, loc[1:-1]) if loc[0] == "body" else None
+        msg = f"{layer_type} needs '{loc[-1]}'" if layer_type else f"'{loc[-1]}' is required"
     elif kind in _BOUNDS and loc:
         field = next((p for p in reversed(loc) if isinstance(p, str)), "value")
         if isinstance(loc[-1], int):

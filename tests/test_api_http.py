@@ -120,3 +120,10 @@ def test_a_slash_in_a_layer_name_is_refused_like_keras_does(http):
     [error] = response.json()["detail"]
     assert error["loc"] == ["body", "layers", 0, "name"]
     assert "cannot contain '/'" in error["msg"]
+
+
+def test_a_missing_argument_is_named_with_its_layer_type(http):
+    response = _post_layers(http, [{"type": "ConvLSTM2D", "kernel_size": 3}])
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body", "layers", 0, "filters"]
+    assert error["msg"] == "ConvLSTM2D needs 'filters'"
