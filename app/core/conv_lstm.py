@@ -103,7 +103,7 @@ def gates(
     for g in GATES:
         peephole = cells * f if convention == "peephole" and g in PEEPHOLE_GATES else 0
         records.append(
-            GateRecord(
+            GateRecord.of(
                 gate=g,
                 input_kernel=k * channels * f,
                 recurrent_kernel=k * f * f,
@@ -176,13 +176,25 @@ def elementwise_per_cell(spec: ConvLSTMSpec, convention: Convention) -> dict[str
     }
 
 
+def _state_of(spec: ConvLSTMSpec, output_shape: Shape | list[Shape]) -> Shape:
+    """H_t's shape (batch axis first) from the analysed output: `[output, H, C]`, the sequence
+    of H_t, or H_t itself."""
+    if isinstance(output_shape, list):
+        return output_shape[1]
+    if spec.return_sequences:
+        return (output_shape[0], *output_shape[2:])
+    return output_shape
+
+
 @counts(ConvLSTM1DSpec, ConvLSTM2DSpec, ConvLSTM3DSpec)
 def conv_lstm_costs(spec: ConvLSTMSpec, record: LayerRecord, context: CostContext) -> CostFacts:
     """MACs, element-wise FLOPs and saved elements of one time step (see the module docstring)."""
-    state, c = state_shape(spec, record.input_shape)
+    # The record's shapes were checked by `state_shape` in the analyser: read H_t's shape and C
+    # back from them instead of validating them again.
+    state = _state_of(spec, record.output_shape)
     f, k = spec.filters, prod(spec.kernel_size)
     grid, _ = split_channels(state, spec.channels_first)
-    step_grid, _ = split_channels((None, *record.input_shape[2:]), spec.channels_first)
+    step_grid, c = split_channels((None, *record.input_shape[2:]), spec.channels_first)
     p, p_in = prod(grid), prod(step_grid)  # type: ignore[arg-type]
     steps = record.input_shape[1]
     per_cell = elementwise_per_cell(spec, context.convention)

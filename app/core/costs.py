@@ -107,7 +107,7 @@ def layer_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) 
     flops = None if macs is None or elementwise is None else 2 * macs + elementwise
     backward = None if macs is None else 2 * 2 * macs
     saved = total(facts.saved, facts.saved_once)
-    return LayerCosts(
+    return LayerCosts.of(
         steps=steps,
         macs_per_step=facts.macs,
         elementwise_flops_per_step=facts.elementwise,
@@ -131,6 +131,16 @@ def layer_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) 
     )
 
 
+# The same for every layer: one shared immutable record.
+KERAS_COUNTS_NOTHING = ToolCount(
+    tool="Keras",
+    reports=None,
+    unit="nothing",
+    why="model.summary() reports parameters only; keras-flops (TF profiler) does not "
+    "support ConvLSTM2D.",
+)
+
+
 def other_tools(facts: CostFacts, steps: int | None) -> tuple[ToolCount, ...]:
     """What popular counters report for this layer over the sequence, and why they differ."""
     if steps is None:
@@ -145,7 +155,7 @@ def other_tools(facts: CostFacts, steps: int | None) -> tuple[ToolCount, ...]:
         else ""
     )
     return (
-        ToolCount(
+        ToolCount.of(
             tool="torch.utils.flop_counter",
             reports=2 * macs,
             unit="FLOPs",
@@ -153,7 +163,7 @@ def other_tools(facts: CostFacts, steps: int | None) -> tuple[ToolCount, ...]:
             f"activations and Hadamard products ({num(ours - 2 * macs)} of our FLOPs) are not "
             f"counted.{hidden}",
         ),
-        ToolCount(
+        ToolCount.of(
             tool="ptflops",
             reports=macs + bias,
             unit="MACs",
@@ -162,7 +172,7 @@ def other_tools(facts: CostFacts, steps: int | None) -> tuple[ToolCount, ...]:
             f"({num(rest)} FLOPs here) is invisible to its module hooks, and a MAC is not "
             f"2 FLOPs to it.{hidden}",
         ),
-        ToolCount(
+        ToolCount.of(
             tool="thop",
             reports=macs,
             unit='MACs (often printed as "FLOPs")',
@@ -170,18 +180,12 @@ def other_tools(facts: CostFacts, steps: int | None) -> tuple[ToolCount, ...]:
             "add the bias (older ones added one per output element); element-wise work "
             f"between modules is invisible to its hooks.{hidden}",
         ),
-        ToolCount(
+        ToolCount.of(
             tool="fvcore",
             reports=macs,
             unit='"flops" (= MACs)',
             why="counts one fused multiply-add as one flop, so its flops are our MACs; "
             "element-wise operators are skipped (with a warning) unless given handles.",
         ),
-        ToolCount(
-            tool="Keras",
-            reports=None,
-            unit="nothing",
-            why="model.summary() reports parameters only; keras-flops (TF profiler) does not "
-            "support ConvLSTM2D.",
-        ),
+        KERAS_COUNTS_NOTHING,
     )

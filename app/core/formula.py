@@ -10,7 +10,7 @@ def num(n: int) -> str:
 
 def dot(factors: Iterable[int | str]) -> str:
     """A product written out: `3·3·3·30`."""
-    return "·".join(str(f) for f in factors)
+    return "·".join(map(str, factors))
 
 
 def plus(terms: Iterable[str]) -> str:

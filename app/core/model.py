@@ -90,7 +90,7 @@ def with_costs(
     costed = []
     for spec, record, sized in zip(request.layers, records, concrete, strict=True):
         costs = layer_costs(spec, sized, context) if has_rule(spec) else None
-        costed.append(record.model_copy(update={"costs": costs}))
+        costed.append(LayerRecord.of(**{**record.__dict__, "costs": costs}))
     missing = [r.name for r in costed if r.costs is None]
     note = f"no counting rule for {', '.join(missing)}" if missing else None
     if note is None and steps is None:

@@ -5,13 +5,44 @@ Every total is a plain sum over the per-layer records, never a correction.
 
 from __future__ import annotations
 
+from typing import Any, Self
+
 from pydantic import BaseModel, ConfigDict
 
 Shape = tuple[int | None, ...]
 
+_new = object.__new__
+_set = object.__setattr__
+_REQUIRED = object()
+# Per record class: every field in declaration order, its default or `_REQUIRED`.
+_TEMPLATES: dict[type, dict[str, Any]] = {}
+
 
 class Record(BaseModel):
     model_config = ConfigDict(frozen=True)
+
+    @classmethod
+    def of(cls, **fields: Any) -> Self:
+        """The record from values our own arithmetic computed, WITHOUT validation.
+
+        For the core's hot path only: inputs were validated at the edge, and validating every
+        record again was about a third of `summarize` (`model_construct` is slower still: it
+        walks the fields in Python). Callers pass the exact types validation would produce
+        (tuples, not lists; ints for ints, floats for floats); `tests/test_core_records.py`
+        checks that revalidating a summary changes nothing.
+        """
+        template = _TEMPLATES.get(cls)
+        if template is None:
+            template = _TEMPLATES[cls] = {
+                name: _REQUIRED if f.is_required() else f.get_default(call_default_factory=True)
+                for name, f in cls.model_fields.items()
+            }
+        record = _new(cls)
+        _set(record, "__dict__", {**template, **fields})
+        _set(record, "__pydantic_fields_set__", set(fields))
+        _set(record, "__pydantic_extra__", None)
+        _set(record, "__pydantic_private__", None)
+        return record
 
 
 class WeightRecord(Record):

@@ -76,10 +76,10 @@ def analyse(spec: LayerSpecBase, input_shape: Shape, namer: Namer, index: int) -
     facts = _ANALYSERS[type(spec)](spec, input_shape, namer)
     weights = facts.weights
     if not spec.trainable:
-        weights = tuple(w.model_copy(update={"trainable": False}) for w in weights)
+        weights = tuple(WeightRecord.of(**{**w.__dict__, "trainable": False}) for w in weights)
     trainable = sum(w.count for w in weights if w.trainable)
     total = sum(w.count for w in weights)
-    return LayerRecord(
+    return LayerRecord.of(
         index=index,
         name=namer.name(spec),
         type=spec.type,  # type: ignore[attr-defined]
@@ -96,4 +96,4 @@ def analyse(spec: LayerSpecBase, input_shape: Shape, namer: Namer, index: int) -
 
 
 def weight(name: str, shape: tuple[int, ...], trainable: bool = True) -> WeightRecord:
-    return WeightRecord(name=name, shape=shape, count=math.prod(shape), trainable=trainable)
+    return WeightRecord.of(name=name, shape=shape, count=math.prod(shape), trainable=trainable)

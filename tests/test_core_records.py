@@ -1,0 +1,54 @@
+"""The core builds its records without validation (`Record.of`): they must be what validation
+would have built, down to the JSON (a float where the schema says float, tuples not lists)."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from app.core.errors import SpecError
+from app.core.model import summarize
+from app.core.records import GateRecord, ModelSummary
+from app.schema import SEED_MODEL, SummaryRequest
+from tests.strategies import valid_requests
+
+
+def revalidated(summary: ModelSummary) -> ModelSummary:
+    return ModelSummary.model_validate_json(summary.model_dump_json())
+
+
+def test_the_seed_summary_is_what_validation_builds() -> None:
+    summary = summarize(SummaryRequest.model_validate(SEED_MODEL))
+    again = revalidated(summary)
+    assert again == summary
+    assert again.model_dump_json() == summary.model_dump_json()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    body=valid_requests(),
+    convention=st.sampled_from(["keras", "pytorch", "peephole"]),
+    time_steps=st.none() | st.integers(1, 5),
+)
+def test_any_summary_is_what_validation_builds(
+    body: dict, convention: str, time_steps: int | None
+) -> None:
+    try:
+        request = SummaryRequest.model_validate(
+            {**body, "convention": convention, "time_steps": time_steps}
+        )
+        summary = summarize(request)
+    except (ValidationError, SpecError):
+        assume(False)
+        return
+    again = revalidated(summary)
+    assert again == summary
+    assert again.model_dump_json() == summary.model_dump_json()
+
+
+def test_an_unvalidated_record_takes_the_defaults_it_was_not_given() -> None:
+    gate = GateRecord.of(gate="input", input_kernel=1, recurrent_kernel=2, bias=3, total=6)
+    assert gate == GateRecord(gate="input", input_kernel=1, recurrent_kernel=2, bias=3, total=6)
+    assert gate.peephole == 0
+    assert gate.model_fields_set == {"gate", "input_kernel", "recurrent_kernel", "bias", "total"}
