@@ -14,9 +14,9 @@ from babel.numbers import format_decimal
 
 from app.core.records import LayerRecord, Shape
 from app.core.shapes import show
+from app.core.units import scaled
 
 # keras.src.utils.summary_utils.readable_memory_size: powers of 1024, two decimals.
-_UNITS = ("B", "KB", "MB", "GB", "TB", "PB")
 
 
 @lru_cache(maxsize=4096)
@@ -27,13 +27,8 @@ def count(n: int, locale: Locale | str = "en") -> str:
 
 def keras_size(n_bytes: int, locale: Locale | str = "en") -> str:
     """`2.84 MB` for 2,982,720 bytes, as Keras's `model.summary()` prints weight memory."""
-    size = float(n_bytes)
-    for unit in _UNITS:
-        if size / 1024 < 1:
-            return f"{format_decimal(size, format='0.00', locale=locale)} {unit}"
-        size /= 1024
-    # Keras divides once more past PB before giving up (1024 PB prints as `1.00 PB`).
-    return f"{format_decimal(size, format='0.00', locale=locale)} {_UNITS[-1]}"
+    value, unit = scaled(n_bytes)
+    return f"{format_decimal(value, format='0.00', locale=locale)} {unit}"
 
 
 def shape_text(shape: Shape | list[Shape]) -> str:

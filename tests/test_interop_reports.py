@@ -10,6 +10,7 @@ import pytest
 
 from app.core.model import summarize
 from app.core.records import ModelSummary
+from app.core.units import readable
 from app.interop.reports import (
     csv_safe,
     markdown_escape,
@@ -17,7 +18,6 @@ from app.interop.reports import (
     summary_json,
     summary_markdown,
 )
-from app.interop.summary_text import readable_size
 from app.schema import SEED_MODEL, SummaryRequest
 
 # Layer names cannot contain "/" (Keras refuses it), so the payloads do without.
@@ -94,7 +94,7 @@ def test_csv_safe_leaves_numbers_alone() -> None:
      (3 * 1024**3, "3.00 GB")],
 )
 def test_sizes_read_like_keras(size: int, text: str) -> None:
-    assert readable_size(size) == text
+    assert readable(size) == text
 
 
 def with_costs(summary: ModelSummary) -> ModelSummary:

@@ -5,14 +5,21 @@ from app.core.records import Size
 _UNITS = ("B", "KB", "MB", "GB", "TB", "PB")
 
 
-def readable(n_bytes: float) -> str:
-    """`2.84 MB`: binary units (1 KB = 1024 B, 1 MB = 1024² B), two decimals, like Keras."""
+def scaled(n_bytes: float) -> tuple[float, str]:
+    """(value, unit) in binary units (1 KB = 1024 B), stepping exactly as Keras does: it divides
+    once more past PB before giving up, so 1024 PB comes out as `1.00 PB`."""
     value = float(n_bytes)
-    for unit in _UNITS[:-1]:
-        if value < 1024:
-            return f"{value:.2f} {unit}"
+    for unit in _UNITS:
+        if value / 1024 < 1:
+            return value, unit
         value /= 1024
-    return f"{value:.2f} {_UNITS[-1]}"
+    return value, _UNITS[-1]
+
+
+def readable(n_bytes: float) -> str:
+    """`2.84 MB`: two decimals in binary units, like Keras's `model.summary()`."""
+    value, unit = scaled(n_bytes)
+    return f"{value:.2f} {unit}"
 
 
 def size(n_bytes: int) -> Size:

@@ -18,7 +18,8 @@ from pydantic import BaseModel
 
 from app.core.records import ModelSummary
 from app.core.shapes import show
-from app.interop.summary_text import output_shape_text, readable_size
+from app.core.units import readable
+from app.interop.summary_text import output_shape_text
 
 _PLAIN_FIELDS = ("name", "type", "output_shape", "params", "trainable_params",
                  "non_trainable_params")
@@ -108,11 +109,11 @@ def summary_markdown(summary: ModelSummary) -> str:
         "",
         f"- Input shape: `{show(summary.input_shape)}`, dtype `{summary.dtype}` "
         f"({summary.bytes_per_param} bytes per parameter)",
-        f"- Total params: {summary.total_params:,} ({readable_size(summary.total_bytes)})",
+        f"- Total params: {summary.total_params:,} ({readable(summary.total_bytes)})",
         f"- Trainable params: {summary.trainable_params:,} "
-        f"({readable_size(summary.trainable_bytes)})",
+        f"({readable(summary.trainable_bytes)})",
         f"- Non-trainable params: {summary.non_trainable_params:,} "
-        f"({readable_size(summary.non_trainable_bytes)})",
+        f"({readable(summary.non_trainable_bytes)})",
     ]
     for key, value in cost_columns(summary).items():
         if isinstance(value, str):

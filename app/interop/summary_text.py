@@ -19,19 +19,11 @@ import rich.text
 
 from app.core.records import LayerRecord, ModelSummary
 from app.core.shapes import show
+from app.core.units import readable
 
 LINE_LENGTH = 88
 POSITIONS = (0.45, 0.80, 1.0)
 HEADER = (("Layer (type)", "left"), ("Output Shape", "left"), ("Param #", "right"))
-
-
-def readable_size(size_bytes: float) -> str:
-    """Keras's `readable_memory_size`: `2.84 MB`, dividing by 1024 while the value is ≥ 1024."""
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if size_bytes / 1024 < 1:
-            return f"{size_bytes:.2f} {unit}"
-        size_bytes /= 1024
-    return f"{size_bytes:.2f} PB"
 
 
 def output_shape_text(record: LayerRecord) -> str:
@@ -43,11 +35,11 @@ def output_shape_text(record: LayerRecord) -> str:
 
 def totals_lines(summary: ModelSummary) -> list[str]:
     return [
-        f" Total params: {summary.total_params:,} ({readable_size(summary.total_bytes)})",
+        f" Total params: {summary.total_params:,} ({readable(summary.total_bytes)})",
         f" Trainable params: {summary.trainable_params:,} "
-        f"({readable_size(summary.trainable_bytes)})",
+        f"({readable(summary.trainable_bytes)})",
         f" Non-trainable params: {summary.non_trainable_params:,} "
-        f"({readable_size(summary.non_trainable_bytes)})",
+        f"({readable(summary.non_trainable_bytes)})",
     ]
 
 
