@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 
 import pytest
 
 from app.core.model import summarize
-from app.core.records import ModelSummary
+from app.core.records import ModelSummary, dump_python
 from app.core.units import readable
 from app.interop.reports import (
     csv_safe,
@@ -46,7 +47,7 @@ def seed_summary(name: str | None = None) -> ModelSummary:
 
 def test_json_export_is_exactly_the_summary_records() -> None:
     summary = seed_summary()
-    assert json.loads(summary_json(summary)) == summary.model_dump(mode="json")
+    assert json.loads(summary_json(summary)) == dump_python(summary)
 
 
 def test_markdown_lists_every_layer_and_the_totals() -> None:
@@ -100,11 +101,11 @@ def test_sizes_read_like_keras(size: int, text: str) -> None:
 def with_costs(summary: ModelSummary) -> ModelSummary:
     """The summary as the core reports it once costs are computed (numbers and formulas)."""
     layers = tuple(
-        layer.model_copy(update={"costs": {"macs": 1000 * (i + 1), "mac_formula": "=3·3",
-                                           "saved": {"bytes": 4096, "text": "4.00 KB"}}})
+        replace(layer, costs={"macs": 1000 * (i + 1), "mac_formula": "=3·3",
+                              "saved": {"bytes": 4096, "text": "4.00 KB"}})
         for i, layer in enumerate(summary.layers)
     )
-    return summary.model_copy(update={"layers": layers})
+    return replace(summary, layers=layers)
 
 
 def test_csv_carries_every_cost_column_when_the_core_computed_costs() -> None:

@@ -26,10 +26,12 @@ Costs per time step (one sample; P = cells of the output grid, P_in of the input
 
 from __future__ import annotations
 
+from functools import cache
+
 from app.core.conventions import Convention, current_convention
 from app.core.costs import CostContext, CostFacts, counts, elements
 from app.core.errors import SpecError
-from app.core.formula import dot, num, plus
+from app.core.formula import dot
 from app.core.records import GateRecord, LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer, analyses, weight
 from app.core.shapes import (
@@ -99,20 +101,20 @@ def gates(
     """
     k, f = prod(spec.kernel_size), spec.filters
     bias = (2 * f if convention == "pytorch" else f) if spec.use_bias else 0
-    records = []
-    for g in GATES:
-        peephole = cells * f if convention == "peephole" and g in PEEPHOLE_GATES else 0
-        records.append(
-            GateRecord.of(
-                gate=g,
-                input_kernel=k * channels * f,
-                recurrent_kernel=k * f * f,
-                bias=bias,
-                peephole=peephole,
-                total=k * channels * f + k * f * f + bias + peephole,
-            )
+    input_kernel, recurrent_kernel = k * channels * f, k * f * f
+    shared = input_kernel + recurrent_kernel + bias
+    peephole = cells * f if convention == "peephole" else 0
+    return tuple(
+        GateRecord(
+            gate=g,
+            input_kernel=input_kernel,
+            recurrent_kernel=recurrent_kernel,
+            bias=bias,
+            peephole=peephole if g in PEEPHOLE_GATES else 0,
+            total=shared + (peephole if g in PEEPHOLE_GATES else 0),
         )
-    return tuple(records)
+        for g in GATES
+    )
 
 
 def formula(
@@ -123,20 +125,20 @@ def formula(
     cell: Shape = (),
 ) -> str:
     """`4 × (3·3·3·30 + 3·3·30·30 + 30) = 4 × 8,940 = 35,760` (Keras's blog-post arithmetic)."""
-    k, f = spec.kernel_size, spec.filters
-    bias = ""
+    k, f = dot(spec.kernel_size), spec.filters
+    terms = f"{k}·{channels}·{f} + {k}·{f}·{f}"
     if spec.use_bias:
-        bias = f"{f} + {f}" if convention == "pytorch" else str(f)
-    terms = plus([dot([*k, channels, f]), dot([*k, f, f]), bias])
-    shared = per_gate[1].total - per_gate[1].peephole
-    text = f"4 × ({terms}) = 4 × {num(shared)}"
-    peephole = sum(g.peephole for g in per_gate)
+        terms += f" + {f} + {f}" if convention == "pytorch" else f" + {f}"
+    cell_gate = per_gate[2]  # no peephole on the cell gate: the part every gate shares
+    shared = cell_gate.total
+    text = f"4 × ({terms}) = 4 × {shared:,}"
+    peephole = 3 * per_gate[0].peephole
     if peephole:
         return (
-            f"{text} + 3 × {dot(cell)} (peepholes) = {num(4 * shared)} + {num(peephole)}"
-            f" = {num(4 * shared + peephole)}"
+            f"{text} + 3 × {dot(cell)} (peepholes) = {4 * shared:,} + {peephole:,}"
+            f" = {4 * shared + peephole:,}"
         )
-    return f"{text} = {num(4 * shared)}"
+    return f"{text} = {4 * shared:,}"
 
 
 @analyses(ConvLSTM1DSpec, ConvLSTM2DSpec, ConvLSTM3DSpec)
@@ -144,7 +146,7 @@ def conv_lstm(spec: ConvLSTMSpec, input_shape: Shape, namer: Namer) -> LayerFact
     state, c = state_shape(spec, input_shape)
     convention = current_convention()
     f, k = spec.filters, spec.kernel_size
-    cell = tuple(state[1:])  # the cell state's shape: output grid and F channels
+    cell = state[1:]  # the cell state's shape: output grid and F channels
     weights = [weight("kernel", (*k, c, 4 * f)), weight("recurrent_kernel", (*k, f, 4 * f))]
     if spec.use_bias:
         weights.append(weight("bias", (4 * f,)))
@@ -153,7 +155,7 @@ def conv_lstm(spec: ConvLSTMSpec, input_shape: Shape, namer: Namer) -> LayerFact
     if convention == "peephole":
         weights += [weight(f"{g}_peephole", cell) for g in PEEPHOLE_GATES]  # type: ignore[arg-type]
     per_gate = gates(spec, c, convention, prod(cell) // f)  # type: ignore[arg-type]
-    output = (state[0], input_shape[1], *state[1:]) if spec.return_sequences else state
+    output = (state[0], input_shape[1], *cell) if spec.return_sequences else state
     return LayerFacts(
         output_shape=[output, state, state] if spec.return_state else output,
         weights=tuple(weights),
@@ -162,18 +164,24 @@ def conv_lstm(spec: ConvLSTMSpec, input_shape: Shape, namer: Namer) -> LayerFact
     )
 
 
-def elementwise_per_cell(spec: ConvLSTMSpec, convention: Convention) -> dict[str, int]:
-    """Element-wise FLOPs per output element (one cell, one filter) and step, by kind."""
-    bias = (8 if convention == "pytorch" else 4) if spec.use_bias else 0
-    return {
-        "bias adds": bias,
+@cache
+def elementwise_per_cell(
+    convention: Convention, use_bias: bool, recurrent_activation: object, activation: object
+) -> tuple[int, int, str]:
+    """(element-wise FLOPs per output element (one cell, one filter) and step, of which bias
+    adds, and the sum by kind: `4 bias adds + 4 gate sums + ...`). A table over a handful of
+    flags, hence cached."""
+    per_cell = {
+        "bias adds": (8 if convention == "pytorch" else 4) if use_bias else 0,
         "gate sums": 4,
-        "activations": (0 if _linear(spec.recurrent_activation) else 3)
-        + (0 if _linear(spec.activation) else 2),
+        "activations": (0 if _linear(recurrent_activation) else 3)
+        + (0 if _linear(activation) else 2),
         "cell update": 3,  # f ⊙ C_{t−1}, i ⊙ c̃ and their sum
         "output": 1,  # o ⊙ tanh(C_t)
         "peepholes": 6 if convention == "peephole" else 0,
     }
+    by_kind = " + ".join(f"{n} {kind}" for kind, n in per_cell.items() if n)
+    return sum(per_cell.values()), per_cell["bias adds"], by_kind
 
 
 def _state_of(spec: ConvLSTMSpec, output_shape: Shape | list[Shape]) -> Shape:
@@ -196,36 +204,36 @@ def conv_lstm_costs(spec: ConvLSTMSpec, record: LayerRecord, context: CostContex
     grid, _ = split_channels(state, spec.channels_first)
     step_grid, c = split_channels((None, *record.input_shape[2:]), spec.channels_first)
     p, p_in = prod(grid), prod(step_grid)  # type: ignore[arg-type]
-    steps = record.input_shape[1]
-    per_cell = elementwise_per_cell(spec, context.convention)
-    per_element = sum(per_cell.values())
+    per_element, bias_per_cell, by_kind = elementwise_per_cell(
+        context.convention, spec.use_bias, spec.recurrent_activation, spec.activation
+    )
     macs_in, macs_rec = p * 4 * f * k * c, p * 4 * f * k * f
-    by_kind = " + ".join(f"{n} {kind}" for kind, n in per_cell.items() if n)
+    macs = macs_in + macs_rec
+    elementwise = per_element * p * f
+    saved = c * p_in + 7 * p * f
     peephole = context.convention == "peephole"
     return CostFacts(
-        steps=steps,  # type: ignore[arg-type]
+        steps=record.input_shape[1],  # type: ignore[arg-type]
         recurrent=True,
-        macs=macs_in + macs_rec,
-        bias_adds=per_cell["bias adds"] * p * f,
-        elementwise=per_element * p * f,
-        saved=c * p_in + 7 * p * f,
+        macs=macs,
+        bias_adds=bias_per_cell * p * f,
+        elementwise=elementwise,
+        saved=saved,
         saved_once=p * f if peephole else 0,
         moved=c * p_in + 4 * p * f,  # read X_t, H_{t−1}, C_{t−1}; write H_t, C_t
         # Inference working set: input and output sequences, H and C, four gate maps.
         working=elements(record.input_shape) + elements(record.output_shape) + 6 * p * f,
         mac_formula=(
-            f"per step P·4F·K·C + P·4F·K·F = {dot([p, 4 * f, k, c])} + {dot([p, 4 * f, k, f])}"
-            f" = {num(macs_in)} + {num(macs_rec)} = {num(macs_in + macs_rec)}"
+            f"per step P·4F·K·C + P·4F·K·F = {p}·{4 * f}·{k}·{c} + {p}·{4 * f}·{k}·{f}"
+            f" = {macs_in:,} + {macs_rec:,} = {macs:,}"
         ),
         flop_formula=(
-            f"per step 2 × {num(macs_in + macs_rec)} MACs + {per_element}·P·F element-wise "
-            f"({by_kind}) = {num(2 * (macs_in + macs_rec))} + {dot([per_element, p, f])} "
-            f"= {num(2 * (macs_in + macs_rec) + per_element * p * f)}"
+            f"per step 2 × {macs:,} MACs + {per_element}·P·F element-wise ({by_kind}) = "
+            f"{2 * macs:,} + {per_element}·{p}·{f} = {2 * macs + elementwise:,}"
         ),
         saved_formula=(
             f"per step C·P_in + 7·P·F (X_t; H_{{t−1}}, {'C_t' if peephole else 'C_{t−1}'}, "
-            f"i, f, c̃, o, tanh C_t) = {dot([c, p_in])} + {dot([7, p, f])} = "
-            f"{num(c * p_in + 7 * p * f)}"
-            + (f"; once: C_0 = {num(p * f)}" if peephole else "")
+            f"i, f, c̃, o, tanh C_t) = {c}·{p_in} + 7·{p}·{f} = {saved:,}"
+            + (f"; once: C_0 = {p * f:,}" if peephole else "")
         ),
     )

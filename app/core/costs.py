@@ -28,7 +28,7 @@ from app.core.units import size
 from app.schema import LayerSpecBase
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CostContext:
     """What the counting rules need besides the layer: the request's settings."""
 
@@ -38,7 +38,7 @@ class CostContext:
     convention: Convention = "keras"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CostFacts:
     """One layer's counts for ONE sample and ONE step (the whole layer when `steps == 1`).
 
@@ -107,7 +107,7 @@ def layer_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) 
     flops = None if macs is None or elementwise is None else 2 * macs + elementwise
     backward = None if macs is None else 2 * 2 * macs
     saved = total(facts.saved, facts.saved_once)
-    return LayerCosts.of(
+    return LayerCosts(
         steps=steps,
         macs_per_step=facts.macs,
         elementwise_flops_per_step=facts.elementwise,
@@ -155,7 +155,7 @@ def other_tools(facts: CostFacts, steps: int | None) -> tuple[ToolCount, ...]:
         else ""
     )
     return (
-        ToolCount.of(
+        ToolCount(
             tool="torch.utils.flop_counter",
             reports=2 * macs,
             unit="FLOPs",
@@ -163,7 +163,7 @@ def other_tools(facts: CostFacts, steps: int | None) -> tuple[ToolCount, ...]:
             f"activations and Hadamard products ({num(ours - 2 * macs)} of our FLOPs) are not "
             f"counted.{hidden}",
         ),
-        ToolCount.of(
+        ToolCount(
             tool="ptflops",
             reports=macs + bias,
             unit="MACs",
@@ -172,7 +172,7 @@ def other_tools(facts: CostFacts, steps: int | None) -> tuple[ToolCount, ...]:
             f"({num(rest)} FLOPs here) is invisible to its module hooks, and a MAC is not "
             f"2 FLOPs to it.{hidden}",
         ),
-        ToolCount.of(
+        ToolCount(
             tool="thop",
             reports=macs,
             unit='MACs (often printed as "FLOPs")',
@@ -180,7 +180,7 @@ def other_tools(facts: CostFacts, steps: int | None) -> tuple[ToolCount, ...]:
             "add the bias (older ones added one per output element); element-wise work "
             f"between modules is invisible to its hooks.{hidden}",
         ),
-        ToolCount.of(
+        ToolCount(
             tool="fvcore",
             reports=macs,
             unit='"flops" (= MACs)',

@@ -101,7 +101,7 @@ def latency_report(
         per_step = max(compute, memory)
         seconds = None if costs.steps is None else per_step * costs.steps  # type: ignore[union-attr]
         rows.append(
-            LayerLatency.of(
+            LayerLatency(
                 name=record.name,
                 steps=costs.steps,  # type: ignore[union-attr]
                 compute_seconds_per_step=compute,

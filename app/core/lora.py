@@ -8,6 +8,7 @@ after the bias.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from app.core.errors import SpecError
@@ -27,7 +28,7 @@ def check_lora(spec: Any) -> None:
 
 
 def freeze_for_lora(kernel: WeightRecord, rank: int | None) -> WeightRecord:
-    return kernel if rank is None else kernel.model_copy(update={"trainable": False})
+    return kernel if rank is None else replace(kernel, trainable=False)
 
 
 def lora_weights(kernel: WeightRecord, rank: int | None) -> list[WeightRecord]:

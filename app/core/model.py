@@ -91,15 +91,14 @@ def with_costs(
         )
     except SpecError as error:
         return records, f"costs need a concrete time axis, which this model refuses: {error.msg}"
-    costed = []
+    # The walk is still building these records: costs are filled in, not copied in.
     for spec, record, sized in zip(request.layers, records, concrete, strict=True):
-        costs = layer_costs(spec, sized, context) if has_rule(spec) else None
-        costed.append(LayerRecord.of(**{**record.__dict__, "costs": costs}))
-    missing = [r.name for r in costed if r.costs is None]
+        record.costs = layer_costs(spec, sized, context) if has_rule(spec) else None
+    missing = [r.name for r in records if r.costs is None]
     note = f"no counting rule for {', '.join(missing)}" if missing else None
     if note is None and steps is None:
         note = "the time axis is unknown: per-step costs only; set time_steps for totals"
-    return tuple(costed), note
+    return records, note
 
 
 def _sum(values: list[int | None], factor: int = 1) -> int | None:

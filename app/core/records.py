@@ -1,51 +1,52 @@
-"""Immutable per-layer and per-model result records: the JSON of `/summary` and the page's data.
+"""Per-layer and per-model result records: the JSON of `/summary` and the page's data.
 
 Every total is a plain sum over the per-layer records, never a correction.
+
+Records are stdlib dataclasses with slots, built by the core from its own arithmetic (inputs were
+validated at the edge): building ~70 validated pydantic models was half of analysing the seed
+model (`bench/core_speed.py`). pydantic still owns their JSON and JSON Schema, through a
+`TypeAdapter` per class (`dump_json`, `load_json`); `tests/test_core_records.py` checks that
+validating a summary's JSON gives back the same summary. Records are not frozen (a frozen
+dataclass's `__init__` is four times slower); nothing changes a record once the walk returns it.
 """
 
 from __future__ import annotations
 
-from typing import Any, Self
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import TypeAdapter
 
 Shape = tuple[int | None, ...]
+R = TypeVar("R")
 
-_new = object.__new__
-_set = object.__setattr__
-_REQUIRED = object()
-# Per record class: every field in declaration order, its default or `_REQUIRED`.
-_TEMPLATES: dict[type, dict[str, Any]] = {}
+_record = dataclass(slots=True, kw_only=True)
 
 
-class Record(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    @classmethod
-    def of(cls, **fields: Any) -> Self:
-        """The record from values our own arithmetic computed, WITHOUT validation.
-
-        For the core's hot path only: inputs were validated at the edge, and validating every
-        record again was about a third of `summarize` (`model_construct` is slower still: it
-        walks the fields in Python). Callers pass the exact types validation would produce
-        (tuples, not lists; ints for ints, floats for floats); `tests/test_core_records.py`
-        checks that revalidating a summary changes nothing.
-        """
-        template = _TEMPLATES.get(cls)
-        if template is None:
-            template = _TEMPLATES[cls] = {
-                name: _REQUIRED if f.is_required() else f.get_default(call_default_factory=True)
-                for name, f in cls.model_fields.items()
-            }
-        record = _new(cls)
-        _set(record, "__dict__", {**template, **fields})
-        _set(record, "__pydantic_fields_set__", set(fields))
-        _set(record, "__pydantic_extra__", None)
-        _set(record, "__pydantic_private__", None)
-        return record
+@cache
+def adapter(cls: type[R]) -> TypeAdapter[R]:
+    """pydantic's (de)serialiser of one record class, built once."""
+    return TypeAdapter(cls)
 
 
-class WeightRecord(Record):
+def dump_json(value: Any, *, indent: int | None = None) -> bytes:
+    """The record's JSON, as `/summary` sends it."""
+    return adapter(type(value)).dump_json(value, indent=indent)
+
+
+def dump_python(value: Any) -> Any:
+    """The record as JSON-ready Python values (dicts, lists, str, int, float, None)."""
+    return adapter(type(value)).dump_python(value, mode="json")
+
+
+def load_json(cls: type[R], data: str | bytes) -> R:
+    """A record validated from its JSON (tests and clients; the core never needs it)."""
+    return adapter(cls).validate_json(data)
+
+
+@_record
+class WeightRecord:
     """One weight tensor, with Keras's name and shape."""
 
     name: str
@@ -54,7 +55,8 @@ class WeightRecord(Record):
     trainable: bool
 
 
-class GateRecord(Record):
+@_record
+class GateRecord:
     """One ConvLSTM gate: its slice of the input kernel, recurrent kernel and bias."""
 
     gate: str
@@ -65,7 +67,8 @@ class GateRecord(Record):
     peephole: int = 0
 
 
-class ToolCount(Record):
+@_record
+class ToolCount:
     """What another tool reports for a layer, in its own unit, and why it differs from ours."""
 
     tool: str
@@ -74,14 +77,16 @@ class ToolCount(Record):
     why: str
 
 
-class Size(Record):
+@_record
+class Size:
     """A number of bytes and the way Keras prints it (`2.84 MB` = bytes / 1024²)."""
 
     bytes: int
     text: str
 
 
-class LayerCosts(Record):
+@_record
+class LayerCosts:
     """Compute and memory of one layer (rules in `docs/costs.md`, code in `app/core/costs.py`).
 
     MACs and FLOPs are for ONE sample, forward pass; `*_per_step` is one time step (the whole
@@ -109,7 +114,8 @@ class LayerCosts(Record):
     other_tools: tuple[ToolCount, ...]
 
 
-class LayerRecord(Record):
+@_record
+class LayerRecord:
     """What one layer costs. `output_shape` is a list of shapes for multi-output layers."""
 
     index: int
@@ -127,7 +133,8 @@ class LayerRecord(Record):
     costs: LayerCosts | None = None
 
 
-class ModelCosts(Record):
+@_record
+class ModelCosts:
     """Sums of the layers' costs: per sample (`macs`, ...) and for the batch (`batch_*`)."""
 
     steps: int | None
@@ -142,7 +149,8 @@ class ModelCosts(Record):
     batch_training_flops: int | None
 
 
-class MemoryReport(Record):
+@_record
+class MemoryReport:
     """Training and inference memory for the request's dtype, batch size and optimizer."""
 
     dtype: str
@@ -160,7 +168,8 @@ class MemoryReport(Record):
     rules: tuple[str, ...]
 
 
-class LayerLatency(Record):
+@_record
+class LayerLatency:
     name: str
     steps: int | None
     compute_seconds_per_step: float
@@ -171,7 +180,8 @@ class LayerLatency(Record):
     text: str
 
 
-class LatencyReport(Record):
+@_record
+class LatencyReport:
     """Roofline estimate of one forward pass over the batch: an estimate, not a measurement."""
 
     device: str
@@ -185,7 +195,8 @@ class LatencyReport(Record):
     rule: str
 
 
-class ModelSummary(Record):
+@_record
+class ModelSummary:
     """The whole model: per-layer records and their sums."""
 
     input_shape: Shape
@@ -206,7 +217,8 @@ class ModelSummary(Record):
     latency_note: str | None = None
 
 
-class SweepPoint(Record):
+@_record
+class SweepPoint:
     """The model at one value of the swept argument, or why Keras would refuse it."""
 
     value: int
@@ -218,7 +230,8 @@ class SweepPoint(Record):
     error: str | None = None
 
 
-class FitResult(Record):
+@_record
+class FitResult:
     """The largest `argument` whose training memory stays within `budget`."""
 
     argument: str
@@ -228,7 +241,8 @@ class FitResult(Record):
     note: str | None = None
 
 
-class SweepResult(Record):
+@_record
+class SweepResult:
     argument: str
     layer: int
     layer_name: str | None

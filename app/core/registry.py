@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import TypeVar
 
@@ -13,7 +13,7 @@ from app.core.records import GateRecord, LayerRecord, Shape, WeightRecord
 from app.schema import LayerSpecBase
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class LayerFacts:
     """What a layer family computes from its spec and input shape."""
 
@@ -22,7 +22,6 @@ class LayerFacts:
     formula: str = "no weights: 0"
     gates: tuple[GateRecord, ...] | None = None
     inner: LayerRecord | None = None
-    extra: dict = field(default_factory=dict)
 
 
 class Namer:
@@ -76,10 +75,13 @@ def analyse(spec: LayerSpecBase, input_shape: Shape, namer: Namer, index: int) -
     facts = _ANALYSERS[type(spec)](spec, input_shape, namer)
     weights = facts.weights
     if not spec.trainable:
-        weights = tuple(WeightRecord.of(**{**w.__dict__, "trainable": False}) for w in weights)
-    trainable = sum(w.count for w in weights if w.trainable)
-    total = sum(w.count for w in weights)
-    return LayerRecord.of(
+        weights = tuple(replace(w, trainable=False) for w in weights)
+    total = trainable = 0
+    for w in weights:
+        total += w.count
+        if w.trainable:
+            trainable += w.count
+    return LayerRecord(
         index=index,
         name=namer.name(spec),
         type=spec.type,  # type: ignore[attr-defined]
@@ -96,4 +98,4 @@ def analyse(spec: LayerSpecBase, input_shape: Shape, namer: Namer, index: int) -
 
 
 def weight(name: str, shape: tuple[int, ...], trainable: bool = True) -> WeightRecord:
-    return WeightRecord.of(name=name, shape=shape, count=math.prod(shape), trainable=trainable)
+    return WeightRecord(name=name, shape=shape, count=math.prod(shape), trainable=trainable)

@@ -6,6 +6,7 @@ summary would for that value (and an error where Keras would refuse it).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -123,7 +124,7 @@ def largest_fit(body: dict[str, Any], argument: str, index: int, budget_mb: floa
 
     base = FitResult(argument=argument, budget=size(budget))
     if not fits(1):
-        return base.model_copy(update={"note": f"even {argument} = 1 needs more than the budget"})
+        return replace(base, note=f"even {argument} = 1 needs more than the budget")
     low, high = 1, 2
     while high <= MAX_DIM and fits(high):
         low, high = high, high * 2
@@ -132,7 +133,7 @@ def largest_fit(body: dict[str, Any], argument: str, index: int, budget_mb: floa
         middle = (low + high) // 2
         low, high = (middle, high) if fits(middle) else (low, middle)
     used = _training_bytes(with_value(body, argument, index, low))
-    return base.model_copy(update={"largest": low, "training": size(used or 0)})
+    return replace(base, largest=low, training=size(used or 0))
 
 
 def sweep(request: SweepRequest) -> SweepResult:

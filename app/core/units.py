@@ -23,7 +23,7 @@ def readable(n_bytes: float) -> str:
 
 
 def size(n_bytes: int) -> Size:
-    return Size.of(bytes=n_bytes, text=readable(n_bytes))
+    return Size(bytes=n_bytes, text=readable(n_bytes))
 
 
 def readable_seconds(seconds: float) -> str:

@@ -12,6 +12,8 @@ sub-layers, such as a ConvLSTM's cell or a wrapper's inner layers).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from app.core.errors import SpecError
 from app.core.formula import num
 from app.core.records import LayerRecord, Shape, WeightRecord
@@ -86,7 +88,7 @@ def _check_pair(forward: LayerSpecBase, backward: LayerSpecBase, given: bool) ->
 
 
 def _prefixed(record: LayerRecord, prefix: str) -> tuple[WeightRecord, ...]:
-    return tuple(w.model_copy(update={"name": f"{prefix}/{w.name}"}) for w in record.weights)
+    return tuple(replace(w, name=f"{prefix}/{w.name}") for w in record.weights)
 
 
 @analyses(BidirectionalSpec)
@@ -144,5 +146,5 @@ def bidirectional(spec: BidirectionalSpec, input_shape: Shape, namer: Namer) -> 
         output_shape=shapes if len(shapes) > 1 else shapes[0],
         weights=weights,
         formula=formula,
-        inner=forward.model_copy(update={"name": forward_name}),
+        inner=replace(forward, name=forward_name),
     )

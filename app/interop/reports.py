@@ -12,11 +12,10 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from dataclasses import is_dataclass
 from typing import Any
 
-from pydantic import BaseModel
-
-from app.core.records import ModelSummary
+from app.core.records import ModelSummary, dump_json, dump_python
 from app.core.shapes import show
 from app.core.units import readable
 from app.interop.summary_text import output_shape_text
@@ -31,13 +30,13 @@ _HEADERS = {
 
 def summary_json(summary: ModelSummary) -> str:
     """The full summary, exactly the JSON `POST /summary` returns (costs included)."""
-    return summary.model_dump_json(indent=2) + "\n"
+    return dump_json(summary, indent=2).decode() + "\n"
 
 
 def _scalars(value: Any, prefix: str) -> Iterator[tuple[str, Any]]:
     """(`a.b.c`, value) for every number or string leaf of a record, dict or None."""
-    if isinstance(value, BaseModel):
-        value = value.model_dump()
+    if is_dataclass(value):
+        value = dump_python(value)
     if isinstance(value, dict):
         for key, item in value.items():
             yield from _scalars(item, f"{prefix}.{key}")
