@@ -59,7 +59,8 @@ def layout(spec: ConvLSTMSpec) -> str:
 
 def state_shape(spec: ConvLSTMSpec, input_shape: Shape) -> tuple[Shape, int]:
     """(shape of H_t and C_t with batch axis, input channels C), validating the input."""
-    expect_ndim(input_shape, spec.rank + 3, spec.type, layout(spec))
+    if len(input_shape) != spec.rank + 3:  # the layout text only when it is needed
+        expect_ndim(input_shape, spec.rank + 3, spec.type, layout(spec))
     if spec.stateful and input_shape[0] is None:
         raise SpecError(
             ("stateful",),
@@ -104,16 +105,16 @@ def gates(
     input_kernel, recurrent_kernel = k * channels * f, k * f * f
     shared = input_kernel + recurrent_kernel + bias
     peephole = cells * f if convention == "peephole" else 0
-    return tuple(
-        GateRecord(
-            gate=g,
-            input_kernel=input_kernel,
-            recurrent_kernel=recurrent_kernel,
-            bias=bias,
-            peephole=peephole if g in PEEPHOLE_GATES else 0,
-            total=shared + (peephole if g in PEEPHOLE_GATES else 0),
-        )
-        for g in GATES
+    with_peephole = shared + peephole
+    return (
+        GateRecord(gate="input", input_kernel=input_kernel, recurrent_kernel=recurrent_kernel,
+                   bias=bias, peephole=peephole, total=with_peephole),
+        GateRecord(gate="forget", input_kernel=input_kernel, recurrent_kernel=recurrent_kernel,
+                   bias=bias, peephole=peephole, total=with_peephole),
+        GateRecord(gate="cell", input_kernel=input_kernel, recurrent_kernel=recurrent_kernel,
+                   bias=bias, total=shared),
+        GateRecord(gate="output", input_kernel=input_kernel, recurrent_kernel=recurrent_kernel,
+                   bias=bias, peephole=peephole, total=with_peephole),
     )
 
 
@@ -199,11 +200,12 @@ def conv_lstm_costs(spec: ConvLSTMSpec, record: LayerRecord, context: CostContex
     """MACs, element-wise FLOPs and saved elements of one time step (see the module docstring)."""
     # The record's shapes were checked by `state_shape` in the analyser: read H_t's shape and C
     # back from them instead of validating them again.
-    state = _state_of(spec, record.output_shape)
     f, k = spec.filters, prod(spec.kernel_size)
-    grid, _ = split_channels(state, spec.channels_first)
-    step_grid, c = split_channels((None, *record.input_shape[2:]), spec.channels_first)
-    p, p_in = prod(grid), prod(step_grid)  # type: ignore[arg-type]
+    # One sample's H_t holds P·F elements; one step of the input P_in·C.
+    p = prod(_state_of(spec, record.output_shape)[1:]) // f  # type: ignore[arg-type]
+    step = record.input_shape[2:]
+    c = step[0] if spec.channels_first else step[-1]
+    p_in = prod(step) // c  # type: ignore[arg-type,operator]
     per_element, bias_per_cell, by_kind = elementwise_per_cell(
         context.convention, spec.use_bias, spec.recurrent_activation, spec.activation
     )

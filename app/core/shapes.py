@@ -6,14 +6,12 @@ Shapes include the batch axis first, `None` for unknown sizes, like Keras's `mod
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from app.core.errors import SpecError
 from app.core.records import Shape
 
-
-def prod(values: Iterable[int]) -> int:
-    return math.prod(values)
+prod = math.prod
 
 
 def show(shape: Sequence[int | None]) -> str:
