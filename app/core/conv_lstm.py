@@ -225,17 +225,13 @@ def conv_lstm_costs(spec: ConvLSTMSpec, record: LayerRecord, context: CostContex
         moved=c * p_in + 4 * p * f,  # read X_t, H_{t−1}, C_{t−1}; write H_t, C_t
         # Inference working set: input and output sequences, H and C, four gate maps.
         working=elements(record.input_shape) + elements(record.output_shape) + 6 * p * f,
-        mac_formula=(
+        texts=lambda: (
             f"per step P·4F·K·C + P·4F·K·F = {p}·{4 * f}·{k}·{c} + {p}·{4 * f}·{k}·{f}"
-            f" = {macs_in:,} + {macs_rec:,} = {macs:,}"
-        ),
-        flop_formula=(
+            f" = {macs_in:,} + {macs_rec:,} = {macs:,}",
             f"per step 2 × {macs:,} MACs + {per_element}·P·F element-wise ({by_kind}) = "
-            f"{2 * macs:,} + {per_element}·{p}·{f} = {2 * macs + elementwise:,}"
-        ),
-        saved_formula=(
+            f"{2 * macs:,} + {per_element}·{p}·{f} = {2 * macs + elementwise:,}",
             f"per step C·P_in + 7·P·F (X_t; H_{{t−1}}, {'C_t' if peephole else 'C_{t−1}'}, "
             f"i, f, c̃, o, tanh C_t) = {c}·{p_in} + 7·{p}·{f} = {saved:,}"
-            + (f"; once: C_0 = {p * f:,}" if peephole else "")
+            + (f"; once: C_0 = {p * f:,}" if peephole else ""),
         ),
     )

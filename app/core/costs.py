@@ -19,12 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from app.core.conventions import Convention
 from app.core.formula import num
-from app.core.records import LayerCosts, LayerRecord, Shape, ToolCount
+from app.core.records import CostTexts, Deferred, LayerCosts, LayerRecord, Shape, Size, ToolCount
 from app.core.shapes import prod
-from app.core.units import size
 from app.schema import LayerSpecBase
 
 
@@ -46,15 +46,14 @@ class CostFacts:
     sequence (a peephole's initial cell state, a Bidirectional merge of final outputs).
     `working` is the peak number of live elements while the layer runs (inference); `moved`
     the activation elements a step reads and writes (the latency estimate's memory traffic).
+    `texts` writes the derivations only when someone reads them (`records.Deferred`).
     """
 
     macs: int
     elementwise: int
     saved: int
     working: int
-    mac_formula: str
-    flop_formula: str
-    saved_formula: str
+    texts: Callable[[], tuple[str, str, str]]  # (MAC, FLOP, saved) derivations, when read
     moved: int = 0
     steps: int = 1
     bias_adds: int = 0
@@ -119,14 +118,19 @@ def layer_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) 
         training_flops=None if flops is None or backward is None else flops + backward,
         saved_elements_per_step=facts.saved,
         saved_elements=saved,
-        saved=None if saved is None else size(
-            saved * context.batch_size * context.bytes_per_value
+        saved=None if saved is None else Size(
+            bytes=saved * context.batch_size * context.bytes_per_value
         ),
         working_elements=facts.working,
         moved_elements_per_step=facts.moved,
-        mac_formula=facts.mac_formula,
-        flop_formula=facts.flop_formula,
-        saved_formula=facts.saved_formula,
+        texts=Deferred(partial(written, facts, steps)),
+    )
+
+
+def written(facts: CostFacts, steps: int | None) -> CostTexts:
+    mac, flop, saved = facts.texts()
+    return CostTexts(
+        mac_formula=mac, flop_formula=flop, saved_formula=saved,
         other_tools=other_tools(facts, steps),
     )
 

@@ -77,15 +77,14 @@ def _lora_macs(record: LayerRecord) -> int:
 
 
 def _weighted(
-    spec: LayerSpecBase, record: LayerRecord, macs: int, mac_formula: str
+    spec: LayerSpecBase, record: LayerRecord, macs: int, rule: str, factors: list[int]
 ) -> CostFacts:
-    """Conv, transposed conv and Dense: MACs, then bias and activation per output element."""
+    """Conv, transposed conv and Dense: MACs (`rule` = `factors` multiplied out), then bias and
+    activation per output element."""
     n_in, n_out = elements(record.input_shape), elements(record.output_shape)
     lora = _lora_macs(record)
     bias = n_out if getattr(spec, "use_bias", False) else 0
     act = n_out if _nonlinear(getattr(spec, "activation", None)) else 0
-    if lora:
-        mac_formula += f" + LoRA merge {num(lora)}"
     return CostFacts(
         macs=macs + lora,
         bias_adds=bias,
@@ -93,10 +92,13 @@ def _weighted(
         saved=n_in + act,
         working=n_in + n_out,
         moved=n_in + n_out,
-        mac_formula=f"{mac_formula} = {num(macs + lora)}",
-        flop_formula=f"2 × {num(macs + lora)} + {num(bias)} bias adds + {num(act)} activations"
-        f" = {num(2 * (macs + lora) + bias + act)}",
-        saved_formula=f"input {num(n_in)}" + (f" + activation output {num(act)}" if act else ""),
+        texts=lambda: (
+            f"{rule} = {dot(factors)}" + (f" + LoRA merge {num(lora)}" if lora else "")
+            + f" = {num(macs + lora)}",
+            f"2 × {num(macs + lora)} + {num(bias)} bias adds + {num(act)} activations"
+            f" = {num(2 * (macs + lora) + bias + act)}",
+            f"input {num(n_in)}" + (f" + activation output {num(act)}" if act else ""),
+        ),
     )
 
 
@@ -104,7 +106,7 @@ def _weighted(
 def conv_costs(spec: Conv2DSpec, record: LayerRecord, context: CostContext) -> CostFacts:
     n_out, k = elements(record.output_shape), prod(spec.kernel_size)
     c = _channels(record.input_shape, spec) // spec.groups
-    return _weighted(spec, record, n_out * c * k, f"N_out·(C/g)·K = {dot([n_out, c, k])}")
+    return _weighted(spec, record, n_out * c * k, "N_out·(C/g)·K", [n_out, c, k])
 
 
 @counts(Conv2DTransposeSpec, Conv3DTransposeSpec)
@@ -112,17 +114,13 @@ def conv_transpose_costs(
     spec: Conv2DTransposeSpec, record: LayerRecord, context: CostContext
 ) -> CostFacts:
     n_in, k = elements(record.input_shape), prod(spec.kernel_size)
-    return _weighted(
-        spec, record, n_in * k * spec.filters, f"N_in·K·F = {dot([n_in, k, spec.filters])}"
-    )
+    return _weighted(spec, record, n_in * k * spec.filters, "N_in·K·F", [n_in, k, spec.filters])
 
 
 @counts(DenseSpec)
 def dense_costs(spec: DenseSpec, record: LayerRecord, context: CostContext) -> CostFacts:
     n_in = elements(record.input_shape)
-    return _weighted(
-        spec, record, n_in * spec.units, f"N_in·units = {dot([n_in, spec.units])}"
-    )
+    return _weighted(spec, record, n_in * spec.units, "N_in·units", [n_in, spec.units])
 
 
 def _elementwise(
@@ -136,11 +134,13 @@ def _elementwise(
         saved=saved,
         working=n_in + n_out,
         moved=n_in + n_out,
-        mac_formula="no convolution or matrix product: 0",
-        flop_formula=f"{rule}: {dot([per_output, n_out])} = {num(per_output * n_out)}"
-        if per_output
-        else f"{rule}: 0",
-        saved_formula=saved_rule or "nothing: 0",
+        texts=lambda: (
+            "no convolution or matrix product: 0",
+            f"{rule}: {dot([per_output, n_out])} = {num(per_output * n_out)}"
+            if per_output
+            else f"{rule}: 0",
+            saved_rule or "nothing: 0",
+        ),
     )
 
 
@@ -230,10 +230,14 @@ def time_distributed_costs(
         saved=inner.saved * inner.steps + inner.saved_once,
         working=elements(record.input_shape) + elements(record.output_shape),
         moved=inner.moved * inner.steps,
-        mac_formula=f"per step, the wrapped {spec.layer.type}: {inner.mac_formula}",  # type: ignore[attr-defined]
-        flop_formula=f"per step: {inner.flop_formula}",
-        saved_formula=f"per step: {inner.saved_formula}",
+        texts=lambda: _each(inner.texts(), f"per step, the wrapped {spec.layer.type}: ",  # type: ignore[attr-defined]
+                            "per step: "),
     )
+
+
+def _each(texts: tuple[str, str, str], mac_prefix: str, prefix: str) -> tuple[str, str, str]:
+    mac, flop, saved = texts
+    return mac_prefix + mac, prefix + flop, prefix + saved
 
 
 @counts(BidirectionalSpec)
@@ -261,8 +265,13 @@ def bidirectional_costs(
         saved_once=forward.saved_once + backward.saved_once,
         working=forward.working + backward.working,
         moved=forward.moved + backward.moved,
-        mac_formula=f"forward + backward, each {forward.mac_formula}",
-        flop_formula=f"forward + backward, each {forward.flop_formula}"
-        + (f"; merge ({spec.merge_mode}) {num(merge)}" if merge else ""),
-        saved_formula=f"forward + backward, each {forward.saved_formula}",
+        texts=lambda: _merged(
+            _each(forward.texts(), "forward + backward, each ", "forward + backward, each "),
+            f"; merge ({spec.merge_mode}) {num(merge)}" if merge else "",
+        ),
     )
+
+
+def _merged(texts: tuple[str, str, str], merge: str) -> tuple[str, str, str]:
+    mac, flop, saved = texts
+    return mac, flop + merge, saved

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from app.core.errors import SpecError
 from app.core.records import LatencyReport, LayerLatency, LayerRecord
-from app.core.units import readable_seconds
 
 
 @dataclass(frozen=True)
@@ -109,8 +108,6 @@ def latency_report(
                 seconds_per_step=per_step,
                 bound="compute" if compute >= memory else "memory",
                 seconds=seconds,
-                text=readable_seconds(seconds if seconds is not None else per_step)
-                + ("" if seconds is not None else " per step"),
             )
         )
     times = [r.seconds for r in rows]
@@ -124,8 +121,6 @@ def latency_report(
             source=chosen.source,
             layers=tuple(rows),
             seconds=total,
-            text="estimate: " + ("unknown (time steps unknown)" if total is None
-                                 else readable_seconds(total)),
             rule="per layer and step max(FLOPs × batch / peak, bytes moved / bandwidth), "
             "× steps, summed over layers; assumes the peak is reached",
         ),

@@ -12,8 +12,7 @@ Every value is kept in the one dtype; mixed-precision float32 master copies are 
 
 from __future__ import annotations
 
-from app.core.records import LayerRecord, MemoryReport
-from app.core.units import size
+from app.core.records import LayerRecord, MemoryReport, Size
 
 OPTIMIZER_SLOTS = {"sgd": 0, "sgd_momentum": 1, "rmsprop": 1, "adam": 2, "adamw": 2}
 
@@ -41,19 +40,11 @@ def memory_report(
         batch_size=batch_size,
         optimizer=optimizer,
         optimizer_slots=slots,
-        weights=size(params * b),
-        gradients=size(trainable * b),
-        optimizer_state=size(slots * trainable * b),
-        activations=None if activations is None else size(activations),
-        training=None if activations is None else size(fixed + activations),
-        inference=size(params * b + peak.costs.working_elements * batch_size * b),  # type: ignore[union-attr]
+        weights=Size(bytes=params * b),
+        gradients=Size(bytes=trainable * b),
+        optimizer_state=Size(bytes=slots * trainable * b),
+        activations=None if activations is None else Size(bytes=activations),
+        training=None if activations is None else Size(bytes=fixed + activations),
+        inference=Size(bytes=params * b + peak.costs.working_elements * batch_size * b),  # type: ignore[union-attr]
         peak_layer=peak.name,
-        rules=(
-            f"weights = params × {b} B",
-            f"gradients = trainable params × {b} B",
-            f"optimizer state = {slots} slot(s) × trainable params × {b} B ({optimizer})",
-            f"activations = saved elements per sample × batch {batch_size} × {b} B",
-            "training = weights + gradients + optimizer state + activations",
-            f"inference = weights + largest working set ({peak.name}) × batch × {b} B",
-        ),
     )

@@ -2,6 +2,11 @@
 
 Every total is a plain sum over the per-layer records, never a correction.
 
+A record stores numbers. Text written from them (byte sizes, seconds, memory rules, the cost
+derivations and what other tools would report) is a computed field: pydantic writes it into the
+JSON and its schema, templates read it like any attribute, and nothing pays for it until it is
+read. `/sweep` runs dozens of summaries and reads none of it.
+
 Records are stdlib dataclasses with slots, built by the core from its own arithmetic (inputs were
 validated at the edge): building ~70 validated pydantic models was half of analysing the seed
 model (`bench/core_speed.py`). pydantic still owns their JSON and JSON Schema, through a
@@ -12,14 +17,19 @@ dataclass's `__init__` is four times slower); nothing changes a record once the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import TypeAdapter
+from pydantic import Field, TypeAdapter, computed_field
+from pydantic.json_schema import SkipJsonSchema
+
+from app.core.units import readable, readable_seconds
 
 Shape = tuple[int | None, ...]
 R = TypeVar("R")
+T = TypeVar("T")
 
 _record = dataclass(slots=True, kw_only=True)
 
@@ -41,8 +51,32 @@ def dump_python(value: Any) -> Any:
 
 
 def load_json(cls: type[R], data: str | bytes) -> R:
-    """A record validated from its JSON (tests and clients; the core never needs it)."""
+    """A record validated from its JSON (tests and clients; the core never needs it).
+
+    Text written on demand (`Deferred`) is not read back: a loaded record has its numbers.
+    """
     return adapter(cls).validate_json(data)
+
+
+@dataclass(slots=True)
+class Deferred(Generic[T]):
+    """A value written on first read, then kept (texts that only some readers want)."""
+
+    make: Callable[[], T] | None
+    value: T | None = None
+
+    def get(self) -> T:
+        if self.make is not None:
+            self.value, self.make = self.make(), None
+        return self.value  # type: ignore[return-value]
+
+
+# A field the record keeps for its computed text: neither sent, nor in the schema, nor compared.
+Hidden = Annotated[SkipJsonSchema[Any], Field(exclude=True)]
+
+
+def hidden() -> Any:
+    return field(default=None, repr=False, compare=False)
 
 
 @_record
@@ -82,7 +116,11 @@ class Size:
     """A number of bytes and the way Keras prints it (`2.84 MB` = bytes / 1024²)."""
 
     bytes: int
-    text: str
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def text(self) -> str:
+        return readable(self.bytes)
 
 
 @_record
@@ -108,6 +146,33 @@ class LayerCosts:
     saved: Size | None
     working_elements: int
     moved_elements_per_step: int
+    texts: Hidden = hidden()  # Deferred[CostTexts]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def mac_formula(self) -> str:
+        return self.texts.get().mac_formula
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def flop_formula(self) -> str:
+        return self.texts.get().flop_formula
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def saved_formula(self) -> str:
+        return self.texts.get().saved_formula
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def other_tools(self) -> tuple[ToolCount, ...]:
+        return self.texts.get().other_tools
+
+
+@_record
+class CostTexts:
+    """A layer's cost derivations, with this layer's numbers, and what other tools report."""
+
     mac_formula: str
     flop_formula: str
     saved_formula: str
@@ -165,7 +230,20 @@ class MemoryReport:
     training: Size | None
     inference: Size
     peak_layer: str
-    rules: tuple[str, ...]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def rules(self) -> tuple[str, ...]:
+        b, batch = self.bytes_per_value, self.batch_size
+        return (
+            f"weights = params × {b} B",
+            f"gradients = trainable params × {b} B",
+            f"optimizer state = {self.optimizer_slots} slot(s) × trainable params × {b} B "
+            f"({self.optimizer})",
+            f"activations = saved elements per sample × batch {batch} × {b} B",
+            "training = weights + gradients + optimizer state + activations",
+            f"inference = weights + largest working set ({self.peak_layer}) × batch × {b} B",
+        )
 
 
 @_record
@@ -177,7 +255,13 @@ class LayerLatency:
     seconds_per_step: float
     bound: str
     seconds: float | None
-    text: str
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def text(self) -> str:
+        if self.seconds is None:
+            return readable_seconds(self.seconds_per_step) + " per step"
+        return readable_seconds(self.seconds)
 
 
 @_record
@@ -191,8 +275,14 @@ class LatencyReport:
     source: str
     layers: tuple[LayerLatency, ...]
     seconds: float | None
-    text: str
     rule: str
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def text(self) -> str:
+        if self.seconds is None:
+            return "estimate: unknown (time steps unknown)"
+        return "estimate: " + readable_seconds(self.seconds)
 
 
 @_record

@@ -13,8 +13,7 @@ from pydantic import ValidationError
 
 from app.core.errors import SpecError
 from app.core.model import summarize
-from app.core.records import FitResult, ModelSummary, SweepPoint, SweepResult
-from app.core.units import size
+from app.core.records import FitResult, ModelSummary, Size, SweepPoint, SweepResult
 from app.schema import MAX_DIM, SummaryRequest, SweepRequest
 
 MULTIPLIERS = (0.25, 0.5, 1, 2, 4)
@@ -122,7 +121,7 @@ def largest_fit(body: dict[str, Any], argument: str, index: int, budget_mb: floa
         used = _training_bytes(with_value(body, argument, index, value))
         return used is not None and used <= budget
 
-    base = FitResult(argument=argument, budget=size(budget))
+    base = FitResult(argument=argument, budget=Size(bytes=budget))
     if not fits(1):
         return replace(base, note=f"even {argument} = 1 needs more than the budget")
     low, high = 1, 2
@@ -133,7 +132,7 @@ def largest_fit(body: dict[str, Any], argument: str, index: int, budget_mb: floa
         middle = (low + high) // 2
         low, high = (middle, high) if fits(middle) else (low, middle)
     used = _training_bytes(with_value(body, argument, index, low))
-    return replace(base, largest=low, training=size(used or 0))
+    return replace(base, largest=low, training=Size(bytes=used or 0))
 
 
 def sweep(request: SweepRequest) -> SweepResult:

@@ -1,7 +1,5 @@
 """Byte sizes as Keras prints them (`keras.src.utils.summary_utils.readable_memory_size`)."""
 
-from app.core.records import Size
-
 _UNITS = ("B", "KB", "MB", "GB", "TB", "PB")
 
 
@@ -20,10 +18,6 @@ def readable(n_bytes: float) -> str:
     """`2.84 MB`: two decimals in binary units, like Keras's `model.summary()`."""
     value, unit = scaled(n_bytes)
     return f"{value:.2f} {unit}"
-
-
-def size(n_bytes: int) -> Size:
-    return Size(bytes=n_bytes, text=readable(n_bytes))
 
 
 def readable_seconds(seconds: float) -> str:
