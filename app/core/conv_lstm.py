@@ -161,7 +161,7 @@ def conv_lstm(spec: ConvLSTMSpec, input_shape: Shape, namer: Namer) -> LayerFact
         output_shape=[output, state, state] if spec.return_state else output,
         weights=tuple(weights),
         gates=per_gate,
-        formula=formula(spec, c, per_gate, convention, cell),
+        formula=lambda: formula(spec, c, per_gate, convention, cell),
     )
 
 

@@ -89,7 +89,7 @@ def elements(shape: Shape | list[Shape]) -> int:
     """Elements of one sample of a tensor (all outputs of a multi-output layer)."""
     if isinstance(shape, list):
         return sum(elements(s) for s in shape)
-    return prod(d for d in shape[1:])  # type: ignore[misc]
+    return prod(shape[1:])  # type: ignore[arg-type]
 
 
 def layer_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) -> LayerCosts:

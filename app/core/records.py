@@ -193,9 +193,16 @@ class LayerRecord:
     non_trainable_params: int
     weights: tuple[WeightRecord, ...]
     gates: tuple[GateRecord, ...] | None = None
-    formula: str
     layer: LayerRecord | None = None
     costs: LayerCosts | None = None
+    derivation: Hidden = hidden()  # the formula's text, or Deferred[str] to write it when read
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def formula(self) -> str:
+        """The parameter count's derivation with this layer's numbers."""
+        text = self.derivation
+        return text if isinstance(text, str) else text.get()
 
 
 @_record

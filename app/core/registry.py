@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import TypeVar
 
-from app.core.records import GateRecord, LayerRecord, Shape, WeightRecord
+from app.core.records import Deferred, GateRecord, LayerRecord, Shape, WeightRecord
 from app.schema import LayerSpecBase
 
 
@@ -19,7 +19,7 @@ class LayerFacts:
 
     output_shape: Shape | list[Shape]
     weights: tuple[WeightRecord, ...] = ()
-    formula: str = "no weights: 0"
+    formula: str | Callable[[], str] = "no weights: 0"  # a function: written when read
     gates: tuple[GateRecord, ...] | None = None
     inner: LayerRecord | None = None
 
@@ -92,7 +92,7 @@ def analyse(spec: LayerSpecBase, input_shape: Shape, namer: Namer, index: int) -
         non_trainable_params=total - trainable,
         weights=weights,
         gates=facts.gates,
-        formula=facts.formula,
+        derivation=facts.formula if isinstance(facts.formula, str) else Deferred(facts.formula),
         layer=facts.inner,
     )
 

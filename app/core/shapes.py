@@ -82,10 +82,16 @@ def conv_output_spatial(
     dilation: Sequence[int],
     field: str = "kernel_size",
 ) -> Shape:
-    out = tuple(
-        conv_output_length(n, k, s, padding, d)
-        for n, k, s, d in zip(spatial, kernel, strides, dilation, strict=True)
-    )
+    # `conv_output_length` inlined: this runs for every convolution of every layer.
+    if padding == "valid":
+        out = tuple(
+            None if n is None else (n - d * (k - 1) - 1) // s + 1
+            for n, k, s, d in zip(spatial, kernel, strides, dilation, strict=True)
+        )
+    else:
+        out = tuple(
+            None if n is None else (n - 1) // s + 1 for n, s in zip(spatial, strides, strict=True)
+        )
     if any(o is not None and o <= 0 for o in out):
         effective = [d * (k - 1) + 1 for k, d in zip(kernel, dilation, strict=True)]
         dilated = "" if effective == list(kernel) else f" (dilated to {by(effective)})"

@@ -62,7 +62,7 @@ def time_distributed(spec: TimeDistributedSpec, input_shape: Shape, namer: Namer
     return LayerFacts(
         output_shape=(step[0], input_shape[1], *step[1:]),
         weights=inner.weights,
-        formula=f"shared by every time step: {inner.formula}",
+        formula=lambda: f"shared by every time step: {inner.formula}",
         inner=inner,
     )
 
@@ -133,15 +133,13 @@ def bidirectional(spec: BidirectionalSpec, input_shape: Shape, namer: Namer) -> 
     )
     weights = _prefixed(forward, forward_name) + _prefixed(backward, backward_name)
     if spec.backward_layer is None:
-        formula = (
-            f"2 × {num(forward.params)} = {num(2 * forward.params)} "
-            f"(each direction: {forward.formula})"
-        )
+        def formula() -> str:
+            return (f"2 × {num(forward.params)} = {num(2 * forward.params)} "
+                    f"(each direction: {forward.formula})")
     else:
-        formula = (
-            f"{num(forward.params)} + {num(backward.params)} = "
-            f"{num(forward.params + backward.params)}"
-        )
+        def formula() -> str:
+            return (f"{num(forward.params)} + {num(backward.params)} = "
+                    f"{num(forward.params + backward.params)}")
     return LayerFacts(
         output_shape=shapes if len(shapes) > 1 else shapes[0],
         weights=weights,
