@@ -8,7 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Body, FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from pydantic import TypeAdapter
 
 from app.core.errors import SpecError
 from app.core.model import summarize
@@ -26,6 +27,12 @@ SUMMARY_EXAMPLES = {
     },
 }
 
+# The routes return their JSON already serialised: FastAPI would otherwise validate the result
+# against `response_model` again before dumping it. `response_model` stays on the decorators
+# for the OpenAPI document; these adapters write the same JSON in one pass of pydantic-core.
+_SUMMARY_JSON = TypeAdapter(ModelSummary)
+_SWEEP_JSON = TypeAdapter(SweepResult)
+
 VALIDATION_ERROR = {
     422: {"description": "The model is invalid: `detail[].loc` names the layer and the field."},
 }
@@ -41,17 +48,21 @@ async def healthz() -> dict[str, str]:
 @router.post("/summary", response_model=ModelSummary, tags=["summary"], responses=VALIDATION_ERROR)
 async def summary(
     request: Annotated[SummaryRequest, Body(openapi_examples=SUMMARY_EXAMPLES)],
-) -> ModelSummary:
+) -> Response:
     """Keras-exact parameters and shapes of a Sequential model, with per-gate breakdowns."""
-    return summarize(request)
+    return _json(_SUMMARY_JSON.dump_json(summarize(request)))
 
 
 # A sync route: a sweep is up to 32 summaries plus a bisection, so it runs in the thread pool
 # instead of holding the event loop.
 @router.post("/sweep", response_model=SweepResult, tags=["summary"], responses=VALIDATION_ERROR)
-def sweep(request: SweepRequest) -> SweepResult:
+def sweep(request: SweepRequest) -> Response:
     """What-if: params, MACs and memory as one argument varies; the largest fit in a budget."""
-    return run_sweep(request)
+    return _json(_SWEEP_JSON.dump_json(run_sweep(request)))
+
+
+def _json(body: bytes) -> Response:
+    return Response(body, media_type="application/json")
 
 
 async def _on_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
