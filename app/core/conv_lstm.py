@@ -26,13 +26,13 @@ Costs per time step (one sample; P = cells of the output grid, P_in of the input
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, partial
 
 from app.core.conventions import Convention, current_convention
 from app.core.costs import CostContext, CostFacts, counts, elements
 from app.core.errors import SpecError
 from app.core.formula import dot
-from app.core.records import GateRecord, LayerRecord, Shape
+from app.core.records import Deferred, GateRecord, LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer, analyses, weight
 from app.core.shapes import (
     check_strides_vs_dilation,
@@ -42,7 +42,6 @@ from app.core.shapes import (
     known_channels,
     prod,
     show,
-    split_channels,
 )
 from app.schema import ConvLSTM1DSpec, ConvLSTM2DSpec, ConvLSTM3DSpec, ConvLSTMSpec
 
@@ -69,8 +68,8 @@ def state_shape(spec: ConvLSTMSpec, input_shape: Shape) -> tuple[Shape, int]:
         )
     if input_shape[1] == 0:
         raise SpecError(("input",), f"{spec.type} needs at least one time step")
-    step = (input_shape[0], *input_shape[2:])
-    spatial, channels = split_channels(step, spec.channels_first)
+    channels_first = spec.channels_first
+    spatial = input_shape[3:] if channels_first else input_shape[2:-1]
     if None in spatial:
         # Keras builds the initial state from the spatial sizes (ConvLSTMCell.build refuses).
         raise SpecError(
@@ -78,12 +77,13 @@ def state_shape(spec: ConvLSTMSpec, input_shape: Shape) -> tuple[Shape, int]:
             f"{spec.type} needs known spatial sizes (only the time axis may be None); "
             f"received {show(input_shape)}",
         )
-    c = known_channels(channels, spec.type, input_shape)
+    c = known_channels(input_shape[2] if channels_first else input_shape[-1], spec.type,
+                       input_shape)
     check_strides_vs_dilation(spec.strides, spec.dilation_rate)
     out = conv_output_spatial(
         spatial, spec.kernel_size, spec.strides, spec.padding, spec.dilation_rate
     )
-    return join_channels(input_shape[0], out, spec.filters, spec.channels_first), c
+    return join_channels(input_shape[0], out, spec.filters, channels_first), c
 
 
 PEEPHOLE_GATES = ("input", "forget", "output")
@@ -155,13 +155,13 @@ def conv_lstm(spec: ConvLSTMSpec, input_shape: Shape, namer: Namer) -> LayerFact
             weights.append(weight("recurrent_bias", (4 * f,)))
     if convention == "peephole":
         weights += [weight(f"{g}_peephole", cell) for g in PEEPHOLE_GATES]  # type: ignore[arg-type]
-    per_gate = gates(spec, c, convention, prod(cell) // f)  # type: ignore[arg-type]
+    per_gate = Deferred(partial(gates, spec, c, convention, prod(cell) // f))  # type: ignore[arg-type]
     output = (state[0], input_shape[1], *cell) if spec.return_sequences else state
     return LayerFacts(
         output_shape=[output, state, state] if spec.return_state else output,
         weights=tuple(weights),
         gates=per_gate,
-        formula=lambda: formula(spec, c, per_gate, convention, cell),
+        formula=lambda: formula(spec, c, per_gate.get(), convention, cell),
     )
 
 

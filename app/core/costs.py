@@ -95,27 +95,27 @@ def elements(shape: Shape | list[Shape]) -> int:
 def layer_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) -> LayerCosts:
     """The record of one layer's costs; totals are per-step counts × steps."""
     facts = cost_facts(spec, record, context)
+    macs_per_step, elementwise_per_step = facts.macs, facts.elementwise
+    flops_per_step = 2 * macs_per_step + elementwise_per_step
     steps = facts.steps if context.steps_known else None
-    flops_per_step = 2 * facts.macs + facts.elementwise
-
-    def total(per_step: int, once: int = 0) -> int | None:
-        return None if steps is None else per_step * steps + once
-
-    macs = total(facts.macs)
-    elementwise = total(facts.elementwise, facts.elementwise_once)
-    flops = None if macs is None or elementwise is None else 2 * macs + elementwise
-    backward = None if macs is None else 2 * 2 * macs
-    saved = total(facts.saved, facts.saved_once)
+    macs = elementwise = flops = backward = training = saved = None
+    if steps is not None:
+        macs = macs_per_step * steps
+        elementwise = elementwise_per_step * steps + facts.elementwise_once
+        flops = 2 * macs + elementwise
+        backward = 2 * 2 * macs
+        training = flops + backward
+        saved = facts.saved * steps + facts.saved_once
     return LayerCosts(
         steps=steps,
-        macs_per_step=facts.macs,
-        elementwise_flops_per_step=facts.elementwise,
+        macs_per_step=macs_per_step,
+        elementwise_flops_per_step=elementwise_per_step,
         flops_per_step=flops_per_step,
         macs=macs,
         elementwise_flops=elementwise,
         flops=flops,
         backward_flops=backward,
-        training_flops=None if flops is None or backward is None else flops + backward,
+        training_flops=training,
         saved_elements_per_step=facts.saved,
         saved_elements=saved,
         saved=None if saved is None else Size(

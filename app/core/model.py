@@ -101,26 +101,37 @@ def with_costs(
     return records, note
 
 
-def _sum(values: list[int | None], factor: int = 1) -> int | None:
-    return None if None in values else factor * sum(values)  # type: ignore[arg-type]
-
-
 def model_costs(records: tuple[LayerRecord, ...], batch_size: int) -> ModelCosts | None:
-    """Plain sums over the layers' costs."""
-    if any(r.costs is None for r in records):
-        return None
+    """Plain sums over the layers' costs; totals are known for all layers or for none (they
+    share the time axis)."""
     costs = [r.costs for r in records]
+    if any(c is None for c in costs):
+        return None
+    if costs[0].steps is None:  # type: ignore[union-attr]
+        return ModelCosts(
+            steps=None, macs=None, elementwise_flops=None, flops=None, backward_flops=None,
+            training_flops=None, batch_size=batch_size, batch_macs=None, batch_flops=None,
+            batch_training_flops=None,
+        )
+    steps = macs = elementwise = flops = backward = training = 0
+    for c in costs:
+        steps = max(steps, c.steps)  # type: ignore[union-attr,type-var]
+        macs += c.macs  # type: ignore[union-attr,operator]
+        elementwise += c.elementwise_flops  # type: ignore[union-attr,operator]
+        flops += c.flops  # type: ignore[union-attr,operator]
+        backward += c.backward_flops  # type: ignore[union-attr,operator]
+        training += c.training_flops  # type: ignore[union-attr,operator]
     return ModelCosts(
-        steps=max((c.steps for c in costs if c.steps is not None), default=None),  # type: ignore[union-attr]
-        macs=_sum([c.macs for c in costs]),  # type: ignore[union-attr]
-        elementwise_flops=_sum([c.elementwise_flops for c in costs]),  # type: ignore[union-attr]
-        flops=_sum([c.flops for c in costs]),  # type: ignore[union-attr]
-        backward_flops=_sum([c.backward_flops for c in costs]),  # type: ignore[union-attr]
-        training_flops=_sum([c.training_flops for c in costs]),  # type: ignore[union-attr]
+        steps=steps,
+        macs=macs,
+        elementwise_flops=elementwise,
+        flops=flops,
+        backward_flops=backward,
+        training_flops=training,
         batch_size=batch_size,
-        batch_macs=_sum([c.macs for c in costs], batch_size),  # type: ignore[union-attr]
-        batch_flops=_sum([c.flops for c in costs], batch_size),  # type: ignore[union-attr]
-        batch_training_flops=_sum([c.training_flops for c in costs], batch_size),  # type: ignore[union-attr]
+        batch_macs=macs * batch_size,
+        batch_flops=flops * batch_size,
+        batch_training_flops=training * batch_size,
     )
 
 

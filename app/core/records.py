@@ -192,10 +192,17 @@ class LayerRecord:
     trainable_params: int
     non_trainable_params: int
     weights: tuple[WeightRecord, ...]
-    gates: tuple[GateRecord, ...] | None = None
     layer: LayerRecord | None = None
     costs: LayerCosts | None = None
+    gate_split: Hidden = hidden()  # None, the gates, or Deferred to split the kernels when read
     derivation: Hidden = hidden()  # the formula's text, or Deferred[str] to write it when read
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def gates(self) -> tuple[GateRecord, ...] | None:
+        """ConvLSTM only: the four gates' shares of the kernels and bias."""
+        split = self.gate_split
+        return split.get() if isinstance(split, Deferred) else split
 
     @computed_field  # type: ignore[prop-decorator]
     @property

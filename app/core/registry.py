@@ -20,7 +20,7 @@ class LayerFacts:
     output_shape: Shape | list[Shape]
     weights: tuple[WeightRecord, ...] = ()
     formula: str | Callable[[], str] = "no weights: 0"  # a function: written when read
-    gates: tuple[GateRecord, ...] | None = None
+    gates: tuple[GateRecord, ...] | Deferred[tuple[GateRecord, ...]] | None = None
     inner: LayerRecord | None = None
 
 
@@ -91,7 +91,7 @@ def analyse(spec: LayerSpecBase, input_shape: Shape, namer: Namer, index: int) -
         trainable_params=trainable,
         non_trainable_params=total - trainable,
         weights=weights,
-        gates=facts.gates,
+        gate_split=facts.gates,
         derivation=facts.formula if isinstance(facts.formula, str) else Deferred(facts.formula),
         layer=facts.inner,
     )
