@@ -73,9 +73,9 @@ SUMMARY_EXAMPLES = {
     },
 }
 
-# The routes return their JSON already serialised: FastAPI would otherwise validate the result
-# against `response_model` again before dumping it. `response_model` stays on the decorators
-# for the OpenAPI document; these adapters write the same JSON in one pass of pydantic-core.
+# The routes return their JSON already serialised, in one pass of pydantic-core: `JSONBodyRoute`
+# hands the endpoint's response straight back, and FastAPI's path would revalidate the result
+# against `response_model` first. `response_model` stays declared for the OpenAPI document.
 _SUMMARY_JSON = TypeAdapter(ModelSummary)
 _SWEEP_JSON = TypeAdapter(SweepResult)
 
