@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from pydantic import TypeAdapter, ValidationError
+from starlette.requests import ClientDisconnect
 
 from app.core.errors import SpecError
 from app.core.model import summarize
@@ -50,8 +51,8 @@ class JSONBodyRoute(APIRoute):
             if _content_type(request) == b"application/json":
                 try:
                     value = validate_json(await request.body())
-                except ValidationError:
-                    pass  # FastAPI's path reports it, in its words (the body stays cached)
+                except (ValidationError, ClientDisconnect):
+                    pass  # FastAPI's path reports it, in its words (a read body stays cached)
                 else:
                     response: Response = await endpoint(**{name: value})
                     return response

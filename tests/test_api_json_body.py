@@ -7,6 +7,7 @@ body it refuses goes FastAPI's way, so errors are FastAPI's by construction.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -16,8 +17,10 @@ from fastapi.responses import Response
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
+from starlette.types import Message
 
 from app.api import JSONBodyRoute
+from app.main import app
 from app.schema import SEED_MODEL, SummaryRequest
 from tests.strategies import invalid_requests, valid_requests
 
@@ -149,3 +152,20 @@ def test_the_json_body_route_refuses_a_sync_endpoint():
 
     with pytest.raises(TypeError, match="async"):
         _route_for(endpoint)
+
+
+def test_a_client_that_leaves_before_its_body_arrives_gets_fastapis_400_not_a_500():
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+             "scheme": "http", "path": "/summary", "raw_path": b"/summary", "query_string": b"",
+             "root_path": "", "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80),
+             "headers": [(b"content-type", b"application/json"), (b"content-length", b"100")]}
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return {"type": "http.disconnect"}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    assert sent[0]["status"] == 400
