@@ -2,10 +2,13 @@
 
     .venv/bin/python bench/core_speed.py [--seconds 2]
 
-Times `summarize(request)` on an already-validated `SummaryRequest` (the core alone), and
-separately the pydantic validation of the JSON body, for the blog post's 4-layer model and for
-ConvLSTM2D stacks of 250, 500 and 1,000 layers. Growth is linear when the time per layer stays
-flat. Targets: seed < 100 µs, 1,000 layers < 20 ms. Prints figures and ratios; not a test.
+Times `summarize(request)` on an already-validated `SummaryRequest` (the core alone: every
+number), then the same followed by writing its JSON (`records.dump_json`, which also writes the
+texts the records compute when read: formulas, derivations, byte sizes), and separately the
+pydantic validation of the JSON body, for the blog post's 4-layer model and for ConvLSTM2D
+stacks of 250, 500 and 1,000 layers. Growth is linear when the time per layer stays flat.
+Targets (on the core alone): seed < 100 µs, 1,000 layers < 20 ms. Prints figures and ratios;
+not a test.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.core.model import summarize
+from app.core.records import dump_json
 from app.schema import SEED_MODEL, SummaryRequest
 from bench.common import machine, ms, print_table, us
 
@@ -72,12 +76,14 @@ def main() -> None:
     for label, count, body in models:
         request = SummaryRequest.model_validate(body)
         core = best_time(lambda r=request: summarize(r), args.seconds)
+        with_json = best_time(lambda r=request: dump_json(summarize(r)), args.seconds)
         validate = best_time(lambda b=body: SummaryRequest.model_validate(b), args.seconds / 2)
         results[count] = core
-        rows.append([label, _time(core), us(core / count), _time(validate)])
+        rows.append([label, _time(core), us(core / count), _time(with_json), _time(validate)])
     print(f"Machine: {machine()}")
     print_table("Core: summarize() on a validated request (best of rounds)",
-                ["model", "core time", "per layer", "request validation"], rows)
+                ["model", "core time", "per layer", "core + JSON with texts",
+                 "request validation"], rows)
     growth = results[1000] / results[250]
     print_table("Core: against the targets", ["figure", "value", "target", "ratio to target"], [
         ["seed model", _time(results[4]), _time(TARGET_SEED_S),
