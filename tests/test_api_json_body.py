@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -25,6 +27,12 @@ from app.schema import SEED_MODEL, SummaryRequest
 from tests.strategies import invalid_requests, valid_requests
 
 _REQUEST = TypeAdapter(SummaryRequest)
+
+
+def _run(coroutine: Coroutine[Any, Any, None]) -> None:
+    """`asyncio.run` on a thread of its own: the browser tests keep a loop running on ours."""
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, coroutine).result()
 
 
 def _fastapi_way(raw: bytes) -> SummaryRequest | None:
@@ -167,5 +175,5 @@ def test_a_client_that_leaves_before_its_body_arrives_gets_fastapis_400_not_a_50
     async def send(message: Message) -> None:
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    _run(app(scope, receive, send))
     assert sent[0]["status"] == 400

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from starlette.types import Message, Receive, Scope, Send
 
 from app.security import SECURITY_HEADERS, SecurityHeadersMiddleware
 
 _OURS = {name.lower().encode(): value.encode() for name, value in SECURITY_HEADERS.items()}
+
+
+def _run(coroutine: Coroutine[Any, Any, None]) -> None:
+    """`asyncio.run` on a thread of its own: the browser tests keep a loop running on ours."""
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, coroutine).result()
 
 
 def _sent(start: Message, scope_type: str = "http") -> list[Message]:
@@ -27,7 +36,7 @@ def _sent(start: Message, scope_type: str = "http") -> list[Message]:
         return {"type": "http.disconnect"}
 
     middleware = SecurityHeadersMiddleware(route)
-    asyncio.run(middleware({"type": scope_type}, receive, send))  # type: ignore[arg-type]
+    _run(middleware({"type": scope_type}, receive, send))  # type: ignore[arg-type]
     return sent
 
 
