@@ -107,11 +107,12 @@ def _rss(pid: int) -> int:
 
 
 @contextmanager
-def server(workers: int = 1) -> Iterator[Server]:
-    """`uvicorn app.main:app` on a free loopback port, as `make run` starts it."""
+def server(workers: int = 1, app: str = "app.main:app") -> Iterator[Server]:
+    """`uvicorn app.main:app` (or another ASGI `app`) on a free loopback port, as `make run`
+    starts it."""
     port = free_port()
     process = subprocess.Popen(
-        [PYTHON, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port),
+        [PYTHON, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
          "--workers", str(workers), "--no-access-log"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
