@@ -26,7 +26,7 @@ Costs per time step (one sample; P = cells of the output grid, P_in of the input
 
 from __future__ import annotations
 
-from functools import cache, partial
+from functools import cache
 
 from app.core.conventions import Convention, current_convention
 from app.core.costs import CostContext, CostFacts, counts, elements
@@ -118,23 +118,19 @@ def gates(
     )
 
 
-def formula(
-    spec: ConvLSTMSpec,
-    channels: int,
-    per_gate: tuple[GateRecord, ...],
-    convention: Convention,
-    cell: Shape = (),
-) -> str:
+def formula(spec: ConvLSTMSpec, channels: int, convention: Convention, cell: Shape) -> str:
     """`4 × (3·3·3·30 + 3·3·30·30 + 30) = 4 × 8,940 = 35,760` (Keras's blog-post arithmetic)."""
-    k, f = dot(spec.kernel_size), spec.filters
-    terms = f"{k}·{channels}·{f} + {k}·{f}·{f}"
+    k, f = spec.kernel_size, spec.filters
+    taps = dot(k)
+    terms = f"{taps}·{channels}·{f} + {taps}·{f}·{f}"
+    bias = 0
     if spec.use_bias:
+        bias = 2 * f if convention == "pytorch" else f
         terms += f" + {f} + {f}" if convention == "pytorch" else f" + {f}"
-    cell_gate = per_gate[2]  # no peephole on the cell gate: the part every gate shares
-    shared = cell_gate.total
+    shared = prod(k) * (channels + f) * f + bias  # what every gate has, peepholes aside
     text = f"4 × ({terms}) = 4 × {shared:,}"
-    peephole = 3 * per_gate[0].peephole
-    if peephole:
+    if convention == "peephole":
+        peephole = 3 * prod(cell)  # type: ignore[arg-type]
         return (
             f"{text} + 3 × {dot(cell)} (peepholes) = {4 * shared:,} + {peephole:,}"
             f" = {4 * shared + peephole:,}"
@@ -155,13 +151,12 @@ def conv_lstm(spec: ConvLSTMSpec, input_shape: Shape, namer: Namer) -> LayerFact
             weights.append(weight("recurrent_bias", (4 * f,)))
     if convention == "peephole":
         weights += [weight(f"{g}_peephole", cell) for g in PEEPHOLE_GATES]  # type: ignore[arg-type]
-    per_gate = Deferred(partial(gates, spec, c, convention, prod(cell) // f))  # type: ignore[arg-type]
     output = (state[0], input_shape[1], *cell) if spec.return_sequences else state
     return LayerFacts(
         output_shape=[output, state, state] if spec.return_state else output,
         weights=tuple(weights),
-        gates=per_gate,
-        formula=lambda: formula(spec, c, per_gate.get(), convention, cell),
+        gates=Deferred(gates, spec, c, convention, prod(cell) // f),  # type: ignore[arg-type]
+        formula=Deferred(formula, spec, c, convention, cell),
     )
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 
 from app.core.conventions import Convention
 from app.core.formula import num
@@ -123,7 +122,7 @@ def layer_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) 
         ),
         working_elements=facts.working,
         moved_elements_per_step=facts.moved,
-        texts=Deferred(partial(written, facts, steps)),
+        texts=Deferred(written, facts, steps),
     )
 
 

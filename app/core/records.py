@@ -58,17 +58,21 @@ def load_json(cls: type[R], data: str | bytes) -> R:
     return adapter(cls).validate_json(data)
 
 
-@dataclass(slots=True)
 class Deferred(Generic[T]):
-    """A value written on first read, then kept (texts that only some readers want)."""
+    """`make(*args)`, called on first read and then kept: texts and splits only some readers
+    want (the JSON, a page), never a number a total depends on."""
 
-    make: Callable[[], T] | None
-    value: T | None = None
+    __slots__ = ("_args", "_make", "_value")
+
+    def __init__(self, make: Callable[..., T], *args: Any) -> None:
+        self._make: Callable[..., T] | None = make
+        self._args = args
 
     def get(self) -> T:
-        if self.make is not None:
-            self.value, self.make = self.make(), None
-        return self.value  # type: ignore[return-value]
+        if self._make is not None:
+            self._value = self._make(*self._args)
+            self._make, self._args = None, ()
+        return self._value
 
 
 # A field the record keeps for its computed text: neither sent, nor in the schema, nor compared.

@@ -19,7 +19,7 @@ class LayerFacts:
 
     output_shape: Shape | list[Shape]
     weights: tuple[WeightRecord, ...] = ()
-    formula: str | Callable[[], str] = "no weights: 0"  # a function: written when read
+    formula: str | Deferred[str] = "no weights: 0"
     gates: tuple[GateRecord, ...] | Deferred[tuple[GateRecord, ...]] | None = None
     inner: LayerRecord | None = None
 
@@ -92,7 +92,7 @@ def analyse(spec: LayerSpecBase, input_shape: Shape, namer: Namer, index: int) -
         non_trainable_params=total - trainable,
         weights=weights,
         gate_split=facts.gates,
-        derivation=facts.formula if isinstance(facts.formula, str) else Deferred(facts.formula),
+        derivation=facts.formula,
         layer=facts.inner,
     )
 

@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from app.core.errors import SpecError
 from app.core.formula import num
-from app.core.records import LayerRecord, Shape, WeightRecord
+from app.core.records import Deferred, LayerRecord, Shape, WeightRecord
 from app.core.registry import LayerFacts, Namer, analyse, analyses
 from app.core.shapes import show
 from app.schema import (
@@ -62,7 +62,7 @@ def time_distributed(spec: TimeDistributedSpec, input_shape: Shape, namer: Namer
     return LayerFacts(
         output_shape=(step[0], input_shape[1], *step[1:]),
         weights=inner.weights,
-        formula=lambda: f"shared by every time step: {inner.formula}",
+        formula=Deferred(lambda: f"shared by every time step: {inner.formula}"),
         inner=inner,
     )
 
@@ -143,6 +143,6 @@ def bidirectional(spec: BidirectionalSpec, input_shape: Shape, namer: Namer) -> 
     return LayerFacts(
         output_shape=shapes if len(shapes) > 1 else shapes[0],
         weights=weights,
-        formula=formula,
+        formula=Deferred(formula),
         inner=replace(forward, name=forward_name),
     )
