@@ -16,8 +16,8 @@ from pydantic import TypeAdapter, ValidationError
 from starlette.requests import ClientDisconnect
 
 from app.core.errors import SpecError
-from app.core.model import summarize
-from app.core.records import ModelSummary, SweepResult
+from app.core.model import summary_json
+from app.core.records import ModelSummary, SweepResult, dump_json
 from app.core.sweep import sweep as run_sweep
 from app.errors import clean_error, spec_error_detail
 from app.schema import SEED_MODEL, SummaryRequest, SweepRequest
@@ -77,8 +77,6 @@ SUMMARY_EXAMPLES = {
 # The routes return their JSON already serialised, in one pass of pydantic-core: `JSONBodyRoute`
 # hands the endpoint's response straight back, and FastAPI's path would revalidate the result
 # against `response_model` first. `response_model` stays declared for the OpenAPI document.
-_SUMMARY_JSON = TypeAdapter(ModelSummary)
-_SWEEP_JSON = TypeAdapter(SweepResult)
 
 VALIDATION_ERROR = {
     422: {"description": "The model is invalid: `detail[].loc` names the layer and the field."},
@@ -96,7 +94,7 @@ async def summary(
     request: Annotated[SummaryRequest, Body(openapi_examples=SUMMARY_EXAMPLES)],
 ) -> Response:
     """Keras-exact parameters and shapes of a Sequential model, with per-gate breakdowns."""
-    return _json(_SUMMARY_JSON.dump_json(summarize(request)))
+    return _json(summary_json(request))
 
 
 router.add_api_route(
@@ -110,7 +108,7 @@ router.add_api_route(
 @router.post("/sweep", response_model=SweepResult, tags=["summary"], responses=VALIDATION_ERROR)
 def sweep(request: SweepRequest) -> Response:
     """What-if: params, MACs and memory as one argument varies; the largest fit in a budget."""
-    return _json(_SWEEP_JSON.dump_json(run_sweep(request)))
+    return _json(dump_json(run_sweep(request)))
 
 
 def _json(body: bytes) -> Response:

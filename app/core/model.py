@@ -23,7 +23,7 @@ from app.core.costs import CostContext, has_rule, layer_costs
 from app.core.errors import SpecError
 from app.core.latency import latency_report
 from app.core.memory import memory_report
-from app.core.records import LayerRecord, ModelCosts, ModelSummary, Shape
+from app.core.records import LayerRecord, ModelCosts, ModelSummary, Shape, dump_json
 from app.core.registry import Namer, analyse
 from app.core.shapes import show
 from app.schema import DTYPE_BYTES, SummaryRequest
@@ -156,6 +156,13 @@ def summarize(request: SummaryRequest) -> ModelSummary:
     """The model's records and their totals; totals are plain sums over the layers."""
     with _cyclic_gc_paused():
         return _summarize(request)
+
+
+def summary_json(request: SummaryRequest) -> bytes:
+    """The summary's JSON (`POST /summary`), texts included. The collector stays paused until
+    the records, and the texts written for the JSON, are freed again, so it never scans them."""
+    with _cyclic_gc_paused():
+        return dump_json(_summarize(request))
 
 
 def _summarize(request: SummaryRequest) -> ModelSummary:
