@@ -67,6 +67,7 @@ system-deps:
 bench: setup-test system-deps
 	$(BIN)/python bench/core_speed.py
 	$(BIN)/python bench/api_load.py
+	$(BIN)/python bench/api_stages.py
 	$(BIN)/python bench/keras_vs_api.py
 	$(BIN)/python bench/soak.py
 

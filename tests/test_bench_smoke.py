@@ -52,3 +52,11 @@ def test_soak_prints_errors_and_memory_growth():
     output = run("soak.py", "--duration", "1", "--connections", "4", "--workers", "1")
     assert "errors (socket + non-2xx)" in output
     assert "RSS growth" in output
+
+
+@needs_wrk
+def test_api_stages_prints_every_stage_against_healthz():
+    output = run("api_stages.py", "--duration", "1", "--connections", "4", "--rounds", "1")
+    assert len(tables(output)) == 1
+    for stage in ("GET /healthz", "read the body", "+ validate", "+ summarize", "POST /summary"):
+        assert f"| {stage}" in output

@@ -32,7 +32,7 @@ from app.core.conventions import Convention, current_convention
 from app.core.costs import CostContext, CostFacts, counts, elements
 from app.core.errors import SpecError
 from app.core.formula import dot
-from app.core.records import Deferred, GateRecord, LayerRecord, Shape
+from app.core.records import Deferred, GateRecord, LayerRecord, Shape, WeightRecord
 from app.core.registry import LayerFacts, Namer, analyses, weight
 from app.core.shapes import (
     check_strides_vs_dilation,
@@ -144,11 +144,18 @@ def conv_lstm(spec: ConvLSTMSpec, input_shape: Shape, namer: Namer) -> LayerFact
     convention = current_convention()
     f, k = spec.filters, spec.kernel_size
     cell = state[1:]  # the cell state's shape: output grid and F channels
-    weights = [weight("kernel", (*k, c, 4 * f)), weight("recurrent_kernel", (*k, f, 4 * f))]
+    taps = prod(k)
+    weights = [
+        WeightRecord(name="kernel", shape=(*k, c, 4 * f), count=taps * c * 4 * f, trainable=True),
+        WeightRecord(name="recurrent_kernel", shape=(*k, f, 4 * f), count=taps * f * 4 * f,
+                     trainable=True),
+    ]
     if spec.use_bias:
-        weights.append(weight("bias", (4 * f,)))
+        weights.append(WeightRecord(name="bias", shape=(4 * f,), count=4 * f, trainable=True))
         if convention == "pytorch":
-            weights.append(weight("recurrent_bias", (4 * f,)))
+            weights.append(
+                WeightRecord(name="recurrent_bias", shape=(4 * f,), count=4 * f, trainable=True)
+            )
     if convention == "peephole":
         weights += [weight(f"{g}_peephole", cell) for g in PEEPHOLE_GATES]  # type: ignore[arg-type]
     output = (state[0], input_shape[1], *cell) if spec.return_sequences else state
