@@ -8,9 +8,14 @@ same as `/summary`'s and only the work before it differs:
 - `/bench/validate`: + validate it into a `SummaryRequest` (pydantic-core, from bytes);
 - `/bench/core`: + `summarize()` (every number; the texts are not written).
 `/summary` itself then adds writing the JSON with its texts.
+
+`/bench/spin` is a reference, not a stage: it reads the body, keeps the CPU busy for `us`
+microseconds (default 100) and answers `{}`: any route that holds the event loop that long.
 """
 
 from __future__ import annotations
+
+import time
 
 from fastapi import Request, Response
 
@@ -44,3 +49,12 @@ async def validate(request: Request) -> Response:
 async def core(request: Request) -> Response:
     summarize(SummaryRequest.model_validate_json(await request.body()))
     return _seed_json()
+
+
+@app.post("/bench/spin", include_in_schema=False)
+async def spin(request: Request, us: float = 100) -> Response:
+    await request.body()
+    end = time.perf_counter() + us * 1e-6
+    while time.perf_counter() < end:
+        pass
+    return Response(b"{}", media_type="application/json")

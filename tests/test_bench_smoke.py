@@ -58,5 +58,6 @@ def test_soak_prints_errors_and_memory_growth():
 def test_api_stages_prints_every_stage_against_healthz():
     output = run("api_stages.py", "--duration", "1", "--connections", "4", "--rounds", "1")
     assert len(tables(output)) == 1
-    for stage in ("GET /healthz", "read the body", "+ validate", "+ summarize", "POST /summary"):
+    for stage in ("GET /healthz", "read the body", "+ validate", "+ summarize", "POST /summary",
+                  "reference: spin 100 µs"):
         assert f"| {stage}" in output
