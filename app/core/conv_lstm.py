@@ -26,7 +26,7 @@ Costs per time step (one sample; P = cells of the output grid, P_in of the input
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, partial
 
 from app.core.conventions import Convention, current_convention
 from app.core.costs import CostContext, CostFacts, counts, elements
@@ -211,29 +211,37 @@ def conv_lstm_costs(spec: ConvLSTMSpec, record: LayerRecord, context: CostContex
     per_element, bias_per_cell, by_kind = elementwise_per_cell(
         context.convention, spec.use_bias, spec.recurrent_activation, spec.activation
     )
-    macs_in, macs_rec = p * 4 * f * k * c, p * 4 * f * k * f
-    macs = macs_in + macs_rec
-    elementwise = per_element * p * f
-    saved = c * p_in + 7 * p * f
     peephole = context.convention == "peephole"
     return CostFacts(
         steps=record.input_shape[1],  # type: ignore[arg-type]
         recurrent=True,
-        macs=macs,
+        macs=p * 4 * f * k * (c + f),  # input and recurrent convolutions
         bias_adds=bias_per_cell * p * f,
-        elementwise=elementwise,
-        saved=saved,
+        elementwise=per_element * p * f,
+        saved=c * p_in + 7 * p * f,
         saved_once=p * f if peephole else 0,
         moved=c * p_in + 4 * p * f,  # read X_t, H_{t−1}, C_{t−1}; write H_t, C_t
         # Inference working set: input and output sequences, H and C, four gate maps.
         working=elements(record.input_shape) + elements(record.output_shape) + 6 * p * f,
-        texts=lambda: (
-            f"per step P·4F·K·C + P·4F·K·F = {p}·{4 * f}·{k}·{c} + {p}·{4 * f}·{k}·{f}"
-            f" = {macs_in:,} + {macs_rec:,} = {macs:,}",
-            f"per step 2 × {macs:,} MACs + {per_element}·P·F element-wise ({by_kind}) = "
-            f"{2 * macs:,} + {per_element}·{p}·{f} = {2 * macs + elementwise:,}",
-            f"per step C·P_in + 7·P·F (X_t; H_{{t−1}}, {'C_t' if peephole else 'C_{t−1}'}, "
-            f"i, f, c̃, o, tanh C_t) = {c}·{p_in} + 7·{p}·{f} = {saved:,}"
-            + (f"; once: C_0 = {p * f:,}" if peephole else ""),
-        ),
+        texts=partial(cost_texts, p, f, k, c, p_in, per_element, by_kind, peephole),
+    )
+
+
+def cost_texts(
+    p: int, f: int, k: int, c: int, p_in: int, per_element: int, by_kind: str, peephole: bool
+) -> tuple[str, str, str]:
+    """The MAC, FLOP and saved-element derivations of one step, with this layer's numbers.
+
+    A function of the counts rather than a closure: a closure would keep a dozen cell objects
+    per layer alive for the collector to scan."""
+    macs_in, macs_rec = p * 4 * f * k * c, p * 4 * f * k * f
+    macs = macs_in + macs_rec
+    return (
+        f"per step P·4F·K·C + P·4F·K·F = {p}·{4 * f}·{k}·{c} + {p}·{4 * f}·{k}·{f}"
+        f" = {macs_in:,} + {macs_rec:,} = {macs:,}",
+        f"per step 2 × {macs:,} MACs + {per_element}·P·F element-wise ({by_kind}) = "
+        f"{2 * macs:,} + {per_element}·{p}·{f} = {2 * macs + per_element * p * f:,}",
+        f"per step C·P_in + 7·P·F (X_t; H_{{t−1}}, {'C_t' if peephole else 'C_{t−1}'}, "
+        f"i, f, c̃, o, tanh C_t) = {c}·{p_in} + 7·{p}·{f} = {c * p_in + 7 * p * f:,}"
+        + (f"; once: C_0 = {p * f:,}" if peephole else ""),
     )

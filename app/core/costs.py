@@ -127,6 +127,7 @@ def layer_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) 
 
 
 def written(facts: CostFacts, steps: int | None) -> CostTexts:
+    """The derivations and the other tools' counts, for `LayerCosts`' computed fields."""
     mac, flop, saved = facts.texts()
     return CostTexts(
         mac_formula=mac, flop_formula=flop, saved_formula=saved,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import cast
 
 # Importing the layer families registers their analysers.
 from app.core import (  # noqa: F401
@@ -23,7 +24,7 @@ from app.core.costs import CostContext, has_rule, layer_costs
 from app.core.errors import SpecError
 from app.core.latency import latency_report
 from app.core.memory import memory_report
-from app.core.records import LayerRecord, ModelCosts, ModelSummary, Shape, dump_json
+from app.core.records import LayerCosts, LayerRecord, ModelCosts, ModelSummary, Shape, dump_json
 from app.core.registry import Namer, analyse
 from app.core.shapes import show
 from app.schema import DTYPE_BYTES, SummaryRequest
@@ -104,23 +105,23 @@ def with_costs(
 def model_costs(records: tuple[LayerRecord, ...], batch_size: int) -> ModelCosts | None:
     """Plain sums over the layers' costs; totals are known for all layers or for none (they
     share the time axis)."""
-    costs = [r.costs for r in records]
-    if any(c is None for c in costs):
+    if any(r.costs is None for r in records):
         return None
-    if costs[0].steps is None:  # type: ignore[union-attr]
+    costs = cast(list[LayerCosts], [r.costs for r in records])
+    if costs[0].steps is None:
         return ModelCosts(
             steps=None, macs=None, elementwise_flops=None, flops=None, backward_flops=None,
             training_flops=None, batch_size=batch_size, batch_macs=None, batch_flops=None,
             batch_training_flops=None,
         )
     steps = macs = elementwise = flops = backward = training = 0
-    for c in costs:
-        steps = max(steps, c.steps)  # type: ignore[union-attr,type-var]
-        macs += c.macs  # type: ignore[union-attr,operator]
-        elementwise += c.elementwise_flops  # type: ignore[union-attr,operator]
-        flops += c.flops  # type: ignore[union-attr,operator]
-        backward += c.backward_flops  # type: ignore[union-attr,operator]
-        training += c.training_flops  # type: ignore[union-attr,operator]
+    for c in costs:  # one pass: this runs for every request
+        steps = max(steps, cast(int, c.steps))
+        macs += cast(int, c.macs)
+        elementwise += cast(int, c.elementwise_flops)
+        flops += cast(int, c.flops)
+        backward += cast(int, c.backward_flops)
+        training += cast(int, c.training_flops)
     return ModelCosts(
         steps=steps,
         macs=macs,

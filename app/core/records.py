@@ -2,10 +2,12 @@
 
 Every total is a plain sum over the per-layer records, never a correction.
 
-A record stores numbers. Text written from them (byte sizes, seconds, memory rules, the cost
-derivations and what other tools would report) is a computed field: pydantic writes it into the
-JSON and its schema, templates read it like any attribute, and nothing pays for it until it is
-read. `/sweep` runs dozens of summaries and reads none of it.
+A record stores the numbers every total depends on. What is written from them (byte sizes,
+seconds, memory rules, the derivations, what other tools would report, a ConvLSTM's split of
+its kernels into gates) is a computed field: pydantic writes it into the JSON and its schema,
+templates read it like any attribute, and nothing pays for it until it is read (`Deferred`).
+`/sweep` runs dozens of summaries and reads none of it; `bench/core_speed.py` times the core
+alone and with its JSON.
 
 Records are stdlib dataclasses with slots, built by the core from its own arithmetic (inputs were
 validated at the edge): building ~70 validated pydantic models was half of analysing the seed
