@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.core.errors import SpecError
-from app.core.records import LatencyReport, LayerLatency, LayerRecord
+from app.core.records import Deferred, LatencyReport, LayerLatency, LayerRecord
 
 
 @dataclass(frozen=True)
@@ -90,28 +90,14 @@ def latency_report(
         return None, f"{chosen.label} publishes no {dtype} peak; choose another dtype or device"
     if any(r.costs is None for r in records):
         return None, "latency needs every layer's costs"
-    b, flops_per_s, bytes_per_s = bytes_per_value, peak * 1e12, chosen.bandwidth_gb_s * 1e9
-    rows = []
+    rates = (bytes_per_value, batch_size, peak * 1e12, chosen.bandwidth_gb_s * 1e9)
+    total: float | None = 0.0
     for record in records:
-        costs = record.costs
-        compute = costs.flops_per_step * batch_size / flops_per_s  # type: ignore[union-attr]
-        moved = record.params * b + costs.moved_elements_per_step * batch_size * b  # type: ignore[union-attr]
-        memory = moved / bytes_per_s
-        per_step = max(compute, memory)
-        seconds = None if costs.steps is None else per_step * costs.steps  # type: ignore[union-attr]
-        rows.append(
-            LayerLatency(
-                name=record.name,
-                steps=costs.steps,  # type: ignore[union-attr]
-                compute_seconds_per_step=compute,
-                memory_seconds_per_step=memory,
-                seconds_per_step=per_step,
-                bound="compute" if compute >= memory else "memory",
-                seconds=seconds,
-            )
-        )
-    times = [r.seconds for r in rows]
-    total = None if None in times else sum(times)  # type: ignore[arg-type]
+        steps = record.costs.steps  # type: ignore[union-attr]
+        if steps is None:
+            total = None
+            break
+        total += max(_roofline(record, *rates)) * steps  # type: ignore[operator]
     return (
         LatencyReport(
             device=device,
@@ -119,10 +105,44 @@ def latency_report(
             peak_tflops=peak,
             bandwidth_gb_s=chosen.bandwidth_gb_s,
             source=chosen.source,
-            layers=tuple(rows),
+            rows=Deferred(latency_rows, records, rates),
             seconds=total,
             rule="per layer and step max(FLOPs × batch / peak, bytes moved / bandwidth), "
             "× steps, summed over layers; assumes the peak is reached",
         ),
         None,
     )
+
+
+def _roofline(
+    record: LayerRecord, bytes_per_value: int, batch_size: int, flops_per_s: float,
+    bytes_per_s: float,
+) -> tuple[float, float]:
+    """(compute, memory) seconds of one step of one layer over the batch."""
+    costs = record.costs
+    b = bytes_per_value
+    moved = record.params * b + costs.moved_elements_per_step * batch_size * b  # type: ignore[union-attr]
+    return costs.flops_per_step * batch_size / flops_per_s, moved / bytes_per_s  # type: ignore[union-attr]
+
+
+def latency_rows(
+    records: tuple[LayerRecord, ...], rates: tuple[int, int, float, float]
+) -> tuple[LayerLatency, ...]:
+    """Each layer's estimate: the breakdown of the report's total, written when read."""
+    rows = []
+    for record in records:
+        compute, memory = _roofline(record, *rates)
+        per_step = max(compute, memory)
+        steps = record.costs.steps  # type: ignore[union-attr]
+        rows.append(
+            LayerLatency(
+                name=record.name,
+                steps=steps,
+                compute_seconds_per_step=compute,
+                memory_seconds_per_step=memory,
+                seconds_per_step=per_step,
+                bound="compute" if compute >= memory else "memory",
+                seconds=None if steps is None else per_step * steps,
+            )
+        )
+    return tuple(rows)

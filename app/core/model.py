@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import cast
+from collections.abc import Callable
+from typing import TypeVar, cast
 
 # Importing the layer families registers their analysers.
 from app.core import (  # noqa: F401
@@ -28,6 +27,8 @@ from app.core.records import LayerCosts, LayerRecord, ModelCosts, ModelSummary, 
 from app.core.registry import Namer, analyse
 from app.core.shapes import show
 from app.schema import DTYPE_BYTES, SummaryRequest
+
+T = TypeVar("T")
 
 
 def _blame(error: SpecError, index: int) -> SpecError:
@@ -136,34 +137,34 @@ def model_costs(records: tuple[LayerRecord, ...], batch_size: int) -> ModelCosts
     )
 
 
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """The walk allocates ~20 acyclic records per layer, all alive until it returns, so the cyclic
-    collector can free none of them; left on, it rescanned the growing result again and again:
-    half the time of a 1,000-layer model, and growth worse than linear (bench/core_speed.py).
-    Reference counting still frees everything; a caller that disabled the collector keeps it
-    off."""
+def _cyclic_gc_paused(work: Callable[[SummaryRequest], T], request: SummaryRequest) -> T:
+    """`work(request)` with the cyclic collector paused. The walk allocates ~20 acyclic records
+    per layer, all alive until it returns, so the collector can free none of them; left on, it
+    rescanned the growing result again and again: half the time of a 1,000-layer model, and
+    growth worse than linear (bench/core_speed.py). Reference counting still frees everything;
+    a caller that disabled the collector keeps it off."""
     if not gc.isenabled():
-        yield
-        return
+        return work(request)
     gc.disable()
     try:
-        yield
+        return work(request)
     finally:
         gc.enable()
 
 
 def summarize(request: SummaryRequest) -> ModelSummary:
     """The model's records and their totals; totals are plain sums over the layers."""
-    with _cyclic_gc_paused():
-        return _summarize(request)
+    return _cyclic_gc_paused(_summarize, request)
 
 
 def summary_json(request: SummaryRequest) -> bytes:
     """The summary's JSON (`POST /summary`), texts included. The collector stays paused until
     the records, and the texts written for the JSON, are freed again, so it never scans them."""
-    with _cyclic_gc_paused():
-        return dump_json(_summarize(request))
+    return _cyclic_gc_paused(_summary_json, request)
+
+
+def _summary_json(request: SummaryRequest) -> bytes:
+    return dump_json(_summarize(request))
 
 
 def _summarize(request: SummaryRequest) -> ModelSummary:

@@ -293,9 +293,15 @@ class LatencyReport:
     peak_tflops: float
     bandwidth_gb_s: float
     source: str
-    layers: tuple[LayerLatency, ...]
     seconds: float | None
     rule: str
+    rows: Hidden = hidden()  # Deferred[tuple[LayerLatency, ...]]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def layers(self) -> tuple[LayerLatency, ...]:
+        """Each layer's share of `seconds`."""
+        return self.rows.get()
 
     @computed_field  # type: ignore[prop-decorator]
     @property
