@@ -116,13 +116,14 @@ def model_costs(records: tuple[LayerRecord, ...], batch_size: int) -> ModelCosts
             batch_training_flops=None,
         )
     steps = macs = elementwise = flops = backward = training = 0
-    for c in costs:  # one pass: this runs for every request
-        steps = max(steps, cast(int, c.steps))
-        macs += cast(int, c.macs)
-        elementwise += cast(int, c.elementwise_flops)
-        flops += cast(int, c.flops)
-        backward += cast(int, c.backward_flops)
-        training += cast(int, c.training_flops)
+    for c in costs:  # one pass, every total known (checked above)
+        if c.steps > steps:  # type: ignore[operator]
+            steps = c.steps  # type: ignore[assignment]
+        macs += c.macs  # type: ignore[operator]
+        elementwise += c.elementwise_flops  # type: ignore[operator]
+        flops += c.flops  # type: ignore[operator]
+        backward += c.backward_flops  # type: ignore[operator]
+        training += c.training_flops  # type: ignore[operator]
     return ModelCosts(
         steps=steps,
         macs=macs,
