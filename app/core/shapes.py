@@ -59,21 +59,6 @@ def known_channels(channels: int | None, layer_type: str, shape: Shape) -> int:
     return channels
 
 
-def conv_output_length(
-    size: int | None, kernel: int, stride: int, padding: str, dilation: int
-) -> int | None:
-    """Keras `compute_conv_output_shape` for one axis.
-
-    valid: ⌊(n − d·(k − 1) − 1) / s⌋ + 1;  same/causal: ⌊(n − 1) / s⌋ + 1.
-    Returns 0 or less when the window does not fit; callers report that.
-    """
-    if size is None:
-        return None
-    if padding == "valid":
-        return (size - dilation * (kernel - 1) - 1) // stride + 1
-    return (size - 1) // stride + 1
-
-
 def conv_output_spatial(
     spatial: Shape,
     kernel: Sequence[int],
@@ -82,7 +67,8 @@ def conv_output_spatial(
     dilation: Sequence[int],
     field: str = "kernel_size",
 ) -> Shape:
-    # `conv_output_length` inlined: this runs for every convolution of every layer.
+    """Keras `compute_conv_output_shape`, per axis: valid: ⌊(n − d·(k − 1) − 1) / s⌋ + 1;
+    same/causal: ⌊(n − 1) / s⌋ + 1. An unknown size stays None; an empty output is refused."""
     if padding == "valid":
         out = tuple(
             None if n is None else (n - d * (k - 1) - 1) // s + 1
