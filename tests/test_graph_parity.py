@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+
 import pytest
 from graph_cases import GOLDEN
-from keras_reference import build_graph
+from keras_reference import build_graph, keras
 
 from app.core.model import summarize
+from app.interop.keras_code import keras_code
+from app.interop.keras_import import import_keras
 from app.interop.summary_text import keras_summary_text
 from app.schema import SummaryRequest
 
@@ -45,3 +48,30 @@ def assert_graph_matches_keras(request: dict[str, Any]) -> None:
 @pytest.mark.parametrize("case", sorted(GOLDEN))
 def test_golden_graph_matches_keras_line_by_line(case: str) -> None:
     assert_graph_matches_keras(GOLDEN[case])
+
+
+def assert_summary_text_matches(summary: Any, theirs: Any) -> None:
+    assert keras_summary_text(summary).splitlines() == theirs.summary.splitlines()
+
+
+@pytest.mark.parametrize("case", sorted(GOLDEN))
+def test_golden_graph_imports_from_keras_json_to_the_same_summary(case: str) -> None:
+    theirs = build_graph(GOLDEN[case])
+    request = import_keras(theirs.json)
+    summary = summarize(request)
+    assert summary.total_params == theirs.model.total_params
+    assert_summary_text_matches(summary, theirs)
+
+
+@pytest.mark.parametrize("case", sorted(GOLDEN))
+def test_golden_graph_round_trips_through_import_export_and_keras(case: str) -> None:
+    """import(to_json) → our Keras code → the model it builds prints the same summary."""
+    theirs = build_graph(GOLDEN[case])
+    request = import_keras(theirs.json)
+    code = keras_code(request, summarize(request))
+    namespace: dict[str, Any] = {}
+    keras.backend.clear_session()
+    exec(compile(code, "<exported>", "exec"), namespace)
+    lines: list[str] = []
+    namespace["model"].summary(print_fn=lines.append)
+    assert "".join(lines).splitlines() == theirs.summary.splitlines()
