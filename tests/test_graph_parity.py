@@ -8,8 +8,12 @@ from typing import Any
 
 import pytest
 from graph_cases import GOLDEN
+from graph_strategies import graph_requests
+from hypothesis import HealthCheck, given, settings
+from pydantic import ValidationError
 from keras_reference import build_graph, keras
 
+from app.core.errors import SpecError
 from app.core.model import summarize
 from app.interop.keras_code import keras_code
 from app.interop.keras_import import import_keras
@@ -75,3 +79,20 @@ def test_golden_graph_round_trips_through_import_export_and_keras(case: str) -> 
     lines: list[str] = []
     namespace["model"].summary(print_fn=lines.append)
     assert "".join(lines).splitlines() == theirs.summary.splitlines()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(graph_requests())
+def test_generated_graphs_match_keras_or_are_refused_like_keras(request: dict[str, Any]) -> None:
+    theirs = build_graph(request)
+    try:
+        validated = SummaryRequest.model_validate(request)
+        summary = summarize(validated)
+    except (SpecError, ValidationError) as error:
+        if "does not lead to any of the model's outputs" in str(error):
+            return  # a dangling layer: Keras drops it silently, we say so (documented)
+        assert theirs.model.error is not None, f"we refused what Keras builds: {error}"
+        return
+    assert theirs.model.error is None, f"Keras refused what we accept: {theirs.model.error}"
+    assert_graph_matches_keras(request)
+    del summary
