@@ -640,9 +640,11 @@ def _entry_kind(value: Any) -> str | None:
 
 # An entry of `layers`: a layer (built and called), or a further call of an earlier one.
 LayerEntry = Annotated[
-    Union[  # noqa: UP007 (built from the registered specs)
-        tuple(Annotated[spec, Tag(name)] for name, spec in LAYER_SPECS.items())
-        + (Annotated[LayerCallSpec, Tag("LayerCall")],)
+    Union[
+        (
+            *(Annotated[spec, Tag(name)] for name, spec in LAYER_SPECS.items()),
+            Annotated[LayerCallSpec, Tag("LayerCall")],
+        )
     ],
     Discriminator(_entry_kind),
 ]
@@ -654,7 +656,10 @@ class InputSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: Annotated[str, Field(min_length=1, max_length=MAX_NAME_LENGTH, pattern=r"^[^/\[\]]+$")] | None = None
+    name: (
+        Annotated[str, Field(min_length=1, max_length=MAX_NAME_LENGTH, pattern=r"^[^/\[\]]+$")]
+        | None
+    ) = None
     shape: list[Dim | None] = Field(
         min_length=1, max_length=MAX_RANK,
         description="Per-sample shape without the batch axis; `null` for an unknown size.",

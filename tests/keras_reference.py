@@ -21,8 +21,8 @@ freeze). So the oracle freezes with the setter, after construction.
 from __future__ import annotations
 
 import math
-import re
 import os
+import re
 
 os.environ.setdefault("KERAS_BACKEND", "numpy")
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-
 import pytest
 from graph_cases import GOLDEN
 from graph_strategies import graph_requests
 from hypothesis import HealthCheck, given, settings
-from pydantic import ValidationError
 from keras_reference import build_graph, keras
+from pydantic import ValidationError
 
 from app.core.errors import SpecError
 from app.core.model import summarize
@@ -81,7 +80,7 @@ def test_golden_graph_round_trips_through_import_export_and_keras(case: str) -> 
     assert "".join(lines).splitlines() == theirs.summary.splitlines()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(graph_requests())
 def test_generated_graphs_match_keras_or_are_refused_like_keras(request: dict[str, Any]) -> None:
     theirs = build_graph(request)

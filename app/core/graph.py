@@ -76,7 +76,9 @@ def _input_names(inputs: list[InputSpec], namer: Namer) -> list[str]:
     return names
 
 
-def _resolve(graph: Graph, ref: str, loc: tuple[str | int, ...]) -> tuple[tuple[str, int, int], Shape]:
+def _resolve(
+    graph: Graph, ref: str, loc: tuple[str | int, ...]
+) -> tuple[tuple[str, int, int], Shape]:
     layer, node, tensor = parse_ref(ref)
     if layer not in graph.calls:
         known = ", ".join([*graph.inputs, *(n for n in graph.specs)]) or "none"
@@ -108,7 +110,9 @@ def _outputs(record: LayerRecord) -> list[Shape]:
 
 
 def _compatible(a: Shape, b: Shape) -> bool:
-    return len(a) == len(b) and all(x is None or y is None or x == y for x, y in zip(a, b, strict=True))
+    return len(a) == len(b) and all(
+        x is None or y is None or x == y for x, y in zip(a, b, strict=True)
+    )
 
 
 def _check_states(

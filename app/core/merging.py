@@ -126,8 +126,8 @@ def concatenate(spec: ConcatenateSpec, received: Shape | list[Shape], namer: Nam
     joined = [s[axis] for s in shapes]
     out = list(shapes[0])
     out[axis] = None if None in joined else sum(joined)  # type: ignore[arg-type]
-    batches = {s[0] for s in shapes} - {None}
-    out[0] = batches.pop() if len(batches) == 1 else None
+    # The batch axis is the first input's, whatever the others say (Keras's
+    # `Concatenate.compute_output_shape`), unlike the element-wise merges.
     return LayerFacts(output_shape=tuple(out))
 
 

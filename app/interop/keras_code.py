@@ -20,9 +20,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from app.core.graph import parse_ref
 from app.core.records import LayerRecord, ModelSummary
 from app.interop.arguments import explicit_arguments
-from app.core.graph import parse_ref
 from app.schema import (
     BidirectionalSpec,
     LayerCallSpec,
@@ -102,6 +102,11 @@ def _identifiers() -> Callable[[str], str]:
     return make
 
 
+def _tuple(values: list[int | None]) -> str:
+    """`(15, 40, 40, 3)`, `(3,)`: a Python tuple literal."""
+    return "(" + ", ".join(repr(d) for d in values) + (",)" if len(values) == 1 else ")")
+
+
 def _functional_code(request: SummaryRequest, summary: ModelSummary) -> str:
     """`keras.Model(inputs, outputs)` built with the functional API, one call per entry."""
     dtype = None if request.dtype == "float32" else request.dtype
@@ -114,7 +119,7 @@ def _functional_code(request: SummaryRequest, summary: ModelSummary) -> str:
     for given, record in zip(inputs, summary.graph.inputs, strict=True):
         variable = make(record.name)
         variables[f"{record.name}[0][0]"] = variable
-        shape = "(" + ", ".join(repr(d) for d in given.shape) + (",)" if len(given.shape) == 1 else ")")
+        shape = _tuple(given.shape)
         batch = f", batch_size={given.batch_size}" if given.batch_size is not None else ""
         lines.append(f"{variable} = keras.Input(shape={shape}{batch}, name={_value(record.name)})")
     built = {(r.index, r.node_index): r for r in summary.layers}
@@ -143,7 +148,8 @@ def _functional_code(request: SummaryRequest, summary: ModelSummary) -> str:
             else tensor(wiring)
         )
         if entry.initial_state:
-            argument += ", initial_state=[" + ", ".join(tensor(r) for r in entry.initial_state) + "]"
+            states = ", ".join(tensor(r) for r in entry.initial_state)
+            argument += f", initial_state=[{states}]"
         outputs = next(
             (r.output_shape for r in summary.layers if r.name == name and r.node_index == node),
             None,

@@ -181,10 +181,12 @@ def _functional(model: dict, config: dict) -> dict[str, Any]:
     for index, entry in enumerate(entries):
         by_name[_name(entry)] = (index, entry)
     inputs = []
-    for name, node, tensor in _endpoints(config.get("input_layers"), "input_layers"):
+    for name, _, _ in _endpoints(config.get("input_layers"), "input_layers"):
         index, entry = by_name.get(name, (-1, {}))
         if _class(entry) != "InputLayer":
-            raise KerasImportError(("config", "input_layers"), f"input '{name}' is not an InputLayer")
+            raise KerasImportError(
+                ("config", "input_layers"), f"input '{name}' is not an InputLayer"
+            )
         batch_shape = _input_layer_shape(entry, ("config", "layers", index))
         spec: dict[str, Any] = {"name": name, "shape": batch_shape[1:]}
         if isinstance(batch_shape[0], int):
@@ -241,7 +243,9 @@ def _in_call_order(
                 rest.append(call)
         if len(rest) == len(pending):
             index, _, entry, wiring = rest[0]
-            missing = sorted(f"{layer}[{n}]" for layer, n in wiring["uses"] if (layer, n) not in done)
+            missing = sorted(
+                f"{layer}[{n}]" for layer, n in wiring["uses"] if (layer, n) not in done
+            )
             raise KerasImportError(
                 ("config", "layers", index, "inbound_nodes"),
                 f"layer '{_name(entry)}' is called on {', '.join(missing) or 'itself'}, which "
@@ -292,7 +296,8 @@ def _wiring(entry: dict, node: Any, loc: Loc) -> dict[str, Any]:
             refs = _ref(*_history(first, loc))
         else:
             raise KerasImportError((*loc, "args"), f"layer '{name}' is not called on a tensor")
-        states = [_ref(*_history(t, loc)) for t in _keras_tensors(kwargs.pop("initial_state", None))]
+        given = kwargs.pop("initial_state", None)
+        states = [_ref(*_history(t, loc)) for t in _keras_tensors(given)]
     else:  # tf.keras 2: [["source", node_index, tensor_index, {kwargs}], ...]
         if not isinstance(node, list) or not node or not all(
             isinstance(c, list) and len(c) >= 3 for c in node
