@@ -140,5 +140,9 @@ def conv_lstm_view(record: LayerRecord, spec: LayerSpecBase) -> ConvLSTMView | N
 def conv_lstm_views(
     records: Sequence[LayerRecord], specs: Sequence[LayerSpecBase]
 ) -> tuple[ConvLSTMView, ...]:
-    views = (conv_lstm_view(r, s) for r, s in zip(records, specs, strict=True))
+    """One diagram per ConvLSTM layer: a graph model's records follow Keras's order, so each is
+    paired with the entry that built it (`index`); a shared layer's later calls add none."""
+    views = (
+        conv_lstm_view(r, specs[r.index]) for r in records if r.node_index in (None, 0)
+    )
     return tuple(v for v in views if v is not None)

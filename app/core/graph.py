@@ -231,6 +231,7 @@ def _call_again(
     shared = first.params
     return replace(
         record, name=name, params=0, trainable_params=0, non_trainable_params=0, weights=(),
+        gate_split=None,
         derivation=f"shares the weights of its first call ({num(shared)} parameters, counted "
         "there): 0",
         layer=first.layer,

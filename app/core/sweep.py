@@ -27,14 +27,20 @@ def _layer_body(body: dict[str, Any], index: int, field: str) -> dict[str, Any]:
         layer = layer["layer"]
     if field not in layer:
         raise SpecError(
-            ("layer",), f"layer {index} ({layer['type']}) has no `{field}` to vary"
+            ("layer",),
+            f"layer {index} ({layer.get('type', 'a shared layer call')}) has no `{field}` to vary",
         )
     return layer
 
 
+def _input_shape(body: dict[str, Any]) -> list[Any]:
+    """The shape the input arguments vary: `input_shape`, or a graph model's first input's."""
+    return body["input_shape"] if "input_shape" in body else body["inputs"][0]["shape"]
+
+
 def _spatial_axes(body: dict[str, Any]) -> range:
     """Input axes between time and channels (channels first when the first layer says so)."""
-    rank = len(body["input_shape"])
+    rank = len(_input_shape(body))
     first = body["layers"][0].get("data_format")
     return range(2, rank) if first == "channels_first" else range(1, rank - 1)
 
@@ -43,9 +49,9 @@ def current_value(body: dict[str, Any], argument: str, index: int) -> int:
     if argument == "batch_size":
         return body["batch_size"]
     if argument == "time_steps":
-        return body["input_shape"][0] or body.get("time_steps") or 1
+        return _input_shape(body)[0] or body.get("time_steps") or 1
     if argument == "input_size":
-        sizes = [body["input_shape"][a] for a in _spatial_axes(body)]
+        sizes = [_input_shape(body)[a] for a in _spatial_axes(body)]
         if not sizes or None in sizes:
             raise SpecError(("argument",), "input_size needs known spatial input sizes")
         return max(sizes)
@@ -56,18 +62,22 @@ def current_value(body: dict[str, Any], argument: str, index: int) -> int:
 
 def with_value(body: dict[str, Any], argument: str, index: int, value: int) -> dict[str, Any]:
     """A copy of the request body with `argument` set to `value`."""
-    changed = {**body, "input_shape": list(body["input_shape"]),
-               "layers": [dict(layer) for layer in body["layers"]]}
+    changed = {**body, "layers": [dict(layer) for layer in body["layers"]]}
+    shape = list(_input_shape(body))
+    if "input_shape" in body:
+        changed["input_shape"] = shape
+    else:
+        changed["inputs"] = [{**body["inputs"][0], "shape": shape}, *body["inputs"][1:]]
     if argument == "batch_size":
         changed["batch_size"] = value
     elif argument == "time_steps":
-        if changed["input_shape"][0] is None:
+        if shape[0] is None:
             changed["time_steps"] = value
         else:
-            changed["input_shape"][0] = value
+            shape[0] = value
     elif argument == "input_size":
         for axis in _spatial_axes(body):
-            changed["input_shape"][axis] = value
+            shape[axis] = value
     else:
         layer = changed["layers"][index]
         while argument not in layer and "units" not in layer and "layer" in layer:
