@@ -199,31 +199,36 @@ def test_an_unsupported_layer_is_refused_by_name() -> None:
     assert "'my_lstm' (LSTM)" in error.msg and "not supported" in error.msg
 
 
-def test_a_branching_functional_model_is_refused_naming_the_branch_point() -> None:
+def test_a_branching_functional_model_imports_with_keras_s_totals() -> None:
     keras.backend.clear_session()
     inputs = keras.Input((5, 8, 8, 3))
     trunk = keras.layers.ConvLSTM2D(4, 3, return_sequences=True, name="trunk")(inputs)
     left = keras.layers.ConvLSTM2D(2, 3, name="left")(trunk)
     right = keras.layers.ConvLSTM2D(2, 3, name="right")(trunk)
-    error = _error(keras.Model(inputs, keras.layers.Add(name="merge")([left, right])))
-    assert "merge" in error.msg and "2 input tensors" in error.msg
+    model = keras.Model(inputs, keras.layers.Add(name="merge")([left, right]))
+    summary = summarize(import_keras(model.to_json()))
+    assert summary.total_params == model.count_params()
+    assert summary.layers[-1].connected_to == ("left[0][0]", "right[0][0]")
 
 
-def test_a_model_with_two_outputs_is_refused() -> None:
+def test_a_model_with_two_outputs_imports_both() -> None:
     keras.backend.clear_session()
     inputs = keras.Input((5, 8, 8, 3))
     a = keras.layers.ConvLSTM2D(2, 3, name="a")(inputs)
     b = keras.layers.ConvLSTM2D(2, 3, name="b")(inputs)
-    error = _error(keras.Model(inputs, [a, b]))
-    assert error.loc == ("config", "output_layers") and "2 outputs" in error.msg
+    request = import_keras(keras.Model(inputs, [a, b]).to_json())
+    assert request.outputs == ["a[0][0]", "b[0][0]"]
 
 
-def test_a_shared_layer_is_refused() -> None:
+def test_a_shared_layer_imports_with_its_weights_counted_once() -> None:
     keras.backend.clear_session()
     inputs = keras.Input((4,))
     dense = keras.layers.Dense(4, name="shared")
-    error = _error(keras.Model(inputs, dense(dense(inputs))))
-    assert "'shared' is called 2 times" in error.msg
+    model = keras.Model(inputs, dense(dense(inputs)))
+    summary = summarize(import_keras(model.to_json()))
+    assert summary.total_params == model.count_params() == 20
+    assert [(r.name, r.node_index, r.params) for r in summary.layers] == [
+        ("shared", 0, 20), ("shared", 1, 0)]
 
 
 def test_a_nested_model_is_refused() -> None:
