@@ -208,13 +208,18 @@ class Conv3DSpec(_ConvSpec):
 
 
 class _ConvTransposeSpec(_ConvBase):
-    """`keras.layers.Conv{2,3}DTranspose`."""
+    """`keras.layers.Conv{1,2,3}DTranspose`."""
 
     _tuple_fields = ("kernel_size", "strides", "dilation_rate", "output_padding")
 
     output_padding: Annotated[StrictInt, Field(ge=0)] | tuple[
         Annotated[StrictInt, Field(ge=0)], ...
     ] | None = None
+
+
+class Conv1DTransposeSpec(_ConvTransposeSpec):
+    type: Literal["Conv1DTranspose"]
+    rank: ClassVar[int] = 1
 
 
 class Conv2DTransposeSpec(_ConvTransposeSpec):
@@ -467,6 +472,173 @@ class BidirectionalSpec(LayerSpecBase):
     backward_layer: LayerSpec | None = None
 
 
+# ---- Depthwise and separable convolutions, zero padding, cropping, group normalisation ----
+
+
+class _DepthwiseBase(_SpatialSpec):
+    """Shared by `keras.layers.{Depthwise,Separable}Conv{1,2}D` (`base_depthwise_conv.py`,
+    `base_separable_conv.py`): no 'causal' padding, no `groups`, a `depth_multiplier`."""
+
+    _tuple_fields = ("kernel_size", "strides", "dilation_rate")
+
+    kernel_size: Sizes
+    strides: DefaultSizes = 1
+    padding: Padding = "valid"
+    data_format: DataFormat | None = None
+    dilation_rate: DefaultSizes = 1
+    depth_multiplier: Dim = 1
+    activation: Any = None
+    use_bias: StrictBool = True
+    depthwise_initializer: Any = "glorot_uniform"
+    bias_initializer: Any = "zeros"
+    depthwise_regularizer: Any = None
+    bias_regularizer: Any = None
+    activity_regularizer: Any = None
+    depthwise_constraint: Any = None
+    bias_constraint: Any = None
+
+
+class DepthwiseConv1DSpec(_DepthwiseBase):
+    type: Literal["DepthwiseConv1D"]
+    rank: ClassVar[int] = 1
+
+
+class DepthwiseConv2DSpec(_DepthwiseBase):
+    type: Literal["DepthwiseConv2D"]
+    rank: ClassVar[int] = 2
+
+
+class _SeparableBase(_DepthwiseBase):
+    filters: Dim
+    pointwise_initializer: Any = "glorot_uniform"
+    pointwise_regularizer: Any = None
+    pointwise_constraint: Any = None
+
+
+class SeparableConv1DSpec(_SeparableBase):
+    type: Literal["SeparableConv1D"]
+    rank: ClassVar[int] = 1
+
+
+class SeparableConv2DSpec(_SeparableBase):
+    type: Literal["SeparableConv2D"]
+    rank: ClassVar[int] = 2
+
+
+# A number of rows/columns/steps to pad or crop on one side.
+Margin = Annotated[StrictInt, Field(ge=0, le=MAX_DIM)]
+Pair = tuple[int, int]
+# What `ZeroPadding{2,3}D` / `Cropping{2,3}D` accept: an int, one int per axis (both sides), or
+# per axis a (before, after) pair; per-axis entries may mix the two forms, as in Keras.
+Margins = Margin | tuple[Margin | tuple[Margin, Margin], ...]
+
+
+def _margin_pairs(value: Any, rank: int, field: str) -> tuple[Pair, ...]:
+    """Keras's normalisation of `padding`/`cropping`: one (before, after) pair per axis."""
+    if isinstance(value, int):
+        return ((value, value),) * rank
+    if len(value) != rank:
+        raise ValueError(
+            f"`{field}` must be an integer, a list of {rank} integers (one per axis) or a "
+            f"list of {rank} [before, after] pairs; received {len(value)} entries"
+        )
+    return tuple((v, v) if isinstance(v, int) else tuple(v) for v in value)  # type: ignore[misc]
+
+
+class _MarginSpec(_SpatialSpec):
+    """`keras.layers.ZeroPadding{1,2,3}D` and `Cropping{1,2,3}D`: no weights, no arithmetic.
+
+    The margin is normalised as Keras stores it: (left, right) for one axis (an int or a pair,
+    `standardize_tuple(value, 2)`), one (before, after) pair per axis for two or three.
+    """
+
+    margin_field: ClassVar[str] = "padding"
+
+    @field_validator("padding", "cropping", mode="after", check_fields=False)
+    @classmethod
+    def _pairs(cls, value: Any, info: Any) -> Any:
+        if cls.rank == 1:
+            return (value, value) if isinstance(value, int) else tuple(value)
+        return _margin_pairs(value, cls.rank, info.field_name)
+
+    @property
+    def margins(self) -> tuple[Pair, ...]:
+        """One (before, after) pair per spatial axis, whatever the rank."""
+        value = getattr(self, self.margin_field)
+        return (value,) if self.rank == 1 else value
+
+
+class ZeroPadding1DSpec(_MarginSpec):
+    type: Literal["ZeroPadding1D"]
+    rank: ClassVar[int] = 1
+    padding: Margin | tuple[Margin, Margin] = (1, 1)
+    data_format: DataFormat | None = None
+
+
+class ZeroPadding2DSpec(_MarginSpec):
+    type: Literal["ZeroPadding2D"]
+    rank: ClassVar[int] = 2
+    padding: Margins = ((1, 1), (1, 1))
+    data_format: DataFormat | None = None
+
+
+class ZeroPadding3DSpec(_MarginSpec):
+    type: Literal["ZeroPadding3D"]
+    rank: ClassVar[int] = 3
+    padding: Margins = ((1, 1), (1, 1), (1, 1))
+    data_format: DataFormat | None = None
+
+
+class Cropping1DSpec(_MarginSpec):
+    """Keras's Cropping1D has no `data_format`: it always crops axis 1."""
+
+    type: Literal["Cropping1D"]
+    rank: ClassVar[int] = 1
+    margin_field: ClassVar[str] = "cropping"
+    cropping: Margin | tuple[Margin, Margin] = (1, 1)
+
+
+class Cropping2DSpec(_MarginSpec):
+    type: Literal["Cropping2D"]
+    rank: ClassVar[int] = 2
+    margin_field: ClassVar[str] = "cropping"
+    cropping: Margins = ((0, 0), (0, 0))
+    data_format: DataFormat | None = None
+
+
+class Cropping3DSpec(_MarginSpec):
+    type: Literal["Cropping3D"]
+    rank: ClassVar[int] = 3
+    margin_field: ClassVar[str] = "cropping"
+    cropping: Margins = ((1, 1), (1, 1), (1, 1))
+    data_format: DataFormat | None = None
+
+
+class GroupNormalizationSpec(LayerSpecBase):
+    """`keras.layers.GroupNormalization`: γ and β per channel of `axis`; `groups=-1` means one
+    group per channel (instance normalisation)."""
+
+    type: Literal["GroupNormalization"]
+    groups: Annotated[StrictInt, Field(ge=-1, le=MAX_DIM)] = 32
+    axis: StrictInt = -1
+    epsilon: StrictFloat | StrictInt = 0.001
+    center: StrictBool = True
+    scale: StrictBool = True
+    beta_initializer: Any = "zeros"
+    gamma_initializer: Any = "ones"
+    beta_regularizer: Any = None
+    gamma_regularizer: Any = None
+    beta_constraint: Any = None
+    gamma_constraint: Any = None
+
+    @field_validator("groups")
+    @classmethod
+    def _not_zero(cls, value: int) -> int:
+        if value == 0:
+            raise ValueError("groups must be a positive integer, or -1 for one group per channel")
+        return value
+
+
 ConvLSTMSpec = ConvLSTM1DSpec | ConvLSTM2DSpec | ConvLSTM3DSpec
 
 LayerSpec = Annotated[
@@ -504,7 +676,19 @@ LayerSpec = Annotated[
     | DenseSpec
     | ActivationSpec
     | TimeDistributedSpec
-    | BidirectionalSpec,
+    | BidirectionalSpec
+    | Conv1DTransposeSpec
+    | DepthwiseConv1DSpec
+    | DepthwiseConv2DSpec
+    | SeparableConv1DSpec
+    | SeparableConv2DSpec
+    | ZeroPadding1DSpec
+    | ZeroPadding2DSpec
+    | ZeroPadding3DSpec
+    | Cropping1DSpec
+    | Cropping2DSpec
+    | Cropping3DSpec
+    | GroupNormalizationSpec,
     Field(discriminator="type"),
 ]
 

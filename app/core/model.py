@@ -12,10 +12,13 @@ from app.core import (  # noqa: F401
     conv_lstm,
     dense,
     family_costs,
+    group_normalization,
+    margins,
     normalization,
     pooling,
     regularization,
     reshaping,
+    separable_conv,
     wrappers,
 )
 from app.core.conventions import using_convention
