@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from app.core.errors import SpecError
-from app.schema import LAYER_SPECS, suggest_argument, suggest_type
+from app.schema import ENTRY_TAGS, suggest_argument, suggest_type
 
 _BOUNDS = {
     "greater_than_equal": ("at least", "ge"),
@@ -32,7 +32,7 @@ def _layer_type_at(body: Any, loc: Sequence[Any]) -> str | None:
 
 
 def clean_error(error: dict[str, Any], body: Any) -> dict[str, Any]:
-    loc = [p for p in error["loc"] if not (isinstance(p, str) and p in LAYER_SPECS)]
+    loc = [p for p in error["loc"] if not (isinstance(p, str) and p in ENTRY_TAGS)]
     msg = str(error.get("msg", "")).removeprefix("Value error, ")
     kind = error.get("type")
     if kind == "extra_forbidden":

@@ -11,16 +11,19 @@ input shape is checked by the core.
 from __future__ import annotations
 
 import difflib
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     StrictBool,
     StrictFloat,
     StrictInt,
+    Tag,
     field_validator,
+    model_validator,
 )
 
 # Limits: generous for real models, small enough that no request can hang the server.
@@ -53,6 +56,26 @@ def _as_tuple(value: int | tuple[int, ...], rank: int, field: str) -> tuple[int,
     return tuple(value)
 
 
+# A tensor, named as Keras's summary names it in "Connected to": `layer[node][tensor]`, or just
+# `layer` for its first call's first output (an input's name is its only tensor).
+TENSOR_REF = r"^(?P<layer>[^/\[\]]+?)(\[(?P<node>\d{1,4})\]\[(?P<tensor>\d{1,4})\])?$"
+TensorRef = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=MAX_NAME_LENGTH + 12,
+        pattern=TENSOR_REF,
+        description="A tensor: `name` (a layer's first output, or an input) or "
+        "`name[node][tensor]` as Keras's summary writes it (`encoder[0][1]`: the first state "
+        "that the first call of `encoder` returns).",
+    ),
+]
+# What a layer is called on: one tensor, or a list (merge layers).
+Inbound = TensorRef | Annotated[list[TensorRef], Field(min_length=1, max_length=64)]
+# Graph wiring, not constructor arguments: exports and the editor leave them out.
+WIRING_FIELDS = ("inputs", "initial_state")
+
+
 def _lower(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
 
@@ -65,6 +88,10 @@ class LayerSpecBase(BaseModel):
     name: Annotated[str, Field(min_length=1, max_length=MAX_NAME_LENGTH)] | None = None
     trainable: StrictBool = True
     dtype: Any = None
+    # Graph models only: what `layer(inputs, initial_state=...)` is called on. Omitted, a
+    # layer is called on the output of the entry before it (the model's input for the first).
+    inputs: Inbound | None = None
+    initial_state: Annotated[list[TensorRef], Field(min_length=1, max_length=8)] | None = None
 
     rank: ClassVar[int] = 0
 
@@ -472,6 +499,39 @@ class BidirectionalSpec(LayerSpecBase):
     backward_layer: LayerSpec | None = None
 
 
+class ConcatenateSpec(LayerSpecBase):
+    """`keras.layers.Concatenate`: joins its inputs along `axis`."""
+
+    type: Literal["Concatenate"]
+    axis: StrictInt = -1
+
+
+class AddSpec(LayerSpecBase):
+    """`keras.layers.Add` (and the other element-wise merges below): inputs broadcast."""
+
+    type: Literal["Add"]
+
+
+class SubtractSpec(LayerSpecBase):
+    type: Literal["Subtract"]
+
+
+class MultiplySpec(LayerSpecBase):
+    type: Literal["Multiply"]
+
+
+class AverageSpec(LayerSpecBase):
+    type: Literal["Average"]
+
+
+class MaximumSpec(LayerSpecBase):
+    type: Literal["Maximum"]
+
+
+class MinimumSpec(LayerSpecBase):
+    type: Literal["Minimum"]
+
+
 # ---- Depthwise and separable convolutions, zero padding, cropping, group normalisation ----
 
 
@@ -675,6 +735,13 @@ LayerSpec = Annotated[
     | ReshapeSpec
     | DenseSpec
     | ActivationSpec
+    | ConcatenateSpec
+    | AddSpec
+    | SubtractSpec
+    | MultiplySpec
+    | AverageSpec
+    | MaximumSpec
+    | MinimumSpec
     | TimeDistributedSpec
     | BidirectionalSpec
     | Conv1DTransposeSpec
@@ -704,6 +771,20 @@ if {f for spec in LAYER_SPECS.values() for f in getattr(spec, "_tuple_fields", (
 ):
     raise RuntimeError("a size field is missing from SIZE_FIELDS, so it would not be normalised")
 
+GRAPH_EXAMPLE: dict[str, Any] = {
+    "name": "encoder_forecaster",
+    "inputs": [{"name": "frames", "shape": [10, 16, 16, 16]}],
+    "layers": [
+        {"type": "ConvLSTM2D", "name": "encoder", "filters": 64, "kernel_size": 5,
+         "padding": "same", "return_state": True, "inputs": "frames"},
+        {"type": "ConvLSTM2D", "name": "forecaster", "filters": 64, "kernel_size": 5,
+         "padding": "same", "return_sequences": True, "inputs": "frames",
+         "initial_state": ["encoder[0][1]", "encoder[0][2]"]},
+        {"type": "Concatenate", "inputs": ["forecaster", "frames"]},
+    ],
+    "outputs": ["concatenate"],
+}
+
 SEED_MODEL: dict[str, Any] = {
     "input_shape": [15, 40, 40, 3],
     "layers": [
@@ -714,6 +795,59 @@ SEED_MODEL: dict[str, Any] = {
     "batch_size": 1,
     "dtype": "float32",
 }
+
+
+class LayerCallSpec(BaseModel):
+    """Calls a layer defined by an earlier entry again, with the same weights (a shared layer:
+    Keras's node 1, 2, ... of that layer). Its outputs are `call[node][tensor]`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    call: Annotated[str, Field(min_length=1, max_length=MAX_NAME_LENGTH)] = Field(
+        description="The name of the layer to call again."
+    )
+    inputs: Inbound | None = None
+    initial_state: Annotated[list[TensorRef], Field(min_length=1, max_length=8)] | None = None
+
+
+def _entry_kind(value: Any) -> str | None:
+    """Which member of `LayerEntry` validates `value`: its `type`, or `LayerCall`."""
+    if isinstance(value, dict):
+        if "call" in value and "type" not in value:
+            return "LayerCall"
+        kind = value.get("type")
+        return kind if isinstance(kind, str) else None
+    if isinstance(value, LayerCallSpec):
+        return "LayerCall"
+    return getattr(value, "type", None)
+
+
+# An entry of `layers`: a layer (built and called), or a further call of an earlier one.
+LayerEntry = Annotated[
+    Union[  # noqa: UP007 (built from the registered specs)
+        tuple(Annotated[spec, Tag(name)] for name, spec in LAYER_SPECS.items())
+        + (Annotated[LayerCallSpec, Tag("LayerCall")],)
+    ],
+    Discriminator(_entry_kind),
+]
+ENTRY_TAGS = frozenset({*LAYER_SPECS, "LayerCall"})
+
+
+class InputSpec(BaseModel):
+    """`keras.Input(shape, batch_size, name)`: one input of a graph model."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Annotated[str, Field(min_length=1, max_length=MAX_NAME_LENGTH, pattern=r"^[^/\[\]]+$")] | None = None
+    shape: list[Dim | None] = Field(
+        min_length=1, max_length=MAX_RANK,
+        description="Per-sample shape without the batch axis; `null` for an unknown size.",
+    )
+    batch_size: Dim | None = Field(
+        default=None,
+        description="A fixed batch size (`keras.Input(batch_shape=(8, ...))`): shown instead of "
+        "`None` in every output shape.",
+    )
 
 
 Convention = Literal["keras", "pytorch", "peephole"]
@@ -729,17 +863,43 @@ Device = Literal[
 
 
 class SummaryRequest(BaseModel):
-    """Body of `POST /summary`: a Sequential model as Keras would build it."""
+    """Body of `POST /summary`: a Sequential model (`input_shape` and a list of layers) or a
+    functional graph (`inputs`, layers wired with `inputs`/`initial_state`, `outputs`), as Keras
+    would build it."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [SEED_MODEL]})
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [SEED_MODEL, GRAPH_EXAMPLE]}
+    )
 
-    input_shape: list[Dim | None] = Field(
+    name: Annotated[str, Field(min_length=1, max_length=MAX_NAME_LENGTH)] | None = Field(
+        default=None, description="The model's name (`Model: \"...\"` in Keras's summary)."
+    )
+    input_shape: list[Dim | None] | None = Field(
+        default=None,
         min_length=1,
         max_length=MAX_RANK,
         description="Per-sample shape without the batch axis, as in `keras.Input(shape=...)`; "
-        "`null` for an unknown size.",
+        "`null` for an unknown size. A graph model gives `inputs` instead (this then reads as "
+        "the first input's shape).",
     )
-    layers: list[LayerSpec] = Field(min_length=1, max_length=MAX_LAYERS)
+    inputs: list[InputSpec] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=16,
+        description="A functional model's inputs, in the order `keras.Model(inputs=...)` takes "
+        "them.",
+    )
+    layers: list[LayerEntry] = Field(
+        min_length=1,
+        max_length=MAX_LAYERS,
+        description="Layers in the order your code calls them. A layer is called on `inputs` "
+        "(default: the entry before it); `{\"call\": \"name\", \"inputs\": ...}` calls an "
+        "earlier layer again with the same weights.",
+    )
+    outputs: Annotated[list[TensorRef], Field(min_length=1, max_length=64)] | None = Field(
+        default=None,
+        description="A functional model's outputs; default: every output of the last entry.",
+    )
     batch_size: Dim = 1
     dtype: Dtype = "float32"
     time_steps: Dim | None = Field(
@@ -762,6 +922,28 @@ class SummaryRequest(BaseModel):
     )
     peak_tflops: Annotated[StrictFloat | StrictInt, Field(gt=0, le=1e6)] | None = None
     bandwidth_gb_s: Annotated[StrictFloat | StrictInt, Field(gt=0, le=1e6)] | None = None
+
+    @model_validator(mode="after")
+    def _one_way_to_give_inputs(self) -> SummaryRequest:
+        if (self.input_shape is None) == (self.inputs is None):
+            raise ValueError(
+                "give either input_shape (a Sequential model) or inputs (a graph model); "
+                + ("received both" if self.inputs is not None else "received neither")
+            )
+        if self.inputs is not None:
+            # Read-only convenience for what reads one input shape (sweeps, the page); set
+            # without marking the field as given, so dumps of the request keep `inputs` only.
+            object.__setattr__(self, "input_shape", list(self.inputs[0].shape))
+        return self
+
+    @property
+    def is_graph(self) -> bool:
+        """A functional model: Keras's summary has InputLayer rows and its connections."""
+        return self.inputs is not None or self.outputs is not None or any(
+            isinstance(entry, LayerCallSpec) or entry.inputs is not None
+            or entry.initial_state is not None
+            for entry in self.layers
+        )
 
 
 SweepArgument = Literal["filters", "kernel_size", "time_steps", "batch_size", "input_size"]

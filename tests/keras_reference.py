@@ -21,6 +21,7 @@ freeze). So the oracle freezes with the setter, after construction.
 from __future__ import annotations
 
 import math
+import re
 import os
 
 os.environ.setdefault("KERAS_BACKEND", "numpy")
@@ -131,4 +132,95 @@ def build(request: dict[str, Any]) -> KerasModel:
         total_params=model.count_params(),
         trainable_params=trainable,
         non_trainable_params=_count(model.non_trainable_weights),
+    )
+
+
+@dataclass(frozen=True)
+class KerasGraph:
+    """A functional model as Keras builds it: per-layer facts in `model.summary()`'s order
+    (InputLayers included), and the summary's text. Or `error`, when Keras refuses it."""
+
+    model: KerasModel
+    order: list[str] | None = None
+    summary: str | None = None
+
+
+def _tensor(tensors: dict[str, Any], calls: dict[str, list[Any]], ref: str) -> Any:
+    match = re.match(r"^(.+?)(\[(\d+)\]\[(\d+)\])?$", ref)
+    assert match is not None
+    name, node, index = match[1], int(match[3] or 0), int(match[4] or 0)
+    if name in tensors:
+        return tensors[name]
+    outputs = calls[name][node]
+    return outputs[index] if isinstance(outputs, list | tuple) else outputs
+
+
+def build_graph(request: dict[str, Any]) -> KerasGraph:
+    """`keras.Model(inputs, outputs, name)` from a graph request (`inputs`, entries with
+    `inputs`/`initial_state`, `{"call": ...}` entries, `outputs`), called in entry order."""
+    keras.backend.clear_session()
+    try:
+        inputs = request.get("inputs") or [{"shape": request["input_shape"]}]
+        tensors: dict[str, Any] = {}
+        model_inputs = []
+        for spec in inputs:
+            tensor = keras.Input(
+                shape=tuple(spec["shape"]), batch_size=spec.get("batch_size"),
+                name=spec.get("name"),
+            )
+            tensors[tensor._keras_history.operation.name] = tensor
+            model_inputs.append(tensor)
+        layers: dict[str, keras.layers.Layer] = {}
+        calls: dict[str, list[Any]] = {}
+        previous: Any = model_inputs[0]
+        for entry in request["layers"]:
+            if "call" in entry and "type" not in entry:
+                layer = layers[entry["call"]]
+            else:
+                spec = {k: v for k, v in entry.items() if k not in ("inputs", "initial_state")}
+                layer = keras_layer(spec)
+                layers[layer.name] = layer
+            wiring = entry.get("inputs")
+            if wiring is None:
+                args = previous
+            elif isinstance(wiring, list):
+                args = [_tensor(tensors, calls, ref) for ref in wiring]
+            else:
+                args = _tensor(tensors, calls, wiring)
+            kwargs = {}
+            if entry.get("initial_state"):
+                kwargs["initial_state"] = [
+                    _tensor(tensors, calls, ref) for ref in entry["initial_state"]
+                ]
+            outputs = layer(args, **kwargs)
+            calls.setdefault(layer.name, []).append(outputs)
+            previous = outputs
+        if request.get("outputs"):
+            model_outputs = [_tensor(tensors, calls, ref) for ref in request["outputs"]]
+        else:
+            model_outputs = previous
+        model = keras.Model(
+            model_inputs if len(model_inputs) > 1 else model_inputs[0],
+            model_outputs,
+            **({"name": request["name"]} if request.get("name") else {}),
+        )
+        order = [op.name for op in model._operations]
+        facts = [
+            _layer(layer, model.name)
+            for layer in model._operations
+            if not isinstance(layer, keras.layers.InputLayer)
+        ]
+        lines: list[str] = []
+        model.summary(print_fn=lines.append, line_length=None)
+    except Exception as error:  # any refusal by Keras is the answer we want
+        return KerasGraph(KerasModel(error=f"{type(error).__name__}: {error}"))
+    return KerasGraph(
+        KerasModel(
+            layers=facts,
+            total_params=model.count_params(),
+            trainable_params=_count(model.trainable_weights),
+            non_trainable_params=_count(model.non_trainable_weights),
+        ),
+        order=order,
+        summary="".join(lines),
     )

@@ -1,4 +1,4 @@
-"""Walks a Sequential stack, layer by layer, and sums the per-layer records."""
+"""Walks a model (a Sequential stack, or a functional graph in `graph`) and sums the records."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from app.core import (  # noqa: F401
     family_costs,
     group_normalization,
     margins,
+    merging,
     normalization,
     pooling,
     regularization,
@@ -24,12 +25,21 @@ from app.core import (  # noqa: F401
 from app.core.conventions import using_convention
 from app.core.costs import CostContext, has_rule, layer_costs
 from app.core.errors import SpecError
+from app.core.graph import analyse_graph
 from app.core.latency import latency_report
 from app.core.memory import memory_report
-from app.core.records import LayerCosts, LayerRecord, ModelCosts, ModelSummary, Shape, dump_json
+from app.core.records import (
+    GraphRecord,
+    LayerCosts,
+    LayerRecord,
+    ModelCosts,
+    ModelSummary,
+    Shape,
+    dump_json,
+)
 from app.core.registry import Namer, analyse
 from app.core.shapes import show
-from app.schema import DTYPE_BYTES, SummaryRequest
+from app.schema import DTYPE_BYTES, LayerSpecBase, SummaryRequest
 
 T = TypeVar("T")
 
@@ -71,17 +81,39 @@ def analyse_layers(input_shape: Shape, layers: list) -> tuple[LayerRecord, ...]:
     return tuple(records)
 
 
+def input_shapes(request: SummaryRequest, steps: int | None = None) -> list[Shape]:
+    """Each input's shape with its batch axis; `steps` fills an unknown time axis."""
+    if request.inputs is None:
+        given = [(None, *request.input_shape)]  # type: ignore[misc]
+    else:
+        given = [(i.batch_size, *i.shape) for i in request.inputs]
+    if steps is None:
+        return given
+    return [(s[0], s[1] or steps, *s[2:]) for s in given]
+
+
+def walk(
+    request: SummaryRequest, shapes: list[Shape]
+) -> tuple[tuple[LayerRecord, ...], tuple[LayerSpecBase, ...], GraphRecord | None]:
+    """Every layer call's record and the spec of the layer it calls, and for a functional
+    model its graph."""
+    if request.is_graph:
+        return analyse_graph(request, shapes)
+    return analyse_layers(shapes[0], request.layers), tuple(request.layers), None
+
+
 def with_costs(
-    records: tuple[LayerRecord, ...], request: SummaryRequest
+    records: tuple[LayerRecord, ...], specs: tuple[LayerSpecBase, ...], request: SummaryRequest
 ) -> tuple[tuple[LayerRecord, ...], str | None]:
     """The records with their costs, or unchanged with the reason costs cannot be counted.
 
     Costs come from a second walk with the time axis made concrete (`time_steps`, else 1 for
     per-step figures), so every counting rule sees known sizes.
     """
-    time_axis, *rest = request.input_shape
-    if None in rest:
+    shapes = input_shapes(request)
+    if any(None in s[2:] for s in shapes):
         return records, "costs need every input size but the time axis; received None"
+    time_axis = shapes[0][1]
     steps = time_axis or request.time_steps
     context = CostContext(
         steps_known=steps is not None,
@@ -90,14 +122,14 @@ def with_costs(
         convention=request.convention,
     )
     try:
-        # With a known time axis the second walk would repeat the first one exactly.
-        concrete = records if time_axis is not None else analyse_layers(
-            (None, steps or 1, *rest), request.layers
-        )
+        # With known time axes the second walk would repeat the first one exactly.
+        concrete = records if all(s[1] is not None for s in shapes) else walk(
+            request, input_shapes(request, steps or 1)
+        )[0]
     except SpecError as error:
         return records, f"costs need a concrete time axis, which this model refuses: {error.msg}"
     # The walk is still building these records: costs are filled in, not copied in.
-    for spec, record, sized in zip(request.layers, records, concrete, strict=True):
+    for spec, record, sized in zip(specs, records, concrete, strict=True):
         record.costs = layer_costs(spec, sized, context) if has_rule(spec) else None
     missing = [r.name for r in records if r.costs is None]
     note = f"no counting rule for {', '.join(missing)}" if missing else None
@@ -173,8 +205,8 @@ def _summary_json(request: SummaryRequest) -> bytes:
 
 def _summarize(request: SummaryRequest) -> ModelSummary:
     with using_convention(request.convention):
-        records = analyse_layers((None, *request.input_shape), request.layers)
-        records, costs_note = with_costs(records, request)
+        records, specs, graph = walk(request, input_shapes(request))
+        records, costs_note = with_costs(records, specs, request)
     total = sum(r.params for r in records)
     trainable = sum(r.trainable_params for r in records)
     size = DTYPE_BYTES[request.dtype]
@@ -183,7 +215,7 @@ def _summarize(request: SummaryRequest) -> ModelSummary:
         request.peak_tflops, request.bandwidth_gb_s,
     )
     return ModelSummary(
-        input_shape=(None, *request.input_shape),
+        input_shape=input_shapes(request)[0],
         layers=records,
         total_params=total,
         trainable_params=trainable,
@@ -201,4 +233,5 @@ def _summarize(request: SummaryRequest) -> ModelSummary:
         ),
         latency=latency,
         latency_note=latency_note,
+        graph=graph,
     )

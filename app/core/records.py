@@ -77,6 +77,12 @@ class Deferred(Generic[T]):
         return self._value
 
 
+# A field only graph models fill: left out of the JSON when it is `None`, so a Sequential
+# model's summary keeps exactly the keys it always had.
+def graph_only(description: str) -> Any:
+    return Field(exclude_if=lambda value: value is None, description=description)
+
+
 # A field the record keeps for its computed text: neither sent, nor in the schema, nor compared.
 Hidden = Annotated[SkipJsonSchema[Any], Field(exclude=True)]
 
@@ -192,7 +198,7 @@ class LayerRecord:
     index: int
     name: str
     type: str
-    input_shape: Shape
+    input_shape: Shape | list[Shape]
     output_shape: Shape | list[Shape]
     params: int
     trainable_params: int
@@ -200,6 +206,12 @@ class LayerRecord:
     weights: tuple[WeightRecord, ...]
     layer: LayerRecord | None = None
     costs: LayerCosts | None = None
+    node_index: Annotated[int | None, graph_only(
+        "Graph models: which call of the layer this is (0 = the call that built its weights; a "
+        "shared layer's later calls own no parameters of their own).")] = None
+    connected_to: Annotated[tuple[str, ...] | None, graph_only(
+        "Graph models: the tensors this call received, `layer[node][tensor]`, as Keras's "
+        "summary writes them (inputs first, then initial states).")] = None
     gate_split: Hidden = hidden()  # None, the gates, or Deferred to split the kernels when read
     derivation: Hidden = hidden()  # the formula's text, or Deferred[str] to write it when read
 
@@ -312,6 +324,25 @@ class LatencyReport:
 
 
 @_record
+class InputRecord:
+    """One input of a graph model (`keras.Input`): an InputLayer row of Keras's summary."""
+
+    name: str
+    shape: Shape
+
+
+@_record
+class GraphRecord:
+    """What a functional model adds to a chain: its name, inputs, outputs and Keras's order."""
+
+    name: str
+    inputs: tuple[InputRecord, ...]
+    outputs: tuple[str, ...]
+    order: tuple[str, ...]  # operation names as `model.summary()` lists them, inputs included
+    sequential_like: bool  # Keras then prints no "Connected to" column
+
+
+@_record
 class ModelSummary:
     """The whole model: per-layer records and their sums."""
 
@@ -331,6 +362,8 @@ class ModelSummary:
     memory: MemoryReport | None = None
     latency: LatencyReport | None = None
     latency_note: str | None = None
+    graph: Annotated[GraphRecord | None, graph_only(
+        "Graph models: name, inputs, outputs and the order of Keras's summary.")] = None
 
 
 @_record

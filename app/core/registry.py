@@ -33,7 +33,10 @@ class Namer:
     def name(self, spec: LayerSpecBase) -> str:
         if spec.name is not None:
             return spec.name
-        prefix = snake_case(spec.type)  # type: ignore[attr-defined]
+        return self.auto(snake_case(spec.type))  # type: ignore[attr-defined]
+
+    def auto(self, prefix: str) -> str:
+        """The next automatic name with this prefix (`input_layer`, `input_layer_1`, ...)."""
         count = self._counts.get(prefix, 0)
         self._counts[prefix] = count + 1
         return prefix if count == 0 else f"{prefix}_{count}"

@@ -1,0 +1,367 @@
+"""Functional models: layers called on named tensors, walked in the order Keras lists them.
+
+A request entry is a layer call, in the order the user's code makes the calls: a layer spec
+builds the layer and calls it on `inputs` (default: the entry before it), a `{"call": name}`
+entry calls an earlier layer again with the same weights. Each call is a Keras *node*; its
+outputs are the tensors `layer[node][tensor]`.
+
+Keras lists a functional model's layers by depth (`keras.src.ops.function.map_graph`): a depth-
+first walk from the outputs gives each layer its first-visit index, a node's depth is one more
+than the deepest node it feeds, and layers are sorted by decreasing depth, ties by that index.
+This module reproduces that order, so names, rows and "Connected to" match `model.summary()`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from app.core.errors import SpecError
+from app.core.formula import num
+from app.core.records import GraphRecord, InputRecord, LayerRecord, Shape
+from app.core.registry import Namer, analyse
+from app.core.shapes import show
+from app.schema import (
+    TENSOR_REF,
+    InputSpec,
+    LayerCallSpec,
+    LayerSpecBase,
+    SummaryRequest,
+)
+
+_REF = re.compile(TENSOR_REF)
+Key = tuple[str, int]  # (layer name, node index)
+
+
+@dataclass(slots=True)
+class Node:
+    """One call of a layer (or an input): what it received and what it returned."""
+
+    layer: str
+    index: int  # node index among the layer's calls
+    entry: int  # position in `request.layers`; -1 for an input
+    parents: tuple[tuple[str, int, int], ...]  # (layer, node, tensor), inputs then states
+    outputs: list[Shape]
+    record: LayerRecord | None = None  # None for an input
+
+    @property
+    def key(self) -> Key:
+        return (self.layer, self.index)
+
+
+@dataclass(slots=True)
+class Graph:
+    nodes: dict[Key, Node] = field(default_factory=dict)
+    specs: dict[str, LayerSpecBase] = field(default_factory=dict)  # layer name → its spec
+    calls: dict[str, int] = field(default_factory=dict)  # layer name → calls so far
+    inputs: list[str] = field(default_factory=list)
+
+
+def parse_ref(ref: str) -> tuple[str, int, int]:
+    """`enc[0][1]` → ("enc", 0, 1); `enc` → ("enc", 0, 0)."""
+    match = _REF.match(ref)
+    assert match is not None, ref  # the schema's pattern admitted it
+    node, tensor = match["node"], match["tensor"]
+    return match["layer"], int(node or 0), int(tensor or 0)
+
+
+def _input_names(inputs: list[InputSpec], namer: Namer) -> list[str]:
+    """Given names, else Keras's `input_layer`, `input_layer_1`, ... in order."""
+    names = []
+    for spec in inputs:
+        if spec.name is not None:
+            names.append(spec.name)
+        else:
+            names.append(namer.auto("input_layer"))
+    return names
+
+
+def _resolve(graph: Graph, ref: str, loc: tuple[str | int, ...]) -> tuple[tuple[str, int, int], Shape]:
+    layer, node, tensor = parse_ref(ref)
+    if layer not in graph.calls:
+        known = ", ".join([*graph.inputs, *(n for n in graph.specs)]) or "none"
+        raise SpecError(
+            loc,
+            f"unknown tensor '{ref}': no input or earlier layer is named '{layer}' (entries "
+            f"are listed in the order your code calls them, so a layer can only use tensors "
+            f"of inputs and of entries before it; known: {known})",
+        )
+    if node >= graph.calls[layer]:
+        raise SpecError(
+            loc,
+            f"'{ref}': layer '{layer}' has been called {graph.calls[layer]} time(s) so far, so "
+            f"its nodes are 0..{graph.calls[layer] - 1}",
+        )
+    outputs = graph.nodes[(layer, node)].outputs
+    if tensor >= len(outputs):
+        raise SpecError(
+            loc,
+            f"'{ref}': call {node} of '{layer}' returns {len(outputs)} tensor(s) "
+            f"({', '.join(show(s) for s in outputs)}), numbered 0..{len(outputs) - 1}",
+        )
+    return (layer, node, tensor), outputs[tensor]
+
+
+def _outputs(record: LayerRecord) -> list[Shape]:
+    shape = record.output_shape
+    return list(shape) if isinstance(shape, list) else [shape]
+
+
+def _compatible(a: Shape, b: Shape) -> bool:
+    return len(a) == len(b) and all(x is None or y is None or x == y for x, y in zip(a, b, strict=True))
+
+
+def _check_states(
+    spec: LayerSpecBase, received: Shape, states: list[Shape], index: int
+) -> None:
+    """`layer(x, initial_state=[...])`: a recurrent layer's states, in number and shape."""
+    loc: tuple[str | int, ...] = ("layers", index, "initial_state")
+    if "return_state" not in type(spec).model_fields:
+        raise SpecError(
+            loc,
+            f"{spec.type} takes no initial_state: only recurrent layers (ConvLSTM, LSTM, GRU, "  # type: ignore[attr-defined]
+            "SimpleRNN) do",
+        )
+    probe = spec.model_copy(update={"return_state": True, "name": "probe"})
+    expected = _outputs(analyse(probe, received, Namer(), index))[1:]
+    if len(states) != len(expected):
+        raise SpecError(
+            loc,
+            f"{spec.type} takes {len(expected)} initial state(s) "  # type: ignore[attr-defined]
+            f"({', '.join(show(s) for s in expected)}); received {len(states)}",
+        )
+    for k, (given, wanted) in enumerate(zip(states, expected, strict=True)):
+        if not _compatible(given, wanted):
+            raise SpecError(
+                (*loc, k),
+                f"initial state {k} has shape {show(given)}, but {spec.type} keeps states of "  # type: ignore[attr-defined]
+                f"shape {show(wanted)} for its input {show(received)}",
+            )
+
+
+def _blame(error: SpecError, index: int) -> SpecError:
+    if error.loc[:1] == ("input",):
+        return SpecError(("layers", index, "inputs"), error.msg)
+    return error.within("layers", index)
+
+
+def _call(
+    graph: Graph, entry: LayerSpecBase | LayerCallSpec, index: int, namer: Namer,
+    previous: str | None,
+) -> Node:
+    """Analyses one entry: the first call of a new layer, or a further call of an earlier one."""
+    inbound = entry.inputs
+    if inbound is None:
+        if previous is None:
+            raise SpecError(("layers", index, "inputs"), "say what this layer is called on")
+        inbound = previous
+    refs = inbound if isinstance(inbound, list) else [inbound]
+    resolved = [
+        _resolve(graph, ref, ("layers", index, "inputs", k) if isinstance(inbound, list)
+                 else ("layers", index, "inputs"))
+        for k, ref in enumerate(refs)
+    ]
+    shapes = [shape for _, shape in resolved]
+    received: Shape | list[Shape] = shapes if isinstance(inbound, list) else shapes[0]
+    states = [
+        _resolve(graph, ref, ("layers", index, "initial_state", k))
+        for k, ref in enumerate(entry.initial_state or ())
+    ]
+
+    if isinstance(entry, LayerCallSpec):
+        spec = graph.specs.get(entry.call)
+        if spec is None:
+            raise SpecError(
+                ("layers", index, "call"),
+                f"no earlier layer is named '{entry.call}'"
+                + (" (it is an input)" if entry.call in graph.inputs else ""),
+            )
+        name = entry.call
+    else:
+        spec, name = entry, ""
+    if isinstance(received, list) and len(received) == 1 and not _merges(spec):
+        received = received[0]
+    if isinstance(received, list) and not _merges(spec):
+        raise SpecError(
+            ("layers", index, "inputs"),
+            f"{spec.type} takes one tensor; received {len(received)} "  # type: ignore[attr-defined]
+            "(only merge layers such as Concatenate or Add take a list)",
+        )
+    if states:
+        _check_states(spec, received, [s for _, s in states], index)  # type: ignore[arg-type]
+    try:
+        if isinstance(entry, LayerCallSpec):
+            record = _call_again(graph, spec, name, received, index)
+        else:
+            record = analyse(spec, received, namer, index)  # type: ignore[arg-type]
+    except SpecError as error:
+        raise _blame(error, index) from None
+    node_index = graph.calls.get(record.name, 0)
+    parents = tuple(ref for ref, _ in resolved) + tuple(ref for ref, _ in states)
+    record.node_index = node_index
+    record.connected_to = tuple(f"{layer}[{node}][{tensor}]" for layer, node, tensor in parents)
+    if isinstance(received, list):
+        record.input_shape = received
+    return Node(record.name, node_index, index, parents, _outputs(record), record)
+
+
+def _merges(spec: LayerSpecBase) -> bool:
+    from app.core.merging import MERGES
+
+    return isinstance(spec, MERGES)
+
+
+def _call_again(
+    graph: Graph, spec: LayerSpecBase, name: str, received: Shape | list[Shape], index: int
+) -> LayerRecord:
+    """A shared layer's later call: its own shapes and costs, no weights of its own."""
+    first = graph.nodes[(name, 0)].record
+    assert first is not None
+    record = analyse(spec, received, Namer(), index)  # type: ignore[arg-type]
+    if [w.shape for w in record.weights] != [w.shape for w in first.weights]:
+        raise SpecError(
+            ("inputs",),
+            f"'{name}' was built by its first call on {show_any(first.input_shape)}; called on "
+            f"{show_any(received)} it would need weights of other shapes, which Keras refuses",
+        )
+    shared = first.params
+    return replace(
+        record, name=name, params=0, trainable_params=0, non_trainable_params=0, weights=(),
+        derivation=f"shares the weights of its first call ({num(shared)} parameters, counted "
+        "there): 0",
+        layer=first.layer,
+    )
+
+
+def show_any(shape: Shape | list[Shape]) -> str:
+    return ", ".join(show(s) for s in shape) if isinstance(shape, list) else show(shape)
+
+
+def walk(request: SummaryRequest, input_shapes: list[Shape]) -> tuple[Graph, list[str]]:
+    """Every call's node, in request order, and the output tensors' references."""
+    graph, namer = Graph(), Namer()
+    inputs = request.inputs or [InputSpec(shape=request.input_shape or [1])]
+    for name, shape in zip(_input_names(inputs, namer), input_shapes, strict=True):
+        if name in graph.calls:
+            raise SpecError(("inputs",), f"two inputs are named '{name}'")
+        graph.inputs.append(name)
+        graph.calls[name] = 1
+        graph.nodes[(name, 0)] = Node(name, 0, -1, (), [shape])
+    previous: str | None = graph.inputs[0]
+    for index, entry in enumerate(request.layers):
+        node = _call(graph, entry, index, namer, previous)
+        if isinstance(entry, LayerSpecBase):
+            if node.layer in graph.calls:
+                raise SpecError(
+                    ("layers", index, "name"),
+                    f"the name '{node.layer}' is already used by "
+                    + ("an input" if node.layer in graph.inputs else "an earlier layer")
+                    + "; Keras needs unique names (to call that layer again, write "
+                    f'{{"call": "{node.layer}", "inputs": ...}})',
+                )
+            graph.specs[node.layer] = entry
+        graph.calls[node.layer] = node.index + 1
+        graph.nodes[node.key] = node
+        previous = (
+            f"{node.layer}[{node.index}][0]" if len(node.outputs) == 1 else None
+        )
+    if request.outputs is not None:
+        outputs = [
+            "{}[{}][{}]".format(*_resolve(graph, ref, ("outputs", k))[0])
+            for k, ref in enumerate(request.outputs)
+        ]
+    else:
+        last = list(graph.nodes.values())[-1]
+        outputs = [f"{last.layer}[{last.index}][{t}]" for t in range(len(last.outputs))]
+    return graph, outputs
+
+
+def keras_order(graph: Graph, outputs: list[str]) -> tuple[list[str], set[Key], bool]:
+    """`map_graph`: operation names by decreasing depth (ties: first DFS visit), the nodes that
+    lead to the outputs, and whether Keras's summary would call the model sequential-like."""
+    finished: set[Key] = set()
+    in_progress: set[Key] = set()
+    post_order: list[Key] = []
+    visit_index: dict[str, int] = {}
+
+    def visit(key: Key) -> None:
+        if key in finished:
+            return
+        if key in in_progress:  # unreachable: entries can only use earlier tensors
+            raise SpecError(("outputs",), f"'{key[0]}' is part of a cycle")
+        visit_index.setdefault(key[0], len(visit_index))
+        in_progress.add(key)
+        for layer, node, _ in graph.nodes[key].parents:
+            visit((layer, node))
+        finished.add(key)
+        in_progress.discard(key)
+        post_order.append(key)
+
+    for ref in outputs:
+        layer, node, _ = parse_ref(ref)
+        visit((layer, node))
+
+    node_depth: dict[Key, int] = {}
+    layer_depth: dict[str, int] = {}
+    for key in reversed(post_order):
+        depth = max(node_depth.setdefault(key, 0), layer_depth.get(key[0], 0))
+        layer_depth[key[0]] = depth
+        node_depth[key] = depth
+        for layer, node, _ in graph.nodes[key].parents:
+            node_depth[(layer, node)] = max(depth + 1, node_depth.get((layer, node), 0))
+    for name in graph.inputs:  # unused inputs stay, at depth 0 (Keras warns, keeps them)
+        if name not in layer_depth:
+            layer_depth[name], visit_index[name] = 0, -1
+            node_depth[(name, 0)] = 0
+
+    order = sorted(layer_depth, key=lambda name: (-layer_depth[name], visit_index[name]))
+
+    by_depth: dict[int, list[Key]] = {}
+    for key, depth in node_depth.items():
+        by_depth.setdefault(depth, []).append(key)
+    sequential_like = all(
+        len(keys) == 1 and len(graph.nodes[keys[0]].parents) <= 1 for keys in by_depth.values()
+    )
+    if sequential_like:
+        nodes_in_graph = set(node_depth)
+        sequential_like = all(
+            sum((layer, i) in nodes_in_graph for i in range(graph.calls[layer])) <= 1
+            for layer in order
+        )
+    return order, set(node_depth), sequential_like
+
+
+def analyse_graph(
+    request: SummaryRequest, input_shapes: list[Shape]
+) -> tuple[tuple[LayerRecord, ...], tuple[LayerSpecBase, ...], GraphRecord]:
+    """Every call's record in Keras's order (a shared layer's calls together), the spec of the
+    layer each calls, and the graph."""
+    graph, outputs = walk(request, input_shapes)
+    order, nodes_in_graph, sequential_like = keras_order(graph, outputs)
+    in_order = set(order)
+    for node in graph.nodes.values():
+        if node.layer not in in_order:
+            raise SpecError(
+                ("layers", node.entry),
+                f"layer '{node.layer}' does not lead to any of the model's outputs "
+                f"({', '.join(outputs)}); Keras would drop it silently: add it to outputs, "
+                "or remove it",
+            )
+    calls = [
+        node
+        for name in order
+        for i in range(graph.calls[name])
+        if (name, i) in nodes_in_graph and (node := graph.nodes[(name, i)]).record is not None
+    ]
+    records = tuple(node.record for node in calls if node.record is not None)
+    specs = tuple(graph.specs[node.layer] for node in calls)
+    inputs = tuple(
+        InputRecord(name=name, shape=graph.nodes[(name, 0)].outputs[0]) for name in graph.inputs
+    )
+    return records, specs, GraphRecord(
+        name=request.name or "functional",
+        inputs=inputs,
+        outputs=tuple(outputs),
+        order=tuple(order),
+        sequential_like=sequential_like,
+    )

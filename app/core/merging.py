@@ -1,0 +1,160 @@
+"""Merge layers (`keras/src/layers/merging/`): Concatenate and the element-wise merges.
+
+They take a list of tensors and own no weights. `Concatenate` joins its inputs along `axis`: every
+other axis must agree (`None` agrees with anything). `Add`, `Subtract`, `Multiply`, `Average`,
+`Maximum` and `Minimum` broadcast their inputs like NumPy, axis by axis from the right
+(`Merge._compute_elemwise_op_output_shape`); `Subtract` takes exactly two.
+
+Costs: concatenation is a copy (0 FLOPs); an element-wise merge of n inputs is (n − 1) binary
+operations per output element, plus one multiplication by 1/n for `Average`.
+"""
+
+from __future__ import annotations
+
+from app.core.costs import CostContext, CostFacts, counts
+from app.core.errors import SpecError
+from app.core.formula import num
+from app.core.records import LayerRecord, Shape
+from app.core.registry import LayerFacts, Namer, analyses
+from app.core.shapes import prod, show
+from app.schema import (
+    AddSpec,
+    AverageSpec,
+    ConcatenateSpec,
+    LayerSpecBase,
+    MaximumSpec,
+    MinimumSpec,
+    MultiplySpec,
+    SubtractSpec,
+)
+
+ELEMENTWISE = (AddSpec, SubtractSpec, MultiplySpec, AverageSpec, MaximumSpec, MinimumSpec)
+MERGES = (ConcatenateSpec, *ELEMENTWISE)
+
+
+def _shapes(spec: LayerSpecBase, received: Shape | list[Shape]) -> list[Shape]:
+    if not isinstance(received, list):
+        raise SpecError(
+            ("inputs",),
+            f"{spec.type} merges a list of tensors; received one tensor {show(received)}: "  # type: ignore[attr-defined]
+            "give `inputs` as a list",
+        )
+    return received
+
+
+def _batch(shapes: list[Shape]) -> int | None:
+    sizes = {s[0] for s in shapes} - {None}
+    if len(sizes) > 1:
+        raise SpecError(
+            ("inputs",),
+            "cannot merge tensors with different batch sizes; received "
+            + ", ".join(show(s) for s in shapes),
+        )
+    return sizes.pop() if sizes else None
+
+
+def broadcast(a: Shape, b: Shape) -> Shape:
+    """Two per-sample shapes broadcast from the right (`None` wins over any size)."""
+    if len(a) < len(b):
+        a, b = b, a
+    if not b:
+        return a
+    out = list(a[: len(a) - len(b)])
+    for i, j in zip(a[len(a) - len(b) :], b, strict=True):
+        if i is None or j is None:
+            out.append(None)
+        elif i == 1 or j == 1:
+            out.append(j if i == 1 else i)
+        elif i != j:
+            raise SpecError(
+                ("inputs",),
+                f"inputs have incompatible shapes {show(a)} and {show(b)}: element-wise merges "
+                "need equal sizes (or 1) on every axis from the right",
+            )
+        else:
+            out.append(i)
+    return tuple(out)
+
+
+@analyses(*ELEMENTWISE)
+def elementwise(spec: LayerSpecBase, received: Shape | list[Shape], namer: Namer) -> LayerFacts:
+    shapes = _shapes(spec, received)
+    if isinstance(spec, SubtractSpec) and len(shapes) != 2:
+        raise SpecError(
+            ("inputs",), f"Subtract takes exactly 2 inputs; received {len(shapes)}"
+        )
+    batch = _batch(shapes)
+    out = shapes[0][1:]
+    for shape in shapes[1:]:
+        out = broadcast(out, shape[1:])
+    return LayerFacts(output_shape=(batch, *out))
+
+
+@analyses(ConcatenateSpec)
+def concatenate(spec: ConcatenateSpec, received: Shape | list[Shape], namer: Namer) -> LayerFacts:
+    shapes = _shapes(spec, received)
+    ranks = {len(s) for s in shapes}
+    if len(ranks) > 1:
+        raise SpecError(
+            ("inputs",),
+            "Concatenate needs inputs of one rank; received "
+            + ", ".join(show(s) for s in shapes),
+        )
+    rank = ranks.pop()
+    if not -rank <= spec.axis < rank:
+        raise SpecError(
+            ("axis",), f"axis {spec.axis} is out of range for {rank}-D inputs {show(shapes[0])}"
+        )
+    axis = spec.axis % rank
+    if axis == 0:
+        raise SpecError(("axis",), "Concatenate cannot join along the batch axis (axis 0)")
+    for position in range(1, rank):
+        if position == axis:
+            continue
+        sizes = {s[position] for s in shapes} - {None}
+        if len(sizes) > 1:
+            first = next(s for s in shapes if s[position] is not None)
+            other = next(s for s in shapes if s[position] not in (None, first[position]))
+            raise SpecError(
+                ("inputs",),
+                f"Concatenate joins along axis {axis} ({spec.axis}), so every other axis must "
+                f"match; axis {position} differs: {show(first)} has {first[position]}, "
+                f"{show(other)} has {other[position]}. Resize one input so that axis "
+                f"{position} is {first[position]} for both (pooling or upsampling), or "
+                f"concatenate along axis {position}",
+            )
+    joined = [s[axis] for s in shapes]
+    out = list(shapes[0])
+    out[axis] = None if None in joined else sum(joined)  # type: ignore[arg-type]
+    batches = {s[0] for s in shapes} - {None}
+    out[0] = batches.pop() if len(batches) == 1 else None
+    return LayerFacts(output_shape=tuple(out))
+
+
+@counts(*MERGES)
+def merge_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) -> CostFacts:
+    """Per sample, once: (n − 1) operations per output element (+1 for Average's 1/n)."""
+    n = len(record.input_shape) if isinstance(record.input_shape, list) else 1
+    out = prod(record.output_shape[1:])  # type: ignore[arg-type,index]
+    inputs = sum(prod(s[1:]) for s in record.input_shape)  # type: ignore[arg-type,misc]
+    if isinstance(spec, ConcatenateSpec):
+        operations = 0
+        rule = "a copy: 0 FLOPs"
+    else:
+        per_element = n - 1 + (1 if isinstance(spec, AverageSpec) else 0)
+        operations = per_element * out
+        rule = f"{per_element} operation(s) × {num(out)} output elements = {num(operations)}"
+
+    def texts() -> tuple[str, str, str]:
+        return (
+            "0 (no weights)",
+            f"element-wise: {rule}",
+            f"nothing saved for {spec.type}" if isinstance(spec, ConcatenateSpec)  # type: ignore[attr-defined]
+            else f"inputs kept for the backward pass: {num(inputs)}",
+        )
+
+    saved = 0 if isinstance(spec, (ConcatenateSpec, AddSpec, SubtractSpec, AverageSpec)) else inputs
+    return CostFacts(
+        macs=0, elementwise=operations, saved=saved, working=inputs + out,
+        moved=inputs + out, texts=texts,
+    )
