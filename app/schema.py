@@ -536,17 +536,17 @@ class MinimumSpec(LayerSpecBase):
 
 
 class _DepthwiseBase(_SpatialSpec):
-    """Shared by `keras.layers.{Depthwise,Separable}Conv{1,2}D` (`base_depthwise_conv.py`,
-    `base_separable_conv.py`): no 'causal' padding, no `groups`, a `depth_multiplier`."""
+    """`keras.layers.DepthwiseConv{1,2}D` (`base_depthwise_conv.py`): no 'causal' padding, no
+    `groups`; `depth_multiplier` filters per input channel. Fields in Keras's order."""
 
     _tuple_fields = ("kernel_size", "strides", "dilation_rate")
 
     kernel_size: Sizes
     strides: DefaultSizes = 1
     padding: Padding = "valid"
+    depth_multiplier: Dim = 1
     data_format: DataFormat | None = None
     dilation_rate: DefaultSizes = 1
-    depth_multiplier: Dim = 1
     activation: Any = None
     use_bias: StrictBool = True
     depthwise_initializer: Any = "glorot_uniform"
@@ -568,11 +568,31 @@ class DepthwiseConv2DSpec(_DepthwiseBase):
     rank: ClassVar[int] = 2
 
 
-class _SeparableBase(_DepthwiseBase):
+class _SeparableBase(_SpatialSpec):
+    """`keras.layers.SeparableConv{1,2}D` (`base_separable_conv.py`): a depthwise convolution,
+    then a 1×1 one to `filters`. Fields in Keras's order."""
+
+    _tuple_fields = ("kernel_size", "strides", "dilation_rate")
+
     filters: Dim
+    kernel_size: Sizes
+    strides: DefaultSizes = 1
+    padding: Padding = "valid"
+    data_format: DataFormat | None = None
+    dilation_rate: DefaultSizes = 1
+    depth_multiplier: Dim = 1
+    activation: Any = None
+    use_bias: StrictBool = True
+    depthwise_initializer: Any = "glorot_uniform"
     pointwise_initializer: Any = "glorot_uniform"
+    bias_initializer: Any = "zeros"
+    depthwise_regularizer: Any = None
     pointwise_regularizer: Any = None
+    bias_regularizer: Any = None
+    activity_regularizer: Any = None
+    depthwise_constraint: Any = None
     pointwise_constraint: Any = None
+    bias_constraint: Any = None
 
 
 class SeparableConv1DSpec(_SeparableBase):
