@@ -613,16 +613,41 @@ Pair = tuple[int, int]
 Margins = Margin | tuple[Margin | tuple[Margin, Margin], ...]
 
 
-def _margin_pairs(value: Any, rank: int, field: str) -> tuple[Pair, ...]:
-    """Keras's normalisation of `padding`/`cropping`: one (before, after) pair per axis."""
+def _margin_pairs(value: Any, rank: int) -> tuple[Pair, ...]:
+    """Keras's normalisation of a checked `padding`/`cropping`: one (before, after) pair per
+    axis."""
     if isinstance(value, int):
         return ((value, value),) * rank
-    if len(value) != rank:
-        raise ValueError(
-            f"`{field}` must be an integer, a list of {rank} integers (one per axis) or a "
-            f"list of {rank} [before, after] pairs; received {len(value)} entries"
-        )
     return tuple((v, v) if isinstance(v, int) else tuple(v) for v in value)  # type: ignore[misc]
+
+
+def _is_margin(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_DIM
+
+
+def _check_margins(value: Any, rank: int, field: str) -> None:
+    """Refuses, in one sentence, what Keras's constructor refuses (or cannot run: a negative
+    int padding builds a shrunken shape in Keras 3.15, then fails in `ops.pad`)."""
+    pair = isinstance(value, list | tuple) and len(value) == 2 and all(map(_is_margin, value))
+    if rank == 1:
+        ok = _is_margin(value) or pair
+        forms = "a number ≥ 0, or [start, end]"
+    else:
+        ok = _is_margin(value) or (
+            isinstance(value, list | tuple)
+            and len(value) == rank
+            and all(
+                _is_margin(v)
+                or (isinstance(v, list | tuple) and len(v) == 2 and all(map(_is_margin, v)))
+                for v in value
+            )
+        )
+        forms = (
+            f"a number ≥ 0, a list of {rank} numbers (one per axis) or a list of {rank} "
+            "[before, after] pairs"
+        )
+    if not ok:
+        raise ValueError(f"`{field}` must be {forms}, each at most {MAX_DIM:,}; received {value!r}")
 
 
 class _MarginSpec(_SpatialSpec):
@@ -634,12 +659,19 @@ class _MarginSpec(_SpatialSpec):
 
     margin_field: ClassVar[str] = "padding"
 
+    @field_validator("padding", "cropping", mode="before", check_fields=False)
+    @classmethod
+    def _forms(cls, value: Any, info: Any) -> Any:
+        # One plain message for any malformed margin, instead of one per member of the union.
+        _check_margins(value, cls.rank, info.field_name)
+        return value
+
     @field_validator("padding", "cropping", mode="after", check_fields=False)
     @classmethod
     def _pairs(cls, value: Any, info: Any) -> Any:
         if cls.rank == 1:
             return (value, value) if isinstance(value, int) else tuple(value)
-        return _margin_pairs(value, cls.rank, info.field_name)
+        return _margin_pairs(value, cls.rank)
 
     @property
     def margins(self) -> tuple[Pair, ...]:

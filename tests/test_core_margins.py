@@ -112,3 +112,16 @@ def test_wrong_rank_input_is_refused_at_the_input():
     assert error.loc == ("input_shape",)
     assert "expects 4-D input (batch, rows, cols, channels)" in error.msg
     assert keras_refuses([9, 2], layer)
+
+
+@pytest.mark.parametrize(("layer", "field"), [
+    ({"type": "ZeroPadding2D", "padding": [[1, 2], -1]}, "padding"),
+    ({"type": "Cropping3D", "cropping": [1, 2]}, "cropping"),
+    ({"type": "Cropping1D", "cropping": True}, "cropping"),
+])
+def test_a_malformed_margin_is_one_plain_message_at_its_field(http, layer, field):
+    response = http.post("/summary", json={"input_shape": [5, 5, 5, 2], "layers": [layer]})
+    assert response.status_code == 422
+    (detail,) = response.json()["detail"]
+    assert detail["loc"] == ["body", "layers", 0, field]
+    assert detail["msg"].startswith(f"`{field}` must be a number ≥ 0")
