@@ -22,9 +22,11 @@ from pydantic import ValidationError
 from app.core.errors import SpecError
 from app.core.registry import analysed_types
 from app.errors import clean_error
-from app.schema import LAYER_SPECS, MAX_LAYERS, SEED_MODEL, SummaryRequest
+from app.schema import LAYER_SPECS, MAX_LAYERS, SEED_MODEL, WIRING_FIELDS, SummaryRequest
 
-Kind = Literal["int", "ints", "pairs", "bool", "choice", "number", "text"]
+Kind = Literal["int", "ints", "pairs", "bool", "choice", "number", "text", "refs"]
+# A card that calls an earlier layer again (a shared layer): `{"call": name, "inputs": ...}`.
+CALL = "LayerCall"
 
 # Arguments that change shapes or costs get their own control; the rest sit under "more".
 PRIMARY = frozenset({
@@ -47,7 +49,10 @@ COST_FIELDS = {
     "convention": "keras", "optimizer": "adam", "device": "nvidia-a100-sxm4-80gb",
     "time_steps": "", "peak_tflops": "", "bandwidth_gb_s": "",
 }
-MODEL_FIELDS = ("input_shape", "batch_size", "dtype", *COST_FIELDS)
+MODEL_FIELDS = ("name", "input_shape", "outputs", "batch_size", "dtype", *COST_FIELDS)
+# A graph model's inputs, each written `inputs.K.<field>`.
+INPUT_FIELDS = ("name", "shape", "batch_size")
+MAX_INPUTS = 16
 _INT = re.compile(r"[+-]?\d+")
 _SEPARATORS = re.compile(r"[\s,x×*()\[\]]+")
 
@@ -115,12 +120,23 @@ def show_value(value: Any) -> str:
     return str(value)
 
 
+_WIRING = (
+    Control("inputs", "refs", "", False, False),
+    Control("initial_state", "refs", "", False, False),
+)
+_CALL_CONTROLS = (Control("call", "text", "", True, True),
+                  *(replace(c, primary=True) for c in _WIRING))
+
+
 def controls(layer_type: str) -> tuple[Control, ...]:
-    """The editor's controls for a layer type, primary ones first, in Keras's argument order."""
+    """The editor's controls for a layer type, primary ones first, in Keras's argument order.
+    What a layer is called on (`inputs`, `initial_state`) closes the list."""
+    if layer_type == CALL:
+        return _CALL_CONTROLS
     spec = LAYER_SPECS[layer_type]
     found = []
     for name, info in spec.model_fields.items():
-        if name in HIDDEN:
+        if name in HIDDEN or name in WIRING_FIELDS:
             continue
         kind, choices, optional = _kind(info.annotation)
         if kind == "choice" and optional:
@@ -129,7 +145,7 @@ def controls(layer_type: str) -> tuple[Control, ...]:
         found.append(Control(name, kind, default, info.is_required(),
                              name in PRIMARY or info.is_required(), choices))
     # Primary first; `trainable` closes the primary group (it changes the split, not the total).
-    return tuple(sorted(found, key=lambda c: (not c.primary, c.name == "trainable")))
+    return (*sorted(found, key=lambda c: (not c.primary, c.name == "trainable")), *_WIRING)
 
 
 def editable_types() -> tuple[str, ...]:
@@ -152,8 +168,19 @@ class LayerDraft:
 
 
 @dataclass(frozen=True)
+class InputDraft:
+    """One input of a graph model as typed: `name`, `shape`, `batch_size`."""
+
+    values: Mapping[str, str] = field(default_factory=dict)
+
+    def value(self, name: str) -> str:
+        return self.values.get(name, "")
+
+
+@dataclass(frozen=True)
 class ModelDraft:
-    """The whole editor as typed; nothing here is validated."""
+    """The whole editor as typed; nothing here is validated. A graph model has `inputs`
+    (instead of `input_shape`), maybe `outputs` and a `name`."""
 
     input_shape: str
     layers: tuple[LayerDraft, ...]
@@ -161,6 +188,9 @@ class ModelDraft:
     dtype: str = "float32"
     # Cost settings that differ from their defaults, as (name, text) pairs.
     costs: tuple[tuple[str, str], ...] = ()
+    inputs: tuple[InputDraft, ...] = ()
+    outputs: str = ""
+    name: str = ""
 
     def setting(self, name: str) -> str:
         return dict(self.costs).get(name, COST_FIELDS[name])
@@ -176,17 +206,24 @@ def seed_draft() -> ModelDraft:
 
 
 def draft_from_body(body: Mapping[str, Any]) -> ModelDraft:
-    """A draft showing a `SummaryRequest` body (e.g. the seed model)."""
+    """A draft showing a `SummaryRequest` body (e.g. the seed model, an imported graph)."""
     layers = tuple(
-        LayerDraft(layer["type"], {k: show_value(v) for k, v in layer.items() if k != "type"})
+        LayerDraft(layer.get("type", CALL),
+                   {k: show_value(v) for k, v in layer.items() if k != "type"})
         for layer in body["layers"]
     )
     return ModelDraft(
-        input_shape=show_value(body["input_shape"]),
+        input_shape=show_value(body.get("input_shape")),
         layers=layers,
         batch_size=show_value(body.get("batch_size", 1)),
         dtype=str(body.get("dtype", "float32")),
         costs=_cost_settings(body),
+        inputs=tuple(
+            InputDraft({k: show_value(v) for k, v in given.items() if v is not None})
+            for given in body.get("inputs") or ()
+        ),
+        outputs=show_value(body.get("outputs")),
+        name=show_value(body.get("name")),
     )
 
 
@@ -199,15 +236,19 @@ def draft_from_fields(items: Iterable[tuple[str, str]]) -> ModelDraft | None:
     for key, value in items:
         fields[key] = value
     layers: dict[int, dict[str, str]] = {}
+    inputs: dict[int, dict[str, str]] = {}
     for key, value in fields.items():
         parts = key.split(".")
         if len(parts) == 3 and parts[0] == "layers" and parts[1].isdigit():
             layers.setdefault(int(parts[1]), {})[parts[2]] = value
+        elif (len(parts) == 3 and parts[0] == "inputs" and parts[1].isdigit()
+              and parts[2] in INPUT_FIELDS and len(parts[1]) <= 2):
+            inputs.setdefault(int(parts[1]), {})[parts[2]] = value
     drafts = []
     for index in sorted(layers):
         values = layers[index]
         layer_type = values.pop("type", "")
-        if layer_type in LAYER_SPECS:
+        if layer_type in LAYER_SPECS or layer_type == CALL:
             drafts.append(LayerDraft(layer_type, values))
     if not drafts:
         return None
@@ -217,12 +258,26 @@ def draft_from_fields(items: Iterable[tuple[str, str]]) -> ModelDraft | None:
         batch_size=fields.get("batch_size", "1"),
         dtype=fields.get("dtype", "float32"),
         costs=_cost_settings(fields),
+        inputs=tuple(InputDraft(inputs[k]) for k in sorted(inputs)[:MAX_INPUTS]),
+        outputs=fields.get("outputs", ""),
+        name=fields.get("name", ""),
     )
 
 
 def query_items(draft: ModelDraft) -> list[tuple[str, str]]:
     """The URL of a model: its fields, leaving out every argument at its default."""
-    items = [("input_shape", draft.input_shape)]
+    items = [("name", draft.name)] if draft.name else []
+    if draft.inputs:
+        items += [
+            (f"inputs.{k}.{name}", given.value(name))
+            for k, given in enumerate(draft.inputs)
+            for name in INPUT_FIELDS
+            if given.value(name)
+        ]
+    else:
+        items.append(("input_shape", draft.input_shape))
+    if draft.outputs:
+        items.append(("outputs", draft.outputs))
     if draft.batch_size != "1":
         items.append(("batch_size", draft.batch_size))
     if draft.dtype != "float32":
@@ -297,28 +352,52 @@ def parse_value(control: Control, text: str) -> Any:
         return _pairs(text)
     if control.kind == "number":
         return _number(text)
+    if control.kind == "refs":
+        return _refs(text)
     return text
 
 
+def _refs(text: str) -> list[str]:
+    """`a, enc[0][1]` → ["a", "enc[0][1]"]: tensor references, comma- or space-separated."""
+    return [part for part in re.split(r"[\s,]+", text.strip()) if part]
+
+
 def layer_body(layer: LayerDraft) -> dict[str, Any]:
-    body: dict[str, Any] = {"type": layer.type}
+    body: dict[str, Any] = {} if layer.type == CALL else {"type": layer.type}
     for control in controls(layer.type):
         if control.name not in layer.values:
             continue
         value = parse_value(control, layer.values[control.name])
         if value is not ...:
             body[control.name] = value
+    # One tensor is written as itself: a list means a merge's inputs.
+    inputs = body.get("inputs")
+    if isinstance(inputs, list) and len(inputs) == 1 and "," not in layer.values["inputs"]:
+        body["inputs"] = inputs[0]
+    return body
+
+
+def _input_body(given: InputDraft) -> dict[str, Any]:
+    body: dict[str, Any] = {"shape": _ints(given.value("shape"), allow_none=True)}
+    if given.value("name").strip():
+        body["name"] = given.value("name").strip()
+    if given.value("batch_size").strip():
+        body["batch_size"] = _int_or_text(given.value("batch_size").strip())
     return body
 
 
 def request_body(draft: ModelDraft) -> dict[str, Any]:
     """The `POST /summary` body the draft describes."""
-    body = {
-        "input_shape": _ints(draft.input_shape, allow_none=True),
-        "layers": [layer_body(layer) for layer in draft.layers],
-        "batch_size": _int_or_text(draft.batch_size.strip()),
-        "dtype": draft.dtype,
-    }
+    body: dict[str, Any] = {"name": draft.name.strip()} if draft.name.strip() else {}
+    if draft.inputs:
+        body["inputs"] = [_input_body(given) for given in draft.inputs]
+    else:
+        body["input_shape"] = _ints(draft.input_shape, allow_none=True)
+    body["layers"] = [layer_body(layer) for layer in draft.layers]
+    if draft.outputs.strip():
+        body["outputs"] = _refs(draft.outputs)
+    body["batch_size"] = _int_or_text(draft.batch_size.strip())
+    body["dtype"] = draft.dtype
     for name, text in draft.costs:
         parse = _int_or_text if name == "time_steps" else _number if name in (
             "peak_tflops", "bandwidth_gb_s") else str.strip
@@ -334,6 +413,7 @@ def field_key(draft: ModelDraft, loc: Iterable[Any]) -> str:
     enclosing one: the layer card (`layers.2`), the model field, or `` for the whole form."""
     parts = [str(p) for p in loc if p != "body"]
     known = set(MODEL_FIELDS)
+    known.update(f"inputs.{k}.{name}" for k in range(len(draft.inputs)) for name in INPUT_FIELDS)
     for index, layer in enumerate(draft.layers):
         known.add(f"layers.{index}")
         known.update(f"layers.{index}.{c.name}" for c in controls(layer.type))

@@ -37,9 +37,9 @@ def _draft_for(text: str) -> editor.ModelDraft:
         where = ".".join(str(p) for p in error.loc)
         raise PageImportError(f"{where}: {error.msg}" if where else error.msg) from None
     body = compact(request)
-    editable = set(editor.editable_types())
+    editable = {*editor.editable_types(), editor.CALL}
     for index, layer in enumerate(body["layers"]):
-        if layer["type"] not in editable:
+        if layer.get("type", editor.CALL) not in editable:
             raise PageImportError(
                 f"layer {index} '{layer.get('name', '')}' ({layer['type']}) cannot be edited on "
                 "this page yet; POST /import/keras or `convlstm-explorer summary` handle it"

@@ -143,6 +143,7 @@ class KerasGraph:
     model: KerasModel
     order: list[str] | None = None
     summary: str | None = None
+    json: str | None = None  # `model.to_json()`
 
 
 def _tensor(tensors: dict[str, Any], calls: dict[str, list[Any]], ref: str) -> Any:
@@ -223,4 +224,5 @@ def build_graph(request: dict[str, Any]) -> KerasGraph:
         ),
         order=order,
         summary="".join(lines),
+        json=model.to_json(),
     )

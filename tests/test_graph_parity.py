@@ -5,11 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+
 import pytest
 from graph_cases import GOLDEN
-from keras_reference import build_graph
+from graph_strategies import graph_requests
+from hypothesis import HealthCheck, given, settings
+from pydantic import ValidationError
+from keras_reference import build_graph, keras
 
+from app.core.errors import SpecError
 from app.core.model import summarize
+from app.interop.keras_code import keras_code
+from app.interop.keras_import import import_keras
 from app.interop.summary_text import keras_summary_text
 from app.schema import SummaryRequest
 
@@ -45,3 +52,47 @@ def assert_graph_matches_keras(request: dict[str, Any]) -> None:
 @pytest.mark.parametrize("case", sorted(GOLDEN))
 def test_golden_graph_matches_keras_line_by_line(case: str) -> None:
     assert_graph_matches_keras(GOLDEN[case])
+
+
+def assert_summary_text_matches(summary: Any, theirs: Any) -> None:
+    assert keras_summary_text(summary).splitlines() == theirs.summary.splitlines()
+
+
+@pytest.mark.parametrize("case", sorted(GOLDEN))
+def test_golden_graph_imports_from_keras_json_to_the_same_summary(case: str) -> None:
+    theirs = build_graph(GOLDEN[case])
+    request = import_keras(theirs.json)
+    summary = summarize(request)
+    assert summary.total_params == theirs.model.total_params
+    assert_summary_text_matches(summary, theirs)
+
+
+@pytest.mark.parametrize("case", sorted(GOLDEN))
+def test_golden_graph_round_trips_through_import_export_and_keras(case: str) -> None:
+    """import(to_json) → our Keras code → the model it builds prints the same summary."""
+    theirs = build_graph(GOLDEN[case])
+    request = import_keras(theirs.json)
+    code = keras_code(request, summarize(request))
+    namespace: dict[str, Any] = {}
+    keras.backend.clear_session()
+    exec(compile(code, "<exported>", "exec"), namespace)
+    lines: list[str] = []
+    namespace["model"].summary(print_fn=lines.append)
+    assert "".join(lines).splitlines() == theirs.summary.splitlines()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(graph_requests())
+def test_generated_graphs_match_keras_or_are_refused_like_keras(request: dict[str, Any]) -> None:
+    theirs = build_graph(request)
+    try:
+        validated = SummaryRequest.model_validate(request)
+        summary = summarize(validated)
+    except (SpecError, ValidationError) as error:
+        if "does not lead to any of the model's outputs" in str(error):
+            return  # a dangling layer: Keras drops it silently, we say so (documented)
+        assert theirs.model.error is not None, f"we refused what Keras builds: {error}"
+        return
+    assert theirs.model.error is None, f"Keras refused what we accept: {theirs.model.error}"
+    assert_graph_matches_keras(request)
+    del summary

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.schema import LayerSpecBase
+from app.schema import WIRING_FIELDS, LayerSpecBase
 
 
 def _is_default(value: Any, default: Any) -> bool:
@@ -25,10 +25,11 @@ def _is_default(value: Any, default: Any) -> bool:
 
 
 def explicit_arguments(spec: LayerSpecBase) -> dict[str, Any]:
-    """`{argument: value}` for every argument that is not at its default, `type` excluded."""
+    """`{argument: value}` for every argument that is not at its default; `type` and the graph
+    wiring (`inputs`, `initial_state`: call arguments, not constructor ones) excluded."""
     out: dict[str, Any] = {}
     for field, info in type(spec).model_fields.items():
-        if field == "type":
+        if field == "type" or field in WIRING_FIELDS:
             continue
         value = getattr(spec, field)
         if info.is_required() or not _is_default(value, info.default):

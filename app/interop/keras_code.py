@@ -15,11 +15,21 @@ sub-layers (a ConvLSTM's cell, a wrapper's inner layers), so it would not freeze
 from __future__ import annotations
 
 import json
+import keyword
+import re
+from collections.abc import Callable
 from typing import Any
 
 from app.core.records import LayerRecord, ModelSummary
 from app.interop.arguments import explicit_arguments
-from app.schema import BidirectionalSpec, LayerSpecBase, SummaryRequest, TimeDistributedSpec
+from app.core.graph import parse_ref
+from app.schema import (
+    BidirectionalSpec,
+    LayerCallSpec,
+    LayerSpecBase,
+    SummaryRequest,
+    TimeDistributedSpec,
+)
 
 _INDENT = "    "
 _WRAPPED = ("layer", "backward_layer")
@@ -75,8 +85,99 @@ def _freezes(spec: LayerSpecBase, access: str) -> list[str]:
     return lines
 
 
+def _identifiers() -> Callable[[str], str]:
+    """A distinct Python variable name for each tensor or layer name (`enc[0][1]` → `enc_0_1`)."""
+    taken: set[str] = {"keras", "model"}
+
+    def make(name: str) -> str:
+        base = re.sub(r"\W+", "_", name).strip("_") or "t"
+        if base[0].isdigit() or keyword.iskeyword(base):
+            base = "t_" + base
+        candidate, n = base, 1
+        while candidate in taken:
+            candidate, n = f"{base}_{n}", n + 1
+        taken.add(candidate)
+        return candidate
+
+    return make
+
+
+def _functional_code(request: SummaryRequest, summary: ModelSummary) -> str:
+    """`keras.Model(inputs, outputs)` built with the functional API, one call per entry."""
+    dtype = None if request.dtype == "float32" else request.dtype
+    make = _identifiers()
+    variables: dict[str, str] = {}  # tensor reference `layer[node][tensor]` → variable
+    layers: dict[str, str] = {}  # layer name → variable holding the layer
+    lines: list[str] = []
+    assert summary.graph is not None
+    inputs = request.inputs or []
+    for given, record in zip(inputs, summary.graph.inputs, strict=True):
+        variable = make(record.name)
+        variables[f"{record.name}[0][0]"] = variable
+        shape = "(" + ", ".join(repr(d) for d in given.shape) + (",)" if len(given.shape) == 1 else ")")
+        batch = f", batch_size={given.batch_size}" if given.batch_size is not None else ""
+        lines.append(f"{variable} = keras.Input(shape={shape}{batch}, name={_value(record.name)})")
+    built = {(r.index, r.node_index): r for r in summary.layers}
+    calls: dict[str, int] = {}
+    previous = f"{summary.graph.inputs[0].name}[0][0]"
+    freezes: list[str] = []
+
+    def tensor(ref: str) -> str:
+        layer, node, index = parse_ref(ref)
+        return variables[f"{layer}[{node}][{index}]"]
+
+    for index, entry in enumerate(request.layers):
+        if isinstance(entry, LayerCallSpec):
+            name = entry.call
+        else:
+            record = next(r for (i, _), r in built.items() if i == index)
+            name = record.name
+            layers[name] = make(name)
+            lines.append(f"{layers[name]} = {_call(entry, record, 0, dtype)}")
+            freezes += _freezes(entry, layers[name])
+        node = calls.get(name, 0)
+        calls[name] = node + 1
+        wiring = entry.inputs if entry.inputs is not None else previous
+        argument = (
+            "[" + ", ".join(tensor(r) for r in wiring) + "]" if isinstance(wiring, list)
+            else tensor(wiring)
+        )
+        if entry.initial_state:
+            argument += ", initial_state=[" + ", ".join(tensor(r) for r in entry.initial_state) + "]"
+        outputs = next(
+            (r.output_shape for r in summary.layers if r.name == name and r.node_index == node),
+            None,
+        )
+        count = len(outputs) if isinstance(outputs, list) else 1
+        stem = f"{name}_out" + (str(node) if node else "")
+        results = [make(stem if count == 1 else f"{stem}_{t}") for t in range(count)]
+        for t, variable in enumerate(results):
+            variables[f"{name}[{node}][{t}]"] = variable
+        lines.append(f"{', '.join(results)} = {layers[name]}({argument})")
+        previous = f"{name}[{node}][0]"
+    model_inputs = ", ".join(variables[f"{i.name}[0][0]"] for i in summary.graph.inputs)
+    model_outputs = ", ".join(tensor(r) for r in summary.graph.outputs)
+    name = f", name={_value(request.name)}" if request.name else ""
+    return (
+        '"""Builds the model described by ConvLSTM Cost Explorer; prints Keras\'s summary."""\n'
+        "\n"
+        "import keras\n"
+        "\n"
+        + "".join(f"{line}\n" for line in lines)
+        + f"model = keras.Model(inputs=[{model_inputs}], outputs=[{model_outputs}]{name})\n"
+        + "".join(f"{line}\n" for line in freezes)
+        + "\n"
+        'if __name__ == "__main__":\n'
+        f"{_INDENT}model.summary()\n"
+    )
+
+
 def keras_code(request: SummaryRequest, summary: ModelSummary | None = None) -> str:
     """A runnable script; `summary` supplies the names Keras would give unnamed layers."""
+    if request.is_graph:
+        from app.core.model import summarize
+
+        return _functional_code(request, summary or summarize(request))
     records = summary.layers if summary is not None else [None] * len(request.layers)
     # Our summary counts bytes for one dtype; Keras needs it on every layer to store weights so.
     dtype = None if request.dtype == "float32" else request.dtype

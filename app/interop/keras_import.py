@@ -1,9 +1,10 @@
 """Keras model JSON (`model.to_json()`) → our spec (`SummaryRequest`).
 
-Accepts Keras 3 and tf.keras 2 JSON for `Sequential` models and `Functional` models that are a
-single chain (one input, one output, every layer called once on the previous layer's output).
-Every layer becomes the spec of the same Keras class with the same arguments and the user's
-name. Anything we cannot represent exactly is an error that names the layer and what is
+Accepts Keras 3 and tf.keras 2 JSON for `Sequential` models (a chain request) and `Functional`
+models (a graph request: named inputs with their fixed batch, every call of every layer with what
+it is called on and its `initial_state`, shared layers' later calls, the outputs and the model's
+name). Every layer becomes the spec of the same Keras class with the same arguments and the
+user's name. Anything we cannot represent exactly is an error that names the layer and what is
 unsupported: no layer, argument or connection is ever dropped silently.
 
 Errors are `SpecError`s located in the user's JSON (`("config", "layers", 3, "class_name")`).
@@ -19,7 +20,15 @@ from pydantic import ValidationError
 
 from app.core.errors import SpecError
 from app.interop.arguments import explicit_arguments
-from app.schema import DTYPE_BYTES, LAYER_SPECS, SummaryRequest, suggest_type
+from app.schema import (
+    DTYPE_BYTES,
+    ENTRY_TAGS,
+    LAYER_SPECS,
+    WIRING_FIELDS,
+    LayerCallSpec,
+    SummaryRequest,
+    suggest_type,
+)
 
 Loc = tuple[str | int, ...]
 
@@ -71,7 +80,7 @@ def looks_like_keras(data: dict[str, Any]) -> bool:
 
 
 def import_keras(data: str | bytes | dict[str, Any]) -> SummaryRequest:
-    """Our spec for a Keras `Sequential` or single-chain `Functional` model."""
+    """Our spec for a Keras `Sequential` (a chain) or `Functional` model (a graph)."""
     model = parse_model_json(data)
     class_name = model.get("class_name")
     config = model.get("config")
@@ -85,9 +94,8 @@ def import_keras(data: str | bytes | dict[str, Any]) -> SummaryRequest:
         raise KerasImportError(("config", "layers"), "the model has no list of layers")
     if class_name == "Sequential":
         input_shape, chain = _sequential(model, config)
-    else:
-        input_shape, chain = _functional(config)
-    return _build(model, config, input_shape, chain)
+        return _build(model, config, input_shape, chain)
+    return _build_graph(config, _functional(model, config))
 
 
 def compact(request: SummaryRequest) -> dict[str, Any]:
@@ -99,8 +107,24 @@ def compact(request: SummaryRequest) -> dict[str, Any]:
             out[key] = layer(value) if key in _WRAPPED and value is not None else value
         return out
 
-    body = request.model_dump(mode="json", include={"input_shape", "batch_size", "dtype"})
-    body["layers"] = [layer(spec) for spec in request.layers]
+    def entry(value: Any) -> dict[str, Any]:
+        if isinstance(value, LayerCallSpec):
+            return value.model_dump(mode="json", exclude_none=True)
+        out = layer(value)
+        for key in WIRING_FIELDS:
+            if getattr(value, key) is not None:
+                out[key] = getattr(value, key)
+        return out
+
+    body: dict[str, Any] = {} if request.name is None else {"name": request.name}
+    if request.inputs is None:
+        body["input_shape"] = request.input_shape
+    else:
+        body["inputs"] = [i.model_dump(mode="json", exclude_none=True) for i in request.inputs]
+    body["batch_size"], body["dtype"] = request.batch_size, request.dtype
+    body["layers"] = [entry(spec) for spec in request.layers]
+    if request.outputs is not None:
+        body["outputs"] = request.outputs
     return json.loads(json.dumps(body))  # tuples → lists, as the API sends them
 
 
@@ -148,127 +172,158 @@ def _input_layer_shape(entry: dict, loc: Loc) -> list:
 # --- Functional -------------------------------------------------------------------------------
 
 
-def _functional(config: dict) -> tuple[list, list[tuple[int, dict]]]:
+def _functional(model: dict, config: dict) -> dict[str, Any]:
+    """A graph request: every InputLayer an input, every call of a layer an entry (its first
+    call builds it, later calls are `{"call": name}`), in an order where each call comes after
+    the calls it uses; the model's name and outputs kept."""
     entries = config["layers"]
-    index_of: dict[str, int] = {}
+    by_name: dict[str, tuple[int, dict]] = {}
     for index, entry in enumerate(entries):
-        index_of[_name(entry)] = index
-    inputs = _endpoints(config.get("input_layers"), "input_layers")
-    outputs = _endpoints(config.get("output_layers"), "output_layers")
-    if [index for _, index in outputs] == list(range(len(outputs))) and len(
-        {name for name, _ in outputs}
-    ) == 1:
-        outputs = outputs[:1]  # all outputs of the last layer (return_state=True), in order
-    if len(inputs) != 1 or len(outputs) != 1:
-        raise KerasImportError(
-            ("config", "input_layers" if len(inputs) != 1 else "output_layers"),
-            f"the model has {len(inputs)} inputs and {len(outputs)} outputs; only models with "
-            "one input and one output (a single chain of layers) are supported",
-        )
-    consumers: dict[str, list[int]] = {}
+        by_name[_name(entry)] = (index, entry)
+    inputs = []
+    for name, node, tensor in _endpoints(config.get("input_layers"), "input_layers"):
+        index, entry = by_name.get(name, (-1, {}))
+        if _class(entry) != "InputLayer":
+            raise KerasImportError(("config", "input_layers"), f"input '{name}' is not an InputLayer")
+        batch_shape = _input_layer_shape(entry, ("config", "layers", index))
+        spec: dict[str, Any] = {"name": name, "shape": batch_shape[1:]}
+        if isinstance(batch_shape[0], int):
+            spec["batch_size"] = batch_shape[0]
+        inputs.append(spec)
+    outputs = [
+        _ref(name, node, tensor)
+        for name, node, tensor in _endpoints(config.get("output_layers"), "output_layers")
+    ]
+    calls: list[tuple[int, int, dict, dict[str, Any]]] = []  # (config index, node, entry, wiring)
     for index, entry in enumerate(entries):
         if _class(entry) == "InputLayer":
             continue
-        source = _single_source(entry, ("config", "layers", index))
-        if source not in index_of:
+        nodes = entry.get("inbound_nodes") or []
+        if not nodes:
             raise KerasImportError(
                 ("config", "layers", index, "inbound_nodes"),
-                f"layer '{_name(entry)}' is called on '{source}', which is not a layer of the "
-                "model",
+                f"layer '{_name(entry)}' is not connected to anything",
             )
-        consumers.setdefault(source, []).append(index)
-    (input_name, _), (output_name, _) = inputs[0], outputs[0]
-    if input_name not in index_of or _class(entries[index_of[input_name]]) != "InputLayer":
-        raise KerasImportError(
-            ("config", "input_layers"), f"input '{input_name}' is not an InputLayer"
-        )
-    where_input = index_of[input_name]
-    input_shape = _input_layer_shape(entries[where_input], ("config", "layers", where_input))
-    chain: list[tuple[int, dict]] = []
-    current = input_name
-    while current != output_name:
-        following = consumers.get(current, [])
-        if len(following) != 1:
-            where = index_of[current]
-            names = ", ".join(f"'{_name(entries[i])}'" for i in following)
-            raise KerasImportError(
-                ("config", "layers", where),
-                f"the output of layer '{current}' "
-                + (f"feeds {len(following)} layers ({names}); branches are not supported, only a "
-                   "single chain of layers" if following else "is not used, and it is not the "
-                   "model's output"),
-            )
-        current = _name(entries[following[0]])
-        chain.append((following[0], entries[following[0]]))
-    on_chain = {input_name, *(_name(entry) for _, entry in chain)}
-    for index, entry in enumerate(entries):
-        if _name(entry) not in on_chain:
-            raise KerasImportError(
-                ("config", "layers", index),
-                f"layer '{_name(entry)}' ({_class(entry)}) is not on the path from the input to "
-                "the output; only a single chain of layers is supported",
-            )
-    if not chain:
-        raise KerasImportError(("config", "layers"), "the model has no layers besides its input")
-    return list(input_shape), chain
+        for node_index, node in enumerate(nodes):
+            loc = ("config", "layers", index, "inbound_nodes", node_index)
+            calls.append((index, node_index, entry, _wiring(entry, node, loc)))
+    return {
+        "inputs": inputs,
+        "outputs": outputs,
+        "name": config.get("name") or model.get("name"),
+        "calls": _in_call_order(calls, {i["name"] for i in inputs}),
+    }
 
 
-def _endpoints(value: Any, key: str) -> list[tuple[str, int]]:
-    """(layer, tensor index) pairs of `input_layers`/`output_layers`: `["x", 0, 0]` or a list."""
+def _ref(name: Any, node: Any, tensor: Any) -> str:
+    return f"{name}[{node}][{tensor}]"
+
+
+def _in_call_order(
+    calls: list[tuple[int, int, dict, dict[str, Any]]], inputs: set[str]
+) -> list[tuple[int, int, dict, dict[str, Any]]]:
+    """The calls reordered so that each comes after the calls whose tensors it uses (Keras
+    lists a shared layer once, at its deepest call, so its list order may not be one)."""
+    done = {(name, 0) for name in inputs}
+    ordered: list[tuple[int, int, dict, dict[str, Any]]] = []
+    pending = list(calls)
+    while pending:
+        rest = []
+        for call in pending:
+            index, node, entry, wiring = call
+            ready = (node == 0 or (_name(entry), node - 1) in done) and all(
+                (layer, n) in done for layer, n in wiring["uses"]
+            )
+            if ready:
+                ordered.append(call)
+                done.add((_name(entry), node))
+            else:
+                rest.append(call)
+        if len(rest) == len(pending):
+            index, _, entry, wiring = rest[0]
+            missing = sorted(f"{layer}[{n}]" for layer, n in wiring["uses"] if (layer, n) not in done)
+            raise KerasImportError(
+                ("config", "layers", index, "inbound_nodes"),
+                f"layer '{_name(entry)}' is called on {', '.join(missing) or 'itself'}, which "
+                "no input or layer of the model produces (or which depends on it: a cycle)",
+            )
+        pending = rest
+    return ordered
+
+
+def _endpoints(value: Any, key: str) -> list[tuple[str, int, int]]:
+    """(layer, node, tensor) triples of `input_layers`/`output_layers`: `["x", 0, 0]` or a list."""
     if isinstance(value, list) and len(value) == 3 and isinstance(value[0], str):
-        return [(value[0], value[2])]
+        return [(value[0], value[1], value[2])]
     if isinstance(value, list) and value and all(
-        isinstance(v, list) and len(v) == 3 for v in value
+        isinstance(v, list) and len(v) == 3 and isinstance(v[0], str)
+        and isinstance(v[1], int) and isinstance(v[2], int) for v in value
     ):
-        return [(str(v[0]), v[2]) for v in value]
+        return [(str(v[0]), v[1], v[2]) for v in value]
     raise KerasImportError(("config", key), f"cannot read `{key}`: {json.dumps(value)}")
 
 
-def _single_source(entry: dict, loc: Loc) -> str:
-    """The one layer whose first output this layer is called on, or an error saying why not."""
-    nodes = entry.get("inbound_nodes") or []
+def _history(tensor: dict, loc: Loc) -> tuple[str, int, int]:
+    history = (tensor.get("config") or {}).get("keras_history")
+    if not (
+        isinstance(history, list) and len(history) == 3 and isinstance(history[0], str)
+        and isinstance(history[1], int) and isinstance(history[2], int)
+    ):
+        raise KerasImportError(loc, f"cannot read a tensor's keras_history: {json.dumps(history)}")
+    return history[0], history[1], history[2]
+
+
+def _wiring(entry: dict, node: Any, loc: Loc) -> dict[str, Any]:
+    """What one call received: `inputs` (one ref, or a list for merges), `initial_state`, and
+    the (layer, node) pairs it uses."""
     name = _name(entry)
-    if len(nodes) != 1:
-        raise KerasImportError(
-            (*loc, "inbound_nodes"),
-            f"layer '{name}' is called {len(nodes)} times; shared layers are not supported"
-            if nodes else f"layer '{name}' is not connected to anything",
-        )
-    node = nodes[0]
     if isinstance(node, dict):  # Keras 3: {"args": [...], "kwargs": {...}}
-        tensors = list(_keras_tensors(node.get("args", [])))
-        extra = list(_keras_tensors(node.get("kwargs", {})))
-        histories = [t["config"]["keras_history"] for t in tensors]
-        kwargs = node.get("kwargs") or {}
+        args = node.get("args") or []
+        kwargs = dict(node.get("kwargs") or {})
+        if len(args) != 1:
+            raise KerasImportError(
+                (*loc, "args"), f"layer '{name}' is called with {len(args)} positional "
+                "arguments; layers take one (a tensor, or a list of tensors)",
+            )
+        first = args[0]
+        if isinstance(first, list):
+            refs: str | list[str] = [_ref(*_history(t, loc)) for t in _keras_tensors(first)]
+        elif isinstance(first, dict) and first.get("class_name") == "__keras_tensor__":
+            refs = _ref(*_history(first, loc))
+        else:
+            raise KerasImportError((*loc, "args"), f"layer '{name}' is not called on a tensor")
+        states = [_ref(*_history(t, loc)) for t in _keras_tensors(kwargs.pop("initial_state", None))]
     else:  # tf.keras 2: [["source", node_index, tensor_index, {kwargs}], ...]
-        histories = [call[:3] for call in node]
-        extra = []
+        if not isinstance(node, list) or not node or not all(
+            isinstance(c, list) and len(c) >= 3 for c in node
+        ):
+            raise KerasImportError(loc, f"cannot read how layer '{name}' is called")
         kwargs = {}
         for call in node:
             kwargs.update(call[3] if len(call) > 3 and isinstance(call[3], dict) else {})
-    if len(histories) != 1 or extra:
-        raise KerasImportError(
-            (*loc, "inbound_nodes"),
-            f"layer '{name}' takes {len(histories) + len(extra)} input tensors; only layers "
-            "called on exactly one tensor form a chain",
-        )
-    # `training` changes nothing we count; any other call argument (a mask, initial_state)
-    # would be lost.
+        found = [_ref(c[0], c[1], c[2]) for c in node]
+        refs = found if len(found) > 1 else found[0]
+        states = []
+    # `training` and `mask=None` change nothing we count; anything else would be lost.
     unsupported = sorted(k for k, v in kwargs.items() if k != "training" and v is not None)
     if unsupported:
         raise KerasImportError(
-            (*loc, "inbound_nodes"),
-            f"layer '{name}' is called with {', '.join(unsupported)}; call arguments "
-            "other than the input tensor are not supported",
+            loc, f"layer '{name}' is called with {', '.join(unsupported)}; call arguments other "
+            "than the input tensors and initial_state are not supported",
         )
-    source, _node_index, tensor_index = histories[0]
-    if tensor_index != 0:
-        raise KerasImportError(
-            (*loc, "inbound_nodes"),
-            f"layer '{name}' uses output {tensor_index} of layer '{source}'; only the first "
-            "output of a layer can feed the next one",
-        )
-    return str(source)
+    wiring: dict[str, Any] = {"inputs": refs}
+    if states:
+        wiring["initial_state"] = states
+    used = [refs] if isinstance(refs, str) else list(refs)
+    wiring["uses"] = [
+        (layer, node_index) for layer, node_index, _ in (_split(r) for r in [*used, *states])
+    ]
+    return wiring
+
+
+def _split(ref: str) -> tuple[str, int, int]:
+    head, node, tensor = ref[:-1].rsplit("[", 2)
+    return head, int(node.rstrip("]")), int(tensor.rstrip("]"))
 
 
 def _keras_tensors(value: Any) -> Iterator[dict]:
@@ -398,6 +453,56 @@ def _layer(entry: Any, loc: Loc, dtypes: _Dtypes, first: bool) -> dict[str, Any]
     return spec
 
 
+def _build_graph(config: dict, graph: dict[str, Any]) -> SummaryRequest:
+    dtypes = _Dtypes()
+    entries: list[dict[str, Any]] = []
+    origin: list[tuple[int, dict]] = []
+    first_input = True
+    for index, node, entry, wiring in graph["calls"]:
+        call = {k: v for k, v in wiring.items() if k != "uses"}
+        if node == 0:
+            spec = _layer(entry, ("config", "layers", index), dtypes, first_input)
+            spec["name"] = _name(entry)
+            if config.get("trainable") is False:
+                spec["trainable"] = False
+            entries.append({**spec, **call})
+            first_input = False
+        else:
+            entries.append({"call": _name(entry), **call})
+        origin.append((index, entry))
+    body: dict[str, Any] = {
+        "inputs": graph["inputs"],
+        "layers": entries,
+        "outputs": graph["outputs"],
+        "dtype": dtypes.model or "float32",
+    }
+    if graph["name"]:
+        body["name"] = graph["name"]
+    batches = {i["batch_size"] for i in graph["inputs"] if "batch_size" in i}
+    if len(batches) == 1:
+        body["batch_size"] = batches.pop()
+    try:
+        return SummaryRequest.model_validate(body)
+    except ValidationError as error:
+        raise _located(error, origin) from None
+
+
+def _located(error: ValidationError, origin: list[tuple[int, dict]]) -> KerasImportError:
+    """The first validation error, located in the user's JSON."""
+    first = error.errors()[0]
+    loc = [p for p in first["loc"] if not (isinstance(p, str) and p in ENTRY_TAGS)]
+    msg = str(first.get("msg", "")).removeprefix("Value error, ")
+    if loc and loc[0] == "layers" and len(loc) > 1 and isinstance(loc[1], int):
+        index, entry = origin[loc[1]]
+        where: Loc = ("config", "layers", index, "config", *loc[2:])
+        label = f"layer '{_name(entry)}' ({_class(entry)})"
+        detail = ".".join(str(p) for p in loc[2:])
+        return KerasImportError(where, f"{label}: {detail}: {msg}")
+    return KerasImportError(
+        ("config", "layers", 0), f"the model's input: {'.'.join(map(str, loc))}: {msg}"
+    )
+
+
 def _build(
     model: dict, config: dict, input_shape: list, chain: list[tuple[int, dict]]
 ) -> SummaryRequest:
@@ -420,15 +525,4 @@ def _build(
     try:
         return SummaryRequest.model_validate(body)
     except ValidationError as error:
-        first = error.errors()[0]
-        loc = [p for p in first["loc"] if not (isinstance(p, str) and p in LAYER_SPECS)]
-        msg = str(first.get("msg", "")).removeprefix("Value error, ")
-        if loc and loc[0] == "layers" and len(loc) > 1 and isinstance(loc[1], int):
-            entry = chain[loc[1]][1]
-            where: Loc = ("config", "layers", keras_index[loc[1]], "config", *loc[2:])
-            label = f"layer '{_name(entry)}' ({_class(entry)})"
-            detail = ".".join(str(p) for p in loc[2:])
-            raise KerasImportError(where, f"{label}: {detail}: {msg}") from None
-        raise KerasImportError(
-            ("config", "layers", 0), f"the model's input: {'.'.join(map(str, loc))}: {msg}"
-        ) from None
+        raise _located(error, [(i, chain[k][1]) for k, i in enumerate(keras_index)]) from None

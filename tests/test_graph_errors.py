@@ -1,0 +1,128 @@
+"""Bad graphs are 422s that point at the entry and field, in words that say what would fit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from app.core.errors import SpecError
+from app.core.model import summarize
+from app.schema import SummaryRequest
+
+FRAMES = {"name": "frames", "shape": [10, 40, 40, 3]}
+
+
+def refusal(body: dict[str, Any]) -> SpecError:
+    with pytest.raises(SpecError) as caught:
+        summarize(SummaryRequest.model_validate(body))
+    return caught.value
+
+
+def test_an_unknown_tensor_is_named_with_the_known_ones() -> None:
+    error = refusal({"inputs": [FRAMES], "layers": [
+        {"type": "ConvLSTM2D", "filters": 4, "kernel_size": 3, "inputs": "frame"}]})
+    assert error.loc == ("layers", 0, "inputs")
+    assert "unknown tensor 'frame'" in error.msg and "frames" in error.msg
+
+
+def test_a_tensor_of_a_later_entry_is_refused_as_out_of_order() -> None:
+    error = refusal({"inputs": [FRAMES], "layers": [
+        {"type": "ConvLSTM2D", "name": "a", "filters": 4, "kernel_size": 3, "inputs": "b"},
+        {"type": "ConvLSTM2D", "name": "b", "filters": 4, "kernel_size": 3, "inputs": "frames"},
+    ]})
+    assert error.loc == ("layers", 0, "inputs")
+    assert "entries before it" in error.msg
+
+
+def test_a_concatenate_of_mismatched_maps_says_which_axis_both_shapes_and_what_fits() -> None:
+    error = refusal({"inputs": [{"name": "a", "shape": [40, 40, 30]},
+                                {"name": "b", "shape": [20, 20, 30]}],
+                     "layers": [{"type": "Concatenate", "inputs": ["a", "b"]}]})
+    assert error.loc == ("layers", 0, "inputs")
+    assert "axis 1 differs" in error.msg
+    assert "(None, 40, 40, 30)" in error.msg and "(None, 20, 20, 30)" in error.msg
+    assert "is 40 for both" in error.msg
+
+
+def test_a_state_handed_to_a_layer_that_takes_none_is_refused() -> None:
+    error = refusal({"inputs": [FRAMES], "layers": [
+        {"type": "ConvLSTM2D", "name": "enc", "filters": 4, "kernel_size": 3,
+         "return_state": True},
+        {"type": "Flatten", "inputs": "enc[0][0]", "initial_state": ["enc[0][1]"]},
+    ]})
+    assert error.loc == ("layers", 1, "initial_state")
+    assert "takes no initial_state" in error.msg
+
+
+def test_a_state_of_the_wrong_shape_names_both_shapes() -> None:
+    error = refusal({"inputs": [FRAMES], "layers": [
+        {"type": "ConvLSTM2D", "name": "enc", "filters": 4, "kernel_size": 3,
+         "padding": "same", "return_state": True},
+        {"type": "ConvLSTM2D", "filters": 8, "kernel_size": 3, "padding": "same",
+         "inputs": "frames", "initial_state": ["enc[0][1]", "enc[0][2]"]},
+    ]})
+    assert error.loc == ("layers", 1, "initial_state", 0)
+    assert "(None, 40, 40, 4)" in error.msg and "(None, 40, 40, 8)" in error.msg
+
+
+def test_a_dangling_layer_is_refused_instead_of_dropped() -> None:
+    error = refusal({"inputs": [FRAMES], "layers": [
+        {"type": "ConvLSTM2D", "name": "side", "filters": 4, "kernel_size": 3},
+        {"type": "ConvLSTM2D", "name": "main", "filters": 4, "kernel_size": 3,
+         "inputs": "frames"},
+    ], "outputs": ["main"]})
+    assert error.loc == ("layers", 0)
+    assert "'side' does not lead to any of the model's outputs" in error.msg
+
+
+def test_a_node_index_past_the_calls_so_far_is_refused() -> None:
+    error = refusal({"inputs": [FRAMES], "layers": [
+        {"type": "ConvLSTM2D", "name": "enc", "filters": 4, "kernel_size": 3},
+        {"type": "Flatten", "inputs": "enc[1][0]"}]})
+    assert "nodes are 0..0" in error.msg
+
+
+def test_a_shared_layer_called_on_other_channels_is_refused() -> None:
+    error = refusal({"inputs": [FRAMES, {"name": "other", "shape": [10, 40, 40, 5]}], "layers": [
+        {"type": "ConvLSTM2D", "name": "enc", "filters": 4, "kernel_size": 3},
+        {"call": "enc", "inputs": "other"},
+        {"type": "Add", "inputs": ["enc", "enc[1][0]"]}]})
+    assert error.loc == ("layers", 1, "inputs")
+    assert "weights of other shapes" in error.msg
+
+
+def test_a_layer_name_used_twice_suggests_a_call_entry() -> None:
+    error = refusal({"inputs": [FRAMES], "layers": [
+        {"type": "ConvLSTM2D", "name": "enc", "filters": 4, "kernel_size": 3},
+        {"type": "ConvLSTM2D", "name": "enc", "filters": 4, "kernel_size": 3,
+         "inputs": "frames"}]})
+    assert error.loc == ("layers", 1, "name")
+    assert '{"call": "enc"' in error.msg
+
+
+def test_giving_both_input_shape_and_inputs_is_a_validation_error() -> None:
+    with pytest.raises(ValidationError, match="either input_shape"):
+        SummaryRequest.model_validate({"input_shape": [3], "inputs": [FRAMES],
+                                       "layers": [{"type": "Flatten"}]})
+
+
+def test_a_malformed_tensor_reference_is_a_validation_error() -> None:
+    with pytest.raises(ValidationError):
+        SummaryRequest.model_validate({"inputs": [FRAMES], "layers": [
+            {"type": "Flatten", "inputs": "frames[0]"}]})
+
+
+def test_a_merge_layer_given_one_tensor_asks_for_a_list() -> None:
+    error = refusal({"inputs": [FRAMES], "layers": [{"type": "Add", "inputs": "frames"}]})
+    assert error.loc == ("layers", 0, "inputs")
+    assert "give `inputs` as a list" in error.msg
+
+
+def test_the_graph_errors_reach_http_clients_as_located_422s(http) -> None:
+    response = http.post("/summary", json={"inputs": [FRAMES], "layers": [
+        {"type": "ConvLSTM2D", "filters": 4, "kernel_size": 3, "inputs": "nope"}]})
+    assert response.status_code == 422
+    (detail,) = response.json()["detail"]
+    assert detail["loc"] == ["body", "layers", 0, "inputs"]
