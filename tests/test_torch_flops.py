@@ -232,20 +232,23 @@ def depthwise_cases(draw, separable: bool):
     return {"input_shape": [*spatial, draw(st.integers(1, 3))], "layers": [layer]}
 
 
-def run_depthwise(request: dict):
+def run_depthwise(request: dict, requires_grad: bool = False):
     """The layer in PyTorch, channels first; returns its output."""
     layer = request["layers"][0]
     *spatial, c = request["input_shape"]
     rank, m = len(spatial), layer["depth_multiplier"]
     k, s, d = layer["kernel_size"], layer["strides"], layer["dilation_rate"]
     x = padded(torch.randn(1, c, *spatial), spatial, k, s, d, layer["padding"])
+
+    def param(*shape):
+        return torch.randn(*shape, requires_grad=requires_grad)
+
     bias = layer["use_bias"] and "filters" not in layer
-    y = CONV[rank](x, torch.randn(c * m, 1, *k), torch.randn(c * m) if bias else None,
+    y = CONV[rank](x, param(c * m, 1, *k), param(c * m) if bias else None,
                    stride=s, dilation=d, groups=c)
     if "filters" in layer:
         f = layer["filters"]
-        y = CONV[rank](y, torch.randn(f, c * m, *[1] * rank),
-                       torch.randn(f) if layer["use_bias"] else None)
+        y = CONV[rank](y, param(f, c * m, *[1] * rank), param(f) if layer["use_bias"] else None)
     return y
 
 
@@ -339,3 +342,22 @@ def test_group_normalization_counts_follow_the_textbook_derivation(groups, cente
             y = y * 1.5 if scale else y
             y = y + 0.5 if center else y
     assert Counted.ops == record.costs.elementwise_flops
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(depthwise_cases(separable=True))
+def test_autograd_saves_what_our_memory_model_says_for_a_separable_convolution(request):
+    """'valid' padding, so torch saves the input itself (not a padded copy) and the depthwise
+    result, which the pointwise convolution needs for its weight gradient."""
+    request["layers"][0]["padding"] = "valid"
+    record = ours(request)
+    saved: dict[tuple, int] = {}
+
+    def pack(tensor):
+        if not tensor.requires_grad or tensor.grad_fn is not None:  # weights are leaves
+            saved[(tensor.data_ptr(), tuple(tensor.shape), tensor.stride())] = tensor.numel()
+        return tensor
+
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda tensor: tensor):
+        run_depthwise(request, requires_grad=True)
+    assert sum(saved.values()) == record.costs.saved_elements
