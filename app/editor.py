@@ -3,7 +3,9 @@
 A field's name is its error location joined by dots (`layers.2.kernel_size`), so the page's
 form, its URL query string and the 422 `loc` of an error all use one vocabulary. Values stay as
 the user typed them (`ModelDraft`), so an invalid edit is never lost; `request_body` turns them
-into the JSON that `SummaryRequest` validates. Sizes are written `3,3` (`3x3` and `3 3` work too).
+into the JSON that `SummaryRequest` validates. Sizes are written `3,3` (`3x3` and `3 3` work too);
+per-axis (before, after) pairs (`ZeroPadding2D`'s `padding`, `Cropping3D`'s `cropping`) are
+written with `;` between axes: `1,2;3,4` is ((1, 2), (3, 4)), `1;2,3` is (1, (2, 3)).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from app.core.registry import analysed_types
 from app.errors import clean_error
 from app.schema import LAYER_SPECS, MAX_LAYERS, SEED_MODEL, WIRING_FIELDS, SummaryRequest
 
-Kind = Literal["int", "ints", "bool", "choice", "number", "text", "refs"]
+Kind = Literal["int", "ints", "pairs", "bool", "choice", "number", "text", "refs"]
 # A card that calls an earlier layer again (a shared layer): `{"call": name, "inputs": ...}`.
 CALL = "LayerCall"
 
@@ -31,7 +33,7 @@ PRIMARY = frozenset({
     "filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "use_bias",
     "return_sequences", "return_state", "trainable", "units", "groups", "pool_size", "size",
     "target_shape", "output_padding", "keepdims", "center", "scale", "axis", "rate",
-    "merge_mode", "activation",
+    "merge_mode", "activation", "cropping", "depth_multiplier",
 })
 # Arguments the editor leaves out: per-layer dtype policies and wrapped layers.
 HIDDEN = frozenset({"type", "dtype", "layer", "backward_layer", "weights",
@@ -76,6 +78,14 @@ def _members(annotation: Any) -> list[Any]:
     return [annotation]
 
 
+def _nested(annotation: Any) -> bool:
+    """A sequence whose entries may themselves be sequences: per-axis (before, after) pairs."""
+    if typing.get_origin(annotation) not in (tuple, list):
+        return False
+    entries = [m for arg in typing.get_args(annotation) if arg is not ... for m in _members(arg)]
+    return any(typing.get_origin(m) in (tuple, list) for m in entries)
+
+
 def _kind(annotation: Any) -> tuple[Kind, tuple[str, ...], bool]:
     """(kind, choices, accepts None) of a spec field's annotation."""
     members = _members(annotation)
@@ -86,6 +96,8 @@ def _kind(annotation: Any) -> tuple[Kind, tuple[str, ...], bool]:
     origins = {typing.get_origin(m) for m in members}
     if bool in members:
         return "bool", (), optional
+    if any(_nested(m) for m in members):
+        return "pairs", (), optional
     if origins & {tuple, list}:
         return "ints", (), optional
     if int in members and float not in members:
@@ -102,7 +114,9 @@ def show_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):
-        return ",".join(show_value(v) for v in value)
+        # Pairs per axis: `;` between axes, `,` inside an axis (`1,2;3,4`).
+        nested = any(isinstance(v, list | tuple) for v in value)
+        return (";" if nested else ",").join(show_value(v) for v in value)
     return str(value)
 
 
@@ -297,6 +311,19 @@ def _ints(text: str, allow_none: bool = False) -> list[Any] | int | str:
     return values
 
 
+def _pairs(text: str) -> list[Any] | int | str:
+    """`1,2;3,4` → [[1, 2], [3, 4]]; `1;2,3` → [1, [2, 3]]; without `;` as `_ints`: `2` → 2,
+    `1,2` → [1, 2] (one value per axis)."""
+    if ";" not in text:
+        values = _ints(text)
+        return values[0] if len(values) == 1 else values
+    entries: list[Any] = []
+    for part in text.split(";"):
+        values = _ints(part)
+        entries.append(values[0] if len(values) == 1 else values)
+    return entries
+
+
 def _number(text: str) -> float | int | str:
     try:
         return int(text) if _INT.fullmatch(text) else float(text)
@@ -321,6 +348,8 @@ def parse_value(control: Control, text: str) -> Any:
     if control.kind == "ints":
         values = _ints(text)
         return values[0] if len(values) == 1 and control.name != "target_shape" else values
+    if control.kind == "pairs":
+        return _pairs(text)
     if control.kind == "number":
         return _number(text)
     if control.kind == "refs":

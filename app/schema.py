@@ -235,13 +235,18 @@ class Conv3DSpec(_ConvSpec):
 
 
 class _ConvTransposeSpec(_ConvBase):
-    """`keras.layers.Conv{2,3}DTranspose`."""
+    """`keras.layers.Conv{1,2,3}DTranspose`."""
 
     _tuple_fields = ("kernel_size", "strides", "dilation_rate", "output_padding")
 
     output_padding: Annotated[StrictInt, Field(ge=0)] | tuple[
         Annotated[StrictInt, Field(ge=0)], ...
     ] | None = None
+
+
+class Conv1DTransposeSpec(_ConvTransposeSpec):
+    type: Literal["Conv1DTranspose"]
+    rank: ClassVar[int] = 1
 
 
 class Conv2DTransposeSpec(_ConvTransposeSpec):
@@ -527,6 +532,225 @@ class MinimumSpec(LayerSpecBase):
     type: Literal["Minimum"]
 
 
+# ---- Depthwise and separable convolutions, zero padding, cropping, group normalisation ----
+
+
+class _DepthwiseBase(_SpatialSpec):
+    """`keras.layers.DepthwiseConv{1,2}D` (`base_depthwise_conv.py`): no 'causal' padding, no
+    `groups`; `depth_multiplier` filters per input channel. Fields in Keras's order."""
+
+    _tuple_fields = ("kernel_size", "strides", "dilation_rate")
+
+    kernel_size: Sizes
+    strides: DefaultSizes = 1
+    padding: Padding = "valid"
+    depth_multiplier: Dim = 1
+    data_format: DataFormat | None = None
+    dilation_rate: DefaultSizes = 1
+    activation: Any = None
+    use_bias: StrictBool = True
+    depthwise_initializer: Any = "glorot_uniform"
+    bias_initializer: Any = "zeros"
+    depthwise_regularizer: Any = None
+    bias_regularizer: Any = None
+    activity_regularizer: Any = None
+    depthwise_constraint: Any = None
+    bias_constraint: Any = None
+
+
+class DepthwiseConv1DSpec(_DepthwiseBase):
+    type: Literal["DepthwiseConv1D"]
+    rank: ClassVar[int] = 1
+
+
+class DepthwiseConv2DSpec(_DepthwiseBase):
+    type: Literal["DepthwiseConv2D"]
+    rank: ClassVar[int] = 2
+
+
+class _SeparableBase(_SpatialSpec):
+    """`keras.layers.SeparableConv{1,2}D` (`base_separable_conv.py`): a depthwise convolution,
+    then a 1×1 one to `filters`. Fields in Keras's order."""
+
+    _tuple_fields = ("kernel_size", "strides", "dilation_rate")
+
+    filters: Dim
+    kernel_size: Sizes
+    strides: DefaultSizes = 1
+    padding: Padding = "valid"
+    data_format: DataFormat | None = None
+    dilation_rate: DefaultSizes = 1
+    depth_multiplier: Dim = 1
+    activation: Any = None
+    use_bias: StrictBool = True
+    depthwise_initializer: Any = "glorot_uniform"
+    pointwise_initializer: Any = "glorot_uniform"
+    bias_initializer: Any = "zeros"
+    depthwise_regularizer: Any = None
+    pointwise_regularizer: Any = None
+    bias_regularizer: Any = None
+    activity_regularizer: Any = None
+    depthwise_constraint: Any = None
+    pointwise_constraint: Any = None
+    bias_constraint: Any = None
+
+
+class SeparableConv1DSpec(_SeparableBase):
+    type: Literal["SeparableConv1D"]
+    rank: ClassVar[int] = 1
+
+
+class SeparableConv2DSpec(_SeparableBase):
+    type: Literal["SeparableConv2D"]
+    rank: ClassVar[int] = 2
+
+
+# A number of rows/columns/steps to pad or crop on one side.
+Margin = Annotated[StrictInt, Field(ge=0, le=MAX_DIM)]
+Pair = tuple[int, int]
+# What `ZeroPadding{2,3}D` / `Cropping{2,3}D` accept: an int, one int per axis (both sides), or
+# per axis a (before, after) pair; per-axis entries may mix the two forms, as in Keras.
+Margins = Margin | tuple[Margin | tuple[Margin, Margin], ...]
+
+
+def _margin_pairs(value: Any, rank: int) -> tuple[Pair, ...]:
+    """Keras's normalisation of a checked `padding`/`cropping`: one (before, after) pair per
+    axis."""
+    if isinstance(value, int):
+        return ((value, value),) * rank
+    return tuple((v, v) if isinstance(v, int) else tuple(v) for v in value)  # type: ignore[misc]
+
+
+def _is_margin(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_DIM
+
+
+def _check_margins(value: Any, rank: int, field: str) -> None:
+    """Refuses, in one sentence, what Keras's constructor refuses (or cannot run: a negative
+    int padding builds a shrunken shape in Keras 3.15, then fails in `ops.pad`)."""
+    pair = isinstance(value, list | tuple) and len(value) == 2 and all(map(_is_margin, value))
+    if rank == 1:
+        ok = _is_margin(value) or pair
+        forms = "a number ≥ 0, or [start, end]"
+    else:
+        ok = _is_margin(value) or (
+            isinstance(value, list | tuple)
+            and len(value) == rank
+            and all(
+                _is_margin(v)
+                or (isinstance(v, list | tuple) and len(v) == 2 and all(map(_is_margin, v)))
+                for v in value
+            )
+        )
+        forms = (
+            f"a number ≥ 0, a list of {rank} numbers (one per axis) or a list of {rank} "
+            "[before, after] pairs"
+        )
+    if not ok:
+        raise ValueError(f"`{field}` must be {forms}, each at most {MAX_DIM:,}; received {value!r}")
+
+
+class _MarginSpec(_SpatialSpec):
+    """`keras.layers.ZeroPadding{1,2,3}D` and `Cropping{1,2,3}D`: no weights, no arithmetic.
+
+    The margin is normalised as Keras stores it: (left, right) for one axis (an int or a pair,
+    `standardize_tuple(value, 2)`), one (before, after) pair per axis for two or three.
+    """
+
+    margin_field: ClassVar[str] = "padding"
+
+    @field_validator("padding", "cropping", mode="before", check_fields=False)
+    @classmethod
+    def _forms(cls, value: Any, info: Any) -> Any:
+        # One plain message for any malformed margin, instead of one per member of the union.
+        _check_margins(value, cls.rank, info.field_name)
+        return value
+
+    @field_validator("padding", "cropping", mode="after", check_fields=False)
+    @classmethod
+    def _pairs(cls, value: Any, info: Any) -> Any:
+        if cls.rank == 1:
+            return (value, value) if isinstance(value, int) else tuple(value)
+        return _margin_pairs(value, cls.rank)
+
+    @property
+    def margins(self) -> tuple[Pair, ...]:
+        """One (before, after) pair per spatial axis, whatever the rank."""
+        value = getattr(self, self.margin_field)
+        return (value,) if self.rank == 1 else value
+
+
+class ZeroPadding1DSpec(_MarginSpec):
+    type: Literal["ZeroPadding1D"]
+    rank: ClassVar[int] = 1
+    padding: Margin | tuple[Margin, Margin] = (1, 1)
+    data_format: DataFormat | None = None
+
+
+class ZeroPadding2DSpec(_MarginSpec):
+    type: Literal["ZeroPadding2D"]
+    rank: ClassVar[int] = 2
+    padding: Margins = ((1, 1), (1, 1))
+    data_format: DataFormat | None = None
+
+
+class ZeroPadding3DSpec(_MarginSpec):
+    type: Literal["ZeroPadding3D"]
+    rank: ClassVar[int] = 3
+    padding: Margins = ((1, 1), (1, 1), (1, 1))
+    data_format: DataFormat | None = None
+
+
+class Cropping1DSpec(_MarginSpec):
+    """Keras's Cropping1D has no `data_format`: it always crops axis 1."""
+
+    type: Literal["Cropping1D"]
+    rank: ClassVar[int] = 1
+    margin_field: ClassVar[str] = "cropping"
+    cropping: Margin | tuple[Margin, Margin] = (1, 1)
+
+
+class Cropping2DSpec(_MarginSpec):
+    type: Literal["Cropping2D"]
+    rank: ClassVar[int] = 2
+    margin_field: ClassVar[str] = "cropping"
+    cropping: Margins = ((0, 0), (0, 0))
+    data_format: DataFormat | None = None
+
+
+class Cropping3DSpec(_MarginSpec):
+    type: Literal["Cropping3D"]
+    rank: ClassVar[int] = 3
+    margin_field: ClassVar[str] = "cropping"
+    cropping: Margins = ((1, 1), (1, 1), (1, 1))
+    data_format: DataFormat | None = None
+
+
+class GroupNormalizationSpec(LayerSpecBase):
+    """`keras.layers.GroupNormalization`: γ and β per channel of `axis`; `groups=-1` means one
+    group per channel (instance normalisation)."""
+
+    type: Literal["GroupNormalization"]
+    groups: Annotated[StrictInt, Field(ge=-1, le=MAX_DIM)] = 32
+    axis: StrictInt = -1
+    epsilon: StrictFloat | StrictInt = 0.001
+    center: StrictBool = True
+    scale: StrictBool = True
+    beta_initializer: Any = "zeros"
+    gamma_initializer: Any = "ones"
+    beta_regularizer: Any = None
+    gamma_regularizer: Any = None
+    beta_constraint: Any = None
+    gamma_constraint: Any = None
+
+    @field_validator("groups")
+    @classmethod
+    def _not_zero(cls, value: int) -> int:
+        if value == 0:
+            raise ValueError("groups must be a positive integer, or -1 for one group per channel")
+        return value
+
+
 ConvLSTMSpec = ConvLSTM1DSpec | ConvLSTM2DSpec | ConvLSTM3DSpec
 
 LayerSpec = Annotated[
@@ -571,7 +795,19 @@ LayerSpec = Annotated[
     | MaximumSpec
     | MinimumSpec
     | TimeDistributedSpec
-    | BidirectionalSpec,
+    | BidirectionalSpec
+    | Conv1DTransposeSpec
+    | DepthwiseConv1DSpec
+    | DepthwiseConv2DSpec
+    | SeparableConv1DSpec
+    | SeparableConv2DSpec
+    | ZeroPadding1DSpec
+    | ZeroPadding2DSpec
+    | ZeroPadding3DSpec
+    | Cropping1DSpec
+    | Cropping2DSpec
+    | Cropping3DSpec
+    | GroupNormalizationSpec,
     Field(discriminator="type"),
 ]
 

@@ -109,7 +109,8 @@ def conv(rank: int, transpose: bool = False) -> Maker:
             "kernel_size": draw(sizes(rank, st.integers(1, 3))),
         }
         if draw(st.booleans()):
-            allowed = ("valid", "same", "causal") if rank == 1 else ("valid", "same")
+            causal = rank == 1 and not transpose
+            allowed = ("valid", "same", "causal") if causal else ("valid", "same")
             layer["padding"] = draw(paddings(*allowed))
         _data_format(draw, layer, data_format)
         _strides_and_dilation(draw, rank, layer)
@@ -122,6 +123,65 @@ def conv(rank: int, transpose: bool = False) -> Maker:
         return _common(draw, layer), in_rank
 
     return make
+
+
+def depthwise(rank: int, separable: bool = False) -> Maker:
+    """DepthwiseConv{rank}D / SeparableConv{rank}D: input (*spatial, C), same rank out."""
+
+    def make(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
+        layer: Layer = {"type": f"{'Separable' if separable else 'Depthwise'}Conv{rank}D"}
+        if separable:
+            layer["filters"] = draw(FILTERS)
+        layer["kernel_size"] = draw(sizes(rank, st.integers(1, 3)))
+        if draw(st.booleans()):
+            layer["padding"] = draw(paddings("valid", "same"))
+        _data_format(draw, layer, data_format)
+        # Keras does not refuse strides > 1 with dilation > 1 here: both may come together.
+        for key, top in (("strides", 3), ("dilation_rate", 2)):
+            if draw(st.integers(0, 2)) == 0:
+                layer[key] = draw(sizes(rank, st.integers(1, top)))
+        if draw(st.integers(0, 2)) == 0:
+            layer["depth_multiplier"] = draw(st.integers(1, 3))
+        if draw(st.integers(0, 3)) == 0:
+            layer["use_bias"] = False
+        return _common(draw, layer), in_rank
+
+    return make
+
+
+def margins(kind: str, rank: int) -> Maker:
+    """ZeroPadding{rank}D / Cropping{rank}D, with every form Keras accepts for the margin."""
+    field = "padding" if kind == "ZeroPadding" else "cropping"
+
+    def make(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
+        layer: Layer = {"type": f"{kind}{rank}D"}
+        side = st.integers(0, 2)
+        pair = st.lists(side, min_size=2, max_size=2)
+        forms = [side, pair] if rank == 1 else [
+            side, st.lists(side, min_size=rank, max_size=rank),
+            st.lists(pair, min_size=rank, max_size=rank),
+            st.lists(side | pair, min_size=rank, max_size=rank),
+        ]
+        if draw(st.integers(0, 4)):
+            layer[field] = draw(st.one_of(forms))
+        if kind == "ZeroPadding" or rank > 1:  # Cropping1D has no data_format
+            _data_format(draw, layer, data_format)
+        return _common(draw, layer), in_rank
+
+    return make
+
+
+def _group_normalization(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
+    # Groups that divide most channel counts, so most draws build; the rest are refused by both.
+    layer: Layer = {"type": "GroupNormalization", "groups": draw(st.sampled_from([1, -1, 1, 2]))}
+    if in_rank >= 2 and data_format == "channels_first":
+        layer["axis"] = 1
+    elif draw(st.integers(0, 3)) == 0:
+        layer["axis"] = draw(st.integers(-in_rank, in_rank).filter(lambda a: a != 0))
+    for flag in ("center", "scale"):
+        if draw(st.integers(0, 3)) == 0:
+            layer[flag] = False
+    return _common(draw, layer), in_rank
 
 
 def pooling(kind: str, rank: int) -> Maker:
@@ -225,6 +285,7 @@ def makers_for(rank: int, last: bool) -> list[tuple[str, Maker]]:
     found: list[tuple[str, Maker]] = [
         ("BatchNormalization", normalization("Batch")),
         ("LayerNormalization", normalization("Layer")),
+        ("GroupNormalization", _group_normalization),
         ("Dense", _dense),
         ("Dropout", _simple("Dropout", rate=0.25)),
         ("Activation", _simple("Activation", activation="relu")),
@@ -242,8 +303,16 @@ def makers_for(rank: int, last: bool) -> list[tuple[str, Maker]]:
             (f"UpSampling{spatial}D", upsampling(spatial)),
             (f"SpatialDropout{spatial}D", spatial_dropout(spatial)),
         ]
-        if spatial >= 2:
-            found.append((f"Conv{spatial}DTranspose", conv(spatial, transpose=True)))
+        found += [
+            (f"Conv{spatial}DTranspose", conv(spatial, transpose=True)),
+            (f"ZeroPadding{spatial}D", margins("ZeroPadding", spatial)),
+            (f"Cropping{spatial}D", margins("Cropping", spatial)),
+        ]
+        if spatial <= 2:
+            found += [
+                (f"DepthwiseConv{spatial}D", depthwise(spatial)),
+                (f"SeparableConv{spatial}D", depthwise(spatial, separable=True)),
+            ]
     recurrent = rank - 2  # (time, *spatial, C)
     if 1 <= recurrent <= 3:
         found += [
@@ -425,6 +494,15 @@ def _breakers(request: dict[str, Any]) -> list[Callable[[Any], dict[str, Any]]]:
         kind = draw(st.sampled_from(["BatchNormalization", "LayerNormalization"]))
         r["layers"].insert(0, {"type": kind, "axis": len(r["input_shape"]) + 1})
 
+    def crop_everything(r: dict[str, Any], draw: Any) -> None:
+        r["layers"].insert(0, {"type": "Cropping2D", "cropping": [[draw(st.integers(2, 5)), 3],
+                                                                  draw(st.integers(0, 3))]})
+        r["input_shape"] = [5, 6, 2]
+
+    def bad_group_count(r: dict[str, Any], draw: Any) -> None:
+        r["layers"].insert(0, {"type": "GroupNormalization", "groups": draw(st.integers(2, 8))})
+        r["input_shape"] = [5, draw(st.integers(1, 7))]
+
     def bad_reshape(r: dict[str, Any], draw: Any) -> None:
         r["layers"].insert(0, {"type": "Reshape", "target_shape": [7, 11, 13]})
 
@@ -434,6 +512,7 @@ def _breakers(request: dict[str, Any]) -> list[Callable[[Any], dict[str, Any]]]:
             huge_window, strides_with_dilation, unknown_size, wrong_rank, wrong_length_sizes,
             several_outputs_inside, duplicate_name, bad_groups, bad_output_padding,
             bidirectional_non_recurrent, time_distributed_flat, bad_axis, bad_reshape,
+            crop_everything, bad_group_count,
         )
     ]
 

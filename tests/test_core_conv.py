@@ -1,10 +1,13 @@
-"""Conv1D/2D/3D and Conv2D/3DTranspose: weights, output lengths and refusals."""
+"""Conv1D/2D/3D and Conv1D/2D/3DTranspose: weights, output lengths and refusals."""
 
 from __future__ import annotations
 
 import pytest
 from core_records import record, refusal
 from layer_parity import assert_layer_matches_keras, keras_refuses
+from pydantic import ValidationError
+
+from app.schema import SummaryRequest
 
 KERAS_CASES = [
     ([10, 4], {"type": "Conv1D", "filters": 6, "kernel_size": 3, "groups": 2}),
@@ -22,6 +25,12 @@ KERAS_CASES = [
                  "padding": "same", "output_padding": 2, "data_format": "channels_first"}),
     ([4, 5, 6, 2], {"type": "Conv3DTranspose", "filters": 3, "kernel_size": 2,
                     "dilation_rate": 2, "use_bias": False}),
+    ([9, 3], {"type": "Conv1DTranspose", "filters": 4, "kernel_size": 3}),
+    ([9, 3], {"type": "Conv1DTranspose", "filters": 4, "kernel_size": 3, "strides": 2,
+              "padding": "same", "output_padding": 1}),
+    ([3, None], {"type": "Conv1DTranspose", "filters": 2, "kernel_size": 2, "strides": 3,
+                 "data_format": "channels_first", "use_bias": False}),
+    ([7, 2], {"type": "Conv1DTranspose", "filters": 3, "kernel_size": 3, "dilation_rate": 2}),
     ([8, 8, 6], {"type": "Conv2D", "filters": 4, "kernel_size": 3, "groups": 2,
                  "lora_rank": 2}),
     ([8, 6], {"type": "Conv1D", "filters": 4, "kernel_size": 3, "lora_rank": 3,
@@ -130,3 +139,17 @@ def test_unknown_activation_name_is_refused():
     error = refusal([10, 3], layer)
     assert error.loc == ("layers", 0, "activation")
     assert "did you mean 'relu'?" in error.msg
+
+
+def test_conv1d_transpose_kernel_puts_filters_before_channels():
+    conv = record([9, 3], {"type": "Conv1DTranspose", "filters": 4, "kernel_size": 3,
+                           "strides": 2})
+    assert [w.shape for w in conv.weights] == [(3, 4, 3), (4,)]
+    assert conv.output_shape == (None, 19, 4)
+
+
+def test_conv1d_transpose_refuses_causal_padding_like_keras():
+    layer = {"type": "Conv1DTranspose", "filters": 2, "kernel_size": 3, "padding": "causal"}
+    with pytest.raises(ValidationError):
+        SummaryRequest.model_validate({"input_shape": [9, 3], "layers": [layer]})
+    assert keras_refuses([9, 3], layer)

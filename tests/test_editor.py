@@ -1,9 +1,11 @@
 """The editor's form fields ⇄ a `SummaryRequest` body, and its edit actions."""
 
+from dataclasses import replace
 from urllib.parse import parse_qsl, urlencode
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from keras_reference import build
 
 from app.core.errors import SpecError
 from app.core.model import summarize
@@ -144,3 +146,74 @@ def test_focus_follows_the_layer_that_moved():
     assert focus_after(draft, "up:1") == "down-0"
     assert focus_after(draft, "down:2") == "up-3"
     assert focus_after(apply_action(draft, "add"), "add") == "layers-4-first"
+
+
+# Per-axis (before, after) pairs: `;` between axes, `,` within one (README, "Page URLs").
+
+
+def _layer_body(layer_type, name, text):
+    draft = draft_from_fields([("input_shape", "9,9,9,2"), ("layers.0.type", layer_type),
+                               (f"layers.0.{name}", text)])
+    return request_body(draft)["layers"][0][name]
+
+
+def test_pairs_are_written_with_a_semicolon_between_axes():
+    assert _layer_body("ZeroPadding2D", "padding", "1,2;3,4") == [[1, 2], [3, 4]]
+    assert _layer_body("ZeroPadding2D", "padding", "1;2,3") == [1, [2, 3]]
+    assert _layer_body("Cropping3D", "cropping", "0,1; 2 ;3x0") == [[0, 1], 2, [3, 0]]
+    assert _layer_body("ZeroPadding2D", "padding", "1,2") == [1, 2]  # one value per axis
+    assert _layer_body("Cropping2D", "cropping", "3") == 3
+    assert _layer_body("ZeroPadding1D", "padding", "1,2") == [1, 2]  # (left, right)
+
+
+def test_pairs_are_shown_the_way_they_are_typed():
+    draft = draft_from_body({"input_shape": [9, 9, 2], "layers": [
+        {"type": "ZeroPadding2D", "padding": [[1, 2], [3, 4]]},
+        {"type": "Cropping2D", "cropping": [1, [0, 2]]}]})
+    assert [layer.values for layer in draft.layers] == [{"padding": "1,2;3,4"},
+                                                       {"cropping": "1;0,2"}]
+    assert [c.default for c in controls("Cropping3D") if c.name == "cropping"] == ["1,1;1,1;1,1"]
+
+
+margin = st.integers(0, 3)
+margin_forms = st.one_of(
+    margin,
+    st.lists(margin, min_size=2, max_size=2),
+    st.lists(st.lists(margin, min_size=2, max_size=2), min_size=2, max_size=2),
+    st.lists(margin | st.lists(margin, min_size=2, max_size=2), min_size=2, max_size=2),
+)
+
+
+@settings(deadline=None)
+@given(padding=margin_forms, cropping=margin_forms,
+       kind=st.sampled_from(["channels_last", "channels_first"]))
+def test_every_padding_and_cropping_form_survives_the_round_trip_through_its_url(
+    padding, cropping, kind
+):
+    body = {"input_shape": [4, 12, 12], "layers": [
+        {"type": "ZeroPadding2D", "padding": padding, "data_format": kind},
+        {"type": "Cropping2D", "cropping": cropping, "data_format": kind}]}
+    draft = draft_from_body(body)
+    back = draft_from_fields(parse_qsl(urlencode(query_items(draft))))
+    assert SummaryRequest.model_validate(request_body(back)) == \
+        SummaryRequest.model_validate(body)
+
+
+def test_new_layer_types_can_be_added_and_give_keras_numbers():
+    draft = draft_from_body({"input_shape": [12, 12, 4], "layers": [
+        {"type": "ZeroPadding2D", "padding": [[1, 0], [2, 3]]}]})
+    for layer_type in ("SeparableConv2D", "DepthwiseConv2D", "Cropping2D", "GroupNormalization"):
+        draft = apply_action(draft, "add", layer_type)
+    draft = replace(draft, layers=(*draft.layers[:-1], LayerDraft("GroupNormalization",
+                                                                     {"groups": "-1"})))
+    summary = summary_of(draft)
+    keras_model = build(request_body(draft))
+    assert [(r.name, list(r.output_shape), r.params) for r in summary.layers] == [
+        (k.name, k.output_shape, k.params) for k in keras_model.layers]
+    assert summary.layers[1].params == 3 * 3 * 4 + 4 * 32 + 32  # depthwise + pointwise + bias
+
+
+def test_separable_controls_come_in_keras_order_with_depth_multiplier_primary():
+    names = [c.name for c in controls("SeparableConv2D") if c.primary]
+    assert names[:3] == ["filters", "kernel_size", "strides"]
+    assert "depth_multiplier" in names and "pointwise_initializer" not in names

@@ -370,3 +370,38 @@ def test_exported_code_is_a_script_that_prints_the_summary() -> None:
     assert code.startswith('"""') and "import keras\n" in code
     assert 'if __name__ == "__main__":\n    model.summary()' in code
     assert os.linesep == "\n" or "\r" not in code
+
+
+NEW_FAMILIES = {"input_shape": [9, 10, 4], "layers": [
+    {"type": "ZeroPadding2D", "padding": [[1, 0], 2]},
+    {"type": "Cropping2D", "cropping": [0, [1, 2]]},
+    {"type": "SeparableConv2D", "filters": 6, "kernel_size": 3, "depth_multiplier": 2},
+    {"type": "DepthwiseConv2D", "kernel_size": [2, 3], "strides": 2, "use_bias": False},
+    {"type": "GroupNormalization", "groups": 3},
+    {"type": "Reshape", "target_shape": [-1, 6]},
+    {"type": "ZeroPadding1D", "padding": [0, 2]},
+    {"type": "Cropping1D", "cropping": 1},
+    {"type": "Conv1DTranspose", "filters": 2, "kernel_size": 3, "strides": 2},
+    {"type": "SeparableConv1D", "filters": 3, "kernel_size": 2},
+    {"type": "DepthwiseConv1D", "kernel_size": 2, "depth_multiplier": 2},
+]}
+
+
+@pytest.mark.parametrize("functional", [False, True], ids=["sequential", "functional"])
+def test_padding_cropping_depthwise_separable_and_group_norm_import_from_keras(functional):
+    model = build_in_keras(NEW_FAMILIES, functional)
+    assert model is not None
+    imported = import_keras(model.to_json())
+    assert_summary_matches_model(summarize(imported), model)
+    assert imported.layers[0].padding == ((1, 0), (2, 2))  # Keras's normalised form
+    assert summarize(SummaryRequest.model_validate(compact(imported))) == summarize(imported)
+
+
+def test_padding_cropping_depthwise_separable_and_group_norm_export_to_keras_code():
+    request = SummaryRequest.model_validate(NEW_FAMILIES)
+    summary = summarize(request)
+    code = keras_code(request, summary)
+    assert "padding=((1, 0), (2, 2))" in code
+    model = run_code(code)
+    assert_summary_matches_model(summary, model)
+    assert keras_summary(model).splitlines() == keras_summary_text(summary).splitlines()

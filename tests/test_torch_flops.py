@@ -205,3 +205,159 @@ def test_parameter_count_of_the_torch_cell_matches_each_convention():
         record = ours(request)
         cell = TorchConvLSTM(request["layers"][0], 3, convention, record.output_shape[1:-1])
         assert sum(p.numel() for p in cell.params) == record.params
+
+
+# --- Depthwise, separable and transposed convolutions, GroupNormalization ---------------------
+# PyTorch has no depthwise or separable module: a depthwise convolution is `nn.Conv` with
+# groups = C and C·M output channels, a separable one that followed by a 1×1 convolution.
+
+
+@st.composite
+def depthwise_cases(draw, separable: bool):
+    """Small Depthwise/SeparableConv1D/2D layers Keras accepts (strides with dilation too)."""
+    rank = draw(st.integers(1, 2))
+    kernel = draw(st.lists(st.integers(1, 3), min_size=rank, max_size=rank))
+    strides = draw(st.lists(st.integers(1, 3), min_size=rank, max_size=rank))
+    dilation = draw(st.lists(st.integers(1, 2), min_size=rank, max_size=rank))
+    spatial = [draw(st.integers(d * (k - 1) + 1, d * (k - 1) + 7))
+               for k, d in zip(kernel, dilation, strict=True)]
+    layer = {
+        "type": f"{'Separable' if separable else 'Depthwise'}Conv{rank}D",
+        "kernel_size": kernel, "strides": strides, "dilation_rate": dilation,
+        "padding": draw(st.sampled_from(["valid", "same"])),
+        "depth_multiplier": draw(st.integers(1, 3)), "use_bias": draw(st.booleans()),
+    }
+    if separable:
+        layer["filters"] = draw(st.integers(1, 4))
+    return {"input_shape": [*spatial, draw(st.integers(1, 3))], "layers": [layer]}
+
+
+def run_depthwise(request: dict, requires_grad: bool = False):
+    """The layer in PyTorch, channels first; returns its output."""
+    layer = request["layers"][0]
+    *spatial, c = request["input_shape"]
+    rank, m = len(spatial), layer["depth_multiplier"]
+    k, s, d = layer["kernel_size"], layer["strides"], layer["dilation_rate"]
+    x = padded(torch.randn(1, c, *spatial), spatial, k, s, d, layer["padding"])
+
+    def param(*shape):
+        return torch.randn(*shape, requires_grad=requires_grad)
+
+    bias = layer["use_bias"] and "filters" not in layer
+    y = CONV[rank](x, param(c * m, 1, *k), param(c * m) if bias else None,
+                   stride=s, dilation=d, groups=c)
+    if "filters" in layer:
+        f = layer["filters"]
+        y = CONV[rank](y, param(f, c * m, *[1] * rank), param(f) if layer["use_bias"] else None)
+    return y
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.booleans().flatmap(lambda separable: depthwise_cases(separable)))
+def test_depthwise_and_separable_flop_counter_total_is_twice_our_macs(request):
+    record = ours(request)
+    with FlopCounterMode(display=False) as counter:
+        y = run_depthwise(request)
+    assert tuple(y.shape[1:]) == (record.output_shape[-1], *record.output_shape[1:-1])
+    assert counter.get_total_flops() == 2 * record.costs.macs
+
+
+@settings(max_examples=30, deadline=None)
+@given(n=st.integers(1, 9), c=st.integers(1, 4), f=st.integers(1, 4), k=st.integers(1, 4),
+       stride=st.integers(1, 3), dilation=st.integers(1, 2))
+def test_conv1d_transpose_flop_counter_total_is_twice_our_macs(n, c, f, k, stride, dilation):
+    if stride > 1:
+        dilation = 1  # Keras refuses strides > 1 with dilation > 1 for transposed convolutions
+    request = {"input_shape": [n, c], "layers": [{
+        "type": "Conv1DTranspose", "filters": f, "kernel_size": k, "strides": stride,
+        "dilation_rate": dilation}]}
+    record = ours(request)
+    # Keras's 'valid' length (n − 1)·s + K + max(K, s) − K is torch's with that output_padding.
+    effective = dilation * (k - 1) + 1
+    extra = max(effective, stride) - effective
+    with FlopCounterMode(display=False) as counter:
+        y = functional.conv_transpose1d(torch.randn(1, c, n), torch.randn(c, f, k),
+                                        torch.randn(f), stride=stride, dilation=dilation,
+                                        output_padding=extra)
+    assert (y.shape[2], y.shape[1]) == record.output_shape[1:]
+    assert counter.get_total_flops() == 2 * record.costs.macs
+
+
+class Counted(float):
+    """A number that counts the additions, subtractions, multiplications and divisions done
+    with it (the elementwise FLOPs of a formula written out in plain Python)."""
+
+    ops = 0
+
+    def _count(self, value):
+        Counted.ops += 1
+        return Counted(value)
+
+    def __add__(self, other):
+        return self._count(float(self) + float(other))
+
+    def __radd__(self, other):
+        return self._count(float(other) + float(self))
+
+    def __sub__(self, other):
+        return self._count(float(self) - float(other))
+
+    def __mul__(self, other):
+        return self._count(float(self) * float(other))
+
+    def __truediv__(self, other):
+        return self._count(float(self) / float(other))
+
+
+@pytest.mark.parametrize(("groups", "center", "scale"), [(3, True, True), (-1, False, True),
+                                                          (1, False, False)])
+def test_group_normalization_counts_follow_the_textbook_derivation(groups, center, scale):
+    """Torch's counter sees no convolution or matrix product in `nn.GroupNorm`: 0 FLOPs, which
+    is 2 × our 0 MACs. The element-wise FLOPs are derived by hand, counted on the textbook
+    formula y = (x − μ_g) ÷ σ_g × γ_c + β_c written out for a 4×5×6 input (N = 120):
+    μ_g = Σx ÷ n: one add per element; σ²_g = Σx² ÷ n − μ_g²: one multiply and one add per
+    element (mean and variance: 3); then x − μ, ÷ σ (2), × γ (scale) and + β (center).
+    Per-group work (÷ n, μ², √) is done on plain floats: it is not per element and, as for
+    LayerNormalization, not counted."""
+    shape, channels = (4, 5, 6), 6
+    request = {"input_shape": list(shape), "layers": [
+        {"type": "GroupNormalization", "groups": groups, "center": center, "scale": scale}]}
+    record = ours(request)
+    g = channels if groups == -1 else groups
+    with FlopCounterMode(display=False) as counter:
+        torch.nn.GroupNorm(g, channels, affine=center)(torch.randn(1, channels, 4, 5))
+    assert counter.get_total_flops() == 2 * record.costs.macs == 0
+
+    values = [[Counted(1.0 + i + 0.1 * c) for c in range(channels)] for i in range(20)]
+    Counted.ops = 0
+    size = channels // g
+    for group in range(g):
+        members = [row[c] for row in values for c in range(group * size, (group + 1) * size)]
+        n = len(members)
+        mean = float(sum(members)) / n
+        variance = float(sum(x * x for x in members)) / n - mean * mean
+        sigma = math.sqrt(variance + 1e-3)
+        for x in members:
+            y = (x - mean) / sigma
+            y = y * 1.5 if scale else y
+            y = y + 0.5 if center else y
+    assert Counted.ops == record.costs.elementwise_flops
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(depthwise_cases(separable=True))
+def test_autograd_saves_what_our_memory_model_says_for_a_separable_convolution(request):
+    """'valid' padding, so torch saves the input itself (not a padded copy) and the depthwise
+    result, which the pointwise convolution needs for its weight gradient."""
+    request["layers"][0]["padding"] = "valid"
+    record = ours(request)
+    saved: dict[tuple, int] = {}
+
+    def pack(tensor):
+        if not tensor.requires_grad or tensor.grad_fn is not None:  # weights are leaves
+            saved[(tensor.data_ptr(), tuple(tensor.shape), tensor.stride())] = tensor.numel()
+        return tensor
+
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda tensor: tensor):
+        run_depthwise(request, requires_grad=True)
+    assert sum(saved.values()) == record.costs.saved_elements

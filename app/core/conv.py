@@ -1,4 +1,4 @@
-"""Conv1D/2D/3D and Conv2D/3DTranspose (`keras/src/layers/convolutional/base_conv*.py`).
+"""Conv1D/2D/3D and Conv1D/2D/3DTranspose (`keras/src/layers/convolutional/base_conv*.py`).
 
 Convolution: `kernel` is k + (C / groups, F) and `bias` is (F,), so the parameters are
 K·(C/g)·F + F with K = ∏k. Output lengths follow `compute_conv_output_shape`.
@@ -27,6 +27,7 @@ from app.core.shapes import (
 )
 from app.schema import (
     Conv1DSpec,
+    Conv1DTransposeSpec,
     Conv2DSpec,
     Conv2DTransposeSpec,
     Conv3DSpec,
@@ -34,7 +35,7 @@ from app.schema import (
 )
 
 ConvSpec = Conv1DSpec | Conv2DSpec | Conv3DSpec
-ConvTransposeSpec = Conv2DTransposeSpec | Conv3DTransposeSpec
+ConvTransposeSpec = Conv1DTransposeSpec | Conv2DTransposeSpec | Conv3DTransposeSpec
 
 
 def input_channels(spec: ConvSpec | ConvTransposeSpec, input_shape: Shape) -> tuple[Shape, int]:
@@ -114,7 +115,7 @@ def check_output_padding(spec: ConvTransposeSpec) -> None:
             )
 
 
-@analyses(Conv2DTransposeSpec, Conv3DTransposeSpec)
+@analyses(Conv1DTransposeSpec, Conv2DTransposeSpec, Conv3DTransposeSpec)
 def conv_transpose(spec: ConvTransposeSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     check_activation(spec.activation)
     check_strides_vs_dilation(spec.strides, spec.dilation_rate)

@@ -30,6 +30,7 @@ from app.schema import (
     BatchNormalizationSpec,
     BidirectionalSpec,
     Conv1DSpec,
+    Conv1DTransposeSpec,
     Conv2DSpec,
     Conv2DTransposeSpec,
     Conv3DSpec,
@@ -109,7 +110,7 @@ def conv_costs(spec: Conv2DSpec, record: LayerRecord, context: CostContext) -> C
     return _weighted(spec, record, n_out * c * k, "N_out·(C/g)·K", [n_out, c, k])
 
 
-@counts(Conv2DTransposeSpec, Conv3DTransposeSpec)
+@counts(Conv1DTransposeSpec, Conv2DTransposeSpec, Conv3DTransposeSpec)
 def conv_transpose_costs(
     spec: Conv2DTransposeSpec, record: LayerRecord, context: CostContext
 ) -> CostFacts:

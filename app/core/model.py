@@ -12,11 +12,14 @@ from app.core import (  # noqa: F401
     conv_lstm,
     dense,
     family_costs,
+    group_normalization,
+    margins,
     merging,
     normalization,
     pooling,
     regularization,
     reshaping,
+    separable_conv,
     wrappers,
 )
 from app.core.conventions import using_convention

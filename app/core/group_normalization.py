@@ -1,0 +1,75 @@
+"""GroupNormalization (`keras/src/layers/normalization/group_normalization.py`).
+
+The C channels of `axis` are split into `groups` groups (`-1`: one per channel); each group is
+normalised over its channels and every other non-batch axis. γ (with `scale`) and β (with
+`center`) are (C,) vectors, both trainable: 2C parameters. Keras's `build` refuses an unknown
+C, more groups than channels, and C not divisible by `groups`.
+
+Costs, as LayerNormalization's: per element mean and variance (3), x − μ and ÷ σ (2), × γ,
++ β: (5 + scale + center)·N FLOPs, no MACs; the input is saved for backward.
+"""
+
+from __future__ import annotations
+
+from app.core.costs import CostContext, CostFacts, counts, elements
+from app.core.errors import SpecError
+from app.core.family_costs import _elementwise
+from app.core.formula import num
+from app.core.normalization import known_sizes
+from app.core.records import LayerRecord, Shape
+from app.core.registry import LayerFacts, Namer, analyses, weight
+from app.core.shapes import axis_index
+from app.schema import GroupNormalizationSpec
+
+
+def group_count(spec: GroupNormalizationSpec, channels: int) -> int:
+    """The number of groups Keras builds with; refuses what its `build` refuses."""
+    groups = channels if spec.groups == -1 else spec.groups
+    if groups > channels:
+        raise SpecError(
+            ("groups",),
+            f"groups={groups} is more than the {channels} channels of axis {spec.axis}; "
+            f"use at most {channels} (or -1 for one group per channel)",
+        )
+    if channels % groups:
+        fitting = [g for g in range(1, channels + 1) if channels % g == 0]
+        raise SpecError(
+            ("groups",),
+            f"the {channels} channels of axis {spec.axis} do not split into groups={groups} "
+            f"equal groups; use one of {', '.join(map(str, fitting[:12]))}"
+            + (", ..." if len(fitting) > 12 else ""),
+        )
+    return groups
+
+
+@analyses(GroupNormalizationSpec)
+def group_normalization(
+    spec: GroupNormalizationSpec, input_shape: Shape, namer: Namer
+) -> LayerFacts:
+    """γ and β of shape (C,): (scale + center) × C."""
+    (c,) = known_sizes(input_shape, [axis_index(spec.axis, input_shape)], spec.type, "grouped")
+    groups = group_count(spec, c)
+    names = [*(["gamma"] if spec.scale else []), *(["beta"] if spec.center else [])]
+    weights = tuple(weight(n, (c,)) for n in names)
+    labels = ", ".join({"gamma": "γ", "beta": "β"}[n] for n in names)
+    formula = (
+        f"{len(weights)} × {num(c)} = {num(len(weights) * c)} ({labels} per channel; "
+        f"{groups} groups of {c // groups} channels)"
+        if weights
+        else f"no γ, β (center and scale off): 0 ({groups} groups of {c // groups} channels)"
+    )
+    return LayerFacts(output_shape=input_shape, weights=weights, formula=formula)
+
+
+@counts(GroupNormalizationSpec)
+def group_normalization_costs(
+    spec: GroupNormalizationSpec, record: LayerRecord, context: CostContext
+) -> CostFacts:
+    n_in = elements(record.input_shape)
+    per = 5 + int(spec.scale) + int(spec.center)
+    rule = (
+        "mean and variance (3), x − μ, ÷ σ"
+        + (", × γ" if spec.scale else "")
+        + (", + β" if spec.center else "")
+    )
+    return _elementwise(record, per, rule, n_in, f"input {num(n_in)}")
