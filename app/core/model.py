@@ -8,13 +8,16 @@ from typing import TypeVar, cast
 
 # Importing the layer families registers their analysers.
 from app.core import (  # noqa: F401
+    activation_layers,
     conv,
     conv_lstm,
     dense,
     family_costs,
     normalization,
     pooling,
+    recurrent,
     regularization,
+    reordering,
     reshaping,
     wrappers,
 )
