@@ -414,3 +414,20 @@ def test_a_legacy_leaky_relu_alpha_exports_as_negative_slope() -> None:
     )
     code = keras_code(request, summarize(request))
     assert "negative_slope=0.1" in code and "alpha" not in code
+
+
+def test_tf_keras_2_recurrent_and_leaky_relu_configs_import() -> None:
+    """tf.keras 2 wrote `implementation` and `time_major` on RNNs and `alpha` on LeakyReLU."""
+    model = {"class_name": "Sequential", "config": {"name": "sequential", "layers": [
+        {"class_name": "InputLayer", "config": {"batch_input_shape": [None, 5, 3]}},
+        {"class_name": "LSTM", "config": {
+            "name": "lstm", "units": 4, "return_sequences": True, "time_major": False,
+            "implementation": 2, "zero_output_for_mask": True}},
+        {"class_name": "LeakyReLU", "config": {"name": "leaky", "alpha": 0.2}},
+    ]}}
+    request = import_keras(model)
+    assert request.layers[1].negative_slope == 0.2
+    assert summarize(request).total_params == 4 * (3 * 4 + 4 * 4 + 4)
+    model["config"]["layers"][1]["config"]["time_major"] = True
+    error = _error(model)
+    assert error.loc == ("config", "layers", 1, "config", "time_major")
