@@ -158,3 +158,11 @@ def test_simple_rnn_takes_no_recurrent_activation_like_keras():
     with pytest.raises(ValueError, match="recurrent_activation"):
         record([5, 3], layer)
     assert keras_refuses([5, 3], layer)
+
+
+def test_bidirectional_of_a_non_recurrent_layer_names_the_layers_it_takes():
+    layer = {"type": "Bidirectional", "layer": {"type": "Dense", "units": 2}}
+    error = refusal([5, 3], layer)
+    assert error.loc == ("layers", 0, "layer", "type")
+    assert "LSTM, GRU, SimpleRNN" in error.msg
+    assert keras_refuses([5, 3], layer)
