@@ -38,13 +38,16 @@ def test_leaky_relu_takes_the_deprecated_alpha_as_keras_3_does():
     assert record([5, 3], {"type": "LeakyReLU", "alpha": 0.1}).params == 0
 
 
-@pytest.mark.parametrize("layer", [
-    {"type": "ReLU", "max_value": -1},
-    {"type": "ReLU", "negative_slope": -0.1},
-    {"type": "ReLU", "threshold": None},
-    {"type": "LeakyReLU", "negative_slope": -1},
-    {"type": "LeakyReLU", "alpha": None},
-])
+@pytest.mark.parametrize(
+    "layer",
+    [
+        {"type": "ReLU", "max_value": -1},
+        {"type": "ReLU", "negative_slope": -0.1},
+        {"type": "ReLU", "threshold": None},
+        {"type": "LeakyReLU", "negative_slope": -1},
+        {"type": "LeakyReLU", "alpha": None},
+    ],
+)
 def test_negative_or_missing_slopes_and_limits_are_refused_like_keras(layer):
     with pytest.raises(ValidationError):
         record([5, 3], layer)
@@ -94,10 +97,16 @@ def test_repeat_vector_needs_a_flat_input():
     assert keras_refuses([5, 3], layer)
 
 
-@pytest.mark.parametrize(("layer", "per_element"), [
-    ({"type": "ReLU"}, 1), ({"type": "ELU"}, 1), ({"type": "Softmax"}, 1),
-    ({"type": "PReLU"}, 2), ({"type": "Permute", "dims": [2, 1]}, 0),
-])
+@pytest.mark.parametrize(
+    ("layer", "per_element"),
+    [
+        ({"type": "ReLU"}, 1),
+        ({"type": "ELU"}, 1),
+        ({"type": "Softmax"}, 1),
+        ({"type": "PReLU"}, 2),
+        ({"type": "Permute", "dims": [2, 1]}, 0),
+    ],
+)
 def test_elementwise_flops_per_element(layer, per_element):
     costs = record([5, 3], layer).costs
     assert (costs.macs, costs.flops) == (0, per_element * 15)

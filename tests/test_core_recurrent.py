@@ -20,8 +20,19 @@ KERAS_CASES = [
     ([5, 3], {"type": "GRU", "units": 4, "use_bias": False, "go_backwards": True}),
     ([5, 3], {"type": "SimpleRNN", "units": 4, "activation": "relu"}),
     ([None, 7], {"type": "SimpleRNN", "units": 1, "trainable": False}),
-    ([5, 3], {"type": "LSTM", "units": 4, "dropout": 0.5, "recurrent_dropout": 0.2, "seed": 1,
-              "kernel_regularizer": "l2", "use_cudnn": False, "recurrent_activation": "relu"}),
+    (
+        [5, 3],
+        {
+            "type": "LSTM",
+            "units": 4,
+            "dropout": 0.5,
+            "recurrent_dropout": 0.2,
+            "seed": 1,
+            "kernel_regularizer": "l2",
+            "use_cudnn": False,
+            "recurrent_activation": "relu",
+        },
+    ),
 ]
 
 
@@ -36,8 +47,7 @@ GATES = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}
 @st.composite
 def rnn_layers(draw):
     layer_type = draw(st.sampled_from(sorted(GATES)))
-    layer = {"type": layer_type, "units": draw(st.integers(1, 64)),
-             "use_bias": draw(st.booleans())}
+    layer = {"type": layer_type, "units": draw(st.integers(1, 64)), "use_bias": draw(st.booleans())}
     if layer_type == "GRU":
         layer["reset_after"] = draw(st.booleans())
     return [draw(st.integers(1, 9)), draw(st.integers(1, 64))], layer
@@ -68,7 +78,9 @@ def test_macs_per_step_are_the_input_and_recurrent_products(case):
 def test_lstm_weights_have_four_gates_side_by_side():
     lstm = record([10, 8], {"type": "LSTM", "units": 16})
     assert [(w.name, w.shape) for w in lstm.weights] == [
-        ("kernel", (8, 64)), ("recurrent_kernel", (16, 64)), ("bias", (64,)),
+        ("kernel", (8, 64)),
+        ("recurrent_kernel", (16, 64)),
+        ("bias", (64,)),
     ]
     assert lstm.formula == "4 × (8·16 + 16·16 + 16) = 4 × 400 = 1,600"
 
@@ -87,18 +99,22 @@ def test_simple_rnn_formula_has_no_gate_factor():
 
 @pytest.mark.parametrize(("layer_type", "states"), [("LSTM", 2), ("GRU", 1), ("SimpleRNN", 1)])
 def test_return_state_appends_one_shape_per_state(layer_type, states):
-    rnn = record([5, 3], {"type": layer_type, "units": 4, "return_state": True,
-                          "return_sequences": True})
+    rnn = record(
+        [5, 3], {"type": layer_type, "units": 4, "return_state": True, "return_sequences": True}
+    )
     assert rnn.output_shape == [(None, 5, 4), *[(None, 4)] * states]
 
 
 def test_elementwise_counts_per_unit_and_step():
     # LSTM 4 bias + 4 sums + 5 activations + 3 cell update + 1 output; GRU (reset_after)
     # 6 bias + 3 sums + 3 activations + 1 reset product + 4 output; SimpleRNN 1 + 1 + 1.
-    for layer, per_unit in (({"type": "LSTM"}, 17), ({"type": "GRU"}, 17),
-                            ({"type": "GRU", "reset_after": False}, 14),
-                            ({"type": "SimpleRNN"}, 3),
-                            ({"type": "SimpleRNN", "activation": None, "use_bias": False}, 1)):
+    for layer, per_unit in (
+        ({"type": "LSTM"}, 17),
+        ({"type": "GRU"}, 17),
+        ({"type": "GRU", "reset_after": False}, 14),
+        ({"type": "SimpleRNN"}, 3),
+        ({"type": "SimpleRNN", "activation": None, "use_bias": False}, 1),
+    ):
         costs = record([5, 3], {**layer, "units": 4}).costs
         assert costs.elementwise_flops_per_step == per_unit * 4, layer
 
