@@ -34,15 +34,20 @@ PRIMARY = frozenset({
     "return_sequences", "return_state", "trainable", "units", "groups", "pool_size", "size",
     "target_shape", "output_padding", "keepdims", "center", "scale", "axis", "rate",
     "merge_mode", "activation", "cropping", "depth_multiplier",
+    "recurrent_activation", "reset_after", "dims", "n", "shared_axes",
 })
 # Arguments the editor leaves out: per-layer dtype policies and wrapped layers.
+# `use_cudnn` only picks a backend kernel ("auto", true or false: no checkbox shows three).
 HIDDEN = frozenset({"type", "dtype", "layer", "backward_layer", "weights",
-                    "quantization_config"})
+                    "quantization_config", "use_cudnn"})
 # What a new layer of each kind starts with, for the arguments Keras requires.
 NEW_LAYER_VALUES = {
     "filters": "32", "kernel_size": "3", "units": "64", "rate": "0.5", "pool_size": "2",
-    "target_shape": "-1", "activation": "relu",
+    "target_shape": "-1", "activation": "relu", "dims": "2,1", "n": "2",
 }
+# Arguments that are always a list, even of a single value.
+LIST_ARGUMENTS = frozenset({"target_shape", "dims"})
+RNN_TYPES = frozenset({"LSTM", "GRU", "SimpleRNN"})
 CONV_LSTM_DEFAULTS = {"kernel_size": "3,3", "padding": "same"}
 # Cost settings (docs/costs.md) as typed, with the value that means "the request's default".
 COST_FIELDS = {
@@ -213,7 +218,10 @@ def draft_from_body(body: Mapping[str, Any]) -> ModelDraft:
         for layer in body["layers"]
     )
     return ModelDraft(
-        input_shape=show_value(body.get("input_shape")),
+        # An unknown size is `?` (as typed), not the empty text `show_value` makes of None.
+        input_shape=",".join(
+            "?" if d is None else show_value(d) for d in body.get("input_shape") or ()
+        ),
         layers=layers,
         batch_size=show_value(body.get("batch_size", 1)),
         dtype=str(body.get("dtype", "float32")),
@@ -347,7 +355,7 @@ def parse_value(control: Control, text: str) -> Any:
         return _int_or_text(text)
     if control.kind == "ints":
         values = _ints(text)
-        return values[0] if len(values) == 1 and control.name != "target_shape" else values
+        return values[0] if len(values) == 1 and control.name not in LIST_ARGUMENTS else values
     if control.kind == "pairs":
         return _pairs(text)
     if control.kind == "number":
@@ -457,6 +465,14 @@ def _is_conv_lstm(layer: LayerDraft) -> bool:
     return layer.type.startswith("ConvLSTM")
 
 
+def _stacks_on(added: LayerDraft, last: LayerDraft) -> bool:
+    """A ConvLSTM on a ConvLSTM, or an LSTM/GRU/SimpleRNN on one of those: it needs the
+    sequence, not the last step."""
+    if _is_conv_lstm(added):
+        return _is_conv_lstm(last)
+    return added.type in RNN_TYPES and last.type in RNN_TYPES
+
+
 def _returns_sequences(layer: LayerDraft) -> bool:
     return is_on(layer.values.get("return_sequences", "false"))
 
@@ -464,16 +480,16 @@ def _returns_sequences(layer: LayerDraft) -> bool:
 def apply_action(draft: ModelDraft, action: str, new_type: str = "ConvLSTM2D") -> ModelDraft:
     """`add`, `remove:i`, `duplicate:i`, `up:i`, `down:i`; anything else changes nothing.
 
-    Appending a ConvLSTM after a ConvLSTM that returns only its last step hands it the
-    sequence (return_sequences=true), so the new last layer keeps the model valid.
+    Appending a ConvLSTM after a ConvLSTM (or an LSTM/GRU/SimpleRNN after one of those) that
+    returns only its last step hands it the sequence (return_sequences=true), so the new last
+    layer keeps the model valid.
     """
     layers = list(draft.layers)
     verb, _, arg = action.partition(":")
     index = int(arg) if arg.isdigit() else -1
     if verb == "add" and new_type in editable_types():
         added = new_layer(new_type)
-        if _is_conv_lstm(added) and layers and _is_conv_lstm(layers[-1]) \
-                and not _returns_sequences(layers[-1]):
+        if layers and _stacks_on(added, layers[-1]) and not _returns_sequences(layers[-1]):
             layers[-1] = replace(layers[-1],
                                  values={**layers[-1].values, "return_sequences": "true"})
         layers.append(added)

@@ -749,6 +749,125 @@ class GroupNormalizationSpec(LayerSpecBase):
         if value == 0:
             raise ValueError("groups must be a positive integer, or -1 for one group per channel")
         return value
+# --- Recurrent layers (`keras.layers.{LSTM,GRU,SimpleRNN}`) ----------------------------------
+
+
+class _RNNSpec(LayerSpecBase):
+    """Arguments LSTM, GRU and SimpleRNN share (`keras/src/layers/rnn/`)."""
+
+    units: Dim
+    activation: Any = "tanh"
+    use_bias: StrictBool = True
+    kernel_initializer: Any = "glorot_uniform"
+    recurrent_initializer: Any = "orthogonal"
+    bias_initializer: Any = "zeros"
+    kernel_regularizer: Any = None
+    recurrent_regularizer: Any = None
+    bias_regularizer: Any = None
+    activity_regularizer: Any = None
+    kernel_constraint: Any = None
+    recurrent_constraint: Any = None
+    bias_constraint: Any = None
+    dropout: Rate = 0.0
+    recurrent_dropout: Rate = 0.0
+    seed: StrictInt | None = None
+    return_sequences: StrictBool = False
+    return_state: StrictBool = False
+    go_backwards: StrictBool = False
+    stateful: StrictBool = False
+    unroll: StrictBool = False
+
+
+class SimpleRNNSpec(_RNNSpec):
+    """`keras.layers.SimpleRNN`: h_t = activation(x_t·W + h_{t−1}·U + b)."""
+
+    type: Literal["SimpleRNN"]
+
+
+class LSTMSpec(_RNNSpec):
+    """`keras.layers.LSTM`: four gates (i, f, c, o) side by side in every weight."""
+
+    type: Literal["LSTM"]
+    recurrent_activation: Any = "sigmoid"
+    unit_forget_bias: StrictBool = True
+    use_cudnn: Literal["auto"] | StrictBool = "auto"
+
+
+class GRUSpec(_RNNSpec):
+    """`keras.layers.GRU`: three gates (z, r, h); `reset_after` (default) gives the recurrent
+    kernel its own bias, so `bias` is (2, 3·units)."""
+
+    type: Literal["GRU"]
+    recurrent_activation: Any = "sigmoid"
+    reset_after: StrictBool = True
+    use_cudnn: Literal["auto"] | StrictBool = "auto"
+
+
+# --- Axis reordering (`keras.layers.{Permute,RepeatVector}`) ----------------------------------
+
+
+class PermuteSpec(LayerSpecBase):
+    """`keras.layers.Permute`: `dims` reorders the axes after the batch axis (1-based)."""
+
+    type: Literal["Permute"]
+    dims: tuple[StrictInt, ...] = Field(max_length=MAX_RANK)
+
+
+class RepeatVectorSpec(LayerSpecBase):
+    """`keras.layers.RepeatVector`: (batch, features) → (batch, n, features)."""
+
+    type: Literal["RepeatVector"]
+    n: Dim
+
+
+# --- Activation layers (`keras/src/layers/activations/`) -------------------------------------
+
+NonNegative = Annotated[StrictFloat | StrictInt, Field(ge=0)]
+
+
+class ReLUSpec(LayerSpecBase):
+    type: Literal["ReLU"]
+    max_value: NonNegative | None = None
+    negative_slope: NonNegative = 0.0
+    threshold: NonNegative = 0.0
+
+
+class LeakyReLUSpec(LayerSpecBase):
+    """`keras.layers.LeakyReLU`; Keras 3 still takes the deprecated `alpha` for
+    `negative_slope` (and keeps only `negative_slope` in its config), so do we."""
+
+    type: Literal["LeakyReLU"]
+    negative_slope: NonNegative = 0.3
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_alpha(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "alpha" in data:
+            # As Keras: `alpha` wins over `negative_slope`, None included (then refused).
+            data = {**data}
+            data["negative_slope"] = data.pop("alpha")
+        return data
+
+
+class ELUSpec(LayerSpecBase):
+    type: Literal["ELU"]
+    alpha: StrictFloat | StrictInt = 1.0
+
+
+class SoftmaxSpec(LayerSpecBase):
+    type: Literal["Softmax"]
+    axis: StrictInt | list[StrictInt] = -1
+
+
+class PReLUSpec(LayerSpecBase):
+    """`keras.layers.PReLU`: one trainable slope per input element, except along
+    `shared_axes` (1-based, as Keras indexes them)."""
+
+    type: Literal["PReLU"]
+    alpha_initializer: Any = "Zeros"
+    alpha_regularizer: Any = None
+    alpha_constraint: Any = None
+    shared_axes: StrictInt | list[StrictInt] | None = None
 
 
 ConvLSTMSpec = ConvLSTM1DSpec | ConvLSTM2DSpec | ConvLSTM3DSpec
@@ -807,7 +926,17 @@ LayerSpec = Annotated[
     | Cropping1DSpec
     | Cropping2DSpec
     | Cropping3DSpec
-    | GroupNormalizationSpec,
+    | GroupNormalizationSpec
+    | SimpleRNNSpec
+    | LSTMSpec
+    | GRUSpec
+    | PermuteSpec
+    | RepeatVectorSpec
+    | ReLUSpec
+    | LeakyReLUSpec
+    | ELUSpec
+    | SoftmaxSpec
+    | PReLUSpec,
     Field(discriminator="type"),
 ]
 

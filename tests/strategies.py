@@ -279,6 +279,102 @@ def _reshape(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
     return {"type": "Reshape", "target_shape": target}, len(target)
 
 
+RNN_TYPES = ("LSTM", "GRU", "SimpleRNN")
+NEUTRAL_RNN_ARGUMENTS = [
+    {"activation": "relu"},
+    {"dropout": 0.2, "recurrent_dropout": 0.1, "seed": 3},
+    {"kernel_initializer": "he_normal", "recurrent_initializer": "glorot_uniform",
+     "bias_initializer": "ones"},
+]
+
+
+def rnn(type_: str, last: bool = False) -> Maker:
+    """LSTM / GRU / SimpleRNN: input (time, features); drops the time axis unless
+    return_sequences. Flags that change a count or a shape are varied, the rest now and then."""
+
+    def make(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
+        layer: Layer = {"type": type_, "units": draw(FILTERS)}
+        if draw(st.integers(0, 3)) == 0:
+            layer["use_bias"] = False
+        if type_ == "GRU" and draw(st.integers(0, 2)) == 0:
+            layer["reset_after"] = draw(st.booleans())
+        sequences = draw(st.booleans())
+        if sequences or draw(st.booleans()):
+            layer["return_sequences"] = sequences
+        if last and draw(st.integers(0, 3)) == 0:
+            layer["return_state"] = True
+        flags = ("go_backwards", "unroll") + (("unit_forget_bias",) if type_ == "LSTM" else ())
+        for flag in flags:
+            if draw(st.integers(0, 7)) == 0:
+                layer[flag] = draw(st.booleans())
+        if draw(st.integers(0, 7)) == 0:
+            layer.update(draw(st.sampled_from(NEUTRAL_RNN_ARGUMENTS)))
+        if type_ != "SimpleRNN" and draw(st.integers(0, 9)) == 0:
+            layer["recurrent_activation"] = "hard_sigmoid"
+        return _common(draw, layer), in_rank if sequences else in_rank - 1
+
+    return make
+
+
+def _bidirectional_rnn(last: bool) -> Maker:
+    def make(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
+        type_ = draw(st.sampled_from(RNN_TYPES))
+        inner, out_rank = rnn(type_, last)(draw, in_rank, data_format)
+        layer: Layer = {"type": "Bidirectional", "layer": inner}
+        if draw(st.booleans()):
+            modes = ["concat", "sum", "mul", "ave"] + ([None] if last else [])
+            layer["merge_mode"] = draw(st.sampled_from(modes))
+        if draw(st.integers(0, 4)) == 0:
+            # Same flags, its own units and bias (Keras takes the output shape from the forward
+            # layer alone).
+            backward = {**inner, "go_backwards": not inner.get("go_backwards", False)}
+            backward["units"] = draw(FILTERS)
+            backward["use_bias"] = draw(st.booleans())
+            backward.pop("name", None)
+            layer["backward_layer"] = backward
+        return _common(draw, layer), out_rank
+
+    return make
+
+
+def _permute(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
+    dims = draw(st.permutations(range(1, in_rank + 1)))
+    return _common(draw, {"type": "Permute", "dims": list(dims)}), in_rank
+
+
+def _repeat_vector(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
+    return _common(draw, {"type": "RepeatVector", "n": draw(st.integers(1, 4))}), 2
+
+
+def _activation_layer(type_: str) -> Maker:
+    """ReLU, LeakyReLU, ELU, Softmax, PReLU: the input's shape out; arguments now and then."""
+
+    def make(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
+        layer: Layer = {"type": type_}
+        if draw(st.booleans()):
+            if type_ == "ReLU":
+                layer[draw(st.sampled_from(["max_value", "negative_slope", "threshold"]))] = (
+                    draw(st.sampled_from([0, 0.5, 6.0]))
+                )
+            elif type_ == "LeakyReLU":
+                # Keras 3 still takes the deprecated `alpha` for `negative_slope`.
+                layer[draw(st.sampled_from(["negative_slope", "alpha"]))] = 0.1
+            elif type_ == "ELU":
+                layer["alpha"] = draw(st.sampled_from([0.5, 2]))
+            elif type_ == "Softmax":
+                axes = st.integers(-in_rank - 1, in_rank)
+                layer["axis"] = draw(axes | st.lists(axes, min_size=1, max_size=2, unique=True))
+            else:
+                axes = st.integers(1, in_rank)
+                layer["shared_axes"] = draw(axes | st.lists(axes, min_size=1, unique=True))
+        return _common(draw, layer), in_rank
+
+    return make
+
+
+ACTIVATION_LAYER_TYPES = ("ReLU", "LeakyReLU", "ELU", "Softmax", "PReLU")
+
+
 MAX_INPUT_RANK = 5  # (time, 3 spatial axes, channels): what ConvLSTM3D takes
 def makers_for(rank: int, last: bool) -> list[tuple[str, Maker]]:
     """(type, maker) pairs whose layer takes a `rank`-D input; `type` names the outer layer."""
@@ -289,9 +385,16 @@ def makers_for(rank: int, last: bool) -> list[tuple[str, Maker]]:
         ("Dense", _dense),
         ("Dropout", _simple("Dropout", rate=0.25)),
         ("Activation", _simple("Activation", activation="relu")),
+        ("Permute", _permute),
+        *((t, _activation_layer(t)) for t in ACTIVATION_LAYER_TYPES),
     ]
     if rank >= 2:
         found += [("Flatten", _flatten), ("Reshape", _reshape)]
+    if rank == 1:
+        found.append(("RepeatVector", _repeat_vector))
+    if rank == 2:  # (time, features)
+        found += [(t, rnn(t, last)) for t in RNN_TYPES]
+        found.append(("Bidirectional", _bidirectional_rnn(last)))
     spatial = rank - 1  # spatial axes of a conv-style (*spatial, C) input
     if 1 <= spatial <= 3:
         found += [
@@ -350,7 +453,20 @@ def _bidirectional(rank: int, last: bool) -> Maker:
     return make
 
 
-RECURRENT_TYPES = ("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "Bidirectional")
+def _activation_layers_as_one(choices: list[tuple[str, Maker]]) -> list[tuple[str, Maker]]:
+    """The five activation layers drawn as one family, so they do not crowd out the others."""
+    grouped = [(t, m) for t, m in choices if t in ACTIVATION_LAYER_TYPES]
+    if len(grouped) < 2:
+        return choices
+
+    def make(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
+        return draw(st.sampled_from(grouped))[1](draw, in_rank, data_format)
+
+    rest = [(t, m) for t, m in choices if t not in ACTIVATION_LAYER_TYPES]
+    return [*rest, ("activation layer", make)]
+
+
+RECURRENT_TYPES = ("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "Bidirectional", *RNN_TYPES)
 
 
 @st.composite
@@ -375,7 +491,7 @@ def valid_requests(
         rank = draw(st.sampled_from(ranks))
     side = st.integers(4, 12 if rank <= 4 else 6)
     dims: list[int | None] = [draw(side) for _ in range(rank)]
-    if rank >= 3 and draw(st.integers(0, 5)) == 0:
+    if rank >= 2 and draw(st.integers(0, 5)) == 0:
         dims[0] = None  # unknown number of time steps, as in keras.Input((None, ...))
 
     layers: list[Layer] = []
@@ -385,6 +501,8 @@ def valid_requests(
         choices = [(t, m) for t, m in makers_for(rank, last) if t in supported]
         if position == 0 and first is not None:
             choices = [(t, m) for t, m in choices if t == first]
+        else:
+            choices = _activation_layers_as_one(choices)
         recurrent_choices = [(t, m) for t, m in choices if t in RECURRENT_TYPES]
         # The product is about ConvLSTM stacks: start with a recurrent layer 3 times in 4 when
         # one fits, then 1 in 3 so the other families get their share.
@@ -506,6 +624,30 @@ def _breakers(request: dict[str, Any]) -> list[Callable[[Any], dict[str, Any]]]:
     def bad_reshape(r: dict[str, Any], draw: Any) -> None:
         r["layers"].insert(0, {"type": "Reshape", "target_shape": [7, 11, 13]})
 
+    def stateful_rnn(r: dict[str, Any], draw: Any) -> None:
+        r["layers"].insert(0, {"type": draw(st.sampled_from(RNN_TYPES)), "units": 2,
+                               "stateful": True, "return_sequences": True})
+        r["input_shape"] = [4, 3]
+
+    def rnn_without_a_time_axis(r: dict[str, Any], draw: Any) -> None:
+        r["layers"].insert(0, {"type": draw(st.sampled_from(RNN_TYPES)), "units": 2})
+        r["input_shape"] = [draw(st.integers(2, 6))]
+
+    def not_a_permutation(r: dict[str, Any], draw: Any) -> None:
+        dims = list(range(1, len(r["input_shape"]) + 1))
+        dims[draw(st.integers(0, len(dims) - 1))] = draw(st.sampled_from([0, len(dims) + 1]))
+        r["layers"].insert(0, {"type": "Permute", "dims": dims})
+
+    def repeat_a_sequence(r: dict[str, Any], draw: Any) -> None:
+        r["layers"].insert(0, {"type": "RepeatVector", "n": 2})
+        if len(r["input_shape"]) == 1:
+            r["input_shape"].append(3)
+
+    def prelu_outside_the_sample(r: dict[str, Any], draw: Any) -> None:
+        rank = len(r["input_shape"])
+        r["layers"].insert(0, {"type": "PReLU",
+                               "shared_axes": draw(st.sampled_from([rank + 1, -rank]))})
+
     return [
         edited(f)
         for f in (
@@ -513,6 +655,8 @@ def _breakers(request: dict[str, Any]) -> list[Callable[[Any], dict[str, Any]]]:
             several_outputs_inside, duplicate_name, bad_groups, bad_output_padding,
             bidirectional_non_recurrent, time_distributed_flat, bad_axis, bad_reshape,
             crop_everything, bad_group_count,
+            stateful_rnn, rnn_without_a_time_axis, not_a_permutation, repeat_a_sequence,
+            prelu_outside_the_sample,
         )
     ]
 

@@ -217,3 +217,72 @@ def test_separable_controls_come_in_keras_order_with_depth_multiplier_primary():
     names = [c.name for c in controls("SeparableConv2D") if c.primary]
     assert names[:3] == ["filters", "kernel_size", "strides"]
     assert "depth_multiplier" in names and "pointwise_initializer" not in names
+# The recurrent, reordering and activation layers: shown, typed back and summarized alike.
+
+NEW_TYPE_MODELS = [
+    {"input_shape": [None, 3], "layers": [
+        {"type": "LSTM", "units": 4, "return_sequences": True, "recurrent_activation": "relu",
+         "use_cudnn": False},
+        {"type": "GRU", "units": 3, "reset_after": False, "return_sequences": True},
+        {"type": "SimpleRNN", "units": 2, "return_state": True, "dropout": 0.25}]},
+    {"input_shape": [6], "layers": [
+        {"type": "RepeatVector", "n": 5}, {"type": "Permute", "dims": [2, 1]},
+        {"type": "PReLU", "shared_axes": [1]}, {"type": "ReLU", "max_value": 6.5},
+        {"type": "LeakyReLU", "negative_slope": 0.2}, {"type": "ELU", "alpha": 2},
+        {"type": "Softmax", "axis": [1, 2]}]},
+    {"input_shape": [4, 3], "layers": [{"type": "Permute", "dims": [1, 2]},
+                                       {"type": "PReLU", "shared_axes": 2}]},
+]
+
+
+def _same_summary(body, draft):
+    request, errors = validate(draft)
+    assert errors == {}
+    assert summarize(request) == summarize(SummaryRequest.model_validate(body))
+
+
+def test_new_layer_types_survive_the_form_and_the_url():
+    for body in NEW_TYPE_MODELS:
+        draft = draft_from_body(body)
+        _same_summary(body, draft)
+        _same_summary(body, draft_from_fields(parse_qsl(urlencode(query_items(draft)))))
+
+
+def test_arguments_that_change_parameters_or_shapes_of_the_new_types_are_primary():
+    primary = {t: {c.name for c in controls(t) if c.primary}
+               for t in ("LSTM", "GRU", "Permute", "RepeatVector", "PReLU")}
+    assert {"units", "return_sequences", "return_state", "recurrent_activation"} <= primary["LSTM"]
+    assert "reset_after" in primary["GRU"]
+    assert "dims" in primary["Permute"] and "n" in primary["RepeatVector"]
+    assert "shared_axes" in primary["PReLU"]
+    assert "use_cudnn" not in {c.name for c in controls("LSTM")}
+
+
+def test_a_one_axis_permutation_stays_a_list():
+    draft = draft_from_fields([("input_shape", "4"), ("layers.0.type", "Permute"),
+                               ("layers.0.dims", "1")])
+    assert request_body(draft)["layers"][0]["dims"] == [1]
+
+
+def test_adding_an_lstm_after_a_last_step_gru_hands_it_the_sequence():
+    draft = draft_from_body({"input_shape": [5, 3], "layers": [{"type": "GRU", "units": 4}]})
+    added = apply_action(draft, "add", "LSTM")
+    assert added.layers[0].values["return_sequences"] == "true"
+    assert summary_of(added).layers[1].params == 4 * (4 * 64 + 64 * 64 + 64)
+
+
+def test_every_new_type_can_be_added_to_a_model_that_takes_it():
+    for layer_type, shape in (("RepeatVector", [6]), ("Permute", [4, 3]), ("ReLU", [3]),
+                              ("LeakyReLU", [3]), ("ELU", [3]), ("Softmax", [3]),
+                              ("PReLU", [3]), ("SimpleRNN", [5, 3])):
+        draft = draft_from_body({"input_shape": shape, "layers": [{"type": "Dropout",
+                                                                    "rate": 0.1}]})
+        added = apply_action(draft, "add", layer_type)
+        assert added.layers[-1].type == layer_type
+        assert summary_of(added).layers[-1].type == layer_type
+
+
+def test_an_unknown_input_size_is_shown_as_a_question_mark_and_read_back():
+    draft = draft_from_body({"input_shape": [None, 3], "layers": [{"type": "LSTM", "units": 2}]})
+    assert draft.input_shape == "?,3"
+    assert request_body(draft)["input_shape"] == [None, 3]

@@ -49,9 +49,9 @@ def test_an_unsupported_model_shows_the_error_and_keeps_the_model_and_the_text(p
     page.locator("#f-layers-0-filters").fill("31")
     expect(page.locator("#total-params")).to_have_text("749,788")
     broken = json.loads(json.dumps(KERAS_JSON))
-    broken["config"]["layers"][1]["class_name"] = "LSTM"
+    broken["config"]["layers"][1]["class_name"] = "GaussianNoise"
     paste(page, json.dumps(broken))
-    assert "'encoder' (LSTM)" in page.locator("#import-error").inner_text()
+    assert "'encoder' (GaussianNoise)" in page.locator("#import-error").inner_text()
     assert json.loads(page.locator("#keras-json").input_value()) == broken
     assert page.locator("#f-layers-0-filters").input_value() == "31"  # the edit is not lost
     assert page.locator("#total-params").inner_text() == "749,788"

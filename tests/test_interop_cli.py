@@ -86,8 +86,8 @@ def test_each_format_is_printed(spec_file, fmt, check):
         ('{"input_shape": [4, 4, 3], "layers": [{"type": "Conv2D", "filters": 2, '
          '"kernel_size": 9}]}', "layers.0.kernel_size: kernel 9×9 does not fit"),
         ('{"class_name": "Sequential", "config": {"layers": [{"class_name": "InputLayer", '
-         '"config": {"batch_shape": [null, 3]}}, {"class_name": "LSTM", "config": '
-         '{"name": "rnn"}}]}}', "config.layers.1.class_name: layer 'rnn' (LSTM)"),
+         '"config": {"batch_shape": [null, 3]}}, {"class_name": "GaussianNoise", "config": '
+         '{"name": "rnn"}}]}}', "config.layers.1.class_name: layer 'rnn' (GaussianNoise)"),
     ],
 )
 def test_invalid_input_exits_2_with_one_line_on_stderr(stdin, message):

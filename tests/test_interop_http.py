@@ -42,12 +42,12 @@ def test_import_accepts_the_json_string_that_to_json_returns(http):
 
 def test_an_unsupported_layer_is_a_422_naming_it(http):
     broken = json.loads(json.dumps(KERAS_JSON))
-    broken["config"]["layers"][1]["class_name"] = "LSTM"
+    broken["config"]["layers"][1]["class_name"] = "GaussianNoise"
     response = http.post("/import/keras", json=broken)
     assert response.status_code == 422
     (error,) = response.json()["detail"]
     assert error["loc"] == ["body", "config", "layers", 1, "class_name"]
-    assert "'encoder' (LSTM)" in error["msg"]
+    assert "'encoder' (GaussianNoise)" in error["msg"]
 
 
 @pytest.mark.parametrize("body", ["{not json", 7, [1, 2], {"class_name": "Sequential"}])

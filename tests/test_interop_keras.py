@@ -192,11 +192,12 @@ def _error(model: Any) -> KerasImportError:
 def test_an_unsupported_layer_is_refused_by_name() -> None:
     keras.backend.clear_session()
     model = keras.Sequential([
-        keras.Input((5, 3)), keras.layers.LSTM(4, name="my_lstm"), keras.layers.Dense(2)
+        keras.Input((5, 3)), keras.layers.GaussianNoise(0.1, name="my_noise"),
+        keras.layers.Dense(2),
     ])
     error = _error(model)
     assert error.loc == ("config", "layers", 1, "class_name")
-    assert "'my_lstm' (LSTM)" in error.msg and "not supported" in error.msg
+    assert "'my_noise' (GaussianNoise)" in error.msg and "not supported" in error.msg
 
 
 def test_a_branching_functional_model_imports_with_keras_s_totals() -> None:
@@ -387,6 +388,25 @@ NEW_FAMILIES = {"input_shape": [9, 10, 4], "layers": [
 ]}
 
 
+# --- the recurrent, reordering and activation layers, one of each ------------------------------
+
+EVERY_NEW_TYPE = {"input_shape": [6], "layers": [
+    {"type": "RepeatVector", "n": 5},
+    {"type": "LSTM", "units": 4, "return_sequences": True, "unit_forget_bias": False},
+    {"type": "GRU", "units": 3, "return_sequences": True, "reset_after": False,
+     "recurrent_activation": "hard_sigmoid"},
+    {"type": "Bidirectional", "layer": {"type": "SimpleRNN", "units": 3, "return_sequences": True,
+                                        "dropout": 0.1}, "merge_mode": "sum"},
+    {"type": "Permute", "dims": [2, 1]},
+    {"type": "PReLU", "shared_axes": [2], "alpha_regularizer": "l2"},
+    {"type": "ReLU", "max_value": 6.0, "threshold": 0.5},
+    {"type": "LeakyReLU", "negative_slope": 0.2},
+    {"type": "ELU", "alpha": 0.5},
+    {"type": "Softmax", "axis": 1},
+    {"type": "GRU", "units": 2, "return_state": True, "use_bias": False},
+]}
+
+
 @pytest.mark.parametrize("functional", [False, True], ids=["sequential", "functional"])
 def test_padding_cropping_depthwise_separable_and_group_norm_import_from_keras(functional):
     model = build_in_keras(NEW_FAMILIES, functional)
@@ -405,3 +425,49 @@ def test_padding_cropping_depthwise_separable_and_group_norm_export_to_keras_cod
     model = run_code(code)
     assert_summary_matches_model(summary, model)
     assert keras_summary(model).splitlines() == keras_summary_text(summary).splitlines()
+
+
+@pytest.mark.parametrize("functional", [False, True], ids=["sequential", "functional"])
+def test_every_new_layer_type_imports_from_keras_json(functional: bool) -> None:
+    model = build_in_keras(EVERY_NEW_TYPE, functional)
+    assert model is not None
+    imported = import_keras(model.to_json())
+    assert [spec.type for spec in imported.layers] == [
+        layer["type"] for layer in EVERY_NEW_TYPE["layers"]
+    ]
+    assert_summary_matches_model(summarize(imported), model)
+    again = summarize(SummaryRequest.model_validate(compact(imported)))
+    assert again == summarize(imported)
+
+
+def test_every_new_layer_type_exports_to_code_keras_rebuilds() -> None:
+    request = SummaryRequest.model_validate(EVERY_NEW_TYPE)
+    summary = summarize(request)
+    model = run_code(keras_code(request, summary))
+    assert_summary_matches_model(summary, model)
+    assert keras_summary(model).splitlines() == keras_summary_text(summary).splitlines()
+
+
+def test_a_legacy_leaky_relu_alpha_exports_as_negative_slope() -> None:
+    request = SummaryRequest.model_validate(
+        {"input_shape": [4], "layers": [{"type": "LeakyReLU", "alpha": 0.1}]}
+    )
+    code = keras_code(request, summarize(request))
+    assert "negative_slope=0.1" in code and "alpha" not in code
+
+
+def test_tf_keras_2_recurrent_and_leaky_relu_configs_import() -> None:
+    """tf.keras 2 wrote `implementation` and `time_major` on RNNs and `alpha` on LeakyReLU."""
+    model = {"class_name": "Sequential", "config": {"name": "sequential", "layers": [
+        {"class_name": "InputLayer", "config": {"batch_input_shape": [None, 5, 3]}},
+        {"class_name": "LSTM", "config": {
+            "name": "lstm", "units": 4, "return_sequences": True, "time_major": False,
+            "implementation": 2, "zero_output_for_mask": True}},
+        {"class_name": "LeakyReLU", "config": {"name": "leaky", "alpha": 0.2}},
+    ]}}
+    request = import_keras(model)
+    assert request.layers[1].negative_slope == 0.2
+    assert summarize(request).total_params == 4 * (3 * 4 + 4 * 4 + 4)
+    model["config"]["layers"][1]["config"]["time_major"] = True
+    error = _error(model)
+    assert error.loc == ("config", "layers", 1, "config", "time_major")

@@ -126,6 +126,11 @@ def deliberate_refusal(
             and len({a % rank for a in axis}) < len(axis)
         ):
             return "LayerNormalization axis list names one axis twice"
+        if layer["type"] == "Softmax" and any(
+            not -rank <= a < rank for a in (axis if isinstance(axis, list) else [axis])
+            if a is not None
+        ):
+            return "Softmax axis the input lacks"
     return None
 
 
@@ -391,3 +396,61 @@ def test_a_backward_layer_whose_window_does_not_fit_is_refused_on_purpose() -> N
     answer = ours(request)
     assert isinstance(answer, SpecError)
     assert deliberate_refusal(request, reference, answer)
+
+
+def test_a_softmax_over_an_axis_the_input_lacks_is_refused_on_purpose() -> None:
+    # Keras builds it (its output shape is the input's) but its first call fails.
+    request = {"input_shape": [5, 3], "layers": [{"type": "Softmax", "axis": 3}]}
+    reference = build(request)
+    assert reference.error is None
+    answer = ours(request)
+    assert isinstance(answer, SpecError) and answer.loc == ("layers", 0, "axis")
+    assert deliberate_refusal(request, reference, answer)
+
+
+# Recurrent layers: Bidirectional keeps one state list per direction, whatever the cell.
+
+
+def _rnn(layer_type: str, **arguments: Any) -> dict[str, Any]:
+    return {"type": layer_type, "units": 3, **arguments}
+
+
+@pytest.mark.parametrize("layer_type", ["LSTM", "GRU", "SimpleRNN"])
+@pytest.mark.parametrize("merge_mode", ["concat", None])
+def test_bidirectional_rnn_with_states_matches_keras(layer_type: str, merge_mode) -> None:
+    layer = {"type": "Bidirectional", "layer": _rnn(layer_type, return_state=True),
+             "merge_mode": merge_mode}
+    request = {"input_shape": [None, 4], "layers": [layer]}
+    states = {"LSTM": 2, "GRU": 1, "SimpleRNN": 1}[layer_type]
+    outputs = build(request).layers[0].output_shape
+    assert len(outputs) == (1 if merge_mode else 2) + 2 * states
+    check_parity(request, Counter())
+
+
+@pytest.mark.parametrize("layer_type", ["LSTM", "GRU", "SimpleRNN"])
+def test_return_state_in_the_middle_of_a_stack_is_refused_like_keras(layer_type: str) -> None:
+    request = {"input_shape": [5, 4],
+               "layers": [_rnn(layer_type, return_state=True, return_sequences=True),
+                          _rnn(layer_type)]}
+    tally: Counter = Counter()
+    check_parity(request, tally)
+    assert tally["both refuse"] == 1
+
+
+def test_a_stack_of_every_new_layer_type_matches_keras() -> None:
+    request = {"input_shape": [6], "layers": [
+        {"type": "RepeatVector", "n": 5},
+        {"type": "LSTM", "units": 4, "return_sequences": True},
+        {"type": "GRU", "units": 3, "return_sequences": True, "reset_after": False},
+        {"type": "SimpleRNN", "units": 3, "return_sequences": True, "activation": "relu"},
+        {"type": "Permute", "dims": [2, 1]},
+        {"type": "PReLU", "shared_axes": [2]},
+        {"type": "ReLU", "max_value": 6},
+        {"type": "LeakyReLU", "negative_slope": 0.2},
+        {"type": "ELU", "alpha": 0.5},
+        {"type": "Softmax", "axis": 1},
+        {"type": "Bidirectional", "layer": _rnn("LSTM", return_sequences=True)},
+    ]}
+    tally: Counter = Counter()
+    check_parity(request, tally)
+    assert tally["both accept and agree"] == 1

@@ -257,7 +257,7 @@ def bidirectional_costs(
     merge = {"sum": 1, "mul": 1, "ave": 2}.get(spec.merge_mode or "", 0) * merged
     return CostFacts(
         steps=forward.steps,
-        recurrent=True,
+        recurrent=forward.recurrent,
         macs=forward.macs + backward.macs,
         bias_adds=forward.bias_adds + backward.bias_adds,
         elementwise=forward.elementwise + backward.elementwise,

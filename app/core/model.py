@@ -8,6 +8,7 @@ from typing import TypeVar, cast
 
 # Importing the layer families registers their analysers.
 from app.core import (  # noqa: F401
+    activation_layers,
     conv,
     conv_lstm,
     dense,
@@ -17,7 +18,9 @@ from app.core import (  # noqa: F401
     merging,
     normalization,
     pooling,
+    recurrent,
     regularization,
+    reordering,
     reshaping,
     separable_conv,
     wrappers,

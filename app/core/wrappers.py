@@ -24,11 +24,14 @@ from app.schema import (
     ConvLSTM1DSpec,
     ConvLSTM2DSpec,
     ConvLSTM3DSpec,
+    GRUSpec,
     LayerSpecBase,
+    LSTMSpec,
+    SimpleRNNSpec,
     TimeDistributedSpec,
 )
 
-RECURRENT = (ConvLSTM1DSpec, ConvLSTM2DSpec, ConvLSTM3DSpec)
+RECURRENT = (ConvLSTM1DSpec, ConvLSTM2DSpec, ConvLSTM3DSpec, LSTMSpec, GRUSpec, SimpleRNNSpec)
 
 
 def _wrapped(
@@ -97,8 +100,8 @@ def bidirectional(spec: BidirectionalSpec, input_shape: Shape, namer: Namer) -> 
         if wrapped is not None and not isinstance(wrapped, RECURRENT):
             raise SpecError(
                 (field, "type"),
-                f"Bidirectional wraps a recurrent layer (ConvLSTM1D/2D/3D); received "
-                f"{wrapped.type}",  # type: ignore[attr-defined]
+                "Bidirectional wraps a recurrent layer (LSTM, GRU, SimpleRNN, ConvLSTM1D/2D/3D); "
+                f"received {wrapped.type}",  # type: ignore[attr-defined]
             )
     layer = spec.layer  # its trainable flag freezes both copies (Keras: on forward_layer and
     # backward_layer after construction, since the copies are rebuilt from the layer's config)

@@ -41,7 +41,13 @@ _SHAPE_KEYS = ("batch_shape", "batch_input_shape")
 _HARMLESS: dict[str, Any] = {
     "zero_output_for_mask": lambda value: True,
     "rms_scaling": lambda value: value is False,
+    # tf.keras 2 recurrent layers: `implementation` picks how the cell computes (Keras 3 takes
+    # and ignores it); `time_major=True` would swap the batch and time axes.
+    "implementation": lambda value: True,
+    "time_major": lambda value: value is False,
 }
+# tf.keras 2 argument names that Keras 3 renamed: (class, old name) → new name.
+_RENAMED = {("LeakyReLU", "alpha"): "negative_slope"}
 
 # Serialized initializers whose config is all defaults are written as Keras's string alias.
 _DEFAULT_INITIALIZER_CONFIGS = (
@@ -439,6 +445,8 @@ def _layer(entry: Any, loc: Loc, dtypes: _Dtypes, first: bool) -> dict[str, Any]
             spec[key] = None if value is None else _layer(value, where, dtypes, first)
         elif key in fields:
             spec[key] = _simplify(value)
+        elif (class_name, key) in _RENAMED:
+            spec[_RENAMED[class_name, key]] = value
         elif first and key in (*_SHAPE_KEYS, "input_shape"):
             continue  # tf.keras 2 keeps the model's input shape on its first layer
         elif key in _HARMLESS and _HARMLESS[key](value):

@@ -1,0 +1,180 @@
+"""SimpleRNN, LSTM and GRU (`keras/src/layers/rnn/{simple_rnn,lstm,gru}.py`).
+
+Each layer runs one cell over the time axis of a (batch, time, D) input; its weights belong to
+the cell (`lstm_cell/kernel`, ...). With g gates of U units, the cell keeps the gates side by
+side: `kernel` (D, g·U), `recurrent_kernel` (U, g·U) and `bias` (g·U,), except GRU with
+`reset_after=True` (Keras's default), whose recurrent product has a bias of its own: `bias` is
+(2, 3·U). Parameters: g·(D·U + U·U + U), GRU with reset_after g·(D·U + U·U + 2U).
+
+    SimpleRNN (g = 1): h_t = act(x_t·W + b + h_{t−1}·U)
+    LSTM (g = 4, order i, f, c, o): i, f, o = σ(x_t·W_• + h_{t−1}·U_• + b_•),
+        c̃ = act(x_t·W_c + h_{t−1}·U_c + b_c), c_t = f ⊙ c_{t−1} + i ⊙ c̃, h_t = o ⊙ act(c_t)
+    GRU (g = 3, order z, r, h): z, r = σ(x_t·W_• + h_{t−1}·U_• + b_•),
+        h̃ = act(x_t·W_h + b_h + r ⊙ (h_{t−1}·U_h + b'_h))   (reset_after; else (r ⊙ h_{t−1})·U_h)
+        h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃
+
+Outputs: (batch, U), or (batch, time, U) with `return_sequences`; `return_state` appends the
+final states, each (batch, U): h and c for LSTM, h for the others.
+
+Costs per time step, one sample (`docs/costs.md`):
+    MACs = g·U·(D + U) (input and recurrent products, the latter at t = 0 too)
+    element-wise: bias adds g·U (GRU reset_after 2·3U), one sum per gate (g·U), one FLOP per
+    activation, the gates' Hadamard products and sums (LSTM 3U + U, GRU r ⊙ · U and 4U for
+    z ⊙ h + (1 − z) ⊙ h̃). Linear activations cost nothing.
+    saved for BPTT: x_t (D) + SimpleRNN 2U (h_{t−1}, h_t), LSTM 7U (h_{t−1}, c_{t−1}, i, f, c̃,
+    o, act(c_t)), GRU 5U (h_{t−1}, z, r, h̃ and the product r multiplies)
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from app.core.activations import check_activation
+from app.core.costs import CostContext, CostFacts, counts, elements
+from app.core.errors import SpecError
+from app.core.formula import dot, num
+from app.core.records import Deferred, LayerRecord, Shape
+from app.core.registry import LayerFacts, Namer, analyses, weight
+from app.core.shapes import expect_ndim, known_channels
+from app.schema import GRUSpec, LSTMSpec, SimpleRNNSpec
+
+RNNSpec = SimpleRNNSpec | LSTMSpec | GRUSpec
+
+GATES = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}
+STATES = {"SimpleRNN": 1, "LSTM": 2, "GRU": 1}
+
+
+def _two_biases(spec: RNNSpec) -> bool:
+    """GRU with reset_after: a bias for the input product and one for the recurrent one."""
+    return isinstance(spec, GRUSpec) and spec.reset_after
+
+
+def check_input(spec: RNNSpec, input_shape: Shape) -> int:
+    """The input's feature size D, once the input is known to be one Keras builds on."""
+    if len(input_shape) != 3:
+        expect_ndim(input_shape, 3, spec.type, "(batch, time, features)")
+    if spec.stateful and input_shape[0] is None:
+        raise SpecError(
+            ("stateful",),
+            "stateful=true needs a fixed batch size, which keras.Input(shape=...) does not give "
+            "(Keras refuses it); set stateful to false: it changes neither parameters nor shapes",
+        )
+    check_activation(spec.activation)
+    if not isinstance(spec, SimpleRNNSpec):
+        check_activation(spec.recurrent_activation, "recurrent_activation")
+    # Keras builds the kernel from the last axis, so it must be known.
+    return known_channels(input_shape[-1], spec.type, input_shape)
+
+
+def formula(spec: RNNSpec, d: int) -> str:
+    """`4 × (3·8 + 8·8 + 8) = 4 × 96 = 384`, one gate's share in the parentheses."""
+    g, u = GATES[spec.type], spec.units
+    terms = f"{dot([d, u])} + {dot([u, u])}"
+    bias = 0
+    if spec.use_bias:
+        bias = 2 * u if _two_biases(spec) else u
+        terms += f" + 2·{u}" if _two_biases(spec) else f" + {u}"
+    share = d * u + u * u + bias
+    if g == 1:
+        return f"{terms} = {num(share)}"
+    return f"{g} × ({terms}) = {g} × {num(share)} = {num(g * share)}"
+
+
+@analyses(SimpleRNNSpec, LSTMSpec, GRUSpec)
+def recurrent(spec: RNNSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
+    d = check_input(spec, input_shape)
+    g, u = GATES[spec.type], spec.units
+    weights = [weight("kernel", (d, g * u)), weight("recurrent_kernel", (u, g * u))]
+    if spec.use_bias:
+        weights.append(weight("bias", (2, g * u) if _two_biases(spec) else (g * u,)))
+    batch = input_shape[0]
+    state = (batch, u)
+    output = (batch, input_shape[1], u) if spec.return_sequences else state
+    return LayerFacts(
+        output_shape=[output, *[state] * STATES[spec.type]] if spec.return_state else output,
+        weights=tuple(weights),
+        formula=Deferred(formula, spec, d),
+    )
+
+
+def _linear(activation: object) -> bool:
+    return activation in (None, "linear")
+
+
+def elementwise_per_unit(spec: RNNSpec) -> dict[str, int]:
+    """Element-wise FLOPs per unit and step, by kind (see the module docstring)."""
+    g = GATES[spec.type]
+    act = 0 if _linear(spec.activation) else 1
+    if isinstance(spec, SimpleRNNSpec):
+        return {"bias adds": int(spec.use_bias), "sums": 1, "activations": act}
+    recurrent = 0 if _linear(spec.recurrent_activation) else 1
+    bias = (2 * g if _two_biases(spec) else g) if spec.use_bias else 0
+    if isinstance(spec, LSTMSpec):
+        return {
+            "bias adds": bias,
+            "gate sums": 4,
+            "activations": 3 * recurrent + 2 * act,
+            "cell update": 3,
+            "output": 1,
+        }
+    return {
+        "bias adds": bias,
+        "gate sums": 3,
+        "activations": 2 * recurrent + act,
+        "reset product": 1,
+        "output": 4,
+    }
+
+
+SAVED_PER_UNIT = {"SimpleRNN": 2, "LSTM": 7, "GRU": 5}
+SAVED_TEXT = {
+    "SimpleRNN": "h_{t−1}, h_t",
+    "LSTM": "h_{t−1}, c_{t−1}, i, f, c̃, o, act(c_t)",
+    "GRU": "h_{t−1}, z, r, h̃, the product r multiplies",
+}
+# Per unit: states read and written per step (moved), and live besides input and output.
+MOVED_PER_UNIT = {"SimpleRNN": 2, "LSTM": 4, "GRU": 2}
+WORKING_PER_UNIT = {"SimpleRNN": 1, "LSTM": 6, "GRU": 4}
+
+
+@counts(SimpleRNNSpec, LSTMSpec, GRUSpec)
+def recurrent_costs(spec: RNNSpec, record: LayerRecord, context: CostContext) -> CostFacts:
+    """MACs, element-wise FLOPs and saved elements of one time step (module docstring)."""
+    g, u = GATES[spec.type], spec.units
+    d: int = record.input_shape[-1]  # type: ignore[assignment]  # checked by the analyser
+    per_unit = elementwise_per_unit(spec)
+    per = sum(per_unit.values())
+    saved = d + SAVED_PER_UNIT[spec.type] * u
+    return CostFacts(
+        steps=record.input_shape[1],  # type: ignore[arg-type]
+        # Not `recurrent`: that flag says PyTorch has no such module, and torch.nn.{RNN,LSTM,GRU}
+        # exist (their matrix products are what torch's flop counter sees).
+        macs=g * u * (d + u),
+        bias_adds=per_unit["bias adds"] * u,
+        elementwise=per * u,
+        saved=saved,
+        moved=d + MOVED_PER_UNIT[spec.type] * u,
+        working=elements(record.input_shape)
+        + elements(record.output_shape)
+        + WORKING_PER_UNIT[spec.type] * u,
+        texts=partial(cost_texts, spec.type, g, u, d, per_unit),
+    )
+
+
+def cost_texts(
+    layer_type: str, g: int, u: int, d: int, per_unit: dict[str, int]
+) -> tuple[str, str, str]:
+    """The MAC, FLOP and saved-element derivations of one step, with this layer's numbers."""
+    macs_in, macs_rec = g * u * d, g * u * u
+    macs = macs_in + macs_rec
+    per = sum(per_unit.values())
+    by_kind = " + ".join(f"{n} {kind}" for kind, n in per_unit.items() if n)
+    saved_units = SAVED_PER_UNIT[layer_type]
+    return (
+        f"per step g·U·D + g·U·U = {dot([g, u, d])} + {dot([g, u, u])}"
+        f" = {num(macs_in)} + {num(macs_rec)} = {num(macs)}",
+        f"per step 2 × {num(macs)} MACs + {per}·U element-wise ({by_kind}) = "
+        f"{num(2 * macs)} + {per}·{u} = {num(2 * macs + per * u)}",
+        f"per step D + {saved_units}·U (x_t; {SAVED_TEXT[layer_type]}) = "
+        f"{d} + {saved_units}·{u} = {num(d + saved_units * u)}",
+    )
