@@ -104,7 +104,7 @@ class _Body:
     @staticmethod
     def refusal(error: ValidationError, parsed: Any, hint: str = "") -> JSONResponse:
         errors = [{**e, "loc": ("body", *e["loc"])} for e in error.errors(include_url=False)]
-        detail = validation_detail(errors, {"body": parsed})
+        detail = validation_detail(errors, parsed)
         if hint:
             for item in detail:
                 if item["loc"] == ["body"]:

@@ -60,7 +60,8 @@ def _lower(value: Any) -> Any:
 class LayerSpecBase(BaseModel):
     """Arguments every Keras layer takes (`keras.layers.Layer.__init__`)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # NaN and Infinity are no argument Keras can run with (`momentum=nan`): refused everywhere.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     name: Annotated[str, Field(min_length=1, max_length=MAX_NAME_LENGTH)] | None = None
     trainable: StrictBool = True
@@ -547,7 +548,9 @@ Device = Literal[
 class SummaryRequest(BaseModel):
     """Body of `POST /summary`: a Sequential model as Keras would build it."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [SEED_MODEL]})
+    model_config = ConfigDict(
+        extra="forbid", allow_inf_nan=False, json_schema_extra={"examples": [SEED_MODEL]}
+    )
 
     input_shape: list[Dim | None] = Field(
         min_length=1,
@@ -587,7 +590,7 @@ MAX_SWEEP_POINTS = 32
 class SweepRequest(BaseModel):
     """Body of `POST /sweep`: vary one argument of one layer (or of the input) of `model`."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     model: SummaryRequest
     argument: SweepArgument = "filters"

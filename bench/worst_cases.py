@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.schema import MAX_DIM, MAX_LAYERS  # noqa: E402
+from app.schema import MAX_DIM, MAX_LAYERS
 
 JSON = {"content-type": "application/json"}
 FORM = {"content-type": "application/x-www-form-urlencoded"}
