@@ -61,8 +61,10 @@ def _int(text: str) -> int | _Refused:
     digits = len(text) - text.startswith("-")
     if digits <= MAX_INT_DIGITS:
         return int(text)
-    return _Refused("int_parsing_size",
-                    f"an integer of {digits:,} digits is too large (at most {MAX_INT_DIGITS})")
+    return _Refused(
+        "int_parsing_size",
+        f"an integer of {digits:,} digits is too large (at most {MAX_INT_DIGITS})",
+    )
 
 
 def parse(data: bytes | str) -> Any:
@@ -75,7 +77,8 @@ def parse(data: bytes | str) -> Any:
             data = data.decode("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8")
         except UnicodeDecodeError as error:
             raise JSONProblem(
-                (error.start,), "json_invalid",
+                (error.start,),
+                "json_invalid",
                 f"not UTF-8 text: byte 0x{data[error.start]:02x} at offset "
                 f"{error.start} cannot start or continue a character",
             ) from None
@@ -109,8 +112,10 @@ def shown_text(text: str) -> str:
 
 
 def _surrogate(text: str) -> str:
-    return (f"text with a lone UTF-16 surrogate ({shown_text(text)[:80]}) is not Unicode text; "
-            "send each surrogate pair whole")
+    return (
+        f"text with a lone UTF-16 surrogate ({shown_text(text)[:80]}) is not Unicode text; "
+        "send each surrogate pair whole"
+    )
 
 
 def _first_problem(value: Any, depth: int) -> tuple[list[str | int], str, str] | None:

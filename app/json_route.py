@@ -76,8 +76,10 @@ class _Body:
             try:
                 return self.adapter.validate_python(raw, from_attributes=True)
             except ValidationError as error:
-                hint = ("; send JSON with `Content-Type: application/json` (received "
-                        f"{json_guard.shown_text(content_type)[:80]})")
+                hint = (
+                    "; send JSON with `Content-Type: application/json` (received "
+                    f"{json_guard.shown_text(content_type)[:80]})"
+                )
                 return self.refusal(error, None, hint)
         try:
             value = self.adapter.validate_json(raw)
@@ -124,8 +126,10 @@ class JSONBodyRoute(APIRoute):
         if self.dependant.dependencies or [b.name for b in bodies] != list(parameters):
             raise TypeError(f"{self.path}: JSONBodyRoute takes one body parameter and no other")
         if inspect.iscoroutinefunction(self.endpoint):
-            raise TypeError(f"{self.path}: JSONBodyRoute needs a plain `def` endpoint, so that "
-                            "large bodies can run in the thread pool")
+            raise TypeError(
+                f"{self.path}: JSONBodyRoute needs a plain `def` endpoint, so that "
+                "large bodies can run in the thread pool"
+            )
         (body,) = bodies
         answer = _Body(body.field_info.annotation, self.endpoint, body.name).answer
         inline_max_bytes = self.inline_max_bytes

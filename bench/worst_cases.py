@@ -46,14 +46,28 @@ def conv_lstm_model(layers: int = MAX_LAYERS) -> dict[str, Any]:
     """`layers` ConvLSTM3D layers with every argument spelled out, sizes at MAX_DIM where a
     valid model allows it (filters; the input's extent)."""
     layer = {
-        "type": "ConvLSTM3D", "filters": MAX_DIM, "kernel_size": [3, 3, 3],
-        "strides": [1, 1, 1], "padding": "same", "data_format": "channels_last",
-        "dilation_rate": [1, 1, 1], "activation": "tanh", "recurrent_activation": "sigmoid",
-        "use_bias": True, "kernel_initializer": "glorot_uniform",
-        "recurrent_initializer": "orthogonal", "bias_initializer": "zeros",
-        "unit_forget_bias": True, "dropout": 0.0, "recurrent_dropout": 0.0,
-        "return_sequences": True, "return_state": False, "go_backwards": False,
-        "stateful": False, "unroll": False, "trainable": True,
+        "type": "ConvLSTM3D",
+        "filters": MAX_DIM,
+        "kernel_size": [3, 3, 3],
+        "strides": [1, 1, 1],
+        "padding": "same",
+        "data_format": "channels_last",
+        "dilation_rate": [1, 1, 1],
+        "activation": "tanh",
+        "recurrent_activation": "sigmoid",
+        "use_bias": True,
+        "kernel_initializer": "glorot_uniform",
+        "recurrent_initializer": "orthogonal",
+        "bias_initializer": "zeros",
+        "unit_forget_bias": True,
+        "dropout": 0.0,
+        "recurrent_dropout": 0.0,
+        "return_sequences": True,
+        "return_state": False,
+        "go_backwards": False,
+        "stateful": False,
+        "unroll": False,
+        "trainable": True,
     }
     return {
         "input_shape": [MAX_DIM, MAX_DIM, MAX_DIM, MAX_DIM, 3],
@@ -72,18 +86,36 @@ def page_fields(model: dict[str, Any]) -> list[tuple[str, str]]:
 def keras_json(layers: int = MAX_LAYERS) -> dict[str, Any]:
     """`model.to_json()` of a Sequential of `layers` Dense layers, configs as Keras writes them."""
     dense = {
-        "units": MAX_DIM, "activation": "relu", "use_bias": True,
-        "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform",
-                               "config": {"seed": None}, "registered_name": None},
-        "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros",
-                             "config": {}, "registered_name": None},
-        "kernel_regularizer": None, "bias_regularizer": None, "kernel_constraint": None,
-        "bias_constraint": None, "trainable": True, "dtype": "float32",
+        "units": MAX_DIM,
+        "activation": "relu",
+        "use_bias": True,
+        "kernel_initializer": {
+            "module": "keras.initializers",
+            "class_name": "GlorotUniform",
+            "config": {"seed": None},
+            "registered_name": None,
+        },
+        "bias_initializer": {
+            "module": "keras.initializers",
+            "class_name": "Zeros",
+            "config": {},
+            "registered_name": None,
+        },
+        "kernel_regularizer": None,
+        "bias_regularizer": None,
+        "kernel_constraint": None,
+        "bias_constraint": None,
+        "trainable": True,
+        "dtype": "float32",
     }
     entries = [{"class_name": "InputLayer", "config": {"batch_shape": [None, MAX_DIM]}}]
     entries += [
-        {"module": "keras.layers", "class_name": "Dense",
-         "config": {**dense, "name": f"dense_{i}"}, "registered_name": None}
+        {
+            "module": "keras.layers",
+            "class_name": "Dense",
+            "config": {**dense, "name": f"dense_{i}"},
+            "registered_name": None,
+        }
         for i in range(layers)
     ]
     return {"class_name": "Sequential", "config": {"name": "sequential", "layers": entries}}
@@ -96,38 +128,88 @@ def cases(layers: int = MAX_LAYERS) -> list[Case]:
     query = urlencode(fields, safe=",")
     # Invalid on every layer: each needs `kernel_size`, each error must find its field.
     types_only = urlencode(
-        [("input_shape", "8,16,16,16,3"), *((f"layers.{i}.type", "ConvLSTM3D")
-                                           for i in range(layers))]
+        [
+            ("input_shape", "8,16,16,16,3"),
+            *((f"layers.{i}.type", "ConvLSTM3D") for i in range(layers)),
+        ]
     )
     bad_units = urlencode(
-        [("input_shape", "16"), *(kv for i in range(layers)
-                                  for kv in ((f"layers.{i}.type", "Dense"),
-                                             (f"layers.{i}.units", "x")))]
+        [
+            ("input_shape", "16"),
+            *(
+                kv
+                for i in range(layers)
+                for kv in ((f"layers.{i}.type", "Dense"), (f"layers.{i}.units", "x"))
+            ),
+        ]
     )
-    sweep = {"model": model, "argument": "filters", "layer": layers // 2,
-             "values": list(range(1, 33)), "budget_mb": 1e9, "fit": "batch_size"}
-    whatif = urlencode({"sweep.argument": "filters", "sweep.layer": str(layers // 2),
-                        "sweep.values": ",".join(str(v) for v in range(1, 33)),
-                        "sweep.budget_mb": "1000000000", "sweep.fit": "batch_size"})
+    sweep = {
+        "model": model,
+        "argument": "filters",
+        "layer": layers // 2,
+        "values": list(range(1, 33)),
+        "budget_mb": 1e9,
+        "fit": "batch_size",
+    }
+    whatif = urlencode(
+        {
+            "sweep.argument": "filters",
+            "sweep.layer": str(layers // 2),
+            "sweep.values": ",".join(str(v) for v in range(1, 33)),
+            "sweep.budget_mb": "1000000000",
+            "sweep.fit": "batch_size",
+        }
+    )
     return [
         Case("POST /summary, valid", "POST", "/summary", body, JSON),
-        Case("POST /summary, an error on every layer", "POST", "/summary",
-             body.replace(b'"kernel_size": [3, 3, 3]', b'"kernel_size": [3, 3, 0]'), JSON),
-        Case("POST /sweep, 32 values and a budget", "POST", "/sweep",
-             json.dumps(sweep).encode(), JSON),
+        Case(
+            "POST /summary, an error on every layer",
+            "POST",
+            "/summary",
+            body.replace(b'"kernel_size": [3, 3, 3]', b'"kernel_size": [3, 3, 0]'),
+            JSON,
+        ),
+        Case(
+            "POST /sweep, 32 values and a budget",
+            "POST",
+            "/sweep",
+            json.dumps(sweep).encode(),
+            JSON,
+        ),
         Case("POST /export/keras-code", "POST", "/export/keras-code", body, JSON),
         Case("POST /export/csv", "POST", "/export/csv", body, JSON),
-        Case("POST /import/keras", "POST", "/import/keras",
-             json.dumps(keras_json(layers)).encode(), JSON),
+        Case(
+            "POST /import/keras",
+            "POST",
+            "/import/keras",
+            json.dumps(keras_json(layers)).encode(),
+            JSON,
+        ),
         Case("GET /, valid", "GET", f"/?{query}"),
         Case("GET /, units=x on every Dense layer", "GET", f"/?{bad_units}"),
-        Case("POST /, only a type on every layer", "POST", "/", types_only.encode(), HTMX),
-        Case("POST /, valid= carrying the whole model", "POST", "/",
-             urlencode({"input_shape": "16", "layers.0.type": "Dense", "layers.0.units": "x",
-                        "valid": query}).encode(), HTMX),
+        Case("POST /, only a type on every layer", "POST", "/", types_only.encode(), FORM),
+        Case(
+            "POST /, valid= carrying the whole model",
+            "POST",
+            "/",
+            urlencode(
+                {
+                    "input_shape": "16",
+                    "layers.0.type": "Dense",
+                    "layers.0.units": "x",
+                    "valid": query,
+                }
+            ).encode(),
+            FORM,
+        ),
         Case("POST /diagrams", "POST", "/diagrams", query.encode(), HTMX),
-        Case("POST /whatif, 32 values and a budget", "POST", f"/whatif?{query}",
-             whatif.encode(), HTMX),
+        Case(
+            "POST /whatif, 32 values and a budget",
+            "POST",
+            f"/whatif?{query}",
+            whatif.encode(),
+            HTMX,
+        ),
         Case("GET /download/csv", "GET", f"/download/csv?{query}"),
     ]
 
@@ -136,9 +218,16 @@ async def _asgi(app: Any, case: Case) -> int:
     """Sends `case` straight to the ASGI app (no client, so no URL length limit); its status."""
     path, _, query = case.path.partition("?")
     scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
-        "method": case.method, "scheme": "http", "path": path, "raw_path": path.encode(),
-        "query_string": query.encode(), "root_path": "", "client": ("127.0.0.1", 1),
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": case.method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": query.encode(),
+        "root_path": "",
+        "client": ("127.0.0.1", 1),
         "server": ("127.0.0.1", 80),
         "headers": [(k.encode(), v.encode()) for k, v in (case.headers or {}).items()]
         + [(b"content-length", str(len(case.body)).encode())],
@@ -175,10 +264,20 @@ def main() -> None:
     rows = []
     for case in cases(args.layers):
         status, seconds = send(app, case)
-        rows.append((case.label, f"{len(case.body) + len(case.path):,}", status,
-                     f"{seconds:.3f} s", "yes" if seconds < 1 else "NO"))
-    print_table(f"Worst cases at {args.layers:,} layers: CPU per request (target < 1 s)",
-                ["Request", "Bytes", "Status", "CPU", "Under 1 s"], rows)
+        rows.append(
+            (
+                case.label,
+                f"{len(case.body) + len(case.path):,}",
+                status,
+                f"{seconds:.3f} s",
+                "yes" if seconds < 1 else "NO",
+            )
+        )
+    print_table(
+        f"Worst cases at {args.layers:,} layers: CPU per request (target < 1 s)",
+        ["Request", "Bytes", "Status", "CPU", "Under 1 s"],
+        rows,
+    )
 
 
 if __name__ == "__main__":
