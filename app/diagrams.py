@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from app.core.records import GateRecord, LayerRecord, Shape
 from app.core.shapes import by
@@ -138,7 +139,8 @@ def conv_lstm_view(record: LayerRecord, spec: LayerSpecBase) -> ConvLSTMView | N
 
 
 def conv_lstm_views(
-    records: Sequence[LayerRecord], specs: Sequence[LayerSpecBase]
+    records: Sequence[LayerRecord], specs: Sequence[LayerSpecBase], limit: int | None = None
 ) -> tuple[ConvLSTMView, ...]:
+    """The views of the ConvLSTM layers, the first `limit` of them if given."""
     views = (conv_lstm_view(r, s) for r, s in zip(records, specs, strict=True))
-    return tuple(v for v in views if v is not None)
+    return tuple(islice((v for v in views if v is not None), limit))

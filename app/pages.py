@@ -30,6 +30,9 @@ from app.schema import SummaryRequest
 router = APIRouter()
 STATIC = i18n.ROOT / "static"
 COOKIE_MAX_AGE = 365 * 24 * 3600
+# Per-gate diagrams drawn on one page: five SVGs a layer made a 1,024-layer page seconds of CPU
+# and megabytes of markup that nobody scrolls through; the table lists every layer.
+MAX_DIAGRAMS = 16
 
 
 @dataclass(frozen=True)
@@ -41,11 +44,21 @@ class Outcome:
     summary: ModelSummary | None = None
     errors: dict[str, str] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def views(self) -> tuple[ConvLSTMView, ...]:
+        """The diagrams of the first MAX_DIAGRAMS ConvLSTM layers (plus one, to tell)."""
         if self.summary is None or self.request is None:
             return ()
-        return conv_lstm_views(self.summary.layers, self.request.layers)
+        return conv_lstm_views(self.summary.layers, self.request.layers, MAX_DIAGRAMS + 1)
+
+    @property
+    def views_shown(self) -> tuple[ConvLSTMView, ...]:
+        return self.views[:MAX_DIAGRAMS]
+
+    @property
+    def views_cut(self) -> int:
+        """How many diagrams are drawn when some are left out, else 0."""
+        return MAX_DIAGRAMS if len(self.views) > MAX_DIAGRAMS else 0
 
     @property
     def chart(self) -> presentation.Chart | None:
