@@ -243,7 +243,11 @@ async def _asgi(app: Any, case: Case) -> int:
         if message["type"] == "http.response.start":
             status.append(message["status"])
 
-    await app(scope, receive, send)
+    try:
+        await app(scope, receive, send)
+    except Exception:  # Starlette re-raises after sending its 500: the 500 is the answer
+        if not status:
+            raise
     return status[0]
 
 
