@@ -27,8 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.schema import MAX_DIM, MAX_LAYERS
 
-JSON = {"content-type": "application/json"}
-FORM = {"content-type": "application/x-www-form-urlencoded"}
+# As browsers and HTTP clients send them: compressing the answer is part of its cost.
+GZIP = {"accept-encoding": "gzip, deflate"}
+JSON = {**GZIP, "content-type": "application/json"}
+FORM = {**GZIP, "content-type": "application/x-www-form-urlencoded"}
 HTMX = {**FORM, "hx-request": "true"}
 
 
@@ -186,8 +188,8 @@ def cases(layers: int = MAX_LAYERS) -> list[Case]:
             json.dumps(keras_json(layers)).encode(),
             JSON,
         ),
-        Case("GET /, valid", "GET", f"/?{query}"),
-        Case("GET /, units=x on every Dense layer", "GET", f"/?{bad_units}"),
+        Case("GET /, valid", "GET", f"/?{query}", headers=GZIP),
+        Case("GET /, units=x on every Dense layer", "GET", f"/?{bad_units}", headers=GZIP),
         Case("POST /, only a type on every layer", "POST", "/", types_only.encode(), FORM),
         Case(
             "POST /, valid= carrying the whole model",
@@ -211,7 +213,7 @@ def cases(layers: int = MAX_LAYERS) -> list[Case]:
             whatif.encode(),
             HTMX,
         ),
-        Case("GET /download/csv", "GET", f"/download/csv?{query}"),
+        Case("GET /download/csv", "GET", f"/download/csv?{query}", headers=GZIP),
     ]
 
 
