@@ -69,6 +69,7 @@ bench: setup-test system-deps
 	$(BIN)/python bench/api_load.py
 	$(BIN)/python bench/api_stages.py
 	$(BIN)/python bench/keras_vs_api.py
+	$(BIN)/python bench/worst_cases.py
 	$(BIN)/python bench/soak.py
 
 lint: setup-test

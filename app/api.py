@@ -2,70 +2,23 @@
 
 from __future__ import annotations
 
-import inspect
-import json
-from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Body, FastAPI, Request
-from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from fastapi.routing import APIRoute
-from pydantic import TypeAdapter, ValidationError
-from starlette.requests import ClientDisconnect
 
+from app import json_guard
 from app.core.errors import SpecError
 from app.core.model import summary_json
 from app.core.records import ModelSummary, SweepResult, dump_json
 from app.core.sweep import sweep as run_sweep
-from app.errors import clean_error, spec_error_detail
+from app.errors import safe_detail, spec_error_detail, validation_detail
+from app.json_route import JSONBodyRoute, ThreadedJSONBodyRoute, unprocessable
 from app.schema import SEED_MODEL, SummaryRequest, SweepRequest
 
 router = APIRouter()
 
-
-class JSONBodyRoute(APIRoute):
-    """A route whose only parameter, a JSON body, is validated from the raw bytes when it can be.
-
-    FastAPI parses the content type with `email`, decodes the body with `json.loads`, validates
-    the objects and solves the (here empty) dependencies: together more than validation itself.
-    An `application/json` body that validates goes straight from bytes through pydantic-core to
-    the endpoint. Anything else (another content type, invalid JSON, an invalid model) takes
-    FastAPI's own path, so every error response, like the OpenAPI document, stays FastAPI's.
-    The endpoint must be `async` and return a `Response`.
-    """
-
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
-        standard = super().get_route_handler()
-        bodies, parameters = self.dependant.body_params, inspect.signature(self.endpoint).parameters
-        if self.dependant.dependencies or [b.name for b in bodies] != list(parameters):
-            raise TypeError(f"{self.path}: JSONBodyRoute takes one body parameter and no other")
-        if not inspect.iscoroutinefunction(self.endpoint):
-            raise TypeError(f"{self.path}: JSONBodyRoute needs an async endpoint")
-        (body,) = bodies
-        validate_json = TypeAdapter(body.field_info.annotation).validate_json
-        endpoint, name = self.endpoint, body.name
-
-        async def handler(request: Request) -> Response:
-            if _content_type(request) == b"application/json":
-                try:
-                    value = validate_json(await request.body())
-                except (ValidationError, ClientDisconnect):
-                    pass  # FastAPI's path reports it, in its words (a read body stays cached)
-                else:
-                    response: Response = await endpoint(**{name: value})
-                    return response
-            return await standard(request)
-
-        return handler
-
-
-def _content_type(request: Request) -> bytes | None:
-    for name, value in request.scope["headers"]:
-        if name == b"content-type":
-            return value
-    return None
 
 SUMMARY_EXAMPLES = {
     "seed": {
@@ -90,7 +43,7 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-async def summary(
+def summary(
     request: Annotated[SummaryRequest, Body(openapi_examples=SUMMARY_EXAMPLES)],
 ) -> Response:
     """Keras-exact parameters and shapes of a Sequential model, with per-gate breakdowns."""
@@ -103,12 +56,16 @@ router.add_api_route(
 )
 
 
-# A sync route: a sweep is up to 32 summaries plus a bisection, so it runs in the thread pool
-# instead of holding the event loop.
-@router.post("/sweep", response_model=SweepResult, tags=["summary"], responses=VALIDATION_ERROR)
+# A sweep is up to 32 summaries plus a bisection: it always runs in the thread pool.
 def sweep(request: SweepRequest) -> Response:
     """What-if: params, MACs and memory as one argument varies; the largest fit in a budget."""
     return _json(dump_json(run_sweep(request)))
+
+
+router.add_api_route(
+    "/sweep", sweep, methods=["POST"], response_model=SweepResult, tags=["summary"],
+    responses=VALIDATION_ERROR, route_class_override=ThreadedJSONBodyRoute,
+)
 
 
 def _json(body: bytes) -> Response:
@@ -116,16 +73,16 @@ def _json(body: bytes) -> Response:
 
 
 async def _on_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    """Routes other than `JSONBodyRoute`s (a query or path parameter): the same words."""
     try:
-        body = json.loads(await request.body())
-    except ValueError:
+        body = json_guard.parse(await request.body())
+    except json_guard.JSONProblem:
         body = None
-    detail = [clean_error(e, body) for e in exc.errors()]
-    return JSONResponse(status_code=422, content=jsonable_encoder({"detail": detail}))
+    return unprocessable(validation_detail(exc.errors(), body))
 
 
 async def _on_spec_error(request: Request, exc: SpecError) -> JSONResponse:
-    return JSONResponse(status_code=422, content={"detail": spec_error_detail(exc)})
+    return unprocessable(safe_detail(spec_error_detail(exc)))
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from app.core.records import GateRecord, LayerRecord, Shape
 from app.core.shapes import by
@@ -138,11 +139,12 @@ def conv_lstm_view(record: LayerRecord, spec: LayerSpecBase) -> ConvLSTMView | N
 
 
 def conv_lstm_views(
-    records: Sequence[LayerRecord], specs: Sequence[LayerSpecBase]
+    records: Sequence[LayerRecord], specs: Sequence[LayerSpecBase], limit: int | None = None
 ) -> tuple[ConvLSTMView, ...]:
-    """One diagram per ConvLSTM layer: a graph model's records follow Keras's order, so each is
-    paired with the entry that built it (`index`); a shared layer's later calls add none."""
+    """The views of the ConvLSTM layers, the first `limit` of them if given. A graph model's
+    records follow Keras's order, so each is paired with the entry that built it (`index`); a
+    shared layer's later calls add none."""
     views = (
         conv_lstm_view(r, specs[r.index]) for r in records if r.node_index in (None, 0)
     )
-    return tuple(v for v in views if v is not None)
+    return tuple(islice((v for v in views if v is not None), limit))

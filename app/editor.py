@@ -15,13 +15,17 @@ import types
 import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from app import json_guard
 from app.core.errors import SpecError
 from app.core.registry import analysed_types
 from app.errors import clean_error
+from app.form_numbers import index as parse_index
+from app.form_numbers import whole_number
 from app.schema import LAYER_SPECS, MAX_LAYERS, SEED_MODEL, WIRING_FIELDS, SummaryRequest
 
 Kind = Literal["int", "ints", "pairs", "bool", "choice", "number", "text", "refs"]
@@ -58,7 +62,8 @@ MODEL_FIELDS = ("name", "input_shape", "outputs", "batch_size", "dtype", *COST_F
 # A graph model's inputs, each written `inputs.K.<field>`.
 INPUT_FIELDS = ("name", "shape", "batch_size")
 MAX_INPUTS = 16
-_INT = re.compile(r"[+-]?\d+")
+# Layer indices in field names (`layers.12.filters`): sparse ones are fine, within reason.
+MAX_FIELD_INDEX = 1_000_000
 _SEPARATORS = re.compile(r"[\s,x×*()\[\]]+")
 
 
@@ -133,9 +138,13 @@ _CALL_CONTROLS = (Control("call", "text", "", True, True),
                   *(replace(c, primary=True) for c in _WIRING))
 
 
+@cache
 def controls(layer_type: str) -> tuple[Control, ...]:
     """The editor's controls for a layer type, primary ones first, in Keras's argument order.
-    What a layer is called on (`inputs`, `initial_state`) closes the list."""
+    What a layer is called on (`inputs`, `initial_state`) closes the list.
+
+    Cached: every layer of every request asks, and the answer depends on the type alone.
+    """
     if layer_type == CALL:
         return _CALL_CONTROLS
     spec = LAYER_SPECS[layer_type]
@@ -151,6 +160,11 @@ def controls(layer_type: str) -> tuple[Control, ...]:
                              name in PRIMARY or info.is_required(), choices))
     # Primary first; `trainable` closes the primary group (it changes the split, not the total).
     return (*sorted(found, key=lambda c: (not c.primary, c.name == "trainable")), *_WIRING)
+
+
+@cache
+def control_names(layer_type: str) -> frozenset[str]:
+    return frozenset(c.name for c in controls(layer_type))
 
 
 def editable_types() -> tuple[str, ...]:
@@ -239,6 +253,8 @@ def draft_from_fields(items: Iterable[tuple[str, str]]) -> ModelDraft | None:
     """A draft from form fields or query parameters; None when they name no layer.
 
     The last value of a name wins: a checkbox follows a hidden `false` of the same name.
+    Layers are ordered by their index; past MAX_LAYERS + 1 of them (enough for validation to
+    say there are too many) the rest are not read.
     """
     fields: dict[str, str] = {}
     for key, value in items:
@@ -247,17 +263,22 @@ def draft_from_fields(items: Iterable[tuple[str, str]]) -> ModelDraft | None:
     inputs: dict[int, dict[str, str]] = {}
     for key, value in fields.items():
         parts = key.split(".")
-        if len(parts) == 3 and parts[0] == "layers" and parts[1].isdigit():
-            layers.setdefault(int(parts[1]), {})[parts[2]] = value
-        elif (len(parts) == 3 and parts[0] == "inputs" and parts[1].isdigit()
-              and parts[2] in INPUT_FIELDS and len(parts[1]) <= 2):
-            inputs.setdefault(int(parts[1]), {})[parts[2]] = value
+        if len(parts) == 3 and parts[0] == "layers":
+            position = parse_index(parts[1], MAX_FIELD_INDEX)
+            if position is not None:
+                layers.setdefault(position, {})[parts[2]] = value
+        elif len(parts) == 3 and parts[0] == "inputs" and parts[2] in INPUT_FIELDS:
+            position = parse_index(parts[1], MAX_INPUTS)
+            if position is not None:
+                inputs.setdefault(position, {})[parts[2]] = value
     drafts = []
-    for index in sorted(layers):
-        values = layers[index]
+    for position in sorted(layers):
+        values = layers[position]
         layer_type = values.pop("type", "")
         if layer_type in LAYER_SPECS or layer_type == CALL:
             drafts.append(LayerDraft(layer_type, values))
+            if len(drafts) > MAX_LAYERS:
+                break
     if not drafts:
         return None
     return ModelDraft(
@@ -304,7 +325,8 @@ def query_items(draft: ModelDraft) -> list[tuple[str, str]]:
 
 
 def _int_or_text(text: str) -> int | str:
-    return int(text) if _INT.fullmatch(text) else text
+    number = whole_number(text)
+    return text if number is None else number
 
 
 def _ints(text: str, allow_none: bool = False) -> list[Any] | int | str:
@@ -333,8 +355,11 @@ def _pairs(text: str) -> list[Any] | int | str:
 
 
 def _number(text: str) -> float | int | str:
+    number = whole_number(text)
+    if number is not None:
+        return number
     try:
-        return int(text) if _INT.fullmatch(text) else float(text)
+        return float(text)  # `nan`, `inf` and `1e400` too: `json_guard.check` names the field
     except ValueError:
         return text
 
@@ -420,21 +445,35 @@ def field_key(draft: ModelDraft, loc: Iterable[Any]) -> str:
     """The editor field an error location points at (`layers.2.kernel_size`), or the nearest
     enclosing one: the layer card (`layers.2`), the model field, or `` for the whole form."""
     parts = [str(p) for p in loc if p != "body"]
-    known = set(MODEL_FIELDS)
-    known.update(f"inputs.{k}.{name}" for k in range(len(draft.inputs)) for name in INPUT_FIELDS)
-    for index, layer in enumerate(draft.layers):
-        known.add(f"layers.{index}")
-        known.update(f"layers.{index}.{c.name}" for c in controls(layer.type))
     for end in range(len(parts), 0, -1):
-        key = ".".join(parts[:end])
-        if key in known:
-            return key
+        if _is_field(draft, parts[:end]):
+            return ".".join(parts[:end])
     return ""
+
+
+def _is_field(draft: ModelDraft, parts: list[str]) -> bool:
+    """Whether `parts` name a model field, a layer card or one of its controls: looked up, not
+    listed, so locating each of n errors costs the same for any number of layers."""
+    if len(parts) == 1:
+        return parts[0] in MODEL_FIELDS
+    if parts[0] == "inputs" and len(parts) == 3:
+        position = parse_index(parts[1], len(draft.inputs))
+        return position is not None and str(position) == parts[1] and parts[2] in INPUT_FIELDS
+    if parts[0] != "layers" or len(parts) > 3:
+        return False
+    position = parse_index(parts[1], len(draft.layers))
+    if position is None or str(position) != parts[1]:
+        return False
+    return len(parts) == 2 or parts[2] in control_names(draft.layers[position].type)
 
 
 def validate(draft: ModelDraft) -> tuple[SummaryRequest | None, dict[str, str]]:
     """The validated request, or the errors by field key (first message per field)."""
     body = request_body(draft)
+    try:
+        json_guard.check(body)  # numbers too long or not finite, before anything prints them
+    except json_guard.JSONProblem as problem:
+        return None, {field_key(draft, problem.loc): problem.msg}
     try:
         return SummaryRequest.model_validate(body), {}
     except ValidationError as error:
@@ -486,7 +525,9 @@ def apply_action(draft: ModelDraft, action: str, new_type: str = "ConvLSTM2D") -
     """
     layers = list(draft.layers)
     verb, _, arg = action.partition(":")
-    index = int(arg) if arg.isdigit() else -1
+    index = parse_index(arg, len(layers))
+    if index is None:
+        index = -1
     if verb == "add" and new_type in editable_types():
         added = new_layer(new_type)
         if layers and _stacks_on(added, layers[-1]) and not _returns_sequences(layers[-1]):
@@ -510,7 +551,7 @@ def apply_action(draft: ModelDraft, action: str, new_type: str = "ConvLSTM2D") -
 def focus_after(draft: ModelDraft, action: str) -> str:
     """Which control should have focus after an action, as an element id."""
     verb, _, arg = action.partition(":")
-    index = int(arg) if arg.isdigit() else 0
+    index = parse_index(arg, len(draft.layers)) or 0
     last = len(draft.layers) - 1
     if verb == "add":
         return f"layers-{last}-first"

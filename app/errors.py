@@ -6,11 +6,16 @@ pydantic puts the discriminator value into the location of a tagged union member
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from app.core.errors import SpecError
+from app.json_guard import MAX_DEPTH, JSONProblem, shown_text
 from app.schema import ENTRY_TAGS, suggest_argument, suggest_type
+
+# An error echoes what it refused; a body's worth of text is enough to recognise it.
+MAX_ECHO_CHARS = 1000
 
 _BOUNDS = {
     "greater_than_equal": ("at least", "ge"),
@@ -60,7 +65,8 @@ def clean_error(error: dict[str, Any], body: Any) -> dict[str, Any]:
         if isinstance(loc[-1], int):
             field = f"{field}[{loc[-1]}]"
         limit = (error.get("ctx") or {}).get(_BOUNDS[kind][1])
-        msg = f"{field} must be {_BOUNDS[kind][0]} {limit}; received {error.get('input')!r}"
+        got = echo(error.get("input"))
+        msg = f"{field} must be {_BOUNDS[kind][0]} {limit}; received {got!r}"
     cleaned = {"type": kind, "loc": loc, "msg": msg}
     if "input" in error:
         cleaned["input"] = error["input"]
@@ -69,3 +75,49 @@ def clean_error(error: dict[str, Any], body: Any) -> dict[str, Any]:
 
 def spec_error_detail(error: SpecError) -> list[dict[str, Any]]:
     return [{"type": "value_error", "loc": ["body", *error.loc], "msg": error.msg}]
+
+
+def echo(value: Any, depth: int = 0) -> Any:
+    """`value` as an error's `input` can always carry it in JSON: non-finite floats and
+    integers too long to print become text, lone surrogates `\\ud800` escapes, bytes text,
+    long text and deep nesting are cut short."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        if value.bit_length() <= 64:
+            return value
+        return f"<an integer of about {value.bit_length() * math.log10(2):,.0f} digits>"
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if isinstance(value, str):
+        text = shown_text(value)
+        return text if len(text) <= MAX_ECHO_CHARS else text[:MAX_ECHO_CHARS] + "…"
+    if depth >= MAX_DEPTH:
+        return "…"
+    if isinstance(value, dict):
+        return {str(echo(k, depth + 1)): echo(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [echo(v, depth + 1) for v in value]
+    return echo(str(value), depth)
+
+
+def validation_detail(errors: Iterable[dict[str, Any]], body: Any) -> list[dict[str, Any]]:
+    """pydantic's errors (locations starting with "body") in our words, safe to encode."""
+    return safe_detail(clean_error(error, body) for error in errors)
+
+
+def safe_detail(detail: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Error items whose `loc`, `msg` and `input` JSON can always encode (see `echo`)."""
+    safe = []
+    for item in detail:
+        item = {**item, "loc": [echo(p) for p in item["loc"]], "msg": echo(item["msg"])}
+        if "input" in item:
+            item["input"] = echo(item["input"])
+        safe.append(item)
+    return safe
+
+
+def json_problem_detail(problem: JSONProblem, *prefix: str | int) -> list[dict[str, Any]]:
+    return [{"type": problem.kind, "loc": [*prefix, *problem.loc], "msg": problem.msg}]

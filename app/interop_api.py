@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from app.core.model import summarize
 from app.interop.formats import FORMATS, ExportFormat
 from app.interop.keras_import import compact, import_keras
+from app.json_route import JSONBodyRoute
 from app.schema import SummaryRequest
 
 router = APIRouter()
@@ -34,15 +35,20 @@ KerasModelJSON = Annotated[
 ]
 
 
-@router.post(
+def import_keras_model(model: KerasModelJSON) -> JSONResponse:
+    """A Keras `Sequential` or single-chain `Functional` model as our spec, names kept."""
+    return JSONResponse(compact(import_keras(model)))
+
+
+router.add_api_route(
     "/import/keras",
+    import_keras_model,
+    methods=["POST"],
+    route_class_override=JSONBodyRoute,
     tags=["interop"],
     responses={200: {"model": SummaryRequest, "description": "Our spec, ready for "
                      "`POST /summary`; arguments at their defaults are left out."}, **_INVALID},
 )
-def import_keras_model(model: KerasModelJSON) -> JSONResponse:
-    """A Keras `Sequential` or single-chain `Functional` model as our spec, names kept."""
-    return JSONResponse(compact(import_keras(model)))
 
 
 def _export_route(export: ExportFormat) -> None:
@@ -63,6 +69,7 @@ def _export_route(export: ExportFormat) -> None:
         name=f"export_{export.name.replace('-', '_')}",
         summary=f"Export: {export.title}",
         response_class=Response,
+        route_class_override=JSONBodyRoute,
         responses={200: {"content": {export.media_type.split(";")[0]: {}}}, **_INVALID},
     )
 

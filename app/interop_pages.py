@@ -9,10 +9,11 @@ link (it works without JavaScript) that exports the model the page URL describes
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from app import editor, pages
@@ -57,7 +58,7 @@ def _draft_for(text: str) -> editor.ModelDraft:
 
 async def _import_text(request: Request) -> tuple[str, str]:
     """(text to import, the current page query) from the import form."""
-    form = await request.form()
+    form = await pages.read_form(request)
     text = str(form.get("keras_json") or "")
     upload = form.get("keras_file")
     if isinstance(upload, UploadFile) and upload.filename:
@@ -75,21 +76,33 @@ async def _import_text(request: Request) -> tuple[str, str]:
 
 @router.post("/import")
 async def import_into_editor(request: Request) -> Response:
-    query, text = "", ""
     try:
         text, query = await _import_text(request)
+    except PageImportError as error:
+        return await run_in_threadpool(_refused, request, "", "", error)
+    # The import, its validation and the page are CPU work: in the thread pool (see `pages`).
+    return await run_in_threadpool(_import, request, text, query)
+
+
+def _import(request: Request, text: str, query: str) -> Response:
+    try:
         draft = _draft_for(text)
     except PageImportError as error:
-        current = editor.draft_from_fields(parse_qsl(query)) or editor.seed_draft()
-        outcome = pages.evaluate(current)
-        lang = pages._lang(request)
-        context = pages._context(outcome, pages._last_valid(outcome, ""), lang)
-        context.update(import_error=str(error), import_text=text)
-        response = pages._page(lang, context, remember_lang=False)
-        response.status_code = 422
-        return response
+        return _refused(request, text, query, error)
     target = "/?" + urlencode(editor.query_items(draft), safe=",")
     return RedirectResponse(target, status_code=303)
+
+
+def _refused(request: Request, text: str, query: str, error: PageImportError) -> Response:
+    """The page of the model being edited, with why the import failed beside the text."""
+    current = editor.draft_from_fields(pages.query_fields(query)) or editor.seed_draft()
+    outcome = pages.evaluate(current)
+    lang = pages._lang(request)
+    context = pages._context(outcome, pages._last_valid(outcome, ""), lang)
+    context.update(import_error=str(error), import_text=text)
+    response = pages._page(lang, context, remember_lang=False)
+    response.status_code = 422
+    return response
 
 
 @router.get("/download/{name}")

@@ -15,6 +15,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # 2 MiB holds a MAX_LAYERS-deep model with every Keras argument spelled out, or its Keras JSON.
 MAX_BODY_BYTES = int(os.environ.get("MAX_BODY_BYTES", 2 * 1024 * 1024))
+# Fields of one page form: the editor sends every control (a checkbox twice), about 42,000 for
+# MAX_LAYERS layers of the widest type. Starlette's default of 1,000 cut models at ~25 layers.
+MAX_FORM_FIELDS = 65_536
 
 
 def too_large_body(limit: int, received: int | None) -> bytes:

@@ -1,7 +1,7 @@
 """Documents the error responses that every route taking a body can give, whoever wrote it.
 
 Routes declare their own 422; these come from below the routes: the body limit (413, from
-`app.limits`) and FastAPI's refusal of a body it cannot decode as text (400).
+`app.limits`) and the 400 of a client that left before its body arrived.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ _ERROR_TEXT: dict[str, Any] = {
 
 BODY_ERRORS: dict[str, dict[str, Any]] = {
     "400": {
-        "description": "The body is not text in the declared encoding (e.g. not UTF-8).",
+        "description": "The body could not be read (the client left before it arrived).",
         "content": {"application/json": {"schema": _ERROR_TEXT}},
     },
     "413": {

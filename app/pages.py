@@ -15,6 +15,8 @@ from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from app import editor, i18n, presentation, whatif_form
 from app.core.errors import SpecError
@@ -22,11 +24,15 @@ from app.core.model import summarize
 from app.core.records import ModelSummary
 from app.diagrams import ConvLSTMView, conv_lstm_views
 from app.editor import ModelDraft
+from app.limits import MAX_FORM_FIELDS
 from app.schema import SummaryRequest
 
 router = APIRouter()
 STATIC = i18n.ROOT / "static"
 COOKIE_MAX_AGE = 365 * 24 * 3600
+# Per-gate diagrams drawn on one page: five SVGs a layer made a 1,024-layer page seconds of CPU
+# and megabytes of markup that nobody scrolls through; the table lists every layer.
+MAX_DIAGRAMS = 16
 
 
 @dataclass(frozen=True)
@@ -38,11 +44,21 @@ class Outcome:
     summary: ModelSummary | None = None
     errors: dict[str, str] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def views(self) -> tuple[ConvLSTMView, ...]:
+        """The diagrams of the first MAX_DIAGRAMS ConvLSTM layers (plus one, to tell)."""
         if self.summary is None or self.request is None:
             return ()
-        return conv_lstm_views(self.summary.layers, self.request.layers)
+        return conv_lstm_views(self.summary.layers, self.request.layers, MAX_DIAGRAMS + 1)
+
+    @property
+    def views_shown(self) -> tuple[ConvLSTMView, ...]:
+        return self.views[:MAX_DIAGRAMS]
+
+    @property
+    def views_cut(self) -> int:
+        """How many diagrams are drawn when some are left out, else 0."""
+        return MAX_DIAGRAMS if len(self.views) > MAX_DIAGRAMS else 0
 
     @property
     def chart(self) -> presentation.Chart | None:
@@ -120,11 +136,25 @@ def _page(lang: str, context: dict[str, Any], remember_lang: bool) -> HTMLRespon
 def _last_valid(outcome: Outcome, valid_query: str) -> Outcome | None:
     if not outcome.errors:
         return outcome
-    draft = editor.draft_from_fields(parse_qsl(valid_query))
+    draft = editor.draft_from_fields(query_fields(valid_query))
     if draft is None:
         return None
     last = evaluate(draft)
     return None if last.errors else last
+
+
+def query_fields(query: str) -> list[tuple[str, str]]:
+    """The fields of a page query carried inside a form field (`valid`, the import form's
+    `query`), held to the limit of the form that carries it: none if it has more."""
+    try:
+        return parse_qsl(query, max_num_fields=MAX_FORM_FIELDS)
+    except ValueError:
+        return []
+
+
+async def read_form(request: Request) -> FormData:
+    """The posted form, up to MAX_FORM_FIELDS fields (more is Starlette's 400)."""
+    return await request.form(max_fields=MAX_FORM_FIELDS)
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -134,13 +164,22 @@ def page(request: Request) -> HTMLResponse:
     outcome = evaluate(draft)
     lang = _lang(request)
     context = _context(outcome, _last_valid(outcome, ""), lang)
-    return _page(lang, context, remember_lang="lang" in request.query_params)
+    # Only a language the page has is remembered; `?lang=xx` falls back without a cookie.
+    return _page(lang, context, remember_lang=request.query_params.get("lang") == lang)
+
+
+# The HTML routes that take a form read it on the event loop (it arrives there), then do the
+# work, validation, the core and the templates, in the thread pool: a large model takes tens
+# of milliseconds, and nothing may hold the loop that long.
 
 
 @router.post("/", response_class=HTMLResponse, include_in_schema=False)
 async def edit(request: Request) -> HTMLResponse:
     """An edit from the form: a whole page, or (htmx) the regions that change."""
-    form = await request.form()
+    return await run_in_threadpool(_edit, request, await read_form(request))
+
+
+def _edit(request: Request, form: FormData) -> HTMLResponse:
     items = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
     draft = editor.draft_from_fields(items) or editor.seed_draft()
     action = str(form.get("action") or "")
@@ -167,7 +206,10 @@ async def edit(request: Request) -> HTMLResponse:
 @router.post("/diagrams", response_class=HTMLResponse, include_in_schema=False)
 async def diagrams(request: Request) -> HTMLResponse:
     """The per-gate diagrams of the editor's model (htmx fetches them after the totals)."""
-    form = await request.form()
+    return await run_in_threadpool(_diagrams, request, await read_form(request))
+
+
+def _diagrams(request: Request, form: FormData) -> HTMLResponse:
     items = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
     outcome = evaluate(editor.draft_from_fields(items) or editor.seed_draft())
     lang = _lang(request, str(form.get("lang") or "") or None)

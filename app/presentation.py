@@ -5,6 +5,7 @@ Pure functions over the core's records; the templates print what these return.
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,19 +17,25 @@ from app.core.records import LayerRecord, Shape
 from app.core.shapes import show
 from app.core.units import scaled
 
-# keras.src.utils.summary_utils.readable_memory_size: powers of 1024, two decimals.
+# Babel rounds through `decimal` at the context's precision, 28 digits by default; the limits
+# allow longer counts (the MACs of a model at MAX_DIM have over 50), and every float has at most
+# 309 integer digits. Rounding at this precision is exact for all of them.
+_EXACT = decimal.Context(prec=400)
 
 
 @lru_cache(maxsize=4096)
 def count(n: int, locale: Locale | str = "en") -> str:
     """`745,680` (grouping as the locale writes it); cached, as a page repeats its counts."""
-    return format_decimal(n, locale=locale)
+    with decimal.localcontext(_EXACT):
+        return format_decimal(n, locale=locale)
 
 
+# keras.src.utils.summary_utils.readable_memory_size: powers of 1024, two decimals.
 def keras_size(n_bytes: int, locale: Locale | str = "en") -> str:
     """`2.84 MB` for 2,982,720 bytes, as Keras's `model.summary()` prints weight memory."""
     value, unit = scaled(n_bytes)
-    return f"{format_decimal(value, format='0.00', locale=locale)} {unit}"
+    with decimal.localcontext(_EXACT):
+        return f"{format_decimal(value, format='0.00', locale=locale)} {unit}"
 
 
 def shape_text(shape: Shape | list[Shape]) -> str:

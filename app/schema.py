@@ -83,7 +83,8 @@ def _lower(value: Any) -> Any:
 class LayerSpecBase(BaseModel):
     """Arguments every Keras layer takes (`keras.layers.Layer.__init__`)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # NaN and Infinity are no argument Keras can run with (`momentum=nan`): refused everywhere.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     name: Annotated[str, Field(min_length=1, max_length=MAX_NAME_LENGTH)] | None = None
     trainable: StrictBool = True
@@ -1054,7 +1055,8 @@ class SummaryRequest(BaseModel):
     would build it."""
 
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [SEED_MODEL, GRAPH_EXAMPLE]}
+        extra="forbid", allow_inf_nan=False,
+        json_schema_extra={"examples": [SEED_MODEL, GRAPH_EXAMPLE]},
     )
 
     name: Annotated[str, Field(min_length=1, max_length=MAX_NAME_LENGTH)] | None = Field(
@@ -1139,7 +1141,7 @@ MAX_SWEEP_POINTS = 32
 class SweepRequest(BaseModel):
     """Body of `POST /sweep`: vary one argument of one layer (or of the input) of `model`."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     model: SummaryRequest
     argument: SweepArgument = "filters"

@@ -13,8 +13,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from app import json_guard
 from app.core.errors import SpecError
 from app.core.sweep import sweep
+from app.form_numbers import whole_number
 from app.schema import SummaryRequest, SweepRequest
 from app.whatif_view import WhatIfView, whatif_view
 
@@ -44,10 +46,12 @@ def _form(fields: Mapping[str, str]) -> WhatIf:
 
 def _body(form: WhatIf, model: SummaryRequest) -> dict[str, Any]:
     body: dict[str, Any] = {"model": model, "argument": form.argument, "fit": form.fit}
-    body["layer"] = int(form.layer) if form.layer.strip().isdigit() else form.layer
+    layer = whole_number(form.layer.strip())
+    body["layer"] = form.layer if layer is None else layer
     values = [v for v in re.split(r"[\s,;]+", form.values.strip()) if v]
     if values:
-        body["values"] = [int(v) if v.isdigit() else v for v in values]
+        numbers = [whole_number(v) for v in values]
+        body["values"] = [v if n is None else n for v, n in zip(values, numbers, strict=True)]
     if form.budget_mb.strip():
         try:
             body["budget_mb"] = float(form.budget_mb)
@@ -62,7 +66,12 @@ def evaluate(fields: Mapping[str, str], model: SummaryRequest | None) -> WhatIf:
     if model is None:
         return replace(form, error="fix the model first")
     try:
-        view = whatif_view(sweep(SweepRequest.model_validate(_body(form, model))))
+        body = _body(form, model)
+        json_guard.check({**body, "model": None})  # the model was checked as the page's
+        view = whatif_view(sweep(SweepRequest.model_validate(body)))
+    except json_guard.JSONProblem as problem:
+        where = ".".join(str(p) for p in problem.loc)
+        return replace(form, error=f"{where}: {problem.msg}")
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(p) for p in first["loc"])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from app import editor, pages, whatif_form
 
@@ -12,7 +14,11 @@ router = APIRouter()
 
 @router.post("/whatif", response_class=HTMLResponse, include_in_schema=False)
 async def whatif(request: Request) -> HTMLResponse:
-    form = await request.form()
+    # A sweep is dozens of summaries: never on the event loop (see `pages`).
+    return await run_in_threadpool(_whatif, request, await pages.read_form(request))
+
+
+def _whatif(request: Request, form: FormData) -> HTMLResponse:
     # Without JavaScript the model comes in the action's query string, the form's own fields in
     # the body; htmx sends both in the body.
     items = [*request.query_params.multi_items()]

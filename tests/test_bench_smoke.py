@@ -61,3 +61,10 @@ def test_api_stages_prints_every_stage_against_healthz():
     for stage in ("GET /healthz", "read the body", "+ validate", "+ summarize", "POST /summary",
                   "reference: spin 100 µs"):
         assert f"| {stage}" in output
+
+
+def test_worst_cases_prints_healthz_under_load_and_the_cpu_of_each_request():
+    output = run("worst_cases.py", "--layers", "16")
+    assert tables(output)[0].startswith("GET /healthz on one worker while 4 worst cases")
+    assert "| POST /, only a type on every layer" in output
+    assert len(tables(output)) == 2

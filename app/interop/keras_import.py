@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from app import json_guard
 from app.core.errors import SpecError
 from app.interop.arguments import explicit_arguments
 from app.schema import (
@@ -63,15 +64,21 @@ class KerasImportError(SpecError):
 
 
 def parse_model_json(data: str | bytes | dict[str, Any]) -> dict[str, Any]:
-    """The model object from `to_json()`'s string, a JSON-encoded copy of it, or the object."""
+    """The model object from `to_json()`'s string, a JSON-encoded copy of it, or the object.
+
+    Every value is checked (`app.json_guard`): no NaN, no lone surrogate, bounded nesting.
+    """
     value: Any = data
-    for _ in range(2):  # a pasted string may itself be JSON-encoded once more
-        if not isinstance(value, str | bytes):
-            break
-        try:
-            value = json.loads(value)
-        except ValueError as error:
-            raise KerasImportError((), f"not valid JSON: {error}") from None
+    try:
+        json_guard.check(value)
+        for _ in range(2):  # a pasted string may itself be JSON-encoded once more
+            if not isinstance(value, str | bytes):
+                break
+            value = json_guard.parse(value)
+    except json_guard.JSONProblem as problem:
+        syntax = problem.kind == "json_invalid" and not isinstance(value, dict | list)
+        raise KerasImportError(problem.loc, ("not valid JSON: " if syntax else "") + problem.msg
+                               ) from None
     if not isinstance(value, dict):
         raise KerasImportError(
             (), f"expected a Keras model object (what model.to_json() returns); received "

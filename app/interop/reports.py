@@ -8,8 +8,6 @@ Markdown escapes table and HTML syntax; CSV defuses spreadsheet formulas.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import is_dataclass
@@ -133,19 +131,34 @@ def csv_safe(value: Any) -> Any:
     return value
 
 
+# `csv.writer` quotes a cell with `\n` but not one with a bare `\r`, which spreadsheets read as
+# the end of a record: the rest of the name became a new row, its first cell a live formula.
+# Here any control character (and the Unicode line separators) quotes the cell.
+_QUOTED = re.compile(r'[",\x00-\x1f\x7f-\x9f\u2028\u2029]')
+
+
+def csv_cell(value: Any) -> str:
+    """One cell as `csv.writer` (minimal quoting) writes it, quoted on any control character."""
+    text = "" if value is None else str(value)
+    if _QUOTED.search(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _csv_line(cells: list[Any]) -> str:
+    return ",".join(csv_cell(cell) for cell in cells) + "\n"
+
+
 def summary_csv(summary: ModelSummary) -> str:
     """One row per layer (plain numbers, no thousands separators), then a `Total` row."""
     columns, rows = _rows(summary, text_costs=True)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([csv_safe(row.get(c, "")) for c in columns])
+    lines = [_csv_line(columns)]
+    lines += [_csv_line([csv_safe(row.get(c, "")) for c in columns]) for row in rows]
     totals = {
         "name": "Total",
         "params": summary.total_params,
         "trainable_params": summary.trainable_params,
         "non_trainable_params": summary.non_trainable_params,
     }
-    writer.writerow([totals.get(c, "") for c in columns])
-    return buffer.getvalue()
+    lines.append(_csv_line([totals.get(c, "") for c in columns]))
+    return "".join(lines)
