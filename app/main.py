@@ -2,11 +2,11 @@
 
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.staticfiles import StaticFiles
 
 from app import (
     api,
     api_docs,
+    caching,
     interop_api,
     interop_pages,
     limits,
@@ -15,6 +15,7 @@ from app import (
     whatif_pages,
 )
 from app.security import SecurityHeadersMiddleware
+from app.static_files import FingerprintedStaticFiles
 
 
 def create_app() -> FastAPI:
@@ -29,6 +30,8 @@ def create_app() -> FastAPI:
     )
     # Pages and htmx fragments are repetitive HTML/SVG: gzip cuts the first load ~8x.
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    # Outside gzip: a 304 is answered before anything is rendered or compressed.
+    app.add_middleware(caching.ConditionalGetMiddleware)
     # Added last runs first: every response, a 413 included, carries the security headers.
     app.add_middleware(limits.BodyLimitMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
@@ -40,7 +43,7 @@ def create_app() -> FastAPI:
     app.include_router(pages.router)
     app.include_router(whatif_pages.router)
     app.include_router(interop_pages.router)
-    app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
+    app.mount("/static", FingerprintedStaticFiles(directory=pages.STATIC), name="static")
     return app
 
 
