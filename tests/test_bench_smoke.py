@@ -61,3 +61,13 @@ def test_api_stages_prints_every_stage_against_healthz():
     for stage in ("GET /healthz", "read the body", "+ validate", "+ summarize", "POST /summary",
                   "reference: spin 100 µs"):
         assert f"| {stage}" in output
+
+
+@needs_wrk
+@pytest.mark.skipif(shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
+                    reason="nginx is not installed")
+def test_scale_out_prints_capacity_and_open_loop_latency_direct_and_through_the_proxy():
+    output = run("scale_out.py", "--workers", "1", "--capacity-seconds", "1", "--seconds", "1")
+    assert len(tables(output)) == 2
+    assert "| 1 worker, direct" in output and "| 1 worker, through nginx" in output
+    assert "p99.9" in output
