@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import resource
 import socket
 import subprocess
 import sys
@@ -148,6 +149,8 @@ def probe(port: int, until: float, interval: float = 0.05) -> list[float]:
 def test_under_slow_and_oversized_clients_healthz_stays_fast_and_memory_bounded(front_door):
     app, door = front_door
     seconds = 14.0  # longer than the proxy's 10 s header and body deadlines
+    # One descriptor per connection, for the attacker (who raises its soft limit) and for nginx.
+    slow = min(2000, resource.getrlimit(resource.RLIMIT_NOFILE)[1] // 2 - 300)
     rss_before = app.rss_bytes()
     peak = {"app": rss_before, "nginx": door.rss_bytes()}
 
@@ -166,7 +169,7 @@ def test_under_slow_and_oversized_clients_healthz_stays_fast_and_memory_bounded(
             "--seconds",
             str(seconds),
             "--slowloris",
-            "2000",
+            str(slow),
             "--stalled",
             "200",
             "--oversized",
@@ -192,7 +195,7 @@ def test_under_slow_and_oversized_clients_healthz_stays_fast_and_memory_bounded(
         f"nginx peak {peak['nginx'] / MIB:.0f} MiB; attacks: {report}"
     )
     # The attacks really happened: the connections were open, the proxy answered them.
-    assert report["slowloris"]["opened"] >= 1900
+    assert report["slowloris"]["opened"] >= 0.95 * slow
     assert report["stalled"]["answers"].get("429", 0) > 0  # over the per-client limit
     assert set(report["oversized"]["answers"]) <= {"400", "closed"}
     assert report["oversized"]["answers"].get("400", 0) > 10
