@@ -8,27 +8,21 @@ the app's memory does not grow. Skipped (visibly) where nginx is not installed
 
 from __future__ import annotations
 
-import json
 import re
-import resource
-import socket
 import subprocess
-import sys
-import threading
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
 from app.security import SECURITY_HEADERS
-from bench.common import ROOT, Server, server
+from bench.common import Server, server
+from bench.front_door import MIB, siege, slowloris_budget
 from bench.proxy import BEHIND_PROXY_ARGS, TEMPLATE, Proxy, nginx_binary, proxy, render_config
 
 needs_nginx = pytest.mark.skipif(
     nginx_binary() is None, reason="nginx is not installed (apt-get install nginx): skipped"
 )
-MIB = 2**20
 
 
 @pytest.fixture(scope="module")
@@ -125,74 +119,25 @@ def test_a_big_models_url_fits_through_the_proxy_both_ways(front_door):
         assert "dense_0329_" in reload.text
 
 
-def probe(port: int, until: float, interval: float = 0.05) -> list[float]:
-    """`GET /healthz` on a new connection from 127.0.0.1 every `interval`: each latency."""
-    latencies = []
-    request = b"GET /healthz HTTP/1.1\r\nHost: probe\r\nConnection: close\r\n\r\n"
-    while time.monotonic() < until:
-        start = time.perf_counter()
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
-                sock.sendall(request)
-                answer = b""
-                while chunk := sock.recv(65536):
-                    answer += chunk
-            ok = answer.startswith(b"HTTP/1.1 200")
-        except OSError:
-            ok = False
-        latencies.append(time.perf_counter() - start if ok else float("inf"))
-        time.sleep(interval)
-    return latencies
-
-
 @needs_nginx
 def test_under_slow_and_oversized_clients_healthz_stays_fast_and_memory_bounded(front_door):
     app, door = front_door
-    seconds = 14.0  # longer than the proxy's 10 s header and body deadlines
-    # One descriptor per connection, for the attacker (who raises its soft limit) and for nginx.
-    slow = min(2000, resource.getrlimit(resource.RLIMIT_NOFILE)[1] // 2 - 300)
-    rss_before = app.rss_bytes()
-    peak = {"app": rss_before, "nginx": door.rss_bytes()}
-
-    def sample(until: float) -> None:
-        while time.monotonic() < until:
-            peak["app"] = max(peak["app"], app.rss_bytes())
-            peak["nginx"] = max(peak["nginx"], door.rss_bytes())
-            time.sleep(0.25)
-
-    attackers = subprocess.Popen(
-        [
-            sys.executable,
-            str(ROOT / "bench" / "attacks.py"),
-            "--port",
-            str(door.port),
-            "--seconds",
-            str(seconds),
-            "--slowloris",
-            str(slow),
-            "--stalled",
-            "200",
-            "--oversized",
-            "4",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
+    slow = slowloris_budget(2000)
+    # 14 s: longer than the proxy's 10 s header and body deadlines.
+    result = siege(
+        door.port,
+        {"app": app.rss_bytes, "nginx": door.rss_bytes},
+        seconds=14.0,
+        slowloris=slow,
+        stalled=200,
+        oversized=4,
     )
-    time.sleep(1.0)  # the connections are open before the probe starts
-    until = time.monotonic() + seconds - 2
-    sampler = threading.Thread(target=sample, args=(until,))
-    sampler.start()
-    latencies = sorted(probe(door.port, until))
-    sampler.join()
-    out, _ = attackers.communicate(timeout=60)
-    report = json.loads(out)
-
-    p99 = latencies[int(0.99 * (len(latencies) - 1))]
+    report = result.report
     print(
-        f"\nhealthz through the proxy under attack: {len(latencies)} probes, "
-        f"p50 {latencies[len(latencies) // 2] * 1e3:.1f} ms, p99 {p99 * 1e3:.1f} ms; "
-        f"app RSS {rss_before / MIB:.0f} → peak {peak['app'] / MIB:.0f} MiB; "
-        f"nginx peak {peak['nginx'] / MIB:.0f} MiB; attacks: {report}"
+        f"\nhealthz through the proxy under attack: {len(result.latencies)} probes, "
+        f"p50 {result.p50 * 1e3:.1f} ms, p99 {result.p99 * 1e3:.1f} ms; app RSS "
+        f"{result.rss_before['app'] / MIB:.0f} → peak {result.rss_peak['app'] / MIB:.0f} MiB; "
+        f"nginx peak {result.rss_peak['nginx'] / MIB:.0f} MiB; attacks: {report}"
     )
     # The attacks really happened: the connections were open, the proxy answered them.
     assert report["slowloris"]["opened"] >= 0.95 * slow
@@ -200,7 +145,7 @@ def test_under_slow_and_oversized_clients_healthz_stays_fast_and_memory_bounded(
     assert set(report["oversized"]["answers"]) <= {"400", "closed"}
     assert report["oversized"]["answers"].get("400", 0) > 10
     # What the honest client and the app felt.
-    assert len(latencies) > 100
-    assert p99 < 0.100
-    assert peak["app"] - rss_before < 32 * MIB
-    assert peak["nginx"] < 256 * MIB
+    assert len(result.latencies) > 100
+    assert result.p99 < 0.100
+    assert result.rss_peak["app"] - result.rss_before["app"] < 32 * MIB
+    assert result.rss_peak["nginx"] < 256 * MIB
