@@ -57,9 +57,14 @@ class Proxy:
         return sum(_rss(pid) for pid in _process_tree(self.process.pid))
 
 
-def render_config(prefix: Path, port: int, upstreams: Sequence[str]) -> Path:
+def render_config(prefix: Path, port: int, upstreams: Sequence[str], address: str = "") -> Path:
     config = prefix / "nginx.conf"
-    env = {**os.environ, "LISTEN_PORT": str(port), "UPSTREAMS": " ".join(upstreams)}
+    env = {
+        **os.environ,
+        "LISTEN_PORT": str(port),
+        "LISTEN_ADDRESS": address,
+        "UPSTREAMS": " ".join(upstreams),
+    }
     subprocess.run(
         [PYTHON, str(NGINX_DIR / "render.py"), str(TEMPLATE), str(config)], env=env, check=True
     )
@@ -76,33 +81,51 @@ def proxy(upstreams: Sequence[str]) -> Iterator[Proxy]:
     # Run as root, nginx's workers are `nobody`: they must reach the prefix (nginx itself makes
     # the temp folders inside it theirs).
     prefix.chmod(0o755)
-    port = free_port()
-    config = render_config(prefix, port, upstreams)
-    log = (prefix / "error.log").open("wb")
-    process = subprocess.Popen(
-        [binary, "-p", str(prefix), "-c", str(config), "-e", "stderr", "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
-    base = f"http://127.0.0.1:{port}"
+    process = None
     try:
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"nginx did not start:\n{(prefix / 'error.log').read_text()}")
-            time.sleep(0.05)
-        yield Proxy(base, port, process, prefix)
+        # A free port can be taken by another process before nginx binds it: try another.
+        for _ in range(5):
+            port = free_port()
+            config = render_config(prefix, port, upstreams, address="127.0.0.1")
+            process = _start(binary, prefix, config, f"http://127.0.0.1:{port}")
+            if process is not None:
+                break
+        if process is None:
+            raise RuntimeError(f"nginx did not start:\n{(prefix / 'error.log').read_text()}")
+        yield Proxy(f"http://127.0.0.1:{port}", port, process, prefix)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+        if process is not None:
+            _stop(process)
         shutil.rmtree(prefix, ignore_errors=True)
+
+
+def _start(binary: str, prefix: Path, config: Path, base: str) -> subprocess.Popen | None:
+    """nginx, once it answers /healthz; None if it exits first (the port was taken)."""
+    with (prefix / "error.log").open("ab") as log:
+        process = subprocess.Popen(
+            [binary, "-p", str(prefix), "-c", str(config), "-e", "stderr", "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None:
+            return None
+        if time.monotonic() > deadline:
+            _stop(process)
+            raise RuntimeError(f"nginx did not start:\n{(prefix / 'error.log').read_text()}")
+        time.sleep(0.05)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -38,6 +38,8 @@ def test_the_template_renders_to_a_config_nginx_accepts(tmp_path):
     config = render_config(tmp_path, 8080, ["app:8000", "127.0.0.1:8001"])
     text = config.read_text()
     assert "listen 8080 backlog=4096;" in text
+    local = render_config(tmp_path, 8080, ["app:8000"], address="127.0.0.1").read_text()
+    assert "listen 127.0.0.1:8080 backlog=4096;" in local
     assert "server app:8000;" in text and "server 127.0.0.1:8001;" in text
     assert "${" not in text
     if binary is None:

@@ -1,8 +1,9 @@
 """Renders nginx.conf.template: `python render.py TEMPLATE OUTPUT`, settings from the environment.
 
-LISTEN_PORT (default 8080) and UPSTREAMS ("host:port" addresses, space-separated, default
-"app:8000") fill `${LISTEN_PORT}` and `${UPSTREAM_SERVERS}`. Only `${NAME}` is a placeholder
-(nginx's own variables are written `$name`); one left unfilled is an error, not a silent gap.
+LISTEN_PORT (default 8080), LISTEN_ADDRESS (default: every interface) and UPSTREAMS ("host:port"
+addresses, space-separated, default "app:8000") fill `${LISTEN}` and `${UPSTREAM_SERVERS}`.
+Only `${NAME}` is a placeholder (nginx's own variables are written `$name`); one left unfilled is
+an error, not a silent gap.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from pathlib import Path
 PLACEHOLDER = re.compile(r"\$\{([A-Z_]+)\}")
 
 
-def render(template: str, listen_port: int, upstreams: list[str]) -> str:
+def render(template: str, listen_port: int, upstreams: list[str], listen_address: str = "") -> str:
     if not upstreams:
         raise ValueError("UPSTREAMS names no server")
+    port = str(int(listen_port))
     values = {
-        "LISTEN_PORT": str(int(listen_port)),
+        "LISTEN": f"{listen_address}:{port}" if listen_address else port,
         "UPSTREAM_SERVERS": "\n        ".join(f"server {address};" for address in upstreams),
     }
     missing = sorted(set(PLACEHOLDER.findall(template)) - set(values))
@@ -36,6 +38,7 @@ def main(argv: list[str]) -> int:
         Path(argv[1]).read_text(),
         int(os.environ.get("LISTEN_PORT", "8080")),
         os.environ.get("UPSTREAMS", "app:8000").split(),
+        os.environ.get("LISTEN_ADDRESS", ""),
     )
     Path(argv[2]).write_text(text)
     return 0
