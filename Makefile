@@ -54,7 +54,8 @@ $(VENV)/.test-installed: $(VENV)/.runtime-installed pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
-# Browser tests drive Debian's Chromium; install it when missing and we are allowed to.
+# Browser tests drive Debian's Chromium, the front-door tests Debian's nginx (tests/test_front_door.py);
+# install them when missing and we are allowed to.
 system-deps:
 	@command -v chromium >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
@@ -62,6 +63,9 @@ system-deps:
 	@command -v wrk >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
 	  else echo "wrk is missing: load benchmarks will be skipped (sudo apt-get install wrk)"; fi; }
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; \
+	  else echo "nginx is missing: front-door tests will be skipped (sudo apt-get install nginx)"; fi; }
 
 # Benchmarks print figures and ratios (a few minutes); record them in BENCHMARKS.md.
 bench: setup-test system-deps
@@ -71,6 +75,7 @@ bench: setup-test system-deps
 	$(BIN)/python bench/keras_vs_api.py
 	$(BIN)/python bench/worst_cases.py
 	$(BIN)/python bench/soak.py
+	$(BIN)/python bench/scale_out.py
 
 lint: setup-test
 	$(BIN)/ruff check .

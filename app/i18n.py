@@ -15,6 +15,7 @@ from babel.support import NullTranslations, Translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app import presentation
+from app.static_files import static_url
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
@@ -83,4 +84,5 @@ def environment(code: str) -> Environment:
     env.filters["shape"] = presentation.shape_text
     env.globals["language"] = language
     env.globals["languages"] = LANGUAGES
+    env.globals["static_url"] = static_url
     return env

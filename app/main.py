@@ -2,12 +2,12 @@
 
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from app import (
     api,
     api_docs,
+    caching,
     interop_api,
     interop_pages,
     limits,
@@ -17,6 +17,7 @@ from app import (
 )
 from app.head import HeadAsGetMiddleware
 from app.security import SecurityHeadersMiddleware
+from app.static_files import FingerprintedStaticFiles
 
 
 class App(FastAPI):
@@ -42,6 +43,8 @@ def create_app() -> FastAPI:
     # (zlib's default) gives within 2% of level 9's size at half its CPU: Starlette's level 9
     # spent more on a 1,024-layer answer than computing it did. Large bodies compress in a thread.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
+    # Outside gzip: a 304 is answered before anything is rendered or compressed.
+    app.add_middleware(caching.ConditionalGetMiddleware)
     app.add_middleware(limits.BodyLimitMiddleware)
     openapi_responses.declare_body_errors(app)
     api.install_error_handlers(app)
@@ -51,7 +54,7 @@ def create_app() -> FastAPI:
     app.include_router(pages.router)
     app.include_router(whatif_pages.router)
     app.include_router(interop_pages.router)
-    app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
+    app.mount("/static", FingerprintedStaticFiles(directory=pages.STATIC), name="static")
     return app
 
 

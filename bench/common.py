@@ -107,13 +107,14 @@ def _rss(pid: int) -> int:
 
 
 @contextmanager
-def server(workers: int = 1, app: str = "app.main:app") -> Iterator[Server]:
+def server(workers: int = 1, app: str = "app.main:app",
+           extra_args: Sequence[str] = ()) -> Iterator[Server]:
     """`uvicorn app.main:app` (or another ASGI `app`) on a free loopback port, as `make run`
-    starts it."""
+    starts it (plus `extra_args`, e.g. the limits it runs with behind the proxy)."""
     port = free_port()
     process = subprocess.Popen(
         [PYTHON, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(workers), "--no-access-log"],
+         "--workers", str(workers), "--no-access-log", *extra_args],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"

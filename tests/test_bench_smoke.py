@@ -68,3 +68,13 @@ def test_worst_cases_prints_healthz_under_load_and_the_cpu_of_each_request():
     assert tables(output)[0].startswith("GET /healthz on one worker while 4 worst cases")
     assert "| POST /, only a type on every layer" in output
     assert len(tables(output)) == 2
+
+
+@needs_wrk
+@pytest.mark.skipif(shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
+                    reason="nginx is not installed")
+def test_scale_out_prints_capacity_and_open_loop_latency_direct_and_through_the_proxy():
+    output = run("scale_out.py", "--workers", "1", "--capacity-seconds", "1", "--seconds", "1")
+    assert len(tables(output)) == 2
+    assert "| 1 worker, direct" in output and "| 1 worker, through nginx" in output
+    assert "p99.9" in output

@@ -1,0 +1,130 @@
+"""A constant-rate (open-loop) HTTP/1.1 load generator that corrects for coordinated omission.
+
+Request i is due at `start + i / rate`, whether or not earlier ones have been answered; its
+latency is measured from that due time, not from when a connection was free to send it. So a
+stall of the server counts for every request that should have been sent during it (a
+closed-loop tool like wrk would just send fewer). Connections are reused (keep-alive) and
+opened as needed, up to `max_connections`; a request waiting for one is still on the clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+
+
+@dataclass
+class OpenLoopResult:
+    offered_rate: float
+    latencies: list[float]  # seconds, sorted, answered requests only
+    errors: int  # refused, reset, timed out or non-2xx
+    late_start: float  # worst lateness of our own scheduler (client-side noise), seconds
+
+    def quantile(self, q: float) -> float:
+        if not self.latencies:
+            return float("inf")
+        return self.latencies[min(len(self.latencies) - 1, int(q * len(self.latencies)))]
+
+
+def post_request(path: str, body: bytes, host: str = "bench") -> bytes:
+    return (
+        f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
+
+
+async def _exchange(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
+) -> int:
+    """Sends one request, reads the whole answer, returns its status."""
+    writer.write(request)
+    await writer.drain()
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    await reader.readexactly(length)
+    return status
+
+
+async def _run(
+    host: str,
+    port: int,
+    request: bytes,
+    rate: float,
+    duration: float,
+    max_connections: int,
+    timeout: float,
+) -> OpenLoopResult:
+    loop = asyncio.get_running_loop()
+    idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+    slots = asyncio.Semaphore(max_connections)
+    latencies: list[float] = []
+    errors = 0
+    late = 0.0
+
+    async def one(due: float) -> None:
+        nonlocal errors
+        async with slots:
+            conn = idle.pop() if idle else None
+            try:
+                if conn is None:
+                    conn = await asyncio.open_connection(host, port)
+                status = await asyncio.wait_for(_exchange(*conn, request), timeout)
+            except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError):
+                errors += 1
+                if conn is not None:
+                    conn[1].close()
+                return
+            latencies.append(loop.time() - due)
+            if 200 <= status < 300:
+                idle.append(conn)
+            else:
+                errors += 1
+                conn[1].close()
+
+    total = int(rate * duration)
+    start = loop.time() + 0.1
+    tasks = []
+    for i in range(total):
+        due = start + i / rate
+        delay = due - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        else:
+            late = max(late, -delay)
+        tasks.append(asyncio.create_task(one(due)))
+    await asyncio.gather(*tasks)
+    for _, writer in idle:
+        writer.close()
+    return OpenLoopResult(rate, sorted(latencies), errors, late)
+
+
+def open_loop(
+    url: str,
+    body: bytes,
+    *,
+    rate: float,
+    duration: float,
+    max_connections: int = 32,
+    timeout: float = 10.0,
+) -> OpenLoopResult:
+    """`rate` POSTs of `body` a second to `url` ("http://host:port/path") for `duration` s."""
+    rest = url.removeprefix("http://")
+    address, _, path = rest.partition("/")
+    host, _, port = address.partition(":")
+    request = post_request("/" + path, body)
+    began = time.perf_counter()
+    main = _run(host, int(port or 80), request, rate, duration, max_connections, timeout)
+    try:  # uvloop (uvicorn[standard] brings it) halves the client's own overhead per request
+        import uvloop
+
+        result = uvloop.run(main)
+    except ImportError:
+        result = asyncio.run(main)
+    assert time.perf_counter() - began < duration + timeout + 30
+    return result

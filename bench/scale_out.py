@@ -1,0 +1,125 @@
+"""Capacity of `POST /summary` directly and behind the proxy, and latency at half of it, open-loop.
+
+    .venv/bin/python bench/scale_out.py [--workers 1 2] [--capacity-seconds 5]
+        [--seconds 10] [--connections 16]
+
+For 1 and 2 uvicorn workers, each directly and behind nginx with the shipped config
+(deploy/nginx/, uvicorn with its behind-the-proxy limits), side by side in one run:
+1. capacity: requests/s of the seed model under `wrk` with `--connections` connections;
+2. latency at a constant offered load of half that capacity, measured open-loop
+   (bench/open_loop.py: every request has a due time and its latency runs from it, so a stall
+   is not hidden by the client slowing down). Target: p99 < 25 ms.
+Needs wrk and nginx (`make system-deps`). Prints Markdown tables for BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from app.schema import SEED_MODEL
+from bench.common import machine, ms, print_table, server, wrk
+from bench.open_loop import open_loop
+from bench.proxy import BEHIND_PROXY_ARGS, nginx_binary, proxy
+
+TARGET_P99 = 0.025
+
+
+@contextmanager
+def target(workers: int, behind_proxy: bool) -> Iterator[str]:
+    """The base URL to load: uvicorn itself, or nginx in front of it."""
+    if not behind_proxy:
+        with server(workers) as app:
+            yield app.base
+        return
+    with server(workers, extra_args=BEHIND_PROXY_ARGS) as app:
+        port = app.base.rsplit(":", 1)[1]
+        with proxy([f"127.0.0.1:{port}"]) as door:
+            yield door.base
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--capacity-seconds", type=float, default=5)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+    if nginx_binary() is None:
+        raise SystemExit("nginx is missing: apt-get install nginx")
+
+    body = json.dumps(SEED_MODEL).encode()
+    capacity_rows, latency_rows = [], []
+    for workers in args.workers:
+        for behind_proxy in (False, True):
+            label = f"{workers} worker{'s' if workers > 1 else ''}, " + (
+                "through nginx" if behind_proxy else "direct"
+            )
+            with target(workers, behind_proxy) as base:
+                url = f"{base}/summary"
+                wrk(url, connections=args.connections, duration=1, body=SEED_MODEL)  # warm-up
+                capacity = wrk(
+                    url,
+                    connections=args.connections,
+                    duration=args.capacity_seconds,
+                    body=SEED_MODEL,
+                )
+                rate = capacity.requests_per_s / 2
+                result = open_loop(url, body, rate=rate, duration=args.seconds)
+            capacity_rows.append(
+                [
+                    label,
+                    f"{capacity.requests_per_s:,.0f}",
+                    ms(capacity.p50),
+                    ms(capacity.p99),
+                    capacity.errors,
+                ]
+            )
+            p99 = result.quantile(0.99)
+            latency_rows.append(
+                [
+                    label,
+                    f"{rate:,.0f}",
+                    len(result.latencies),
+                    ms(result.quantile(0.5)),
+                    ms(p99),
+                    ms(result.quantile(0.999)),
+                    result.errors,
+                    ms(result.late_start),
+                    "met" if p99 < TARGET_P99 and not result.errors else "missed",
+                ]
+            )
+
+    print(f"Machine: {machine()}")
+    print_table(
+        f"Capacity: POST /summary (seed model), wrk, {args.connections} connections, "
+        f"{args.capacity_seconds:g} s",
+        ["setup", "requests/s", "p50", "p99", "errors"],
+        capacity_rows,
+    )
+    print_table(
+        f"Open loop at half capacity, {args.seconds:g} s: latency from each request's due time "
+        f"(target p99 < {TARGET_P99 * 1e3:.0f} ms)",
+        [
+            "setup",
+            "offered req/s",
+            "answered",
+            "p50",
+            "p99",
+            "p99.9",
+            "errors",
+            "client lateness",
+            "target",
+        ],
+        latency_rows,
+    )
+
+
+if __name__ == "__main__":
+    main()
