@@ -95,3 +95,20 @@ def test_generated_graphs_match_keras_or_are_refused_like_keras(request: dict[st
     assert theirs.model.error is None, f"Keras refused what we accept: {theirs.model.error}"
     assert_graph_matches_keras(request)
     del summary
+
+
+def test_a_named_sequential_keeps_its_name_through_import_and_export() -> None:
+    keras.backend.clear_session()
+    model = keras.Sequential(
+        [keras.Input((5, 8, 8, 2)), keras.layers.ConvLSTM2D(3, 3, name="cell")], name="blog_model"
+    )
+    request = import_keras(model.to_json())
+    assert request.name == "blog_model"
+    summary = summarize(request)
+    lines: list[str] = []
+    model.summary(print_fn=lines.append)
+    assert keras_summary_text(summary, request.name).splitlines() == "".join(lines).splitlines()
+    keras.backend.clear_session()
+    namespace: dict[str, Any] = {}
+    exec(compile(keras_code(request, summary), "<exported>", "exec"), namespace)
+    assert namespace["model"].name == "blog_model"

@@ -212,8 +212,9 @@ def keras_code(request: SummaryRequest, summary: ModelSummary | None = None) -> 
         f"{_INDENT}[\n"
         f"{_INDENT * 2}keras.Input(shape={shape}),\n"
         f"{layer_lines}"
-        f"{_INDENT}]\n"
-        ")\n"
+        + (f"{_INDENT}],\n{_INDENT}name={_value(request.name)},\n" if request.name
+           else f"{_INDENT}]\n")
+        + ")\n"
         f"{freeze_lines}"
         "\n"
         'if __name__ == "__main__":\n'

@@ -542,6 +542,9 @@ def _build(
     }
     if isinstance(batch, int) and batch >= 1:
         body["batch_size"] = batch
+    name = config.get("name")
+    if isinstance(name, str) and name and name != "sequential":
+        body["name"] = name  # Keras's summary prints it: `Model: "my_model"`
     try:
         return SummaryRequest.model_validate(body)
     except ValidationError as error:
