@@ -168,10 +168,12 @@ def control_names(layer_type: str) -> frozenset[str]:
 
 
 def editable_types() -> tuple[str, ...]:
-    """Layer types the core can analyse and the editor can show (no wrappers yet)."""
+    """Layer types the core can analyse and the editor can show (no wrappers or nested models
+    yet)."""
     names = {t.model_fields["type"].annotation.__args__[0] for t in analysed_types()}
     return tuple(
-        n for n in LAYER_SPECS if n in names and "layer" not in LAYER_SPECS[n].model_fields
+        n for n in LAYER_SPECS
+        if n in names and not {"layer", "layers"} & set(LAYER_SPECS[n].model_fields)
     )
 
 

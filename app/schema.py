@@ -490,6 +490,14 @@ class TimeDistributedSpec(LayerSpecBase):
     layer: LayerSpec
 
 
+class SequentialSpec(LayerSpecBase):
+    """A `keras.Sequential` used as a layer (a nested model): its layers run in turn on what it
+    is called on; Keras's summary shows it as one row with all their parameters."""
+
+    type: Literal["Sequential"]
+    layers: list[LayerSpec] = Field(min_length=1, max_length=MAX_LAYERS)
+
+
 class BidirectionalSpec(LayerSpecBase):
     """`keras.layers.Bidirectional`: a forward and a backward copy of a recurrent `layer`."""
 
@@ -916,6 +924,7 @@ LayerSpec = Annotated[
     | MinimumSpec
     | TimeDistributedSpec
     | BidirectionalSpec
+    | SequentialSpec
     | Conv1DTransposeSpec
     | DepthwiseConv1DSpec
     | DepthwiseConv2DSpec
@@ -943,6 +952,7 @@ LayerSpec = Annotated[
 
 TimeDistributedSpec.model_rebuild()
 BidirectionalSpec.model_rebuild()
+SequentialSpec.model_rebuild()
 
 LAYER_SPECS: dict[str, type[LayerSpecBase]] = {
     cls.model_fields["type"].annotation.__args__[0]: cls  # type: ignore[union-attr]

@@ -65,7 +65,26 @@ FUNCTIONAL_CHAIN: dict[str, Any] = {
     ],
 }
 
+# A per-frame CNN as a nested Sequential inside TimeDistributed, then an LSTM head (a video
+# classifier), and a nested Sequential called directly in a graph.
+NESTED_SEQUENTIAL: dict[str, Any] = {
+    "inputs": [{"name": "clip", "shape": [5, 16, 16, 3]}],
+    "layers": [
+        {"type": "TimeDistributed", "name": "frame_cnn", "layer": {"type": "Sequential", "layers": [
+            {"type": "Conv2D", "filters": 4, "kernel_size": 3, "activation": "relu"},
+            {"type": "MaxPooling2D"},
+            {"type": "GlobalAveragePooling2D"},
+        ]}},
+        {"type": "LSTM", "units": 6},
+        {"type": "Sequential", "name": "head", "layers": [
+            {"type": "Dense", "units": 8, "activation": "relu"},
+            {"type": "Dense", "units": 3, "activation": "softmax"},
+        ]},
+    ],
+}
+
 GOLDEN = {
+    "nested_sequential": NESTED_SEQUENTIAL,
     "encoder_forecaster": ENCODER_FORECASTER,
     "convlstm_unet": CONVLSTM_UNET,
     "two_inputs_shared": TWO_INPUTS_SHARED,

@@ -68,6 +68,12 @@ class KerasModel:
 def keras_layer(spec: dict[str, Any]) -> keras.layers.Layer:
     """`{"type": "ConvLSTM2D", "filters": 8, ...}` → `keras.layers.ConvLSTM2D(filters=8, ...)`."""
     kwargs = {key: value for key, value in spec.items() if key not in ("type", "trainable")}
+    if spec["type"] == "Sequential":  # a nested model
+        kwargs["layers"] = [keras_layer(inner) for inner in spec["layers"]]
+        model = keras.Sequential(**kwargs)
+        if spec.get("trainable") is False:
+            model.trainable = False
+        return model
     for nested in ("layer", "backward_layer"):
         if isinstance(kwargs.get(nested), dict):
             kwargs[nested] = keras_layer(kwargs[nested])

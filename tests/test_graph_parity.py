@@ -9,7 +9,7 @@ import pytest
 from graph_cases import GOLDEN
 from graph_strategies import graph_requests
 from hypothesis import HealthCheck, given, settings
-from keras_reference import build_graph, keras
+from keras_reference import build_graph, keras, keras_layer
 from pydantic import ValidationError
 
 from app.core.errors import SpecError
@@ -36,12 +36,12 @@ def assert_graph_matches_keras(request: dict[str, Any]) -> None:
     assert list(summary.graph.order) == theirs.order
     first_calls = [r for r in summary.layers if r.node_index == 0]
     assert theirs.model.layers is not None
-    for ours, keras_layer in zip(first_calls, theirs.model.layers, strict=True):
-        assert ours.name == keras_layer.name
-        assert ours.params == keras_layer.params
-        assert ours.trainable_params == keras_layer.trainable_params
+    for ours, theirs_layer in zip(first_calls, theirs.model.layers, strict=True):
+        assert ours.name == theirs_layer.name
+        assert ours.params == theirs_layer.params
+        assert ours.trainable_params == theirs_layer.trainable_params
         assert [(w.name, list(w.shape)) for w in ours.weights] == [
-            (w.name, w.shape) for w in keras_layer.weights
+            (w.name, w.shape) for w in theirs_layer.weights
         ]
     assert summary.total_params == theirs.model.total_params
     assert summary.trainable_params == theirs.model.trainable_params
@@ -112,3 +112,23 @@ def test_a_named_sequential_keeps_its_name_through_import_and_export() -> None:
     namespace: dict[str, Any] = {}
     exec(compile(keras_code(request, summary), "<exported>", "exec"), namespace)
     assert namespace["model"].name == "blog_model"
+
+
+def test_a_nested_sequential_in_a_chain_matches_keras_line_by_line() -> None:
+    request = {"input_shape": [16, 16, 3], "layers": [
+        {"type": "Sequential", "layers": [
+            {"type": "Conv2D", "filters": 4, "kernel_size": 3},
+            {"type": "BatchNormalization"},
+            {"type": "GlobalAveragePooling2D"}]},
+        {"type": "Dense", "units": 2}]}
+    keras.backend.clear_session()
+    model = keras.Sequential(
+        [keras.Input((16, 16, 3)), *(keras_layer(spec) for spec in request["layers"])]
+    )
+    lines: list[str] = []
+    model.summary(print_fn=lines.append)
+    summary = summarize(SummaryRequest.model_validate(request))
+    assert summary.name == model.name == "sequential_1"
+    assert summary.non_trainable_params == 8  # the nested BatchNormalization's moving stats
+    assert keras_summary_text(summary).splitlines() == "".join(lines).splitlines()
+    assert summarize(import_keras(model.to_json())).total_params == model.count_params()

@@ -55,6 +55,7 @@ class Graph:
     specs: dict[str, LayerSpecBase] = field(default_factory=dict)  # layer name → its spec
     calls: dict[str, int] = field(default_factory=dict)  # layer name → calls so far
     inputs: list[str] = field(default_factory=list)
+    namer: Namer = field(default_factory=Namer)  # automatic names, the model's own at the end
 
 
 def parse_ref(ref: str) -> tuple[str, int, int]:
@@ -245,6 +246,7 @@ def show_any(shape: Shape | list[Shape]) -> str:
 def walk(request: SummaryRequest, input_shapes: list[Shape]) -> tuple[Graph, list[str]]:
     """Every call's node, in request order, and the output tensors' references."""
     graph, namer = Graph(), Namer()
+    graph.namer = namer
     inputs = request.inputs or [InputSpec(shape=request.input_shape or [1])]
     for name, shape in zip(_input_names(inputs, namer), input_shapes, strict=True):
         if name in graph.calls:
@@ -364,7 +366,7 @@ def analyse_graph(
         InputRecord(name=name, shape=graph.nodes[(name, 0)].outputs[0]) for name in graph.inputs
     )
     return records, specs, GraphRecord(
-        name=request.name or "functional",
+        name=request.name or graph.namer.auto("functional"),
         inputs=inputs,
         outputs=tuple(outputs),
         order=tuple(order),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar, cast
 
 # Importing the layer families registers their analysers.
@@ -16,6 +17,7 @@ from app.core import (  # noqa: F401
     group_normalization,
     margins,
     merging,
+    nested,
     normalization,
     pooling,
     recurrent,
@@ -53,9 +55,12 @@ def _blame(error: SpecError, index: int) -> SpecError:
     return error.within("layers", index)
 
 
-def analyse_layers(input_shape: Shape, layers: list) -> tuple[LayerRecord, ...]:
-    """Every layer's record, in order; raises `SpecError` located at the offending field."""
-    namer = Namer()
+def analyse_layers(
+    input_shape: Shape, layers: list, namer: Namer | None = None
+) -> tuple[LayerRecord, ...]:
+    """Every layer's record, in order; raises `SpecError` located at the offending field.
+    `namer` continues an outer model's automatic names (a nested Sequential)."""
+    namer = namer or Namer()
     records: list[LayerRecord] = []
     shape: Shape = input_shape
     for index, spec in enumerate(layers):
@@ -95,14 +100,25 @@ def input_shapes(request: SummaryRequest, steps: int | None = None) -> list[Shap
     return [(s[0], s[1] or steps, *s[2:]) for s in given]
 
 
-def walk(
-    request: SummaryRequest, shapes: list[Shape]
-) -> tuple[tuple[LayerRecord, ...], tuple[LayerSpecBase, ...], GraphRecord | None]:
-    """Every layer call's record and the spec of the layer it calls, and for a functional
-    model its graph."""
+@dataclass(slots=True)
+class Walk:
+    """Every layer call's record, the spec of the layer each calls, and for a functional model
+    its graph; for a chain, its name when it is not Keras's plain `sequential`."""
+
+    records: tuple[LayerRecord, ...]
+    specs: tuple[LayerSpecBase, ...]
+    graph: GraphRecord | None = None
+    name: str | None = None
+
+
+def walk(request: SummaryRequest, shapes: list[Shape]) -> Walk:
     if request.is_graph:
-        return analyse_graph(request, shapes)
-    return analyse_layers(shapes[0], request.layers), tuple(request.layers), None
+        return Walk(*analyse_graph(request, shapes))
+    namer = Namer()
+    records = analyse_layers(shapes[0], request.layers, namer)
+    # Keras's own name for the model: `sequential`, or `sequential_1` after a nested one.
+    name = request.name or namer.auto("sequential")
+    return Walk(records, tuple(request.layers), name=None if name == "sequential" else name)
 
 
 def with_costs(
@@ -128,7 +144,7 @@ def with_costs(
         # With known time axes the second walk would repeat the first one exactly.
         concrete = records if all(s[1] is not None for s in shapes) else walk(
             request, input_shapes(request, steps or 1)
-        )[0]
+        ).records
     except SpecError as error:
         return records, f"costs need a concrete time axis, which this model refuses: {error.msg}"
     # The walk is still building these records: costs are filled in, not copied in.
@@ -208,8 +224,8 @@ def _summary_json(request: SummaryRequest) -> bytes:
 
 def _summarize(request: SummaryRequest) -> ModelSummary:
     with using_convention(request.convention):
-        records, specs, graph = walk(request, input_shapes(request))
-        records, costs_note = with_costs(records, specs, request)
+        walked = walk(request, input_shapes(request))
+        records, costs_note = with_costs(walked.records, walked.specs, request)
     total = sum(r.params for r in records)
     trainable = sum(r.trainable_params for r in records)
     size = DTYPE_BYTES[request.dtype]
@@ -236,5 +252,6 @@ def _summarize(request: SummaryRequest) -> ModelSummary:
         ),
         latency=latency,
         latency_note=latency_note,
-        graph=graph,
+        graph=walked.graph,
+        name=walked.name,
     )

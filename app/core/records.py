@@ -364,6 +364,9 @@ class ModelSummary:
     latency_note: str | None = None
     graph: Annotated[GraphRecord | None, graph_only(
         "Graph models: name, inputs, outputs and the order of Keras's summary.")] = None
+    name: Annotated[str | None, graph_only(
+        "A chain's name when it is not Keras's plain `sequential` (given, or `sequential_1` "
+        "after a nested Sequential); a graph's is in `graph`.")] = None
 
 
 @_record

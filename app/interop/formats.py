@@ -27,7 +27,7 @@ FORMATS: dict[str, ExportFormat] = {
         ExportFormat(
             "text", "Keras-style summary table (as `model.summary()` prints it)",
             "text/plain; charset=utf-8", "model-summary.txt",
-            lambda request, summary: keras_summary_text(summary, request.name),
+            lambda request, summary: keras_summary_text(summary),
         ),
         ExportFormat(
             "md", "Markdown table", "text/markdown; charset=utf-8", "model-summary.md",

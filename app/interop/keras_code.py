@@ -27,6 +27,7 @@ from app.schema import (
     BidirectionalSpec,
     LayerCallSpec,
     LayerSpecBase,
+    SequentialSpec,
     SummaryRequest,
     TimeDistributedSpec,
 )
@@ -57,6 +58,16 @@ def _call(spec: LayerSpecBase, record: LayerRecord | None, depth: int, dtype: st
         arguments["name"] = name  # last, as Keras's own examples put it
     if dtype is not None and arguments.get("dtype") is None:
         arguments["dtype"] = dtype
+    if isinstance(spec, SequentialSpec):  # a nested model: `keras.Sequential([...], name=...)`
+        inner = [_call(layer, None, depth + 2, dtype) for layer in spec.layers]
+        indent = _INDENT * (depth + 2)
+        return (
+            "keras.Sequential(\n" + _INDENT * (depth + 1) + "[\n"
+            + "".join(f"{indent}{line},\n" for line in inner)
+            + _INDENT * (depth + 1) + "],\n"
+            + (_INDENT * (depth + 1) + f"name={_value(name)},\n" if name is not None else "")
+            + _INDENT * depth + ")"
+        )
     parts = []
     for key, value in arguments.items():
         if key in _WRAPPED and value is not None:

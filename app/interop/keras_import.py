@@ -428,11 +428,13 @@ def _layer(entry: Any, loc: Loc, dtypes: _Dtypes, first: bool) -> dict[str, Any]
     config = entry.get("config") or {}
     name = config.get("name") or _name(entry)
     label = f"layer '{name}' ({class_name})" if name else f"a {class_name} layer"
+    if class_name == "Sequential":
+        return _nested_sequential(config, name, loc, dtypes)
     if class_name in _MODEL_CLASSES:
         raise KerasImportError(
             (*loc, "class_name"),
-            f"{label} is a nested model; nested models are not supported, add its layers "
-            "to the outer model instead",
+            f"{label} is a nested functional model; only nested Sequential models are "
+            "supported: add its layers to the outer model instead",
         )
     if class_name not in LAYER_SPECS:
         hint = suggest_type(class_name) if class_name else None
@@ -470,6 +472,25 @@ def _layer(entry: Any, loc: Loc, dtypes: _Dtypes, first: bool) -> dict[str, Any]
             f"{label} is the custom class '{entry['registered_name']}'; only Keras's own "
             "layers are supported",
         )
+    return spec
+
+
+def _nested_sequential(config: dict, name: str, loc: Loc, dtypes: _Dtypes) -> dict[str, Any]:
+    """A Sequential used as a layer: its layers (its InputLayer says nothing the outer model's
+    tensor does not), its name and its freeze."""
+    entries = config.get("layers")
+    if not isinstance(entries, list):
+        raise KerasImportError((*loc, "config", "layers"), f"nested model '{name}' has no layers")
+    layers = [
+        _layer(entry, (*loc, "config", "layers", index), dtypes, first=False)
+        for index, entry in enumerate(entries)
+        if _class(entry) != "InputLayer"
+    ]
+    if not layers:
+        raise KerasImportError((*loc, "config", "layers"), f"nested model '{name}' has no layers")
+    spec: dict[str, Any] = {"type": "Sequential", "name": name, "layers": layers}
+    if config.get("trainable") is False:
+        spec["trainable"] = False
     return spec
 
 

@@ -93,7 +93,7 @@ def keras_summary_text(
     header, positions = (GRAPH_HEADER, GRAPH_POSITIONS) if wide else (HEADER, POSITIONS)
     line_length = line_length or (GRAPH_LINE_LENGTH if wide else LINE_LENGTH)
     if model_name is None:
-        model_name = graph.name if graph is not None else "sequential"
+        model_name = graph.name if graph is not None else summary.name or "sequential"
     columns = [
         rich.table.Column(title, justify=justify, width=width)  # type: ignore[arg-type]
         for (title, justify), width in zip(

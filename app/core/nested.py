@@ -1,0 +1,79 @@
+"""A `keras.Sequential` used as a layer (`keras/src/models/sequential.py`).
+
+Its layers run in turn on what it is called on; its weights are theirs, in order, and Keras's
+summary shows the nested model as one row with their sum. Its layers take their automatic names
+from the same counter as the outer model's, before the nested model's own (`sequential`), as
+they are built first. A Sequential that knows its input builds a `Functional` inside, which takes
+the name `functional`: an outer functional model is then `functional_1`.
+
+Costs: the sum of its layers' counts for the whole sequence, reported as one step.
+"""
+
+from __future__ import annotations
+
+from app.core.costs import CostContext, CostFacts, cost_facts, counts
+from app.core.errors import SpecError
+from app.core.formula import num
+from app.core.records import LayerRecord, Shape
+from app.core.registry import LayerFacts, Namer, analyses
+from app.schema import SequentialSpec
+
+
+def _records(spec: SequentialSpec, input_shape: Shape, namer: Namer) -> tuple[LayerRecord, ...]:
+    # Imported here: the model walker imports every layer family, this one included.
+    from app.core.model import analyse_layers
+
+    try:
+        return analyse_layers(input_shape, spec.layers, namer)
+    except SpecError as error:
+        if error.loc[:1] == ("input_shape",):
+            raise SpecError(("input",), error.msg) from None
+        raise
+
+
+@analyses(SequentialSpec)
+def nested_sequential(spec: SequentialSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
+    records = _records(spec, input_shape, namer)
+    namer.auto("functional")  # the Functional that Keras builds inside it
+    counted = [r for r in records if r.params]
+    total = sum(r.params for r in counted)
+    formula = (
+        "its layers' parameters: "
+        + (" + ".join(f"{num(r.params)} ({r.name})" for r in counted) or "none")
+        + f" = {num(total)}"
+    )
+    return LayerFacts(
+        output_shape=records[-1].output_shape,
+        weights=tuple(w for r in records for w in r.weights),
+        formula=formula,
+    )
+
+
+@counts(SequentialSpec)
+def nested_costs(spec: SequentialSpec, record: LayerRecord, context: CostContext) -> CostFacts:
+    """Σ over its layers of (per-step count × steps), as one step; the working set is the
+    largest of its layers'."""
+    records = _records(spec, record.input_shape, Namer())  # type: ignore[arg-type]
+    facts = [cost_facts(s, r, context) for s, r in zip(spec.layers, records, strict=True)]
+    macs = sum(f.macs * f.steps for f in facts)
+    elementwise = sum(f.elementwise * f.steps + f.elementwise_once for f in facts)
+    saved = sum(f.saved * f.steps + f.saved_once for f in facts)
+
+    def texts() -> tuple[str, str, str]:
+        names = ", ".join(r.name for r in records)
+        return (
+            f"Σ over its layers ({names}): {num(macs)}",
+            f"2 × {num(macs)} + element-wise {num(elementwise)} = {num(2 * macs + elementwise)}",
+            f"Σ over its layers: {num(saved)}",
+        )
+
+    return CostFacts(
+        macs=macs,
+        elementwise=elementwise,
+        saved=saved,
+        working=max(f.working for f in facts),
+        moved=sum(f.moved * f.steps for f in facts),
+        bias_adds=sum(f.bias_adds * f.steps for f in facts),
+        recurrent=any(f.recurrent for f in facts),
+        texts=texts,
+    )
