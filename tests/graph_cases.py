@@ -83,7 +83,26 @@ NESTED_SEQUENTIAL: dict[str, Any] = {
     ],
 }
 
+# keras.io, "Next-frame video prediction with convolutional LSTMs": a functional chain whose time
+# axis is unknown (`Input(shape=(None, 64, 64, 1))`).
+KERAS_IO_NEXT_FRAME: dict[str, Any] = {
+    "inputs": [{"shape": [None, 64, 64, 1]}],
+    "layers": [
+        {"type": "ConvLSTM2D", "filters": 64, "kernel_size": [5, 5], "padding": "same",
+         "return_sequences": True, "activation": "relu"},
+        {"type": "BatchNormalization"},
+        {"type": "ConvLSTM2D", "filters": 64, "kernel_size": [3, 3], "padding": "same",
+         "return_sequences": True, "activation": "relu"},
+        {"type": "BatchNormalization"},
+        {"type": "ConvLSTM2D", "filters": 64, "kernel_size": [1, 1], "padding": "same",
+         "return_sequences": True, "activation": "relu"},
+        {"type": "Conv3D", "filters": 1, "kernel_size": [3, 3, 3], "activation": "sigmoid",
+         "padding": "same"},
+    ],
+}
+
 GOLDEN = {
+    "keras_io_next_frame": KERAS_IO_NEXT_FRAME,
     "nested_sequential": NESTED_SEQUENTIAL,
     "encoder_forecaster": ENCODER_FORECASTER,
     "convlstm_unet": CONVLSTM_UNET,
