@@ -126,3 +126,15 @@ def test_the_graph_errors_reach_http_clients_as_located_422s(http) -> None:
     assert response.status_code == 422
     (detail,) = response.json()["detail"]
     assert detail["loc"] == ["body", "layers", 0, "inputs"]
+
+
+def test_a_graph_at_the_layer_limit_is_walked_without_recursion_limits() -> None:
+    layers: list[dict[str, Any]] = [{"type": "Dense", "units": 4, "name": "d0", "inputs": "x"}]
+    for n in range(1, 1023):
+        previous = [f"d{n - 1}"] if n == 1 else [f"d{n - 1}", f"d{n - 2}"]
+        layers.append({"type": "Add", "name": f"d{n}", "inputs": previous} if n > 1
+                      else {"type": "Dense", "units": 4, "name": f"d{n}"})
+    summary = summarize(SummaryRequest.model_validate(
+        {"inputs": [{"name": "x", "shape": [4]}], "layers": layers}))
+    assert len(summary.layers) == 1023
+    assert summary.graph is not None and summary.graph.order[-1] == "d1022"

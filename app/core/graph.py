@@ -287,22 +287,27 @@ def keras_order(graph: Graph, outputs: list[str]) -> tuple[list[str], set[Key], 
     """`map_graph`: operation names by decreasing depth (ties: first DFS visit), the nodes that
     lead to the outputs, and whether Keras's summary would call the model sequential-like."""
     finished: set[Key] = set()
-    in_progress: set[Key] = set()
     post_order: list[Key] = []
     visit_index: dict[str, int] = {}
 
-    def visit(key: Key) -> None:
-        if key in finished:
+    def visit(start: Key) -> None:
+        """Depth first from `start` through the nodes it uses, with a stack (a 1,024-layer chain
+        is deeper than Python's recursion limit); no cycles: entries only use earlier tensors."""
+        if start in finished:
             return
-        if key in in_progress:  # unreachable: entries can only use earlier tensors
-            raise SpecError(("outputs",), f"'{key[0]}' is part of a cycle")
-        visit_index.setdefault(key[0], len(visit_index))
-        in_progress.add(key)
-        for layer, node, _ in graph.nodes[key].parents:
-            visit((layer, node))
-        finished.add(key)
-        in_progress.discard(key)
-        post_order.append(key)
+        visit_index.setdefault(start[0], len(visit_index))
+        stack = [(start, iter(graph.nodes[start].parents))]
+        while stack:
+            key, parents = stack[-1]
+            for layer, node, _ in parents:
+                if (layer, node) not in finished:
+                    visit_index.setdefault(layer, len(visit_index))
+                    stack.append(((layer, node), iter(graph.nodes[(layer, node)].parents)))
+                    break
+            else:
+                stack.pop()
+                finished.add(key)
+                post_order.append(key)
 
     for ref in outputs:
         layer, node, _ = parse_ref(ref)
