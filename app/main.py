@@ -1,5 +1,7 @@
 """App factory: middleware, static files and routers."""
 
+import sys
+
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp
@@ -29,7 +31,14 @@ class App(FastAPI):
         return SecurityHeadersMiddleware(HeadAsGetMiddleware(super().build_middleware_stack()))
 
 
+# CPU-bound requests run in the thread pool, but hold the GIL; the event loop waits for it each
+# time it wakes. Every 5 ms (CPython's default) let a waiting thread in made /healthz wait tens
+# of milliseconds behind four large requests; every 1 ms costs those requests little.
+GIL_SWITCH_INTERVAL_S = 0.001
+
+
 def create_app() -> FastAPI:
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
     app = App(
         title="ConvLSTM Cost Explorer",
         summary="Keras-exact parameters, shapes and costs of ConvLSTM models.",

@@ -18,6 +18,7 @@ import asyncio
 import json
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -256,7 +257,9 @@ async def _asgi(app: Any, case: Case) -> int:
 def send(app: Any, case: Case) -> tuple[int, float]:
     """(status, CPU seconds of this process, all threads) of one request."""
     start = time.process_time()
-    status = asyncio.run(_asgi(app, case))
+    # On a thread of its own: a caller may already run an event loop (Playwright in the tests).
+    with ThreadPoolExecutor(1) as thread:
+        status = thread.submit(asyncio.run, _asgi(app, case)).result()
     return status, time.process_time() - start
 
 
