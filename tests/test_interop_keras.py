@@ -471,3 +471,28 @@ def test_tf_keras_2_recurrent_and_leaky_relu_configs_import() -> None:
     model["config"]["layers"][1]["config"]["time_major"] = True
     error = _error(model)
     assert error.loc == ("config", "layers", 1, "config", "time_major")
+
+
+def test_a_tf_keras_2_encoder_forecaster_imports_its_state_handoff() -> None:
+    """tf.keras 2 lists `initial_state` tensors after the input in the layer's inbound node."""
+    model = {"class_name": "Functional", "config": {
+        "name": "seq2seq", "input_layers": [["frames", 0, 0]],
+        "output_layers": [["forecaster", 0, 0]],
+        "layers": [
+            {"class_name": "InputLayer", "name": "frames", "inbound_nodes": [],
+             "config": {"batch_input_shape": [None, 10, 16, 16, 16], "name": "frames"}},
+            {"class_name": "ConvLSTM2D", "name": "encoder",
+             "inbound_nodes": [[["frames", 0, 0, {}]]],
+             "config": {"name": "encoder", "filters": 8, "kernel_size": [3, 3],
+                        "padding": "same", "return_state": True}},
+            {"class_name": "ConvLSTM2D", "name": "forecaster",
+             "inbound_nodes": [[["frames", 0, 0, {}], ["encoder", 0, 1, {}],
+                                ["encoder", 0, 2, {}]]],
+             "config": {"name": "forecaster", "filters": 8, "kernel_size": [3, 3],
+                        "padding": "same", "return_sequences": True}},
+        ]}}
+    request = import_keras(model)
+    assert request.layers[1].initial_state == ["encoder[0][1]", "encoder[0][2]"]
+    summary = summarize(request)
+    assert summary.graph is not None and summary.graph.name == "seq2seq"
+    assert summary.total_params == 2 * 4 * (3 * 3 * 16 * 8 + 3 * 3 * 8 * 8 + 8)
