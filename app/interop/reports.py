@@ -23,6 +23,7 @@ _PLAIN_FIELDS = ("name", "type", "output_shape", "params", "trainable_params",
 _HEADERS = {
     "name": "Layer", "type": "Type", "output_shape": "Output shape", "params": "Params",
     "trainable_params": "Trainable", "non_trainable_params": "Non-trainable",
+    "connected_to": "Connected to",
 }
 
 
@@ -53,12 +54,14 @@ def _rows(summary: ModelSummary, text_costs: bool) -> tuple[list[str], list[dict
     for record in summary.layers:
         row: dict[str, Any] = {field: getattr(record, field) for field in _PLAIN_FIELDS}
         row["output_shape"] = output_shape_text(record)
+        if summary.graph is not None:  # a graph model: what each call received
+            row["connected_to"] = ", ".join(record.connected_to or ()) or "-"
         row.update(
             (key, value) for key, value in cost_columns(record).items()
             if text_costs or not isinstance(value, str)
         )
         rows.append(row)
-    columns = list(_PLAIN_FIELDS)
+    columns = [*_PLAIN_FIELDS, *(("connected_to",) if summary.graph is not None else ())]
     for row in rows:
         columns += [key for key in row if key not in columns]
     return columns, rows
