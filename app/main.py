@@ -12,6 +12,7 @@ from app import (
     limits,
     openapi_responses,
     pages,
+    url_headers,
     whatif_pages,
 )
 from app.security import SecurityHeadersMiddleware
@@ -32,6 +33,8 @@ def create_app() -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     # Outside gzip: a 304 is answered before anything is rendered or compressed.
     app.add_middleware(caching.ConditionalGetMiddleware)
+    # htmx's page-URL headers never outgrow a proxy's response-header buffer (502).
+    app.add_middleware(url_headers.UrlHeaderLimitMiddleware)
     # Added last runs first: every response, a 413 included, carries the security headers.
     app.add_middleware(limits.BodyLimitMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
