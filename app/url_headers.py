@@ -15,6 +15,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # Below uvicorn's 65,535, with room for "GET " and " HTTP/1.1" in nginx's 64 KiB header line.
 MAX_URL_HEADER_BYTES = 65_000
+# The routes that answer htmx with a URL (the API is left alone: not a microsecond added there).
+URL_ROUTES = frozenset({"/"})
 URL_HEADERS = frozenset({b"hx-replace-url", b"hx-push-url"})
 
 
@@ -26,7 +28,7 @@ class UrlHeaderLimitMiddleware:
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST":
+        if scope["type"] != "http" or scope["path"] not in URL_ROUTES:
             await self.app(scope, receive, send)
             return
 
