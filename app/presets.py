@@ -9,6 +9,7 @@ reason in one sentence). Texts shown on the page are marked for translation with
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import Any, Literal
 
@@ -21,7 +22,7 @@ from app.schema import SEED_MODEL, SummaryRequest
 Agreement = Literal["exact", "rounding", "differs"]
 
 
-def N_(text: str) -> str:  # noqa: N802 (gettext's name for "translate later")
+def N_(text: str) -> str:  # gettext's name for "translate later"
     """Marks a text for the catalog; the page translates it when it renders."""
     return text
 
@@ -100,19 +101,32 @@ OPENSTL = Citation(
 )
 
 
-def _params(printed: str, expected: Agreement = "exact",
-            reason: str | None = None) -> PublishedFigure:
+def _params(
+    printed: str, expected: Agreement = "exact", reason: str | None = None
+) -> PublishedFigure:
     """A parameter count printed in full (`13,524,496`) or in millions (`15.0M`)."""
     if printed.endswith("M"):
         number = printed[:-1]
         return PublishedFigure(
-            quantity="params", printed=printed, value=float(number), unit="M parameters",
-            scale=10**6, decimals=len(number.partition(".")[2]), ours_field="total_params",
-            expected=expected, reason=reason,
+            quantity="params",
+            printed=printed,
+            value=float(number),
+            unit="M parameters",
+            scale=10**6,
+            decimals=len(number.partition(".")[2]),
+            ours_field="total_params",
+            expected=expected,
+            reason=reason,
         )
     return PublishedFigure(
-        quantity="params", printed=printed, value=float(printed.replace(",", "")),
-        unit="parameters", scale=1, decimals=0, ours_field="total_params", expected=expected,
+        quantity="params",
+        printed=printed,
+        value=float(printed.replace(",", "")),
+        unit="parameters",
+        scale=1,
+        decimals=0,
+        ours_field="total_params",
+        expected=expected,
         reason=reason,
     )
 
@@ -120,9 +134,14 @@ def _params(printed: str, expected: Agreement = "exact",
 def _gflops(printed: str, expected: Agreement = "rounding") -> PublishedFigure:
     number = printed.removesuffix("G")
     return PublishedFigure(
-        quantity="flops", printed=printed, value=float(number),
-        unit="G FLOPs (fvcore: multiply-accumulates)", scale=10**9,
-        decimals=len(number.partition(".")[2]), ours_field="macs", expected=expected,
+        quantity="flops",
+        printed=printed,
+        value=float(number),
+        unit="G FLOPs (fvcore: multiply-accumulates)",
+        scale=10**9,
+        decimals=len(number.partition(".")[2]),
+        ours_field="macs",
+        expected=expected,
     )
 
 
@@ -133,33 +152,60 @@ def _gflops(printed: str, expected: Agreement = "rounding") -> PublishedFigure:
 FRAMES = "frames"
 
 
-def shi_encoder_forecaster(filters: list[int], kernel: int, state_kernel: int,
-                           grid: int = 16, channels: int = 16) -> dict[str, Any]:
+def shi_encoder_forecaster(
+    filters: list[int], kernel: int, state_kernel: int, grid: int = 16, channels: int = 16
+) -> dict[str, Any]:
     """The encoder–forecaster of Shi et al. 2015, Fig. 3, under the `peephole` convention."""
     common = {"type": "ConvLSTM2D", "kernel_size": kernel, "padding": "same"}
     if state_kernel != kernel:
         common["recurrent_kernel_size"] = state_kernel
     layers: list[dict[str, Any]] = []
     for i, f in enumerate(filters):
-        layers.append({**common, "name": f"encoder_{i + 1}", "filters": f,
-                       "return_sequences": True, "return_state": True,
-                       "inputs": FRAMES if i == 0 else f"encoder_{i}[0][0]"})
+        layers.append(
+            {
+                **common,
+                "name": f"encoder_{i + 1}",
+                "filters": f,
+                "return_sequences": True,
+                "return_state": True,
+                "inputs": FRAMES if i == 0 else f"encoder_{i}[0][0]",
+            }
+        )
     for i, f in enumerate(filters):
-        entry = {**common, "name": f"forecaster_{i + 1}", "filters": f,
-                 "return_sequences": True,
-                 "inputs": FRAMES if i == 0 else f"forecaster_{i}",
-                 "initial_state": [f"encoder_{i + 1}[0][1]", f"encoder_{i + 1}[0][2]"]}
+        entry = {
+            **common,
+            "name": f"forecaster_{i + 1}",
+            "filters": f,
+            "return_sequences": True,
+            "inputs": FRAMES if i == 0 else f"forecaster_{i}",
+            "initial_state": [f"encoder_{i + 1}[0][1]", f"encoder_{i + 1}[0][2]"],
+        }
         if i == 0:
             entry["input_to_state"] = False  # the forecaster has no input of its own
         layers.append(entry)
     states = "forecaster_1"
     if len(filters) > 1:
-        layers.append({"type": "Concatenate", "name": "all_states",
-                       "inputs": [f"forecaster_{i + 1}" for i in range(len(filters))]})
+        layers.append(
+            {
+                "type": "Concatenate",
+                "name": "all_states",
+                "inputs": [f"forecaster_{i + 1}" for i in range(len(filters))],
+            }
+        )
         states = "all_states"
-    layers.append({"type": "TimeDistributed", "name": "prediction", "inputs": states,
-                   "layer": {"type": "Conv2D", "filters": channels, "kernel_size": 1,
-                             "activation": "sigmoid"}})
+    layers.append(
+        {
+            "type": "TimeDistributed",
+            "name": "prediction",
+            "inputs": states,
+            "layer": {
+                "type": "Conv2D",
+                "filters": channels,
+                "kernel_size": 1,
+                "activation": "sigmoid",
+            },
+        }
+    )
     return {
         "name": "encoder_forecaster",
         "inputs": [{"name": FRAMES, "shape": [10, grid, grid, channels]}],
@@ -197,20 +243,35 @@ SHI_ROWS = (
 )
 
 
-def openstl_convlstm(filters: int, steps: int, size: int, channels: int, patch: int
-                     ) -> dict[str, Any]:
+def openstl_convlstm(
+    filters: int, steps: int, size: int, channels: int, patch: int
+) -> dict[str, Any]:
     """OpenSTL's ConvLSTM_Model: 4 cells (5×5, stride 1, no bias, no layer norm) over
     patch-reshaped frames, a 1×1 conv_last (no bias) each step; `steps` = pre + aft − 1."""
     grid, depth = size // patch, patch * patch * channels
-    cell = {"type": "ConvLSTM2D", "filters": filters, "kernel_size": 5, "padding": "same",
-            "use_bias": False, "return_sequences": True, "openstl_unused_convs": True}
+    cell = {
+        "type": "ConvLSTM2D",
+        "filters": filters,
+        "kernel_size": 5,
+        "padding": "same",
+        "use_bias": False,
+        "return_sequences": True,
+        "openstl_unused_convs": True,
+    }
     return {
         "input_shape": [steps, size, size, channels],
         "layers": [
-            {"type": "Reshape", "name": "reshape_patch", "target_shape": [steps, grid, grid, depth]},
+            {
+                "type": "Reshape",
+                "name": "reshape_patch",
+                "target_shape": [steps, grid, grid, depth],
+            },
             *({**cell, "name": f"cell_{i}"} for i in range(4)),
-            {"type": "TimeDistributed", "name": "conv_last",
-             "layer": {"type": "Conv2D", "filters": depth, "kernel_size": 1, "use_bias": False}},
+            {
+                "type": "TimeDistributed",
+                "name": "conv_last",
+                "layer": {"type": "Conv2D", "filters": depth, "kernel_size": 1, "use_bias": False},
+            },
         ],
         "convention": "pytorch",
     }
@@ -234,63 +295,121 @@ OPENSTL_S_MMNIST_REASON = N_(
 
 
 def _conv(name: str, filters: int, inputs: str, kernel: int = 3, **more: Any) -> dict[str, Any]:
-    return {"type": "Conv2D", "name": name, "filters": filters, "kernel_size": kernel,
-            "activation": "relu", "padding": "same", "kernel_initializer": "he_normal",
-            "inputs": inputs, **more}
+    return {
+        "type": "Conv2D",
+        "name": name,
+        "filters": filters,
+        "kernel_size": kernel,
+        "activation": "relu",
+        "padding": "same",
+        "kernel_initializer": "he_normal",
+        "inputs": inputs,
+        **more,
+    }
 
 
 def bcdu_net_d3(size: int = 256, channels: int = 3) -> dict[str, Any]:
     """BCDU-Net (D3): a U-Net whose skip connections meet the decoder in a ConvLSTM over the two
     feature maps stacked as a 2-step sequence (go_backwards), and a densely connected bottom."""
     layers: list[dict[str, Any]] = [
-        _conv("conv1", 64, "image"), _conv("conv1b", 64, "conv1"),
+        _conv("conv1", 64, "image"),
+        _conv("conv1b", 64, "conv1"),
         {"type": "MaxPooling2D", "name": "pool1", "pool_size": 2, "inputs": "conv1b"},
-        _conv("conv2", 128, "pool1"), _conv("conv2b", 128, "conv2"),
+        _conv("conv2", 128, "pool1"),
+        _conv("conv2b", 128, "conv2"),
         {"type": "MaxPooling2D", "name": "pool2", "pool_size": 2, "inputs": "conv2b"},
-        _conv("conv3", 256, "pool2"), _conv("conv3b", 256, "conv3"),
+        _conv("conv3", 256, "pool2"),
+        _conv("conv3b", 256, "conv3"),
         {"type": "Dropout", "name": "drop3", "rate": 0.5, "inputs": "conv3b"},
         {"type": "MaxPooling2D", "name": "pool3", "pool_size": 2, "inputs": "conv3b"},
-        _conv("conv4", 512, "pool3"), _conv("conv4_1", 512, "conv4"),
+        _conv("conv4", 512, "pool3"),
+        _conv("conv4_1", 512, "conv4"),
         {"type": "Dropout", "name": "drop4_1", "rate": 0.5, "inputs": "conv4_1"},
-        _conv("conv4_2", 512, "drop4_1"), _conv("conv4_2b", 512, "conv4_2"),
+        _conv("conv4_2", 512, "drop4_1"),
+        _conv("conv4_2b", 512, "conv4_2"),
         {"type": "Dropout", "name": "drop4_2", "rate": 0.5, "inputs": "conv4_2b"},
-        {"type": "Concatenate", "name": "merge_dense", "axis": 3,
-         "inputs": ["drop4_2", "drop4_1"]},
-        _conv("conv4_3", 512, "merge_dense"), _conv("conv4_3b", 512, "conv4_3"),
+        {"type": "Concatenate", "name": "merge_dense", "axis": 3, "inputs": ["drop4_2", "drop4_1"]},
+        _conv("conv4_3", 512, "merge_dense"),
+        _conv("conv4_3b", 512, "conv4_3"),
         {"type": "Dropout", "name": "drop4_3", "rate": 0.5, "inputs": "conv4_3b"},
     ]
     below, scale = "drop4_3", 4
-    for level, (filters, skip) in enumerate(((256, "drop3"), (128, "conv2b"), (64, "conv1b")),
-                                            start=6):
+    for level, (filters, skip) in enumerate(
+        ((256, "drop3"), (128, "conv2b"), (64, "conv1b")), start=6
+    ):
         n = size // scale
         layers += [
-            {"type": "Conv2DTranspose", "name": f"up{level}", "filters": filters,
-             "kernel_size": 2, "strides": 2, "padding": "same",
-             "kernel_initializer": "he_normal", "inputs": below},
-            {"type": "BatchNormalization", "name": f"up{level}_bn", "axis": 3,
-             "inputs": f"up{level}"},
-            {"type": "Activation", "name": f"up{level}_relu", "activation": "relu",
-             "inputs": f"up{level}_bn"},
-            {"type": "Reshape", "name": f"x1_{level}", "target_shape": [1, n, n, filters],
-             "inputs": skip},
-            {"type": "Reshape", "name": f"x2_{level}", "target_shape": [1, n, n, filters],
-             "inputs": f"up{level}_relu"},
-            {"type": "Concatenate", "name": f"merge{level}", "axis": 1,
-             "inputs": [f"x1_{level}", f"x2_{level}"]},
-            {"type": "ConvLSTM2D", "name": f"bconvlstm{level}", "filters": filters // 2,
-             "kernel_size": 3, "padding": "same", "go_backwards": True,
-             "kernel_initializer": "he_normal", "inputs": f"merge{level}"},
+            {
+                "type": "Conv2DTranspose",
+                "name": f"up{level}",
+                "filters": filters,
+                "kernel_size": 2,
+                "strides": 2,
+                "padding": "same",
+                "kernel_initializer": "he_normal",
+                "inputs": below,
+            },
+            {
+                "type": "BatchNormalization",
+                "name": f"up{level}_bn",
+                "axis": 3,
+                "inputs": f"up{level}",
+            },
+            {
+                "type": "Activation",
+                "name": f"up{level}_relu",
+                "activation": "relu",
+                "inputs": f"up{level}_bn",
+            },
+            {
+                "type": "Reshape",
+                "name": f"x1_{level}",
+                "target_shape": [1, n, n, filters],
+                "inputs": skip,
+            },
+            {
+                "type": "Reshape",
+                "name": f"x2_{level}",
+                "target_shape": [1, n, n, filters],
+                "inputs": f"up{level}_relu",
+            },
+            {
+                "type": "Concatenate",
+                "name": f"merge{level}",
+                "axis": 1,
+                "inputs": [f"x1_{level}", f"x2_{level}"],
+            },
+            {
+                "type": "ConvLSTM2D",
+                "name": f"bconvlstm{level}",
+                "filters": filters // 2,
+                "kernel_size": 3,
+                "padding": "same",
+                "go_backwards": True,
+                "kernel_initializer": "he_normal",
+                "inputs": f"merge{level}",
+            },
             _conv(f"conv{level}", filters, f"bconvlstm{level}"),
             _conv(f"conv{level}b", filters, f"conv{level}"),
         ]
         below, scale = f"conv{level}b", scale // 2
     layers += [
         _conv("conv8c", 2, below),
-        {"type": "Conv2D", "name": "conv9", "filters": 1, "kernel_size": 1,
-         "activation": "sigmoid", "inputs": "conv8c"},
+        {
+            "type": "Conv2D",
+            "name": "conv9",
+            "filters": 1,
+            "kernel_size": 1,
+            "activation": "sigmoid",
+            "inputs": "conv8c",
+        },
     ]
-    return {"name": "bcdu_net_d3", "inputs": [{"name": "image", "shape": [size, size, channels]}],
-            "layers": layers, "outputs": ["conv9"]}
+    return {
+        "name": "bcdu_net_d3",
+        "inputs": [{"name": "image", "shape": [size, size, channels]}],
+        "layers": layers,
+        "outputs": ["conv9"],
+    }
 
 
 def activity_classifier() -> dict[str, Any]:
@@ -298,9 +417,16 @@ def activity_classifier() -> dict[str, Any]:
     Bleed AI / LearnOpenCV UCF50 tutorial model): 20 frames of 64×64×3, 4 classes."""
     layers: list[dict[str, Any]] = []
     for i, filters in enumerate((4, 8, 14, 16)):
-        layers.append({"type": "ConvLSTM2D", "filters": filters, "kernel_size": 3,
-                       "activation": "tanh", "recurrent_dropout": 0.2,
-                       "return_sequences": True})
+        layers.append(
+            {
+                "type": "ConvLSTM2D",
+                "filters": filters,
+                "kernel_size": 3,
+                "activation": "tanh",
+                "recurrent_dropout": 0.2,
+                "return_sequences": True,
+            }
+        )
         layers.append({"type": "MaxPooling3D", "pool_size": [1, 2, 2], "padding": "same"})
         if i < 3:
             layers.append({"type": "TimeDistributed", "layer": {"type": "Dropout", "rate": 0.2}})
@@ -311,34 +437,64 @@ def activity_classifier() -> dict[str, Any]:
 KERAS_IO_NEXT_FRAME: dict[str, Any] = {
     "inputs": [{"shape": [None, 64, 64, 1]}],
     "layers": [
-        {"type": "ConvLSTM2D", "filters": 64, "kernel_size": [5, 5], "padding": "same",
-         "return_sequences": True, "activation": "relu"},
+        {
+            "type": "ConvLSTM2D",
+            "filters": 64,
+            "kernel_size": [5, 5],
+            "padding": "same",
+            "return_sequences": True,
+            "activation": "relu",
+        },
         {"type": "BatchNormalization"},
-        {"type": "ConvLSTM2D", "filters": 64, "kernel_size": [3, 3], "padding": "same",
-         "return_sequences": True, "activation": "relu"},
+        {
+            "type": "ConvLSTM2D",
+            "filters": 64,
+            "kernel_size": [3, 3],
+            "padding": "same",
+            "return_sequences": True,
+            "activation": "relu",
+        },
         {"type": "BatchNormalization"},
-        {"type": "ConvLSTM2D", "filters": 64, "kernel_size": [1, 1], "padding": "same",
-         "return_sequences": True, "activation": "relu"},
-        {"type": "Conv3D", "filters": 1, "kernel_size": [3, 3, 3], "activation": "sigmoid",
-         "padding": "same"},
+        {
+            "type": "ConvLSTM2D",
+            "filters": 64,
+            "kernel_size": [1, 1],
+            "padding": "same",
+            "return_sequences": True,
+            "activation": "relu",
+        },
+        {
+            "type": "Conv3D",
+            "filters": 1,
+            "kernel_size": [3, 3, 3],
+            "activation": "sigmoid",
+            "padding": "same",
+        },
     ],
 }
 
 
 def _presets() -> tuple[Preset, ...]:
     shi_location = "Table 1 (§4.1, Moving-MNIST), column “Number of parameters”"
-    openstl_mmnist = ("docs/en/model_zoos/video_benchmarks.md (Moving MNIST, 200 epoch); "
-                      "configs/mmnist/{name}.py")
+    openstl_mmnist = (
+        "docs/en/model_zoos/video_benchmarks.md (Moving MNIST, 200 epoch); configs/mmnist/{name}.py"
+    )
     return (
         Preset(
             id="seed",
             title="Seed model: four ConvLSTM2D layers",
-            citation=Citation(authors="(the blog post this project starts from)",
-                              title="Four stacked ConvLSTM2D layers on 15×40×40×3 clips",
-                              venue="blog post", year=2024, url="/"),
+            citation=Citation(
+                authors="(the blog post this project starts from)",
+                title="Four stacked ConvLSTM2D layers on 15×40×40×3 clips",
+                venue="blog post",
+                year=2024,
+                url="/",
+            ),
             location="its model summary: 35,760 + 144,200 + 237,840 + 327,880",
-            description=N_("The page's opening model: 15 frames of 40×40×3, ConvLSTM2D layers "
-                           "of 30, 50, 60 and 70 filters, 3×3, 'same'."),
+            description=N_(
+                "The page's opening model: 15 frames of 40×40×3, ConvLSTM2D layers "
+                "of 30, 50, 60 and 70 filters, 3×3, 'same'."
+            ),
             request={k: v for k, v in SEED_MODEL.items() if k in ("input_shape", "layers")},
             figures=[_params("745,680")],
             keras=True,
@@ -346,14 +502,20 @@ def _presets() -> tuple[Preset, ...]:
         Preset(
             id="keras-io-next-frame",
             title="Next-frame video prediction with convolutional LSTMs",
-            citation=Citation(authors="Amogh Joshi", title="Next-Frame Video Prediction with "
-                              "Convolutional LSTMs", venue="keras.io code examples", year=2021,
-                              url="https://keras.io/examples/vision/conv_lstm/"),
+            citation=Citation(
+                authors="Amogh Joshi",
+                title="Next-Frame Video Prediction with Convolutional LSTMs",
+                venue="keras.io code examples",
+                year=2021,
+                url="https://keras.io/examples/vision/conv_lstm/",
+            ),
             location="section “Model Construction” (no parameter count printed)",
-            description=N_("Three ConvLSTM2D layers of 64 filters (5×5, 3×3, 1×1, relu) with "
-                           "BatchNormalization and a 3×3×3 Conv3D, on frames of 64×64×1 with "
-                           "an open time axis. Checked against Keras; the example prints no "
-                           "parameter count."),
+            description=N_(
+                "Three ConvLSTM2D layers of 64 filters (5×5, 3×3, 1×1, relu) with "
+                "BatchNormalization and a 3×3×3 Conv3D, on frames of 64×64×1 with "
+                "an open time axis. Checked against Keras; the example prints no "
+                "parameter count."
+            ),
             request=KERAS_IO_NEXT_FRAME,
             figures=[],
             keras=True,
@@ -363,20 +525,21 @@ def _presets() -> tuple[Preset, ...]:
             title="FC-LSTM-2048-2048",
             citation=SHI,
             location=shi_location,
-            description=N_("The baseline: the same encoder–forecaster with fully connected "
-                           "LSTMs (Srivastava et al. 2015) of 2048 units on the 64×64 frame "
-                           "(4096 inputs), peepholes per unit, the first forecaster layer without "
-                           "input, a dense read-out of the top forecaster layer (2048 → 4096, "
-                           "bias). Built as ConvLSTMs over a 1×1 grid with 1×1 kernels, which "
-                           "is an FC-LSTM."),
+            description=N_(
+                "The baseline: the same encoder–forecaster with fully connected "
+                "LSTMs (Srivastava et al. 2015) of 2048 units on the 64×64 frame "
+                "(4096 inputs), peepholes per unit, the first forecaster layer without "
+                "input, a dense read-out of the top forecaster layer (2048 → 4096, "
+                "bias). Built as ConvLSTMs over a 1×1 grid with 1×1 kernels, which "
+                "is an FC-LSTM."
+            ),
             request=fc_lstm(),
             figures=[_params("142,667,776")],
             keras=False,
         ),
         *(
             Preset(
-                id="shi2015-" + title.lower().replace("×", "x").replace("(", "").replace(
-                    ")", ""),
+                id="shi2015-" + title.lower().replace("×", "x").replace("(", "").replace(")", ""),
                 title=title,
                 citation=SHI,
                 location=shi_location,
@@ -394,8 +557,7 @@ def _presets() -> tuple[Preset, ...]:
             location=openstl_mmnist.format(name="ConvLSTM"),
             description=OPENSTL_DESCRIPTION,
             request=openstl_convlstm(128, 19, 64, 1, 4),
-            figures=[_params("15.0M", "differs", OPENSTL_S_MMNIST_REASON),
-                     _gflops("56.8G")],
+            figures=[_params("15.0M", "differs", OPENSTL_S_MMNIST_REASON), _gflops("56.8G")],
             keras=False,
         ),
         Preset(
@@ -425,15 +587,19 @@ def _presets() -> tuple[Preset, ...]:
             citation=Citation(
                 authors="Reza Azad, Maryam Asadi-Aghbolaghi, Mahmood Fathy, Sergio Escalera",
                 title="Bi-Directional ConvLSTM U-Net with Densely Connected Convolutions",
-                venue="ICCV Workshops", year=2019,
-                url="https://github.com/rezazad68/BCDU-Net"),
+                venue="ICCV Workshops",
+                year=2019,
+                url="https://github.com/rezazad68/BCDU-Net",
+            ),
             location="Skin Lesion Segmentation/models.py, BCDU_net_D3; input_size (256, 256, 3) "
             "in train_isic18.py (no parameter count published)",
-            description=N_("A U-Net for skin-lesion segmentation whose skip connection and "
-                           "upsampled features are stacked as a 2-step sequence and merged by a "
-                           "ConvLSTM2D (go_backwards) at each decoder level; three densely "
-                           "connected convolution blocks at the bottom. Checked against Keras; "
-                           "the repository publishes no parameter count."),
+            description=N_(
+                "A U-Net for skin-lesion segmentation whose skip connection and "
+                "upsampled features are stacked as a 2-step sequence and merged by a "
+                "ConvLSTM2D (go_backwards) at each decoder level; three densely "
+                "connected convolution blocks at the bottom. Checked against Keras; "
+                "the repository publishes no parameter count."
+            ),
             request=bcdu_net_d3(),
             figures=[],
             keras=True,
@@ -444,15 +610,19 @@ def _presets() -> tuple[Preset, ...]:
             citation=Citation(
                 authors="tejkiran7 (after Taha Anwar, Bleed AI / LearnOpenCV)",
                 title="Human Activity Recognition using ConvLSTM and LRCN",
-                venue="GitHub repository", year=2024,
-                url="https://github.com/tejkiran7/Human-Activity-Recognition"),
+                venue="GitHub repository",
+                year=2024,
+                url="https://github.com/tejkiran7/Human-Activity-Recognition",
+            ),
             location="the saved model convlstm_model___Date_Time_2024_01_13__06_44_51___"
             "Loss_0.5621848702430725___Accuracy_0.8442623019218445.h5 (its weight tensors)",
-            description=N_("Four ConvLSTM2D layers (4, 8, 14, 16 filters, 3×3, 'valid', "
-                           "recurrent dropout) with MaxPooling3D (1, 2, 2) and dropout, then "
-                           "Flatten and a 4-class softmax, on 20 frames of 64×64×3. The "
-                           "published figure is the sum of the weights in the repository's "
-                           "saved Keras model."),
+            description=N_(
+                "Four ConvLSTM2D layers (4, 8, 14, 16 filters, 3×3, 'valid', "
+                "recurrent dropout) with MaxPooling3D (1, 2, 2) and dropout, then "
+                "Flatten and a 4-class softmax, on 20 frames of 64×64×3. The "
+                "published figure is the sum of the weights in the repository's "
+                "saved Keras model."
+            ),
             request=activity_classifier(),
             figures=[_params("44,524")],
             keras=True,
@@ -468,8 +638,12 @@ def agreement(figure: PublishedFigure, ours: int) -> Agreement:
     """exact: ours is the printed number; rounding: ours printed as the source prints gives it."""
     if figure.scale == 1 and ours == figure.value:
         return "exact"
-    if figure.scale > 1 and round(ours / figure.scale, figure.decimals) == figure.value:
-        return "rounding"
+    if figure.scale > 1:
+        # Decimal, half up: 14,950,000 is 15.0M as printed (a float would round 14.95 down).
+        step = Decimal(1).scaleb(-figure.decimals)
+        shown = (Decimal(ours) / figure.scale).quantize(step, rounding=ROUND_HALF_UP)
+        if shown == Decimal(str(figure.value)):
+            return "rounding"
     return "differs"
 
 
@@ -490,7 +664,10 @@ def presets_out() -> tuple[PresetOut, ...]:
         figures = []
         for figure in preset.figures:
             number = ours(summary, figure.ours_field)
-            figures.append(FigureResult(**figure.model_dump(), ours=number,
-                                        agreement=agreement(figure, number)))
+            figures.append(
+                FigureResult(
+                    **figure.model_dump(), ours=number, agreement=agreement(figure, number)
+                )
+            )
         out.append(PresetOut(**{**preset.model_dump(), "figures": figures}))
     return tuple(out)
