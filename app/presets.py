@@ -193,17 +193,16 @@ def shi_encoder_forecaster(
             }
         )
         states = "all_states"
+    # A 1×1 convolution on every frame: a 1×1×1 Conv3D has its weights and arithmetic (the
+    # page's editor has no wrappers yet, so no TimeDistributed(Conv2D)).
     layers.append(
         {
-            "type": "TimeDistributed",
+            "type": "Conv3D",
             "name": "prediction",
             "inputs": states,
-            "layer": {
-                "type": "Conv2D",
-                "filters": channels,
-                "kernel_size": 1,
-                "activation": "sigmoid",
-            },
+            "filters": channels,
+            "kernel_size": [1, 1, 1],
+            "activation": "sigmoid",
         }
     )
     return {
@@ -267,10 +266,13 @@ def openstl_convlstm(
                 "target_shape": [steps, grid, grid, depth],
             },
             *({**cell, "name": f"cell_{i}"} for i in range(4)),
+            # conv_last, 1×1 on every step: as a 1×1×1 Conv3D (same weights and arithmetic).
             {
-                "type": "TimeDistributed",
+                "type": "Conv3D",
                 "name": "conv_last",
-                "layer": {"type": "Conv2D", "filters": depth, "kernel_size": 1, "use_bias": False},
+                "filters": depth,
+                "kernel_size": [1, 1, 1],
+                "use_bias": False,
             },
         ],
         "convention": "pytorch",
@@ -429,7 +431,9 @@ def activity_classifier() -> dict[str, Any]:
         )
         layers.append({"type": "MaxPooling3D", "pool_size": [1, 2, 2], "padding": "same"})
         if i < 3:
-            layers.append({"type": "TimeDistributed", "layer": {"type": "Dropout", "rate": 0.2}})
+            # TimeDistributed(Dropout(0.2)) in the source: a Dropout drops the same elements and
+            # has no weights (the page's editor has no wrappers yet).
+            layers.append({"type": "Dropout", "rate": 0.2})
     layers += [{"type": "Flatten"}, {"type": "Dense", "units": 4, "activation": "softmax"}]
     return {"input_shape": [20, 64, 64, 3], "layers": layers}
 
@@ -618,7 +622,8 @@ def _presets() -> tuple[Preset, ...]:
             "Loss_0.5621848702430725___Accuracy_0.8442623019218445.h5 (its weight tensors)",
             description=N_(
                 "Four ConvLSTM2D layers (4, 8, 14, 16 filters, 3×3, 'valid', "
-                "recurrent dropout) with MaxPooling3D (1, 2, 2) and dropout, then "
+                "recurrent dropout) with MaxPooling3D (1, 2, 2) and dropout (TimeDistributed(Dropout) "
+                "in the source; a Dropout here, weightless either way), then "
                 "Flatten and a 4-class softmax, on 20 frames of 64×64×3. The "
                 "published figure is the sum of the weights in the repository's "
                 "saved Keras model."
