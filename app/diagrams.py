@@ -106,8 +106,8 @@ def conv_lstm_view(record: LayerRecord, spec: LayerSpecBase) -> ConvLSTMView | N
     c = step[0] if channels_first else step[-1]
     # Without input-to-state (a forecaster layer) there is no W_x; the recurrent kernel may
     # have its own size (the papers' options).
-    input_kernel_shape = by(shapes["kernel"][:-1] + (f,)) if "kernel" in shapes else "—"
-    recurrent_kernel_shape = by(shapes["recurrent_kernel"][:-1] + (f,))
+    input_kernel_shape = by((*shapes["kernel"][:-1], f)) if "kernel" in shapes else "—"
+    recurrent_kernel_shape = by((*shapes["recurrent_kernel"][:-1], f))
     output = record.output_shape[0] if isinstance(record.output_shape, list) \
         else record.output_shape
     state = tuple(output[2:] if spec.return_sequences else output[1:])  # type: ignore[attr-defined]

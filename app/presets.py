@@ -622,8 +622,9 @@ def _presets() -> tuple[Preset, ...]:
             "Loss_0.5621848702430725___Accuracy_0.8442623019218445.h5 (its weight tensors)",
             description=N_(
                 "Four ConvLSTM2D layers (4, 8, 14, 16 filters, 3×3, 'valid', "
-                "recurrent dropout) with MaxPooling3D (1, 2, 2) and dropout (TimeDistributed(Dropout) "
-                "in the source; a Dropout here, weightless either way), then "
+                "recurrent dropout) with MaxPooling3D (1, 2, 2) and dropout "
+                "(TimeDistributed(Dropout) in the source; a Dropout here, weightless either "
+                "way), then "
                 "Flatten and a 4-class softmax, on 20 frames of 64×64×3. The "
                 "published figure is the sum of the weights in the repository's "
                 "saved Keras model."

@@ -226,3 +226,15 @@ def test_openstl_presets_count_what_their_pytorch_code_builds(
     assert summary.total_params == sum(p.numel() for p in model.parameters())
     assert summary.costs is not None
     assert 2 * summary.costs.macs == counter.get_total_flops()
+
+
+def test_every_preset_text_shown_on_the_page_has_a_chinese_translation():
+    from babel.messages.pofile import read_po
+
+    path = "app/translations/zh_Hans/LC_MESSAGES/messages.po"
+    with open(path, "rb") as catalog:
+        translated = {m.id: m.string for m in read_po(catalog) if m.id and not m.fuzzy}
+    for preset in PRESETS:
+        texts = [preset.description] + [f.reason for f in preset.figures if f.reason]
+        for text in texts:
+            assert translated.get(text), (preset.id, text[:60])
