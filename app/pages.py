@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from app import editor, i18n, presentation, whatif_form
+from app import editor, gallery, i18n, presentation, whatif_form
 from app.core.errors import SpecError
 from app.core.model import summarize
 from app.core.records import ModelSummary
@@ -110,6 +110,7 @@ def _context(outcome: Outcome, shown: Outcome | None, lang: str, focus: str = ""
         "layer_types": editor.editable_types(),
         "fid": _field_id,
         "is_on": editor.is_on,
+        "gallery": gallery.gallery(),
     }
 
 
