@@ -236,11 +236,20 @@ def test_a_shared_layer_imports_with_its_weights_counted_once() -> None:
         ("shared", 0, 20), ("shared", 1, 0)]
 
 
-def test_a_nested_model_is_refused() -> None:
+def test_a_nested_sequential_imports_as_one_layer() -> None:
     keras.backend.clear_session()
     inner = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)], name="inner")
+    model = keras.Sequential([keras.Input((4,)), inner])
+    summary = summarize(import_keras(model.to_json()))
+    assert [(r.name, r.type, r.params) for r in summary.layers] == [("inner", "Sequential", 15)]
+
+
+def test_a_nested_functional_model_is_refused_by_name() -> None:
+    keras.backend.clear_session()
+    x = keras.Input((4,))
+    inner = keras.Model(x, keras.layers.Dense(3)(x), name="inner")
     error = _error(keras.Sequential([keras.Input((4,)), inner]))
-    assert "'inner'" in error.msg and "nested model" in error.msg
+    assert "'inner'" in error.msg and "nested functional model" in error.msg
 
 
 def test_an_argument_that_would_change_the_count_is_refused_not_dropped() -> None:
