@@ -24,6 +24,7 @@ from typing import Literal
 
 from app.core.records import LayerRecord, ModelSummary, Shape
 from app.core.shapes import show
+from app.interop.formats import model_name
 from app.schema import SummaryRequest
 
 Metric = Literal["params", "macs"]
@@ -40,7 +41,6 @@ BAR_INSET, BAR_HEIGHT = 10, 6
 MAX_PAGE_BOXES = 256
 
 _REF = re.compile(r"^(?P<layer>.+?)(\[(?P<node>\d+)\]\[(?P<tensor>\d+)\])?$")
-_FILE_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 @dataclass(frozen=True)
@@ -126,18 +126,6 @@ class _Node:
 def metric_of(text: str | None) -> Metric:
     """`?picture=macs` → "macs"; anything else is the default, parameters."""
     return "macs" if text == "macs" else "params"
-
-
-def model_name(summary: ModelSummary) -> str:
-    """The name Keras gives the model: the graph's, the chain's own, else `sequential`."""
-    if summary.graph is not None:
-        return summary.graph.name
-    return summary.name or "sequential"
-
-
-def file_stem(summary: ModelSummary) -> str:
-    """The model's name as a file name: `ConvLSTM_UNet`; other characters become `_`."""
-    return _FILE_SAFE.sub("_", model_name(summary)).strip("._") or "model"
 
 
 def _split(ref: str) -> tuple[str, int, int]:

@@ -18,12 +18,13 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from app import editor, i18n, model_picture, presentation, whatif_form
+from app import editor, i18n, model_picture, whatif_form
 from app.core.errors import SpecError
 from app.core.model import summarize
 from app.core.records import ModelSummary
 from app.diagrams import ConvLSTMView, conv_lstm_views
 from app.editor import ModelDraft
+from app.interop.formats import file_stem
 from app.limits import MAX_FORM_FIELDS
 from app.schema import SummaryRequest
 
@@ -59,10 +60,6 @@ class Outcome:
     def views_cut(self) -> int:
         """How many diagrams are drawn when some are left out, else 0."""
         return MAX_DIAGRAMS if len(self.views) > MAX_DIAGRAMS else 0
-
-    @property
-    def chart(self) -> presentation.Chart | None:
-        return None if self.summary is None else presentation.chart(self.summary.layers)
 
     @cached_property
     def whatif(self) -> whatif_form.WhatIf:
@@ -111,9 +108,7 @@ def _context(
     return {
         "metric": chosen,
         "picture": shown.picture(chosen) if shown else None,
-        "picture_file": model_picture.file_stem(shown.summary)
-        if shown and shown.summary
-        else "model",
+        "picture_file": file_stem(shown.summary) if shown and shown.summary else "model",
         "rows_of": model_picture.rows_of,
         "max_picture_boxes": model_picture.MAX_PAGE_BOXES,
         "draft": outcome.draft,

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from app import editor, i18n, model_picture, pages
+from app.interop.formats import file_stem
 
 router = APIRouter(include_in_schema=False)
 
@@ -34,7 +35,7 @@ def picture_svg(request: Request) -> Response:
         .get_template("partials/model_picture.svg")
         .render(picture=picture, standalone=True)
     )
-    stem = model_picture.file_stem(outcome.summary)
+    stem = file_stem(outcome.summary)
     return Response(
         '<?xml version="1.0" encoding="UTF-8"?>\n' + svg,
         media_type="image/svg+xml",

@@ -15,7 +15,8 @@ from picture_cases import HANDOFF, SHARED, SKIP
 from app.core.errors import SpecError
 from app.core.model import summarize
 from app.editor import request_body, seed_draft
-from app.model_picture import Box, Picture, file_stem, metric_of, picture
+from app.interop.formats import file_stem
+from app.model_picture import Box, Picture, metric_of, picture
 from app.schema import SummaryRequest
 
 
