@@ -557,7 +557,8 @@ def apply_action(draft: ModelDraft, action: str, new_type: str = "ConvLSTM2D") -
 def focus_after(draft: ModelDraft, action: str) -> str:
     """Which control should have focus after an action, as an element id."""
     verb, _, arg = action.partition(":")
-    index = parse_index(arg, len(draft.layers)) or 0
+    # `draft` is the model after the action: a removed last layer's index is one past the end.
+    index = parse_index(arg, len(draft.layers) + 1) or 0
     last = len(draft.layers) - 1
     if verb == "add":
         return f"layers-{last}-first"
@@ -567,6 +568,6 @@ def focus_after(draft: ModelDraft, action: str) -> str:
         return f"up-{index - 1}" if index - 1 > 0 else "down-0"
     if verb == "down":
         return f"down-{index + 1}" if index + 1 < last else f"up-{last}"
-    if verb == "remove":
-        return "new-type"
+    if verb == "remove":  # the card that took its place, or the new last one
+        return f"layers-{min(index, last)}-first"
     return ""

@@ -15,6 +15,7 @@ from app import (
     limits,
     openapi_responses,
     pages,
+    picture_pages,
     url_headers,
     whatif_pages,
 )
@@ -66,6 +67,7 @@ def create_app() -> FastAPI:
     app.include_router(pages.router)
     app.include_router(whatif_pages.router)
     app.include_router(interop_pages.router)
+    app.include_router(picture_pages.router)
     app.mount("/static", FingerprintedStaticFiles(directory=pages.STATIC), name="static")
     return app
 

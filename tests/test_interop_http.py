@@ -97,7 +97,8 @@ def test_every_format_has_its_own_documented_route(http):
 def test_the_page_download_link_exports_the_model_in_its_query(http):
     response = http.get("/download/csv?input_shape=4,3&layers.0.type=Dense&layers.0.units=7")
     assert response.status_code == 200
-    assert response.headers["content-disposition"] == 'attachment; filename="model-summary.csv"'
+    disposition = response.headers["content-disposition"]
+    assert disposition == 'attachment; filename="sequential-summary.csv"'
     assert response.text.splitlines()[-1].startswith("Total,,,28,28,0,")
 
 
@@ -106,3 +107,10 @@ def test_a_page_download_link_with_an_invalid_model_is_a_422_that_says_why(http)
     assert response.status_code == 422
     assert "layers.0.units" in response.text
     assert http.get("/download/xml?input_shape=4,3").status_code == 404
+
+
+def test_downloads_are_named_after_the_model(http):
+    query = "name=my%20net&input_shape=4,3&layers.0.type=Dense&layers.0.units=7"
+    for name, filename in (("csv", "my_net-summary.csv"), ("keras-code", "my_net.py")):
+        response = http.get(f"/download/{name}?{query}")
+        assert response.headers["content-disposition"] == f'attachment; filename="{filename}"'
