@@ -10,6 +10,7 @@ written with `;` between axes: `1,2;3,4` is ((1, 2), (3, 4)), `1;2,3` is (1, (2,
 
 from __future__ import annotations
 
+import json
 import re
 import types
 import typing
@@ -28,7 +29,7 @@ from app.form_numbers import index as parse_index
 from app.form_numbers import whole_number
 from app.schema import LAYER_SPECS, MAX_LAYERS, SEED_MODEL, WIRING_FIELDS, SummaryRequest
 
-Kind = Literal["int", "ints", "pairs", "bool", "choice", "number", "text", "refs"]
+Kind = Literal["int", "ints", "pairs", "bool", "choice", "number", "text", "refs", "json"]
 # A card that calls an earlier layer again (a shared layer): `{"call": name, "inputs": ...}`.
 CALL = "LayerCall"
 
@@ -42,8 +43,16 @@ PRIMARY = frozenset({
 })
 # Arguments the editor leaves out: per-layer dtype policies and wrapped layers.
 # `use_cudnn` only picks a backend kernel ("auto", true or false: no checkbox shows three).
-HIDDEN = frozenset({"type", "dtype", "layer", "backward_layer", "weights",
-                    "quantization_config", "use_cudnn"})
+HIDDEN = frozenset({"type", "dtype", "weights", "quantization_config", "use_cudnn"})
+# Layers inside a layer (a wrapper's, a nested Sequential's): typed as their JSON, the spec
+# `POST /summary` takes.
+NESTED = frozenset({"layer", "backward_layer", "layers"})
+# What a new wrapper or nested model starts with.
+NEW_NESTED = {
+    "TimeDistributed": {"type": "Conv2D", "filters": 32, "kernel_size": 3},
+    "Bidirectional": {"type": "LSTM", "units": 64, "return_sequences": True},
+    "Sequential": [{"type": "Dense", "units": 64}],
+}
 # What a new layer of each kind starts with, for the arguments Keras requires.
 NEW_LAYER_VALUES = {
     "filters": "32", "kernel_size": "3", "units": "64", "rate": "0.5", "pool_size": "2",
@@ -118,9 +127,14 @@ def _kind(annotation: Any) -> tuple[Kind, tuple[str, ...], bool]:
 
 
 def show_value(value: Any) -> str:
-    """A default or a seed value as the form shows it: `3,3`, `true`, `` for None."""
+    """A default or a seed value as the form shows it: `3,3`, `true`, `` for None, a nested
+    layer as its JSON."""
     if value is None:
         return ""
+    if isinstance(value, dict) or (
+        isinstance(value, list) and any(isinstance(v, dict) for v in value)
+    ):
+        return json.dumps(value, ensure_ascii=False)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):
@@ -152,7 +166,7 @@ def controls(layer_type: str) -> tuple[Control, ...]:
     for name, info in spec.model_fields.items():
         if name in HIDDEN or name in WIRING_FIELDS:
             continue
-        kind, choices, optional = _kind(info.annotation)
+        kind, choices, optional = ("json", (), True) if name in NESTED else _kind(info.annotation)
         if kind == "choice" and optional:
             choices = ("", *choices)
         default = "" if info.is_required() else show_value(info.default)
@@ -168,13 +182,10 @@ def control_names(layer_type: str) -> frozenset[str]:
 
 
 def editable_types() -> tuple[str, ...]:
-    """Layer types the core can analyse and the editor can show (no wrappers or nested models
-    yet)."""
+    """Layer types the core can analyse and the editor can show (wrappers and nested models
+    with their inner layers as JSON)."""
     names = {t.model_fields["type"].annotation.__args__[0] for t in analysed_types()}
-    return tuple(
-        n for n in LAYER_SPECS
-        if n in names and not {"layer", "layers"} & set(LAYER_SPECS[n].model_fields)
-    )
+    return tuple(n for n in LAYER_SPECS if n in names)
 
 
 @dataclass(frozen=True)
@@ -393,6 +404,11 @@ def parse_value(control: Control, text: str) -> Any:
         return _number(text)
     if control.kind == "refs":
         return _refs(text)
+    if control.kind == "json":
+        try:
+            return json.loads(text)
+        except (ValueError, RecursionError):
+            return text  # validation names the field: not a layer
     return text
 
 
@@ -500,6 +516,10 @@ def spec_errors(draft: ModelDraft, error: SpecError) -> dict[str, str]:
 def new_layer(layer_type: str) -> LayerDraft:
     """A new layer with sensible values for the arguments Keras requires."""
     values = {c.name: NEW_LAYER_VALUES.get(c.name, "1") for c in controls(layer_type) if c.required}
+    if layer_type in NEW_NESTED:
+        values[next(c.name for c in controls(layer_type) if c.kind == "json")] = show_value(
+            NEW_NESTED[layer_type]
+        )
     if layer_type.startswith("ConvLSTM"):
         rank = LAYER_SPECS[layer_type].rank
         values.update(CONV_LSTM_DEFAULTS, kernel_size=",".join(["3"] * rank))

@@ -292,3 +292,28 @@ def test_after_remove_focus_goes_to_the_card_in_its_place_or_the_new_last():
     draft = seed_draft()
     assert focus_after(apply_action(draft, "remove:1"), "remove:1") == "layers-1-first"
     assert focus_after(apply_action(draft, "remove:3"), "remove:3") == "layers-2-first"
+
+
+def test_a_wrapped_layer_is_edited_as_its_json_and_survives_the_url() -> None:
+    body = {"input_shape": [5, 8, 8, 3], "layers": [
+        {"type": "TimeDistributed", "layer": {"type": "Conv2D", "filters": 4, "kernel_size": 3}},
+        {"type": "Sequential", "layers": [{"type": "Flatten"}, {"type": "Dense", "units": 2}]}]}
+    draft = draft_from_body(body)
+    assert draft.layers[0].values["layer"] == '{"type": "Conv2D", "filters": 4, "kernel_size": 3}'
+    back = draft_from_fields(parse_qsl(urlencode(query_items(draft))))
+    assert request_body(back)["layers"] == body["layers"]
+
+
+def test_a_wrapped_layer_that_is_not_json_is_an_error_at_its_field() -> None:
+    draft = draft_from_fields([("input_shape", "5,8,8,3"), ("layers.0.type", "TimeDistributed"),
+                               ("layers.0.layer", "{not json")])
+    request, errors = validate(draft)
+    assert request is None and "layers.0.layer" in errors
+
+
+def test_new_wrappers_and_nested_models_start_valid() -> None:
+    for layer_type in ("TimeDistributed", "Sequential"):
+        draft = apply_action(draft_from_body({"input_shape": [5, 8, 8, 3], "layers": [
+            {"type": "ConvLSTM2D", "filters": 2, "kernel_size": 3, "return_sequences": True}]}),
+            "add", layer_type)
+        assert validate(draft)[1] == {}, layer_type

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from graph_cases import TWO_INPUTS_SHARED
+import pytest
+from graph_cases import GOLDEN, TWO_INPUTS_SHARED
 from keras_reference import build_graph
 
 from app import editor
@@ -79,3 +80,15 @@ def test_the_markdown_and_csv_exports_of_a_graph_list_the_connections(http) -> N
     csv_text = http.post("/export/csv", json=TWO_INPUTS_SHARED).text
     assert "connected_to" in csv_text.splitlines()[0] or "Connected to" in csv_text.splitlines()[0]
     assert '"shared[0][0], shared[1][0]"' in csv_text
+
+
+@pytest.mark.parametrize("case", sorted(GOLDEN))
+def test_every_golden_graph_imports_into_the_page_editor(http, case: str) -> None:
+    """Wrappers and nested models included: their inner layers are shown as JSON."""
+    theirs = build_graph(GOLDEN[case])
+    response = http.post("/import", data={"keras_json": theirs.json, "query": ""},
+                         follow_redirects=False)
+    assert response.status_code == 303, response.text[-800:]
+    page = http.get(response.headers["location"])
+    assert page.status_code == 200
+    assert f"{theirs.model.total_params:,}" in page.text

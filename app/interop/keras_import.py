@@ -117,7 +117,10 @@ def compact(request: SummaryRequest) -> dict[str, Any]:
     def layer(spec: Any) -> dict[str, Any]:
         out: dict[str, Any] = {"type": spec.type}
         for key, value in explicit_arguments(spec).items():
-            out[key] = layer(value) if key in _WRAPPED and value is not None else value
+            if key == "layers":  # a nested Sequential's
+                out[key] = [layer(inner) for inner in value]
+            else:
+                out[key] = layer(value) if key in _WRAPPED and value is not None else value
         return out
 
     def entry(value: Any) -> dict[str, Any]:
