@@ -37,15 +37,7 @@ def _draft_for(text: str) -> editor.ModelDraft:
     except SpecError as error:
         where = ".".join(str(p) for p in error.loc)
         raise PageImportError(f"{where}: {error.msg}" if where else error.msg) from None
-    body = compact(request)
-    editable = {*editor.editable_types(), editor.CALL}
-    for index, layer in enumerate(body["layers"]):
-        if layer.get("type", editor.CALL) not in editable:
-            raise PageImportError(
-                f"layer {index} '{layer.get('name', '')}' ({layer['type']}) cannot be edited on "
-                "this page yet; POST /import/keras or `convlstm-explorer summary` handle it"
-            )
-    draft = editor.draft_from_body(body)
+    draft = editor.draft_from_body(compact(request))
     shown, _errors = editor.validate(draft)
     # The editor shows arguments as text; if any did not survive that, say so, don't guess.
     if shown is None or summarize(shown) != summarize(request):
