@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
+from keras_reference import build_graph, keras
 from pydantic import ValidationError
 
 from app.core.errors import SpecError
@@ -138,3 +140,65 @@ def test_a_graph_at_the_layer_limit_is_walked_without_recursion_limits() -> None
         {"inputs": [{"name": "x", "shape": [4]}], "layers": layers}))
     assert len(summary.layers) == 1023
     assert summary.graph is not None and summary.graph.order[-1] == "d1022"
+
+
+# Graphs Keras refuses too (dangling layers are the exception: Keras drops them silently).
+KERAS_REFUSES = {
+    "concatenate of mismatched maps": {
+        "inputs": [{"name": "a", "shape": [40, 40, 30]}, {"name": "b", "shape": [20, 20, 30]}],
+        "layers": [{"type": "Concatenate", "inputs": ["a", "b"]}]},
+    # (A shared ConvLSTM on other channels Keras builds, then refuses on its first call.)
+    "a shared layer on other features": {
+        "inputs": [{"name": "a", "shape": [4]}, {"name": "b", "shape": [5]}], "layers": [
+            {"type": "Dense", "name": "d", "units": 3},
+            {"call": "d", "inputs": "b"},
+            {"type": "Add", "inputs": ["d", "d[1][0]"]}]},
+    "subtract of three": {
+        "inputs": [{"name": "a", "shape": [4]}, {"name": "b", "shape": [4]},
+                   {"name": "c", "shape": [4]}],
+        "layers": [{"type": "Subtract", "inputs": ["a", "b", "c"]}]},
+    "add of incompatible sizes": {
+        "inputs": [{"name": "a", "shape": [4, 3]}, {"name": "b", "shape": [4, 5]}],
+        "layers": [{"type": "Add", "inputs": ["a", "b"]}]},
+}
+
+
+@pytest.mark.parametrize("case", sorted(KERAS_REFUSES))
+def test_a_graph_keras_refuses_is_refused_here_too(case: str) -> None:
+    body = KERAS_REFUSES[case]
+    assert build_graph(body).model.error is not None, "Keras builds it"
+    refusal(body)
+
+
+SMALL = {"name": "frames", "shape": [2, 6, 6, 3]}
+# Graphs Keras builds but cannot run: its first call fails.
+KERAS_FAILS_WHEN_RUN = {
+    "states of the wrong shape": {"inputs": [SMALL], "layers": [
+        {"type": "ConvLSTM2D", "name": "enc", "filters": 4, "kernel_size": 3,
+         "padding": "same", "return_state": True},
+        {"type": "ConvLSTM2D", "filters": 8, "kernel_size": 3, "padding": "same",
+         "inputs": "frames", "initial_state": ["enc[0][1]", "enc[0][2]"]}]},
+    "one state for an LSTM-like cell": {"inputs": [SMALL], "layers": [
+        {"type": "ConvLSTM2D", "name": "enc", "filters": 4, "kernel_size": 3,
+         "padding": "same", "return_state": True},
+        {"type": "ConvLSTM2D", "filters": 4, "kernel_size": 3, "padding": "same",
+         "inputs": "frames", "initial_state": ["enc[0][1]"]}]},
+    "a shared ConvLSTM on other channels": {
+        "inputs": [SMALL, {"name": "other", "shape": [2, 6, 6, 5]}], "layers": [
+            {"type": "ConvLSTM2D", "name": "enc", "filters": 4, "kernel_size": 3},
+            {"call": "enc", "inputs": "other"},
+            {"type": "Add", "inputs": ["enc", "enc[1][0]"]}]},
+}
+
+
+@pytest.mark.parametrize("case", sorted(KERAS_FAILS_WHEN_RUN))
+def test_a_graph_keras_builds_but_cannot_run_is_refused_here(case: str) -> None:
+    body = KERAS_FAILS_WHEN_RUN[case]
+    built = build_graph(body)
+    assert built.model.error is None
+    keras.backend.clear_session()
+    model = keras.models.model_from_json(built.json)
+    samples = [np.zeros((1, *given["shape"]), dtype="float32") for given in body["inputs"]]
+    with pytest.raises(Exception):  # noqa: B017 (whatever Keras raises on the first call)
+        model.predict(samples if len(samples) > 1 else samples[0], verbose=0)
+    refusal(body)

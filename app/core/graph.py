@@ -230,7 +230,8 @@ def _call_again(
         raise SpecError(
             ("inputs",),
             f"'{name}' was built by its first call on {show_any(first.input_shape)}; called on "
-            f"{show_any(received)} it would need weights of other shapes, which Keras refuses",
+            f"{show_any(received)} it would need weights of other shapes, which Keras refuses "
+            "(for recurrent layers on the model's first call)",
         )
     shared = first.params
     return replace(
