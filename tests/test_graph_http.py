@@ -92,3 +92,15 @@ def test_every_golden_graph_imports_into_the_page_editor(http, case: str) -> Non
     page = http.get(response.headers["location"])
     assert page.status_code == 200
     assert f"{theirs.model.total_params:,}" in page.text
+
+
+def test_keras_code_of_a_model_with_the_papers_options_is_refused_naming_the_field(http) -> None:
+    body = {"input_shape": [4, 8, 8, 2], "convention": "peephole", "layers": [
+        {"type": "ConvLSTM2D", "filters": 3, "kernel_size": 5, "recurrent_kernel_size": 1,
+         "padding": "same"}]}
+    assert http.post("/summary", json=body).status_code == 200
+    response = http.post("/export/keras-code", json=body)
+    assert response.status_code == 422
+    (detail,) = response.json()["detail"]
+    assert detail["loc"] == ["body", "layers", 0, "recurrent_kernel_size"]
+    assert "export PyTorch code instead" in detail["msg"]

@@ -17,13 +17,15 @@ from __future__ import annotations
 import json
 import keyword
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from app.core.errors import SpecError
 from app.core.graph import parse_ref
 from app.core.records import LayerRecord, ModelSummary
 from app.interop.arguments import explicit_arguments
 from app.schema import (
+    PAPER_OPTIONS,
     BidirectionalSpec,
     LayerCallSpec,
     LayerSpecBase,
@@ -189,8 +191,29 @@ def _functional_code(request: SummaryRequest, summary: ModelSummary) -> str:
     )
 
 
+def _refuse_paper_options(specs: Iterable[Any], loc: tuple[str | int, ...] = ("layers",)) -> None:
+    """Keras cannot build the papers' ConvLSTM options: say so instead of writing code that
+    fails (they count under another convention; the PyTorch code export writes them)."""
+    for index, spec in enumerate(specs):
+        if not isinstance(spec, LayerSpecBase):
+            continue
+        for field, default in PAPER_OPTIONS.items():
+            if getattr(spec, field, default) != default:
+                raise SpecError(
+                    (*loc, index, field),
+                    f"Keras cannot build `{field}` (a ConvLSTM option from the papers, which "
+                    "Keras lacks); export PyTorch code instead",
+                )
+        for nested in ("layer", "backward_layer"):
+            if isinstance(getattr(spec, nested, None), LayerSpecBase):
+                _refuse_paper_options([getattr(spec, nested)], (*loc, index, nested))
+        if isinstance(spec, SequentialSpec):
+            _refuse_paper_options(spec.layers, (*loc, index, "layers"))
+
+
 def keras_code(request: SummaryRequest, summary: ModelSummary | None = None) -> str:
     """A runnable script; `summary` supplies the names Keras would give unnamed layers."""
+    _refuse_paper_options(request.layers)
     if request.is_graph:
         from app.core.model import summarize
 
