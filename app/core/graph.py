@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from app.core.errors import SpecError
 from app.core.formula import num
+from app.core.merging import MERGES
 from app.core.records import GraphRecord, InputRecord, LayerRecord, Shape
 from app.core.registry import Namer, analyse
 from app.core.shapes import show
@@ -214,8 +215,6 @@ def _call(
 
 
 def _merges(spec: LayerSpecBase) -> bool:
-    from app.core.merging import MERGES
-
     return isinstance(spec, MERGES)
 
 
