@@ -1,0 +1,131 @@
+"""ConvLSTM1D/2D/3D, LSTM, GRU, SimpleRNN and Bidirectional as PyTorch code.
+
+The modules are the `ConvLSTM` and `Recurrent` helpers of `torch_runtime.py`. Layouts: a
+ConvLSTM's sequences are (batch, time, channels, *spatial) and its states
+(batch, channels, *spatial); an RNN's are Keras's own (batch first, features last).
+Initial states (graph models) are passed as `(h, c)` / `(h,)` in the state's layout.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.core.records import Shape
+from app.interop.torch_activations import function, uses_linear
+from app.interop.torch_emit import Tensor, channels_at, identity
+from app.interop.torch_layers import Call, emit, output_shapes, translates
+
+CONV_LSTM = ("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D")
+RNN = ("LSTM", "GRU", "SimpleRNN")
+
+
+def _tuple(values: Any) -> str:
+    values = tuple(values)
+    return repr(values[0]) if len(set(values)) == 1 else repr(values)
+
+
+def _functions(call: Call, spec: Any, dim: int) -> str:
+    """`activation=..., recurrent_activation=...` where they differ from tanh and sigmoid."""
+    parts = []
+    for field, default in (("activation", "tanh"), ("recurrent_activation", "sigmoid")):
+        value = getattr(spec, field, default)
+        if value != default:
+            if uses_linear(value):
+                call.code.helpers.add("linear")
+            parts.append(f", {field}={function(value, dim, field)}")
+    return "".join(parts)
+
+
+def _flags(spec: Any, go_backwards: bool) -> str:
+    flags = {"return_sequences": spec.return_sequences, "return_state": spec.return_state,
+             "go_backwards": go_backwards}
+    return "".join(f", {k}=True" for k, v in flags.items() if v)
+
+
+def layouts(spec: Any, rank: int) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+    """(input sequence, output sequence, state) layouts for a Keras input of `rank` axes."""
+    if spec.type in RNN or getattr(spec, "data_format", None) == "channels_first":
+        return identity(rank), identity(rank), identity(rank - 1)
+    sequence = channels_at(rank, rank - 1, 2)
+    return sequence, sequence, channels_at(rank - 1, rank - 2, 1)
+
+
+def build(call: Call, spec: Any, x: Tensor, go_backwards: bool) -> str:
+    """The module expression for one recurrent layer on input `x` (already in its layout)."""
+    flags = _flags(spec, go_backwards)
+    if spec.type in CONV_LSTM:
+        call.code.helpers.add("ConvLSTM")
+        c = x.torch_shape()[2]
+        return (
+            f"ConvLSTM({spec.rank}, {c}, {spec.filters}, {_tuple(spec.kernel_size)}, "
+            f"stride={_tuple(spec.strides)}, padding={spec.padding!r}, "
+            f"dilation={_tuple(spec.dilation_rate)}, bias={spec.use_bias}"
+            f"{_functions(call, spec, 1)}{flags})"
+        )
+    call.code.helpers.add("Recurrent")
+    reset = ", reset_after=False" if spec.type == "GRU" and not spec.reset_after else ""
+    return (
+        f"Recurrent({spec.type!r}, {x.shape[-1]}, {spec.units}, bias={spec.use_bias}{reset}"
+        f"{_functions(call, spec, -1)}{flags})"
+    )
+
+
+def _run(call: Call, spec: Any, x: Tensor, states: tuple[Tensor, ...], go_backwards: bool,
+         shapes: list[Shape]) -> list[Tensor]:
+    """Writes `out[, h, c] = self.layer(x[, (h0, c0)])`."""
+    sequence_in, sequence_out, state = layouts(spec, x.rank)
+    x = call.code.to(x, sequence_in)
+    module = call.code.module(call.key, call.hint, build(call, spec, x, go_backwards))
+    arguments = x.var
+    if states:
+        given = [call.code.to(s, state).var for s in states]
+        arguments += f", ({', '.join(given)},)"
+    perms = [sequence_out if spec.return_sequences else state] + [state] * (len(shapes) - 1)
+    return emit(call, module, arguments, shapes, perms)
+
+
+@translates(*CONV_LSTM, *RNN)
+def recurrent(spec: Any, inputs: list[Tensor], call: Call) -> list[Tensor]:
+    shapes = output_shapes(spec, inputs[0].shape)
+    return _run(call, spec, inputs[0], call.states, spec.go_backwards, shapes)
+
+
+@translates("Bidirectional")
+def bidirectional(spec: Any, inputs: list[Tensor], call: Call) -> list[Tensor]:
+    """Two layers; the backward one reads the sequence reversed (Keras flips `go_backwards` of
+    a copy of `layer`, or takes `backward_layer`), and its sequence is flipped back before the
+    merge, as Keras does."""
+    code, x = call.code, inputs[0]
+    forward_spec = spec.layer
+    backward_spec = spec.backward_layer or spec.layer.model_copy(
+        update={"go_backwards": not spec.layer.go_backwards}
+    )
+    half = len(call.states) // 2
+    forward = _run(
+        Call(code, f"{call.key}/forward", f"{call.hint}_forward"), forward_spec, x,
+        call.states[:half], forward_spec.go_backwards,
+        output_shapes(forward_spec, x.shape),
+    )
+    backward = _run(
+        Call(code, f"{call.key}/backward", f"{call.hint}_backward"), backward_spec, x,
+        call.states[half:], backward_spec.go_backwards,
+        output_shapes(backward_spec, x.shape),
+    )
+    y, y_back = forward[0], backward[0]
+    time = 1
+    if forward_spec.return_sequences:
+        flipped = code.let(f"{call.hint}_backward", f"{y_back.var}.flip({y_back.axis(time)})")
+        y_back = Tensor(flipped, y_back.shape, y_back.perm)
+    y_back = code.to(y_back, y.perm)
+    shapes = output_shapes(spec, x.shape)
+    states = forward[1:] + backward[1:]
+    if spec.merge_mode is None:
+        return [y, y_back, *states]
+    merged = {
+        "concat": f"torch.cat([{y.var}, {y_back.var}], dim={y.axis(-1)})",
+        "sum": f"{y.var} + {y_back.var}",
+        "mul": f"{y.var} * {y_back.var}",
+        "ave": f"({y.var} + {y_back.var}) / 2",
+    }[spec.merge_mode]
+    output = Tensor(code.let(call.hint, merged), shapes[0], y.perm)
+    return [output, *states]
