@@ -318,7 +318,7 @@ def batch_normalization(spec: Any, inputs: list[Tensor], call: Call) -> list[Ten
     both = spec.scale and spec.center
     norm = (f"nn.BatchNorm{nd}d({c}, eps={spec.epsilon}, momentum={1 - spec.momentum:.6g}, "
             f"affine={both})")
-    broadcast = (c, *([1] * (x.rank - 2)))
+    broadcast = (c, *([1] * (min(x.rank, 3 if x.rank > 5 else x.rank) - 2)))
     module = call.code.module(call.key, call.hint,
                               _affine(call, norm, broadcast, spec.scale, spec.center))
     source = f"{x.var}.flatten(2)" if x.rank > 5 else x.var
@@ -334,6 +334,9 @@ def layer_normalization(spec: Any, inputs: list[Tensor], call: Call) -> list[Ten
     axes = sorted({a % x.rank for a in given})
     x = call.code.to(x, (*(a for a in x.perm if a not in axes), *axes))
     shape = tuple(x.shape[a] for a in axes)
+    if not spec.scale and not spec.center:  # no weights: sizes read at run time (may be None)
+        expression = f"F.layer_norm({x.var}, {x.var}.shape[-{len(axes)}:], eps={spec.epsilon})"
+        return single(call, expression, x.shape, x.perm)
     affine = f"elementwise_affine={spec.scale}" + (", bias=False" if spec.scale and not
                                                     spec.center else "")
     norm = f"nn.LayerNorm({shape}, eps={spec.epsilon}, {affine})"

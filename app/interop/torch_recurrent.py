@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.core.errors import SpecError
 from app.core.records import Shape
+from app.core.shapes import show
 from app.interop.torch_activations import function, uses_linear
 from app.interop.torch_emit import Tensor, channels_at, identity
 from app.interop.torch_layers import Call, emit, output_shapes, translates
@@ -100,16 +102,24 @@ def bidirectional(spec: Any, inputs: list[Tensor], call: Call) -> list[Tensor]:
     backward_spec = spec.backward_layer or spec.layer.model_copy(
         update={"go_backwards": not spec.layer.go_backwards}
     )
+    forward_shapes = output_shapes(forward_spec, x.shape)
+    backward_shapes = output_shapes(backward_spec, x.shape)
+    if spec.merge_mode is not None and forward_shapes[0] != backward_shapes[0]:
+        raise SpecError(
+            ("backward_layer",),
+            f"Bidirectional cannot be written as PyTorch code: its backward layer gives "
+            f"{show(backward_shapes[0])} and its forward layer {show(forward_shapes[0])}, which "
+            f"merge_mode {spec.merge_mode!r} cannot merge (Keras takes the shape from the "
+            "forward layer alone, and could not run it either); give both the same filters/units",
+        )
     half = len(call.states) // 2
     forward = _run(
         Call(code, f"{call.key}/forward", f"{call.hint}_forward"), forward_spec, x,
-        call.states[:half], forward_spec.go_backwards,
-        output_shapes(forward_spec, x.shape),
+        call.states[:half], forward_spec.go_backwards, forward_shapes,
     )
     backward = _run(
         Call(code, f"{call.key}/backward", f"{call.hint}_backward"), backward_spec, x,
-        call.states[half:], backward_spec.go_backwards,
-        output_shapes(backward_spec, x.shape),
+        call.states[half:], backward_spec.go_backwards, backward_shapes,
     )
     y, y_back = forward[0], backward[0]
     time = 1
