@@ -13,9 +13,9 @@ from __future__ import annotations
 import contextlib
 
 import pytest
-from pydantic import ValidationError
 from hypothesis import HealthCheck, assume, event, given, note, settings
 from hypothesis.errors import InvalidArgument
+from pydantic import ValidationError
 
 from app.core.errors import SpecError
 from app.core.graph import parse_ref
@@ -82,12 +82,14 @@ def check(body: dict, refusable: bool = True) -> None:
         return
     model = exported(request)().eval()
 
-    moving = sum(b.numel() for n, b in model.named_buffers() if n.endswith(("running_mean",
-                                                                            "running_var")))
+    moving = sum(
+        b.numel() for n, b in model.named_buffers() if n.endswith(("running_mean", "running_var"))
+    )
     assert sum(p.numel() for p in model.parameters()) + moving == summary.total_params
 
     given_shapes = (
-        [(None, *i.shape) for i in request.inputs] if request.inputs
+        [(None, *i.shape) for i in request.inputs]
+        if request.inputs
         else [(None, *request.input_shape)]
     )
     tensors = []
@@ -102,8 +104,9 @@ def check(body: dict, refusable: bool = True) -> None:
     for output, shape, axes in zip(outputs, expected, model.OUTPUT_AXES, strict=True):
         keras = [1, *shape[1:]]  # None: a size that follows the fed time steps; any matches
         wanted = [keras[a] for a in axes]
-        assert [n if w is None else n for n, w in zip(output.shape, wanted, strict=True)] == [
-            n if w is None else w for n, w in zip(output.shape, wanted, strict=True)]
+        assert list(output.shape) == [
+            n if w is None else w for n, w in zip(output.shape, wanted, strict=True)
+        ]
     assert counter.get_total_flops() == 2 * summary.costs.macs
 
 
@@ -120,15 +123,21 @@ def test_golden_graphs(name):
     check(GOLDEN[name], refusable=False)
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 @given(valid_requests(max_layers=3))
 def test_generated_chains(body):
     check(body)
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 @given(graph_requests())
 def test_generated_graphs(body):
     check(body)

@@ -75,8 +75,14 @@ class _Walk:
             self.input_names.append(name)
             self.inputs.append(Tensor(variable, shape, wanted.get(variable, identity(len(shape)))))
 
-    def _layer(self, spec: LayerSpecBase, inputs: list[Tensor], name: str, index: int,
-               states: tuple[Tensor, ...] = ()) -> list[Tensor]:
+    def _layer(
+        self,
+        spec: LayerSpecBase,
+        inputs: list[Tensor],
+        name: str,
+        index: int,
+        states: tuple[Tensor, ...] = (),
+    ) -> list[Tensor]:
         try:
             return translate(spec, inputs, Call(self.code, name, name, states))
         except SpecError as error:
@@ -90,8 +96,9 @@ class _Walk:
 
     def _graph(self, request: SummaryRequest, summary: ModelSummary) -> None:
         assert summary.graph is not None
-        variables = {f"{i.name}[0][0]": t for i, t in zip(summary.graph.inputs, self.inputs,
-                                                           strict=True)}
+        variables = {
+            f"{i.name}[0][0]": t for i, t in zip(summary.graph.inputs, self.inputs, strict=True)
+        }
         names = {r.index: r.name for r in summary.layers if not r.node_index}
         specs: dict[str, LayerSpecBase] = {}
         calls: dict[str, int] = {}
@@ -156,8 +163,10 @@ def pytorch_code(request: SummaryRequest, summary: ModelSummary | None = None) -
     helpers = "".join(f"\n\n{sources[h]}\n" for h in _HELPERS if h in needed)
 
     title = json.dumps(summary.graph.name if summary.graph else request.name or "sequential")
-    notes = [_axes_note(f"input {json.dumps(n)}", t)
-             for n, t in zip(walk.input_names, walk.inputs, strict=True)]
+    notes = [
+        _axes_note(f"input {json.dumps(n)}", t)
+        for n, t in zip(walk.input_names, walk.inputs, strict=True)
+    ]
     notes += [_axes_note(f"output {i}", t) for i, t in enumerate(walk.outputs)]
     count_line = (
         f"sum(p.numel() for p in model.parameters()) == {parameters:,}"
@@ -167,14 +176,17 @@ def pytorch_code(request: SummaryRequest, summary: ModelSummary | None = None) -
     init = "".join(f"{_INDENT * 2}{line}\n" for line in code.init)
     frozen = code.frozen()
     if frozen:
-        init += (f"{_INDENT * 2}# Frozen in Keras (trainable=False): still parameters, no "
-                 f"gradients.\n{_INDENT * 2}for module in ({', '.join(frozen)},):\n"
-                 f"{_INDENT * 3}module.requires_grad_(False)\n")
+        init += (
+            f"{_INDENT * 2}# Frozen in Keras (trainable=False): still parameters, no "
+            f"gradients.\n{_INDENT * 2}for module in ({', '.join(frozen)},):\n"
+            f"{_INDENT * 3}module.requires_grad_(False)\n"
+        )
     forward = "".join(f"{_INDENT * 2}{line}\n" for line in code.forward)
     results = ", ".join(t.var for t in walk.outputs)
     arguments = ", ".join(t.var for t in walk.inputs)
-    input_axes = ", ".join(f"{json.dumps(n)}: {t.perm}"
-                           for n, t in zip(walk.input_names, walk.inputs, strict=True))
+    input_axes = ", ".join(
+        f"{json.dumps(n)}: {t.perm}" for n, t in zip(walk.input_names, walk.inputs, strict=True)
+    )
     output_axes = "".join(f"{t.perm}, " for t in walk.outputs)
     examples = ", ".join(
         "torch.zeros(" + ", ".join(str(d or 1) for d in (1, *t.torch_shape()[1:])) + ")"
@@ -188,9 +200,7 @@ def pytorch_code(request: SummaryRequest, summary: ModelSummary | None = None) -
         f"{count_line}\n"
         "\n"
         "Layout: torch is channels first; Model.INPUT_AXES / OUTPUT_AXES give, for each torch\n"
-        "axis, the Keras axis it holds:\n"
-        + "".join(f"    {note}\n" for note in notes)
-        + '"""\n'
+        "axis, the Keras axis it holds:\n" + "".join(f"    {note}\n" for note in notes) + '"""\n'
         "\n"
         "import torch\n"
         "import torch.nn.functional as F\n"

@@ -37,10 +37,23 @@ MODULE_NAMES = frozenset({
     "zero_grad", "INPUT_AXES", "OUTPUT_AXES",
 })  # fmt: skip
 # What a local variable may not be called: the file's imports, helpers and Python's builtins.
-LOCAL_NAMES = frozenset({
-    "self", "torch", "nn", "F", "same_pad", "linear", "ConvLSTM", "Recurrent", "Affine",
-    "PReLU", "LoRA", "Model", *dir(builtins),
-})
+LOCAL_NAMES = frozenset(
+    {
+        "self",
+        "torch",
+        "nn",
+        "F",
+        "same_pad",
+        "linear",
+        "ConvLSTM",
+        "Recurrent",
+        "Affine",
+        "PReLU",
+        "LoRA",
+        "Model",
+        *dir(builtins),
+    }
+)
 
 
 def identity(rank: int) -> Perm:
@@ -111,7 +124,8 @@ class Code:
     def frozen(self) -> list[str]:
         """The modules of layers built with `trainable=False` (wrapped ones included)."""
         return [
-            attribute for key, attribute in self.modules.items()
+            attribute
+            for key, attribute in self.modules.items()
             if any(key == k or key.startswith(k + "/") for k in self.frozen_keys)
         ]
 

@@ -75,8 +75,10 @@ def output_shapes(spec: LayerSpecBase, received: Shape | list[Shape]) -> list[Sh
 
 def emit(call: Call, module: str, arguments: str, shapes: list[Shape], perms: list) -> list:
     """`a, b = self.m(args)`: one variable per output."""
-    names = [call.code.name(call.hint if len(shapes) == 1 else f"{call.hint}_{i}")
-             for i in range(len(shapes))]
+    names = [
+        call.code.name(call.hint if len(shapes) == 1 else f"{call.hint}_{i}")
+        for i in range(len(shapes))
+    ]
     call.code.forward.append(f"{', '.join(names)} = {module}({arguments})")
     return [Tensor(n, s, p) for n, s, p in zip(names, shapes, perms, strict=True)]
 
@@ -106,9 +108,10 @@ def _activate(call: Call, spec: Any, expression: str, dim: int) -> str:
 # --- Convolutions --------------------------------------------------------------------------
 
 
-def _padded(code: Code, spec: Any, x: str, kernel: Any, strides: Any, dilation: Any) -> tuple[str, str]:
+def _padded(
+    code: Code, spec: Any, x: str, kernel: Any, strides: Any, dilation: Any
+) -> tuple[str, str]:
     """(the input expression, torch's `padding=` argument) for Keras's padding."""
-    rank = len(kernel)
     padding = getattr(spec, "padding", "valid")
     if padding == "valid":
         return x, "0"
@@ -132,9 +135,11 @@ def conv(spec: Any, inputs: list[Tensor], call: Call) -> list[Tensor]:
     c = x.torch_shape()[1]
     k, s, d = spec.kernel_size, spec.strides, spec.dilation_rate
     source, padding = _padded(code, spec, x.var, k, s, d)
-    layer = (f"nn.Conv{r}d({c}, {spec.filters}, {_tuple(k)}, stride={_tuple(s)}, "
-             f"padding={padding}, dilation={_tuple(d)}, groups={spec.groups}, "
-             f"bias={spec.use_bias})")
+    layer = (
+        f"nn.Conv{r}d({c}, {spec.filters}, {_tuple(k)}, stride={_tuple(s)}, "
+        f"padding={padding}, dilation={_tuple(d)}, groups={spec.groups}, "
+        f"bias={spec.use_bias})"
+    )
     if spec.lora_rank is not None:
         code.helpers.add("LoRA")
     module = code.module(call.key, call.hint, _lora(spec, layer))
@@ -152,11 +157,15 @@ def conv_transpose(spec: Any, inputs: list[Tensor], call: Call) -> list[Tensor]:
     (shape,) = output_shapes(spec, inputs[0].shape)
     out = Tensor("", shape, x.perm).torch_shape()[2:]
     k, s, d = spec.kernel_size, spec.strides, spec.dilation_rate
-    full = [(n - 1) * si + di * (ki - 1) + 1
-            for n, ki, si, di in zip(x.torch_shape()[2:], k, s, d, strict=True)]
+    full = [
+        (n - 1) * si + di * (ki - 1) + 1
+        for n, ki, si, di in zip(x.torch_shape()[2:], k, s, d, strict=True)
+    ]
     extra = [max(o - f, 0) for o, f in zip(out, full, strict=True)]
-    layer = (f"nn.ConvTranspose{r}d({c}, {spec.filters}, {_tuple(k)}, stride={_tuple(s)}, "
-             f"output_padding={_tuple(extra)}, dilation={_tuple(d)}, bias={spec.use_bias})")
+    layer = (
+        f"nn.ConvTranspose{r}d({c}, {spec.filters}, {_tuple(k)}, stride={_tuple(s)}, "
+        f"output_padding={_tuple(extra)}, dilation={_tuple(d)}, bias={spec.use_bias})"
+    )
     module = code.module(call.key, call.hint, layer)
     expression = f"{module}({x.var})"
     crops = [f + e - o for f, e, o in zip(full, extra, out, strict=True)]
@@ -176,11 +185,14 @@ def depthwise(spec: Any, inputs: list[Tensor], call: Call) -> list[Tensor]:
     k, s, d, m = spec.kernel_size, spec.strides, spec.dilation_rate, spec.depth_multiplier
     source, padding = _padded(code, spec, x.var, k, s, d)
     separable = hasattr(spec, "filters")
-    layer = (f"nn.Conv{r}d({c}, {c * m}, {_tuple(k)}, stride={_tuple(s)}, padding={padding}, "
-             f"dilation={_tuple(d)}, groups={c}, bias={spec.use_bias and not separable})")
+    layer = (
+        f"nn.Conv{r}d({c}, {c * m}, {_tuple(k)}, stride={_tuple(s)}, padding={padding}, "
+        f"dilation={_tuple(d)}, groups={c}, bias={spec.use_bias and not separable})"
+    )
     if separable:
-        layer = (f"nn.Sequential({layer}, nn.Conv{r}d({c * m}, {spec.filters}, 1, "
-                 f"bias={spec.use_bias}))")
+        layer = (
+            f"nn.Sequential({layer}, nn.Conv{r}d({c * m}, {spec.filters}, 1, bias={spec.use_bias}))"
+        )
     module = code.module(call.key, call.hint, layer)
     (shape,) = output_shapes(spec, inputs[0].shape)
     return single(call, _activate(call, spec, f"{module}({source})", 1), shape, x.perm)
@@ -217,8 +229,9 @@ def pooling(spec: Any, inputs: list[Tensor], call: Call) -> list[Tensor]:
     x = code.to(inputs[0], _channels_first(spec, inputs[0]))
     pool, strides = spec.pool_size, spec.strides or spec.pool_size
     kind = "Max" if spec.type.startswith("Max") else "Avg"
-    module = code.module(call.key, call.hint,
-                         f"nn.{kind}Pool{r}d({_tuple(pool)}, stride={_tuple(strides)})")
+    module = code.module(
+        call.key, call.hint, f"nn.{kind}Pool{r}d({_tuple(pool)}, stride={_tuple(strides)})"
+    )
     (shape,) = output_shapes(spec, inputs[0].shape)
     if spec.padding == "valid":
         return single(call, f"{module}({x.var})", shape, x.perm)
@@ -247,14 +260,20 @@ def upsampling(spec: Any, inputs: list[Tensor], call: Call) -> list[Tensor]:
     code, r = call.code, spec.rank
     mode = getattr(spec, "interpolation", "nearest")
     if mode not in ("nearest", "bilinear", "bicubic"):
-        raise refuse(spec, "interpolation", f"torch has no '{mode}' resize; use nearest, "
-                     "bilinear or bicubic")
-    x = code.to(inputs[0], channels_at(inputs[0].rank, inputs[0].rank - 1, 1)
-                if r == 1 else _channels_first(spec, inputs[0]))
+        raise refuse(
+            spec, "interpolation", f"torch has no '{mode}' resize; use nearest, bilinear or bicubic"
+        )
+    x = code.to(
+        inputs[0],
+        channels_at(inputs[0].rank, inputs[0].rank - 1, 1)
+        if r == 1
+        else _channels_first(spec, inputs[0]),
+    )
     size = (spec.size,) if r == 1 else spec.size
     extra = ", align_corners=False" if mode != "nearest" else ""
-    module = code.module(call.key, call.hint,
-                         f"nn.Upsample(scale_factor={_tuple(size)}, mode={mode!r}{extra})")
+    module = code.module(
+        call.key, call.hint, f"nn.Upsample(scale_factor={_tuple(size)}, mode={mode!r}{extra})"
+    )
     (shape,) = output_shapes(spec, inputs[0].shape)
     return single(call, f"{module}({x.var})", shape, x.perm)
 
@@ -316,11 +335,14 @@ def batch_normalization(spec: Any, inputs: list[Tensor], call: Call) -> list[Ten
     c = x.shape[axis]
     nd = {2: 1, 3: 1, 4: 2, 5: 3}.get(x.rank, 1)
     both = spec.scale and spec.center
-    norm = (f"nn.BatchNorm{nd}d({c}, eps={spec.epsilon}, momentum={1 - spec.momentum:.6g}, "
-            f"affine={both})")
+    norm = (
+        f"nn.BatchNorm{nd}d({c}, eps={spec.epsilon}, momentum={1 - spec.momentum:.6g}, "
+        f"affine={both})"
+    )
     broadcast = (c, *([1] * (min(x.rank, 3 if x.rank > 5 else x.rank) - 2)))
-    module = call.code.module(call.key, call.hint,
-                              _affine(call, norm, broadcast, spec.scale, spec.center))
+    module = call.code.module(
+        call.key, call.hint, _affine(call, norm, broadcast, spec.scale, spec.center)
+    )
     source = f"{x.var}.flatten(2)" if x.rank > 5 else x.var
     expression = f"{module}({source})" + (f".view_as({x.var})" if x.rank > 5 else "")
     return single(call, expression, x.shape, x.perm)
@@ -337,8 +359,9 @@ def layer_normalization(spec: Any, inputs: list[Tensor], call: Call) -> list[Ten
     if not spec.scale and not spec.center:  # no weights: sizes read at run time (may be None)
         expression = f"F.layer_norm({x.var}, {x.var}.shape[-{len(axes)}:], eps={spec.epsilon})"
         return single(call, expression, x.shape, x.perm)
-    affine = f"elementwise_affine={spec.scale}" + (", bias=False" if spec.scale and not
-                                                    spec.center else "")
+    affine = f"elementwise_affine={spec.scale}" + (
+        ", bias=False" if spec.scale and not spec.center else ""
+    )
     norm = f"nn.LayerNorm({shape}, eps={spec.epsilon}, {affine})"
     if spec.center and not spec.scale:
         call.code.helpers.add("Affine")
@@ -357,8 +380,9 @@ def group_normalization(spec: Any, inputs: list[Tensor], call: Call) -> list[Ten
     both = spec.scale and spec.center
     norm = f"nn.GroupNorm({groups}, {c}, eps={spec.epsilon}, affine={both})"
     broadcast = (c, *([1] * (x.rank - 2)))
-    module = call.code.module(call.key, call.hint,
-                              _affine(call, norm, broadcast, spec.scale, spec.center))
+    module = call.code.module(
+        call.key, call.hint, _affine(call, norm, broadcast, spec.scale, spec.center)
+    )
     return single(call, f"{module}({x.var})", x.shape, x.perm)
 
 
@@ -384,8 +408,7 @@ def reshape(spec: Any, inputs: list[Tensor], call: Call) -> list[Tensor]:
     x = call.code.to(inputs[0], identity(inputs[0].rank))
     (shape,) = output_shapes(spec, x.shape)
     target = ", ".join(str(d) for d in spec.target_shape)
-    return single(call, f"{x.var}.reshape({x.var}.shape[0], {target})", shape,
-                  identity(len(shape)))
+    return single(call, f"{x.var}.reshape({x.var}.shape[0], {target})", shape, identity(len(shape)))
 
 
 @translates("Permute")
@@ -418,8 +441,10 @@ def relu(spec: Any, inputs: list[Tensor], call: Call) -> list[Tensor]:
     if spec.negative_slope == 0 and spec.threshold == 0:
         expression = f"torch.relu({x.var})"
     else:
-        expression = (f"torch.where({x.var} >= {spec.threshold}, {x.var}, "
-                      f"{spec.negative_slope} * ({x.var} - {spec.threshold}))")
+        expression = (
+            f"torch.where({x.var} >= {spec.threshold}, {x.var}, "
+            f"{spec.negative_slope} * ({x.var} - {spec.threshold}))"
+        )
     if spec.max_value is not None:
         expression = f"torch.clamp({expression}, max={spec.max_value})"
     return single(call, expression, x.shape, x.perm)
@@ -502,8 +527,12 @@ def time_distributed(spec: Any, inputs: list[Tensor], call: Call) -> list[Tensor
     inner_name = spec.layer.name or snake_case(spec.layer.type)
     (y,) = translate(spec.layer, [step], call.inner(inner_name))
     (shape,) = output_shapes(spec, x.shape)
-    return single(call, f"{y.var}.unflatten(0, {x.var}.shape[:2])", shape,
-                  (0, 1, *(q + 1 for q in y.perm[1:])))
+    return single(
+        call,
+        f"{y.var}.unflatten(0, {x.var}.shape[:2])",
+        shape,
+        (0, 1, *(q + 1 for q in y.perm[1:])),
+    )
 
 
 @translates("Sequential")

@@ -39,8 +39,11 @@ def _functions(call: Call, spec: Any, dim: int) -> str:
 
 
 def _flags(spec: Any, go_backwards: bool) -> str:
-    flags = {"return_sequences": spec.return_sequences, "return_state": spec.return_state,
-             "go_backwards": go_backwards}
+    flags = {
+        "return_sequences": spec.return_sequences,
+        "return_state": spec.return_state,
+        "go_backwards": go_backwards,
+    }
     return "".join(f", {k}=True" for k, v in flags.items() if v)
 
 
@@ -72,8 +75,14 @@ def build(call: Call, spec: Any, x: Tensor, go_backwards: bool) -> str:
     )
 
 
-def _run(call: Call, spec: Any, x: Tensor, states: tuple[Tensor, ...], go_backwards: bool,
-         shapes: list[Shape]) -> list[Tensor]:
+def _run(
+    call: Call,
+    spec: Any,
+    x: Tensor,
+    states: tuple[Tensor, ...],
+    go_backwards: bool,
+    shapes: list[Shape],
+) -> list[Tensor]:
     """Writes `out[, h, c] = self.layer(x[, (h0, c0)])`."""
     sequence_in, sequence_out, state = layouts(spec, x.rank)
     x = call.code.to(x, sequence_in)
@@ -114,12 +123,20 @@ def bidirectional(spec: Any, inputs: list[Tensor], call: Call) -> list[Tensor]:
         )
     half = len(call.states) // 2
     forward = _run(
-        Call(code, f"{call.key}/forward", f"{call.hint}_forward"), forward_spec, x,
-        call.states[:half], forward_spec.go_backwards, forward_shapes,
+        Call(code, f"{call.key}/forward", f"{call.hint}_forward"),
+        forward_spec,
+        x,
+        call.states[:half],
+        forward_spec.go_backwards,
+        forward_shapes,
     )
     backward = _run(
-        Call(code, f"{call.key}/backward", f"{call.hint}_backward"), backward_spec, x,
-        call.states[half:], backward_spec.go_backwards, backward_shapes,
+        Call(code, f"{call.key}/backward", f"{call.hint}_backward"),
+        backward_spec,
+        x,
+        call.states[half:],
+        backward_spec.go_backwards,
+        backward_shapes,
     )
     y, y_back = forward[0], backward[0]
     time = 1

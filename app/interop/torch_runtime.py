@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 
 import torch
-import torch.nn.functional as F  # noqa: N812 (the name PyTorch code uses)
+import torch.nn.functional as F
 from torch import nn
 
 
@@ -21,7 +21,9 @@ def same_pad(x, kernel_size, stride, dilation, value=0.0):
     total pad = (out − 1)·s + d·(k − 1) + 1 − n, the odd one after. torch's `padding="same"`
     does this only at stride 1."""
     pads = []
-    for size, k, s, d in reversed(list(zip(x.shape[2:], kernel_size, stride, dilation))):
+    for size, k, s, d in reversed(
+        list(zip(x.shape[2:], kernel_size, stride, dilation, strict=True))
+    ):
         out = -(-size // s)
         total = max((out - 1) * s + d * (k - 1) + 1 - size, 0)
         pads += [total // 2, total - total // 2]
@@ -47,9 +49,20 @@ class ConvLSTM(nn.Module):
     """
 
     def __init__(
-        self, rank, in_channels, filters, kernel_size, stride, padding, dilation, bias=True,
-        activation=torch.tanh, recurrent_activation=torch.sigmoid, return_sequences=False,
-        return_state=False, go_backwards=False,
+        self,
+        rank,
+        in_channels,
+        filters,
+        kernel_size,
+        stride,
+        padding,
+        dilation,
+        bias=True,
+        activation=torch.tanh,
+        recurrent_activation=torch.sigmoid,
+        return_sequences=False,
+        return_state=False,
+        go_backwards=False,
     ):
         super().__init__()
         conv = (nn.Conv1d, nn.Conv2d, nn.Conv3d)[rank - 1]
@@ -94,12 +107,20 @@ class Recurrent(nn.Module):
     (as torch.nn.GRU), without it one. Input (batch, time, features), batch first.
     """
 
-    GATES = {"LSTM": 4, "GRU": 3, "SimpleRNN": 1}
+    GATES = {"LSTM": 4, "GRU": 3, "SimpleRNN": 1}  # noqa: RUF012 (read only)
 
     def __init__(
-        self, cell, in_features, units, bias=True, activation=torch.tanh,
-        recurrent_activation=torch.sigmoid, reset_after=True, return_sequences=False,
-        return_state=False, go_backwards=False,
+        self,
+        cell,
+        in_features,
+        units,
+        bias=True,
+        activation=torch.tanh,
+        recurrent_activation=torch.sigmoid,
+        reset_after=True,
+        return_sequences=False,
+        return_state=False,
+        go_backwards=False,
     ):
         super().__init__()
         gates = self.GATES[cell]
