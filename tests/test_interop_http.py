@@ -132,3 +132,21 @@ def test_pytorch_code_refuses_an_activation_it_cannot_translate(http):
     (error,) = response.json()["detail"]
     assert error["loc"] == ["body", "layers", 0, "activation"]
     assert "'sparsemax' has no PyTorch translation" in error["msg"]
+
+
+def test_the_page_offers_pytorch_code_and_its_link_downloads_it(http):
+    query = "input_shape=4,3&layers.0.type=Dense&layers.0.units=7"
+    page = http.get(f"/?{query}")
+    assert f'href="/download/pytorch-code?{query}' in page.text.replace("&amp;", "&")
+    response = http.get(f"/download/pytorch-code?{query}")
+    assert response.status_code == 200
+    assert response.headers["content-disposition"] == 'attachment; filename="model_torch.py"'
+    assert "nn.Linear(3, 7, bias=True)" in response.text
+
+
+def test_a_page_download_that_torch_cannot_build_is_a_422_saying_why(http):
+    query = ("input_shape=4,3&layers.0.type=Dense&layers.0.units=7"
+             "&layers.0.activation=sparsemax")
+    response = http.get(f"/download/pytorch-code?{query}")
+    assert response.status_code == 422
+    assert "'sparsemax' has no PyTorch translation" in response.text

@@ -17,6 +17,7 @@ from app.core.conventions import using_convention
 from app.core.errors import SpecError
 from app.core.records import Shape
 from app.core.registry import Namer, analyse, snake_case
+from app.core.shapes import transpose_output_length
 from app.interop.torch_activations import apply, uses_linear
 from app.interop.torch_emit import Code, Tensor, channels_at, identity
 from app.schema import LayerSpecBase
@@ -123,6 +124,11 @@ def _padded(
     return f"same_pad({x}, {tuple(kernel)}, {tuple(strides)}, {tuple(dilation)})", "0"
 
 
+def _crop(before: int, after: int) -> str:
+    """A slice dropping `before` and `after` elements, whatever the axis's size."""
+    return f"{before or ''}:{-after if after else ''}"
+
+
 def _lora(spec: Any, layer: str) -> str:
     rank = getattr(spec, "lora_rank", None)
     return layer if rank is None else f"LoRA({layer}, {rank})"
@@ -155,23 +161,23 @@ def conv_transpose(spec: Any, inputs: list[Tensor], call: Call) -> list[Tensor]:
     x = code.to(inputs[0], _channels_first(spec, inputs[0]))
     c = x.torch_shape()[1]
     (shape,) = output_shapes(spec, inputs[0].shape)
-    out = Tensor("", shape, x.perm).torch_shape()[2:]
     k, s, d = spec.kernel_size, spec.strides, spec.dilation_rate
-    full = [
-        (n - 1) * si + di * (ki - 1) + 1
-        for n, ki, si, di in zip(x.torch_shape()[2:], k, s, d, strict=True)
+    paddings = spec.output_padding or (None,) * r
+    # Keras's length less torch's (n − 1)·s + d·(k − 1) + 1 does not depend on n: a probe
+    # length serves when a size is unknown.
+    gaps = [
+        transpose_output_length(8, ki, si, spec.padding, pi, di) - (7 * si + di * (ki - 1) + 1)
+        for ki, si, di, pi in zip(k, s, d, paddings, strict=True)
     ]
-    extra = [max(o - f, 0) for o, f in zip(out, full, strict=True)]
+    extra = [max(g, 0) for g in gaps]  # grown with torch's output_padding (< stride)
     layer = (
         f"nn.ConvTranspose{r}d({c}, {spec.filters}, {_tuple(k)}, stride={_tuple(s)}, "
         f"output_padding={_tuple(extra)}, dilation={_tuple(d)}, bias={spec.use_bias})"
     )
     module = code.module(call.key, call.hint, layer)
     expression = f"{module}({x.var})"
-    crops = [f + e - o for f, e, o in zip(full, extra, out, strict=True)]
-    if any(crops):
-        slices = ", ".join(f"{cr // 2}:{cr // 2 + o}" for cr, o in zip(crops, out, strict=True))
-        expression += f"[:, :, {slices}]"
+    if any(g < 0 for g in gaps):  # 'same' crops: the smaller half before
+        expression += "[:, :, " + ", ".join(_crop(-g // 2, -g - -g // 2) for g in gaps) + "]"
     return single(call, _activate(call, spec, expression, 1), shape, x.perm)
 
 
@@ -290,11 +296,7 @@ def margins(spec: Any, inputs: list[Tensor], call: Call) -> list[Tensor]:
         for position in range(x.rank - 1, min(by_axis) - 1, -1):
             pads += list(by_axis.get(position, (0, 0)))
         return single(call, f"F.pad({x.var}, {tuple(pads)})", shape, x.perm)
-    sizes = x.torch_shape()
-    index = [
-        f"{by_axis[p][0]}:{sizes[p] - by_axis[p][1]}" if p in by_axis else ":"  # type: ignore[operator]
-        for p in range(max(by_axis) + 1)
-    ]
+    index = [_crop(*by_axis[p]) if p in by_axis else ":" for p in range(max(by_axis) + 1)]
     return single(call, f"{x.var}[{', '.join(index)}]", shape, x.perm)
 
 
@@ -377,6 +379,14 @@ def group_normalization(spec: Any, inputs: list[Tensor], call: Call) -> list[Ten
     x = call.code.to(x, channels_at(x.rank, axis, 1))
     c = x.shape[axis]
     groups = c if spec.groups == -1 else spec.groups
+    others = [d for a, d in enumerate(x.shape) if a not in (0, axis)]
+    if c // groups == 1 and all(d == 1 for d in others):
+        raise refuse(
+            spec,
+            "groups",
+            "each group holds one value, which torch's GroupNorm "
+            "refuses to normalise (Keras gives β); use fewer groups",
+        )
     both = spec.scale and spec.center
     norm = f"nn.GroupNorm({groups}, {c}, eps={spec.epsilon}, affine={both})"
     broadcast = (c, *([1] * (x.rank - 2)))

@@ -113,13 +113,14 @@ def bidirectional(spec: Any, inputs: list[Tensor], call: Call) -> list[Tensor]:
     )
     forward_shapes = output_shapes(forward_spec, x.shape)
     backward_shapes = output_shapes(backward_spec, x.shape)
-    if spec.merge_mode is not None and forward_shapes[0] != backward_shapes[0]:
+    if forward_shapes != backward_shapes:
         raise SpecError(
             ("backward_layer",),
-            f"Bidirectional cannot be written as PyTorch code: its backward layer gives "
-            f"{show(backward_shapes[0])} and its forward layer {show(forward_shapes[0])}, which "
-            f"merge_mode {spec.merge_mode!r} cannot merge (Keras takes the shape from the "
-            "forward layer alone, and could not run it either); give both the same filters/units",
+            "Bidirectional cannot be written as PyTorch code: its backward layer gives "
+            f"{', '.join(map(show, backward_shapes))} and its forward layer "
+            f"{', '.join(map(show, forward_shapes))}; Keras states every shape from the forward "
+            "layer alone, so the shapes it reports are not what would run. Give both the same "
+            "filters/units",
         )
     half = len(call.states) // 2
     forward = _run(

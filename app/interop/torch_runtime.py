@@ -9,8 +9,6 @@ torch's own layers are: a Keras (batch, time, rows, cols, channels) sequence is
 
 from __future__ import annotations
 
-import math
-
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -204,8 +202,8 @@ class LoRA(nn.Module):
         super().__init__()
         self.layer = layer
         layer.weight.requires_grad_(False)
-        out, *rest = layer.weight.shape
-        self.a = nn.Parameter(torch.zeros(math.prod(rest), rank))
+        out = layer.weight.shape[0]
+        self.a = nn.Parameter(torch.zeros(layer.weight[0].numel(), rank))
         self.b = nn.Parameter(torch.zeros(rank, out))
 
     def forward(self, x):
