@@ -173,7 +173,7 @@ def pytorch_code(request: SummaryRequest, summary: ModelSummary | None = None) -
         + (f", plus {moving:,} in BatchNorm running_mean/running_var buffers" if moving else "")
         + f": our `pytorch`-convention total, {summary.total_params:,}."
     )
-    init = "".join(f"{_INDENT * 2}{line}\n" for line in code.init)
+    init = "".join(f"{_INDENT * 2}{row}\n" for line in code.init for row in line.split("\n"))
     frozen = code.frozen()
     if frozen:
         init += (

@@ -66,6 +66,28 @@ def channels_at(rank: int, channel_axis: int, lead: int) -> Perm:
     return (*rest[:lead], channel_axis, *rest[lead:])
 
 
+def wrapped(head: str, call: str, width: int = 92) -> str:
+    """`head + call`, one argument a line when it is longer than `width` (the call's own
+    top-level commas; the arguments are numbers, tuples, names and plain string literals)."""
+    if len(head) + len(call) <= width or not call.endswith(")") or "(" not in call:
+        return head + call
+    name, _, inner = call.partition("(")
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(inner[:-1]):
+        depth += char in "([{"
+        depth -= char in ")]}"
+        if char == "," and depth == 0:
+            parts.append(inner[start:i].strip())
+            start = i + 1
+    parts.append(inner[start:-1].strip())
+    lines = [""]
+    for part in parts:  # as many arguments a line as fit
+        if lines[-1] and len(lines[-1]) + len(part) + 6 > width:
+            lines.append("")
+        lines[-1] += f"{part}, "
+    return head + name + "(\n" + "".join(f"    {line.rstrip()}\n" for line in lines) + ")"
+
+
 @dataclass(frozen=True)
 class Tensor:
     """A variable of the written `forward`, with its Keras shape (batch axis first)."""
@@ -117,7 +139,7 @@ class Code:
         """`self.<hint>`, built once per layer: a shared layer's later calls reuse it."""
         if key not in self.modules:
             attribute = self.name(hint, self._attributes)
-            self.init.append(f"self.{attribute} = {build}")
+            self.init.append(wrapped(f"self.{attribute} = ", build))
             self.modules[key] = f"self.{attribute}"
         return self.modules[key]
 

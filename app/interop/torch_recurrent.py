@@ -61,16 +61,23 @@ def build(call: Call, spec: Any, x: Tensor, go_backwards: bool) -> str:
     if spec.type in CONV_LSTM:
         call.code.helpers.add("ConvLSTM")
         c = x.torch_shape()[2]
+        options = {
+            "stride": _tuple(spec.strides),
+            "padding": repr(spec.padding),
+            "dilation": _tuple(spec.dilation_rate),
+            "bias": str(spec.use_bias),
+        }
+        defaults = {"stride": "1", "padding": "'valid'", "dilation": "1", "bias": "True"}
+        given = "".join(f", {k}={v}" for k, v in options.items() if defaults[k] != v)
         return (
-            f"ConvLSTM({spec.rank}, {c}, {spec.filters}, {_tuple(spec.kernel_size)}, "
-            f"stride={_tuple(spec.strides)}, padding={spec.padding!r}, "
-            f"dilation={_tuple(spec.dilation_rate)}, bias={spec.use_bias}"
+            f"ConvLSTM({spec.rank}, {c}, {spec.filters}, {_tuple(spec.kernel_size)}{given}"
             f"{_functions(call, spec, 1)}{flags})"
         )
     call.code.helpers.add("Recurrent")
     reset = ", reset_after=False" if spec.type == "GRU" and not spec.reset_after else ""
     return (
-        f"Recurrent({spec.type!r}, {x.shape[-1]}, {spec.units}, bias={spec.use_bias}{reset}"
+        f"Recurrent({spec.type!r}, {x.shape[-1]}, {spec.units}"
+        f"{'' if spec.use_bias else ', bias=False'}{reset}"
         f"{_functions(call, spec, -1)}{flags})"
     )
 
@@ -90,7 +97,7 @@ def _run(
     arguments = x.var
     if states:
         given = [call.code.to(s, state).var for s in states]
-        arguments += f", ({', '.join(given)},)"
+        arguments += f", ({given[0]},)" if len(given) == 1 else f", ({', '.join(given)})"
     perms = [sequence_out if spec.return_sequences else state] + [state] * (len(shapes) - 1)
     return emit(call, module, arguments, shapes, perms)
 
