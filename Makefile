@@ -75,6 +75,7 @@ bench: setup-test system-deps
 	$(BIN)/python bench/keras_vs_api.py
 	$(BIN)/python bench/worst_cases.py
 	$(BIN)/python bench/soak.py
+	$(BIN)/python bench/front_door.py
 	$(BIN)/python bench/scale_out.py
 
 lint: setup-test

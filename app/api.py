@@ -1,4 +1,4 @@
-"""JSON routes: `POST /summary` and `GET /healthz`."""
+"""JSON routes: `POST /summary`, `POST /sweep`, `GET /presets` and `GET /healthz`."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Body, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import TypeAdapter
 
-from app import json_guard
+from app import json_guard, presets
 from app.core.errors import SpecError
 from app.core.model import summary_json
 from app.core.records import ModelSummary, SweepResult, dump_json
@@ -51,8 +52,13 @@ def summary(
 
 
 router.add_api_route(
-    "/summary", summary, methods=["POST"], response_model=ModelSummary, tags=["summary"],
-    responses=VALIDATION_ERROR, route_class_override=JSONBodyRoute,
+    "/summary",
+    summary,
+    methods=["POST"],
+    response_model=ModelSummary,
+    tags=["summary"],
+    responses=VALIDATION_ERROR,
+    route_class_override=JSONBodyRoute,
 )
 
 
@@ -63,8 +69,40 @@ def sweep(request: SweepRequest) -> Response:
 
 
 router.add_api_route(
-    "/sweep", sweep, methods=["POST"], response_model=SweepResult, tags=["summary"],
-    responses=VALIDATION_ERROR, route_class_override=ThreadedJSONBodyRoute,
+    "/sweep",
+    sweep,
+    methods=["POST"],
+    response_model=SweepResult,
+    tags=["summary"],
+    responses=VALIDATION_ERROR,
+    route_class_override=ThreadedJSONBodyRoute,
+)
+
+
+_PRESETS_JSON: list[bytes] = []
+
+
+def presets_json() -> bytes:
+    """The gallery's JSON, serialised once: the presets and their numbers never change."""
+    if not _PRESETS_JSON:
+        adapter = TypeAdapter(list[presets.PresetOut])
+        _PRESETS_JSON.append(adapter.dump_json(list(presets.presets_out())))
+    return _PRESETS_JSON[0]
+
+
+def list_presets() -> Response:
+    """Published ConvLSTM architectures: citation, where their figures are printed, the
+    request that builds each, and each published figure beside ours (exact, within the
+    published rounding, or differs, with the reason)."""
+    return _json(presets_json())
+
+
+router.add_api_route(
+    "/presets",
+    list_presets,
+    methods=["GET"],
+    response_model=list[presets.PresetOut],
+    tags=["presets"],
 )
 
 

@@ -42,6 +42,8 @@ class GateView:
     bias: int
     total: int
     segments: tuple[Segment, ...]
+    peephole: int = 0  # peephole convention: W_c· ∘ C, one weight per channel
+    normalization: int = 0  # gate LayerNorm's γ and β (OpenSTL's option)
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,8 @@ def _symbol(activation: object) -> str:
 
 def _segments(gate: GateRecord) -> tuple[Segment, ...]:
     parts = (("input", gate.input_kernel), ("recurrent", gate.recurrent_kernel),
-             ("bias", gate.bias))
+             ("bias", gate.bias), ("peephole", gate.peephole),
+             ("normalization", gate.normalization))
     segments, x = [], float(BAR_X)
     for part, n in parts:
         width = round(BAR_WIDTH * n / gate.total, 2) if gate.total else 0.0
@@ -96,10 +99,15 @@ def conv_lstm_view(record: LayerRecord, spec: LayerSpecBase) -> ConvLSTMView | N
         record, spec = record.layer, getattr(spec, "layer", spec)
     if record.gates is None:
         return None
-    kernel = next(w for w in record.weights if w.name == "kernel")
-    k, c = kernel.shape[:-2], kernel.shape[-2]
+    shapes = {w.name: w.shape for w in record.weights}
     f = spec.filters  # type: ignore[attr-defined]
     channels_first = spec.channels_first  # type: ignore[attr-defined]
+    step = _step(record.input_shape)
+    c = step[0] if channels_first else step[-1]
+    # Without input-to-state (a forecaster layer) there is no W_x; the recurrent kernel may
+    # have its own size (the papers' options).
+    input_kernel_shape = by((*shapes["kernel"][:-1], f)) if "kernel" in shapes else "—"
+    recurrent_kernel_shape = by((*shapes["recurrent_kernel"][:-1], f))
     output = record.output_shape[0] if isinstance(record.output_shape, list) \
         else record.output_shape
     state = tuple(output[2:] if spec.return_sequences else output[1:])  # type: ignore[attr-defined]
@@ -110,13 +118,15 @@ def conv_lstm_view(record: LayerRecord, spec: LayerSpecBase) -> ConvLSTMView | N
             symbol=SYMBOLS[g.gate],
             activation=_symbol(spec.activation if g.gate == "cell"  # type: ignore[attr-defined]
                                else spec.recurrent_activation),  # type: ignore[attr-defined]
-            input_kernel_shape=by([*k, c, f]),
+            input_kernel_shape=input_kernel_shape,
             input_kernel=g.input_kernel,
-            recurrent_kernel_shape=by([*k, f, f]),
+            recurrent_kernel_shape=recurrent_kernel_shape,
             recurrent_kernel=g.recurrent_kernel,
             bias=g.bias,
             total=g.total,
             segments=_segments(g),
+            peephole=g.peephole,
+            normalization=g.normalization,
         )
         for g in record.gates
     )
@@ -124,7 +134,7 @@ def conv_lstm_view(record: LayerRecord, spec: LayerSpecBase) -> ConvLSTMView | N
         index=record.index,
         name=record.name,
         type=record.type,
-        input_step=_dims(_step(record.input_shape)),
+        input_step=_dims(step),
         state=_dims(state),
         grid=_dims(grid),
         channels=c,

@@ -226,6 +226,11 @@ def seed_draft() -> ModelDraft:
     return draft_from_body(SEED_MODEL)
 
 
+def _shape_text(shape: Any) -> str:
+    """`?,64,64,1`: an unknown size is `?` (as typed), not the empty text of `show_value`."""
+    return ",".join("?" if d is None else show_value(d) for d in shape or ())
+
+
 def draft_from_body(body: Mapping[str, Any]) -> ModelDraft:
     """A draft showing a `SummaryRequest` body (e.g. the seed model, an imported graph)."""
     layers = tuple(
@@ -235,15 +240,14 @@ def draft_from_body(body: Mapping[str, Any]) -> ModelDraft:
     )
     return ModelDraft(
         # An unknown size is `?` (as typed), not the empty text `show_value` makes of None.
-        input_shape=",".join(
-            "?" if d is None else show_value(d) for d in body.get("input_shape") or ()
-        ),
+        input_shape=_shape_text(body.get("input_shape")),
         layers=layers,
         batch_size=show_value(body.get("batch_size", 1)),
         dtype=str(body.get("dtype", "float32")),
         costs=_cost_settings(body),
         inputs=tuple(
-            InputDraft({k: show_value(v) for k, v in given.items() if v is not None})
+            InputDraft({k: _shape_text(v) if k == "shape" else show_value(v)
+                        for k, v in given.items() if v is not None})
             for given in body.get("inputs") or ()
         ),
         outputs=show_value(body.get("outputs")),
@@ -553,7 +557,8 @@ def apply_action(draft: ModelDraft, action: str, new_type: str = "ConvLSTM2D") -
 def focus_after(draft: ModelDraft, action: str) -> str:
     """Which control should have focus after an action, as an element id."""
     verb, _, arg = action.partition(":")
-    index = parse_index(arg, len(draft.layers)) or 0
+    # `draft` is the model after the action: a removed last layer's index is one past the end.
+    index = parse_index(arg, len(draft.layers) + 1) or 0
     last = len(draft.layers) - 1
     if verb == "add":
         return f"layers-{last}-first"
@@ -563,6 +568,6 @@ def focus_after(draft: ModelDraft, action: str) -> str:
         return f"up-{index - 1}" if index - 1 > 0 else "down-0"
     if verb == "down":
         return f"down-{index + 1}" if index + 1 < last else f"up-{last}"
-    if verb == "remove":
-        return "new-type"
+    if verb == "remove":  # the card that took its place, or the new last one
+        return f"layers-{min(index, last)}-first"
     return ""

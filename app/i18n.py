@@ -80,6 +80,7 @@ def environment(code: str) -> Environment:
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     locale = language.locale
     env.filters["count"] = lambda n: presentation.count(n, locale)
+    env.filters["compact"] = lambda n: presentation.compact(n, locale)
     env.filters["size"] = lambda n: presentation.keras_size(n, locale)
     env.filters["shape"] = presentation.shape_text
     env.globals["language"] = language

@@ -53,14 +53,16 @@ router.add_api_route(
 
 def _export_route(export: ExportFormat) -> None:
     def export_summary(request: SummaryRequest) -> Response:
-        text = export.render(request, summarize(request))
+        summary = summarize(request)
+        name = export.file_name(summary)
         return Response(
-            text,
+            export.render(request, summary),
             media_type=export.media_type,
-            headers={"Content-Disposition": f'attachment; filename="{export.filename}"'},
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
 
-    export_summary.__doc__ = f"{export.title}, as a download named `{export.filename}`."
+    named = export.filename.format(name="<model name>")
+    export_summary.__doc__ = f"{export.title}, as a download named `{named}`."
     router.add_api_route(
         f"/export/{export.name}",
         export_summary,

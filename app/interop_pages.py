@@ -128,5 +128,7 @@ def download(name: str, request: Request) -> Response:
     return Response(
         text,
         media_type=export.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{export.filename}"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="{export.file_name(outcome.summary)}"'
+        },
     )

@@ -15,6 +15,8 @@ from app import (
     limits,
     openapi_responses,
     pages,
+    picture_pages,
+    url_headers,
     whatif_pages,
 )
 from app.head import HeadAsGetMiddleware
@@ -54,6 +56,8 @@ def create_app() -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     # Outside gzip: a 304 is answered before anything is rendered or compressed.
     app.add_middleware(caching.ConditionalGetMiddleware)
+    # htmx's page-URL headers never outgrow a proxy's response-header buffer (502).
+    app.add_middleware(url_headers.UrlHeaderLimitMiddleware)
     app.add_middleware(limits.BodyLimitMiddleware)
     openapi_responses.declare_body_errors(app)
     api.install_error_handlers(app)
@@ -63,6 +67,7 @@ def create_app() -> FastAPI:
     app.include_router(pages.router)
     app.include_router(whatif_pages.router)
     app.include_router(interop_pages.router)
+    app.include_router(picture_pages.router)
     app.mount("/static", FingerprintedStaticFiles(directory=pages.STATIC), name="static")
     return app
 

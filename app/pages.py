@@ -18,12 +18,13 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from app import editor, i18n, presentation, whatif_form
+from app import editor, gallery, i18n, model_picture, whatif_form
 from app.core.errors import SpecError
 from app.core.model import summarize
 from app.core.records import ModelSummary
 from app.diagrams import ConvLSTMView, conv_lstm_views
 from app.editor import ModelDraft
+from app.interop.formats import file_stem
 from app.limits import MAX_FORM_FIELDS
 from app.schema import SummaryRequest
 
@@ -60,14 +61,18 @@ class Outcome:
         """How many diagrams are drawn when some are left out, else 0."""
         return MAX_DIAGRAMS if len(self.views) > MAX_DIAGRAMS else 0
 
-    @property
-    def chart(self) -> presentation.Chart | None:
-        return None if self.summary is None else presentation.chart(self.summary.layers)
-
     @cached_property
     def whatif(self) -> whatif_form.WhatIf:
         """The what-if chart of the default form (only the full page asks for it, twice)."""
         return whatif_form.evaluate({}, self.request if self.summary else None)
+
+    def picture(self, metric: model_picture.Metric) -> model_picture.Picture | None:
+        """The model picture, if the model has one and it is small enough for the page."""
+        if self.summary is None or self.request is None:
+            return None
+        if len(self.summary.layers) > model_picture.MAX_PAGE_BOXES:
+            return None
+        return model_picture.picture(self.summary, self.request, metric)
 
     @property
     def query(self) -> str:
@@ -90,13 +95,22 @@ def _field_id(key: str) -> str:
     return key.replace(".", "-") or "form"
 
 
-def _context(outcome: Outcome, shown: Outcome | None, lang: str, focus: str = "") -> dict:
+def _context(
+    outcome: Outcome, shown: Outcome | None, lang: str, focus: str = "", metric: str = "params"
+) -> dict:
     """What every template gets: the draft being edited and the results on screen.
 
     `shown` is the outcome whose results are displayed: the current one when it is valid, else
-    the last valid one (marked out of date), else None.
+    the last valid one (marked out of date), else None. `metric` is what the picture's bars
+    show (`?picture=macs`).
     """
+    chosen = model_picture.metric_of(metric)
     return {
+        "metric": chosen,
+        "picture": shown.picture(chosen) if shown else None,
+        "picture_file": file_stem(shown.summary) if shown and shown.summary else "model",
+        "rows_of": model_picture.rows_of,
+        "max_picture_boxes": model_picture.MAX_PAGE_BOXES,
         "draft": outcome.draft,
         "errors": outcome.errors,
         "query": outcome.query,
@@ -110,6 +124,7 @@ def _context(outcome: Outcome, shown: Outcome | None, lang: str, focus: str = ""
         "layer_types": editor.editable_types(),
         "fid": _field_id,
         "is_on": editor.is_on,
+        "gallery": gallery.gallery(),
     }
 
 
@@ -163,7 +178,9 @@ def page(request: Request) -> HTMLResponse:
     draft = editor.draft_from_fields(request.query_params.multi_items()) or editor.seed_draft()
     outcome = evaluate(draft)
     lang = _lang(request)
-    context = _context(outcome, _last_valid(outcome, ""), lang)
+    context = _context(
+        outcome, _last_valid(outcome, ""), lang, metric=request.query_params.get("picture", "")
+    )
     # Only a language the page has is remembered; `?lang=xx` falls back without a cookie.
     return _page(lang, context, remember_lang=request.query_params.get("lang") == lang)
 
@@ -189,12 +206,14 @@ def _edit(request: Request, form: FormData) -> HTMLResponse:
     lang = _lang(request, str(form.get("lang") or "") or None)
     focus = editor.focus_after(draft, action) if action else ""
     shown = _last_valid(outcome, str(form.get("valid") or ""))
-    context = _context(outcome, shown, lang, focus)
+    metric = model_picture.metric_of(str(form.get("picture") or ""))
+    context = _context(outcome, shown, lang, focus, metric)
     if request.headers.get("hx-request") != "true":
         return _page(lang, context, remember_lang=False)
     context["structural"] = bool(action)
     response = HTMLResponse(_render(lang, "fragments/update.html", context))
-    response.headers["HX-Push-Url" if action else "HX-Replace-Url"] = "/?" + outcome.query
+    url = "/?" + outcome.query + ("" if metric == "params" else "&picture=" + metric)
+    response.headers["HX-Push-Url" if action else "HX-Replace-Url"] = url
     if outcome.errors:
         # Keep the last valid results on screen: only the out-of-band regions are swapped.
         response.headers["HX-Reswap"] = "none"

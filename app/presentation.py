@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from babel import Locale
-from babel.numbers import format_decimal
+from babel.numbers import format_compact_decimal, format_decimal
 
 from app.core.records import LayerRecord, Shape
 from app.core.shapes import show
@@ -28,6 +28,13 @@ def count(n: int, locale: Locale | str = "en") -> str:
     """`745,680` (grouping as the locale writes it); cached, as a page repeats its counts."""
     with decimal.localcontext(_EXACT):
         return format_decimal(n, locale=locale)
+
+
+@lru_cache(maxsize=4096)
+def compact(n: int, locale: Locale | str = "en") -> str:
+    """`855.4M` (`8.6亿` in Chinese): a count short enough for a box of the model picture."""
+    with decimal.localcontext(_EXACT):
+        return format_compact_decimal(n, format_type="short", locale=locale, fraction_digits=1)
 
 
 # keras.src.utils.summary_utils.readable_memory_size: powers of 1024, two decimals.

@@ -117,7 +117,10 @@ def _sizes_validator(field: str) -> Any:
 
 
 # Every field any spec lists in `_tuple_fields` (checked below, once LAYER_SPECS exists).
-SIZE_FIELDS = ("kernel_size", "strides", "dilation_rate", "output_padding", "pool_size", "size")
+SIZE_FIELDS = (
+    "kernel_size", "strides", "dilation_rate", "output_padding", "pool_size", "size",
+    "recurrent_kernel_size",
+)
 
 
 class _SpatialSpec(LayerSpecBase):
@@ -127,9 +130,8 @@ class _SpatialSpec(LayerSpecBase):
 
     # Named, not "*": a validator on every field of every layer made validation 2.5× slower.
     # One per field: a validator that needs no `info` (for the field's name) is cheaper to call.
-    _kernel_size, _strides, _dilation_rate, _output_padding, _pool_size, _size = (
-        _sizes_validator(field) for field in SIZE_FIELDS
-    )
+    (_kernel_size, _strides, _dilation_rate, _output_padding, _pool_size, _size,
+     _recurrent_kernel_size) = (_sizes_validator(field) for field in SIZE_FIELDS)
 
     @field_validator("padding", "data_format", mode="before", check_fields=False)
     @classmethod
@@ -141,10 +143,14 @@ class _SpatialSpec(LayerSpecBase):
         return getattr(self, "data_format", None) == "channels_first"
 
 
-class _ConvLSTMSpec(_SpatialSpec):
-    """`keras.layers.ConvLSTM{1,2,3}D`."""
+GateNormalization = Literal["layer"]
 
-    _tuple_fields = ("kernel_size", "strides", "dilation_rate")
+
+class _ConvLSTMSpec(_SpatialSpec):
+    """`keras.layers.ConvLSTM{1,2,3}D`, plus the papers' options (`PAPER_OPTIONS`) that Keras
+    cannot build: allowed under a non-`keras` convention only."""
+
+    _tuple_fields = ("kernel_size", "strides", "dilation_rate", "recurrent_kernel_size")
 
     filters: Dim
     kernel_size: Sizes
@@ -174,6 +180,36 @@ class _ConvLSTMSpec(_SpatialSpec):
     go_backwards: StrictBool = False
     stateful: StrictBool = False
     unroll: StrictBool = False
+    # Not Keras's (see PAPER_OPTIONS): Shi et al. 2015 and OpenSTL.
+    recurrent_kernel_size: Sizes | None = Field(
+        default=None,
+        description="Not Keras: the state-to-state kernel (W_h), when it differs from the "
+        "input-to-state `kernel_size` (Shi et al. 2015). Needs a non-keras convention.",
+    )
+    input_to_state: StrictBool = Field(
+        default=True,
+        description="Not Keras: false drops W_x (a forecaster layer with no input of its own, "
+        "Shi et al. 2015); the input gives the number of steps only. Non-keras convention.",
+    )
+    gate_normalization: GateNormalization | None = Field(
+        default=None,
+        description="Not Keras: `layer` puts OpenSTL's LayerNorm([4F, *grid]) (affine) after "
+        "the input and the recurrent convolution. Non-keras convention.",
+    )
+    openstl_unused_convs: StrictBool = Field(
+        default=False,
+        description="Not Keras: the weights OpenSTL's ConvLSTMCell builds and never calls "
+        "(conv_o k·2F·F, conv_last 1×1 2F·F): parameters, no arithmetic. Non-keras convention.",
+    )
+
+
+# The ConvLSTM options Keras cannot build, with their Keras-equivalent values.
+PAPER_OPTIONS: dict[str, object] = {
+    "recurrent_kernel_size": None,
+    "input_to_state": True,
+    "gate_normalization": None,
+    "openstl_unused_convs": False,
+}
 
 
 class ConvLSTM1DSpec(_ConvLSTMSpec):
@@ -1108,7 +1144,10 @@ class SummaryRequest(BaseModel):
     convention: Convention = Field(
         default="keras",
         description="`keras`: what Keras builds; `pytorch`: a second bias on the recurrent "
-        "convolution (+4F params); `peephole`: Shi et al. 2015 Hadamard peepholes on i, f, o.",
+        "convolution (+4F params); `peephole`: Shi et al. 2015 peepholes on i, f, o (one "
+        "weight per channel, +3F params). Under `pytorch` and `peephole` a ConvLSTM also "
+        "takes the papers' options (`recurrent_kernel_size`, `input_to_state`, "
+        "`gate_normalization`, `openstl_unused_convs`).",
     )
     optimizer: Optimizer = Field(
         default="adam", description="Decides the optimizer state in the memory estimate."

@@ -19,6 +19,7 @@ class OpenLoopResult:
     offered_rate: float
     latencies: list[float]  # seconds, sorted, answered requests only
     errors: int  # refused, reset, timed out or non-2xx
+    error_kinds: dict[str, int]  # status code or exception name → count
     late_start: float  # worst lateness of our own scheduler (client-side noise), seconds
 
     def quantile(self, q: float) -> float:
@@ -64,19 +65,18 @@ async def _run(
     idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
     slots = asyncio.Semaphore(max_connections)
     latencies: list[float] = []
-    errors = 0
+    kinds: dict[str, int] = {}
     late = 0.0
 
     async def one(due: float) -> None:
-        nonlocal errors
         async with slots:
             conn = idle.pop() if idle else None
             try:
                 if conn is None:
                     conn = await asyncio.open_connection(host, port)
                 status = await asyncio.wait_for(_exchange(*conn, request), timeout)
-            except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError):
-                errors += 1
+            except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError) as error:
+                kinds[type(error).__name__] = kinds.get(type(error).__name__, 0) + 1
                 if conn is not None:
                     conn[1].close()
                 return
@@ -84,7 +84,7 @@ async def _run(
             if 200 <= status < 300:
                 idle.append(conn)
             else:
-                errors += 1
+                kinds[str(status)] = kinds.get(str(status), 0) + 1
                 conn[1].close()
 
     total = int(rate * duration)
@@ -101,7 +101,7 @@ async def _run(
     await asyncio.gather(*tasks)
     for _, writer in idle:
         writer.close()
-    return OpenLoopResult(rate, sorted(latencies), errors, late)
+    return OpenLoopResult(rate, sorted(latencies), sum(kinds.values()), kinds, late)
 
 
 def open_loop(

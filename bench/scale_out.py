@@ -31,6 +31,14 @@ from bench.proxy import BEHIND_PROXY_ARGS, nginx_binary, proxy
 TARGET_P99 = 0.025
 
 
+def verdict(p99: float, errors: int, late_start: float) -> str:
+    """Against the target, unless our own scheduler fell behind by more than the target itself
+    (the client was starved of CPU: its figures then measure the machine, not the server)."""
+    if late_start > TARGET_P99:
+        return "no verdict: client starved"
+    return "met" if p99 < TARGET_P99 and not errors else "missed"
+
+
 @contextmanager
 def target(workers: int, behind_proxy: bool) -> Iterator[str]:
     """The base URL to load: uvicorn itself, or nginx in front of it."""
@@ -90,9 +98,9 @@ def main() -> None:
                     ms(result.quantile(0.5)),
                     ms(p99),
                     ms(result.quantile(0.999)),
-                    result.errors,
+                    ", ".join(f"{n} × {kind}" for kind, n in result.error_kinds.items()) or "0",
                     ms(result.late_start),
-                    "met" if p99 < TARGET_P99 and not result.errors else "missed",
+                    verdict(p99, result.errors, result.late_start),
                 ]
             )
 

@@ -30,18 +30,75 @@
   // in one step before the swap, leaving htmx to clean up any child that has hx- attributes.
   var HTMX_BEHAVIOUR = "[hx-get],[hx-post],[hx-put],[hx-patch],[hx-delete],[hx-trigger]," +
     "[hx-boost],[hx-ext],[data-hx-get],[data-hx-post],[data-hx-trigger]";
+  // Folded panels (<details> with an id) keep the state the user gave them when htmx replaces
+  // them with the next edit's results; the picture keeps its scroll position.
+  var kept = {};
+  var pictureScroll = null;
+  function remember(target) {
+    target.querySelectorAll("details[id]").forEach(function (d) { kept[d.id] = d.open; });
+    var scroller = target.querySelector("#picture-scroll");
+    if (scroller) pictureScroll = [scroller.scrollLeft, scroller.scrollTop];
+  }
+  function restore() {
+    Object.keys(kept).forEach(function (id) {
+      var d = document.getElementById(id);
+      if (d && d.tagName === "DETAILS" && d.open !== kept[id]) d.open = kept[id];
+    });
+    var scroller = document.getElementById("picture-scroll");
+    if (scroller && pictureScroll) {
+      scroller.scrollLeft = pictureScroll[0];
+      scroller.scrollTop = pictureScroll[1];
+    }
+  }
+
+  // Phones: long panels marked data-fold-narrow start folded (the server sends them open, so
+  // without JavaScript nothing is hidden), keeping the page short enough to scroll through.
+  function foldOnNarrowScreens() {
+    if (!window.matchMedia || !window.matchMedia("(max-width: 959px)").matches) return;
+    document.querySelectorAll("details[data-fold-narrow][open]").forEach(function (d) {
+      if (!(d.id in kept)) d.open = false;
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", foldOnNarrowScreens);
+  } else {
+    foldOnNarrowScreens();
+  }
+
+  // A link into a folded panel (a costs row's #cost-rules-N, a card's #gates-N) unfolds it, so
+  // the browser can scroll to what it points at.
+  function unfold(id) {
+    var target = id && document.getElementById(id);
+    var d = target ? target.closest("details") : null;
+    while (d) {
+      d.open = true;
+      d = d.parentElement ? d.parentElement.closest("details") : null;
+    }
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target instanceof Element ? event.target.closest("a[href^='#']") : null;
+    if (link) unfold(decodeURIComponent(link.getAttribute("href").slice(1)));
+  });
+  window.addEventListener("hashchange", function () { unfold(location.hash.slice(1)); });
+  if (location.hash) unfold(location.hash.slice(1));
+
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
     var reswap = event.detail.swapOverride || event.detail.xhr.getResponseHeader("HX-Reswap");
     if (!target || !event.detail.shouldSwap || reswap === "none") return;
     if (target.id !== "results" && target.id !== "diagrams") return;
+    remember(target);
     Array.prototype.slice.call(target.children).forEach(function (child) {
       if (!child.matches(HTMX_BEHAVIOUR) && !child.querySelector(HTMX_BEHAVIOUR)) child.remove();
     });
   });
 
   // A main swap, or only out-of-band ones when an error keeps the last results (HX-Reswap: none).
-  document.addEventListener("htmx:afterSwap", showFieldErrors);
+  document.addEventListener("htmx:afterSwap", function () {
+    showFieldErrors();
+    foldOnNarrowScreens();
+    restore();
+  });
   document.addEventListener("htmx:oobAfterSwap", function (event) {
     if (event.detail && event.detail.target && event.detail.target.id === "field-errors") {
       showFieldErrors();

@@ -424,11 +424,26 @@ def makers_for(rank: int, last: bool) -> list[tuple[str, Maker]]:
         ]
     if rank >= 3:
         found.append(("TimeDistributed", _time_distributed))
+    found.append(("Sequential", _nested_sequential))
     return found
 
 
+def _nested_sequential(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
+    """A nested Sequential of one or two layers that fit one after the other."""
+    layers, rank = [], in_rank
+    for _ in range(draw(st.integers(1, 2))):
+        makers = [m for t, m in makers_for(rank, last=False) if t != "Sequential"]
+        layer, rank = draw(st.sampled_from(makers))(draw, rank, data_format)
+        layers.append(layer)
+    return _common(draw, {"type": "Sequential", "layers": layers}), rank
+
+
 def _time_distributed(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
-    inner_makers = [m for t, m in makers_for(in_rank - 1, last=False) if t != "TimeDistributed"]
+    inner_makers = [
+        m
+        for t, m in makers_for(in_rank - 1, last=False)
+        if t not in ("TimeDistributed", "Sequential")
+    ]
     inner, inner_rank = draw(st.sampled_from(inner_makers))(draw, in_rank - 1, data_format)
     return _common(draw, {"type": "TimeDistributed", "layer": inner}), inner_rank + 1
 
@@ -530,6 +545,8 @@ def _types(layer: Layer) -> set[str]:
     for nested in ("layer", "backward_layer"):
         if isinstance(layer.get(nested), dict):
             found |= _types(layer[nested])
+    for inner in layer.get("layers") or ():  # a nested Sequential
+        found |= _types(inner)
     return found
 
 

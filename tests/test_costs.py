@@ -99,15 +99,17 @@ def test_pytorch_convention_adds_a_recurrent_bias_of_4f():
     assert [w.name for w in pytorch.layers[0].weights][-1] == "recurrent_bias"
 
 
-def test_peephole_convention_adds_three_cell_shaped_hadamard_weights():
+def test_peephole_convention_adds_one_weight_per_channel_and_gate_as_shi_et_al_count_them():
+    # Shi et al. 2015, Table 1: each row's count is matched by F peephole weights per gate
+    # (broadcast over the grid), not by weights of the cell state's full shape.
     layer = summary(convention="peephole").layers[0]
     peepholes = [w for w in layer.weights if w.name.endswith("_peephole")]
-    assert [w.shape for w in peepholes] == [(40, 40, 30)] * 3
-    assert layer.params == 35_760 + 3 * 40 * 40 * 30
-    assert [g.peephole for g in layer.gates] == [48_000, 48_000, 0, 48_000]
+    assert [w.shape for w in peepholes] == [(30,)] * 3
+    assert layer.params == 35_760 + 3 * 30
+    assert [g.peephole for g in layer.gates] == [30, 30, 0, 30]
     assert layer.formula == (
-        "4 × (3·3·3·30 + 3·3·30·30 + 30) = 4 × 8,940 + 3 × 40·40·30 (peepholes) "
-        "= 35,760 + 144,000 = 179,760"
+        "4 × (3·3·3·30 + 3·3·30·30 + 30) = 4 × 8,940 + 3 × 30 (peepholes, one per channel) "
+        "= 35,760 + 90 = 35,850"
     )
 
 

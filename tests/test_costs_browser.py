@@ -19,7 +19,7 @@ def test_switching_to_the_pytorch_convention_adds_the_recurrent_biases(page):  #
 
 def test_switching_to_peepholes_and_back_restores_keras_numbers(page):  # noqa: F811
     page.select_option("#f-convention", "peephole")
-    expect(page.locator("#total-params")).to_have_text("1,753,680")
+    expect(page.locator("#total-params")).to_have_text("746,310")
     page.select_option("#f-convention", "keras")
     expect(page.locator("#total-params")).to_have_text("745,680")
     expect(page.locator("#total-macs")).to_have_text("17,876,160,000")

@@ -286,3 +286,9 @@ def test_an_unknown_input_size_is_shown_as_a_question_mark_and_read_back():
     draft = draft_from_body({"input_shape": [None, 3], "layers": [{"type": "LSTM", "units": 2}]})
     assert draft.input_shape == "?,3"
     assert request_body(draft)["input_shape"] == [None, 3]
+
+
+def test_after_remove_focus_goes_to_the_card_in_its_place_or_the_new_last():
+    draft = seed_draft()
+    assert focus_after(apply_action(draft, "remove:1"), "remove:1") == "layers-1-first"
+    assert focus_after(apply_action(draft, "remove:3"), "remove:3") == "layers-2-first"

@@ -9,6 +9,7 @@ the app's memory does not grow. Skipped (visibly) where nginx is not installed
 from __future__ import annotations
 
 import re
+import socket
 import subprocess
 from collections.abc import Iterator
 
@@ -16,6 +17,7 @@ import httpx
 import pytest
 
 from app.security import SECURITY_HEADERS
+from app.url_headers import MAX_URL_HEADER_BYTES
 from bench.common import Server, server
 from bench.front_door import MIB, siege, slowloris_budget
 from bench.proxy import BEHIND_PROXY_ARGS, TEMPLATE, Proxy, nginx_binary, proxy, render_config
@@ -91,7 +93,7 @@ def test_a_body_over_the_limit_is_refused_by_the_proxy_with_the_security_headers
 @needs_nginx
 def test_an_oversized_header_is_refused_by_the_proxy(front_door):
     _, door = front_door
-    response = httpx.get(f"{door.base}/healthz", headers={"X-Big": "a" * 70_000})
+    response = httpx.get(f"{door.base}/healthz", headers={"X-Big": "a" * 200_000})
     assert response.status_code == 400
     assert response.headers["x-frame-options"] == "DENY"
 
@@ -119,6 +121,28 @@ def test_a_big_models_url_fits_through_the_proxy_both_ways(front_door):
         reload = client.get(url)
         assert reload.status_code == 200
         assert "dense_0329_" in reload.text
+
+
+@needs_nginx
+def test_an_htmx_answer_with_a_giant_value_is_not_a_502(front_door):
+    """A typed value is echoed into HX-Replace-Url; past 65,000 bytes the app leaves the header
+    out rather than outgrow the proxy's response-header buffer."""
+    _, door = front_door
+    form = {"input_shape": "8", "layers.0.type": "Dense", "layers.0.name": "x" * 300_000}
+    response = httpx.post(f"{door.base}/", data=form, headers={"HX-Request": "true"}, timeout=60)
+    assert response.status_code == 200
+    assert "hx-replace-url" not in response.headers
+
+
+@needs_nginx
+def test_the_longest_page_url_htmx_is_given_loads_through_the_proxy(front_door):
+    _, door = front_door
+    start = "/?input_shape=8&layers.0.type=Dense&layers.0.units=4&layers.0.name="
+    target = start + "n" * (MAX_URL_HEADER_BYTES - len(start))
+    with socket.create_connection(("127.0.0.1", door.port), timeout=60) as sock:
+        sock.sendall(f"GET {target} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n".encode())
+        status_line = sock.makefile("rb").readline()
+    assert status_line.startswith(b"HTTP/1.1 200"), status_line
 
 
 @needs_nginx

@@ -71,3 +71,11 @@ def test_importing_a_functional_model_into_the_page_opens_it_in_the_editor(http)
     page = http.get(response.headers["location"])
     assert page.status_code == 200
     assert "19,205" in page.text
+
+
+def test_the_markdown_and_csv_exports_of_a_graph_list_the_connections(http) -> None:
+    markdown = http.post("/export/md", json=TWO_INPUTS_SHARED).text
+    assert "Connected to" in markdown and "shared\\[0\\]\\[0\\], shared\\[1\\]\\[0\\]" in markdown
+    csv_text = http.post("/export/csv", json=TWO_INPUTS_SHARED).text
+    assert "connected_to" in csv_text.splitlines()[0] or "Connected to" in csv_text.splitlines()[0]
+    assert '"shared[0][0], shared[1][0]"' in csv_text

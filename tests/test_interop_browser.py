@@ -60,12 +60,12 @@ def test_an_unsupported_model_shows_the_error_and_keeps_the_model_and_the_text(p
 @pytest.mark.parametrize(
     ("label", "filename", "needle"),
     [
-        ("Keras summary (.txt)", "model-summary.txt", " Total params: 749,788 (2.86 MB)"),
-        ("Markdown (.md)", "model-summary.md", "- Total params: 749,788 (2.86 MB)"),
-        ("CSV (.csv)", "model-summary.csv", "Total,,,749788,749788,0"),
-        ("JSON (.json)", "model-summary.json", '"total_params": 749788'),
-        ("Keras code (.py)", "model.py", "filters=31"),
-        ("PyTorch code (.py)", "model_torch.py", "ConvLSTM(2, 3, 31, 3, padding='same'"),
+        ("Keras summary (.txt)", "sequential-summary.txt", " Total params: 749,788 (2.86 MB)"),
+        ("Markdown (.md)", "sequential-summary.md", "- Total params: 749,788 (2.86 MB)"),
+        ("CSV (.csv)", "sequential-summary.csv", "Total,,,749788,749788,0"),
+        ("JSON (.json)", "sequential-summary.json", '"total_params": 749788'),
+        ("Keras code (.py)", "sequential.py", "filters=31"),
+        ("PyTorch code (.py)", "sequential_torch.py", "ConvLSTM(2, 3, 31, 3, padding='same'"),
     ],
 )
 def test_each_download_button_exports_the_model_on_screen(page, label, filename, needle):

@@ -98,7 +98,8 @@ def test_every_format_has_its_own_documented_route(http):
 def test_the_page_download_link_exports_the_model_in_its_query(http):
     response = http.get("/download/csv?input_shape=4,3&layers.0.type=Dense&layers.0.units=7")
     assert response.status_code == 200
-    assert response.headers["content-disposition"] == 'attachment; filename="model-summary.csv"'
+    disposition = response.headers["content-disposition"]
+    assert disposition == 'attachment; filename="sequential-summary.csv"'
     assert response.text.splitlines()[-1].startswith("Total,,,28,28,0,")
 
 
@@ -140,7 +141,7 @@ def test_the_page_offers_pytorch_code_and_its_link_downloads_it(http):
     assert f'href="/download/pytorch-code?{query}' in page.text.replace("&amp;", "&")
     response = http.get(f"/download/pytorch-code?{query}")
     assert response.status_code == 200
-    assert response.headers["content-disposition"] == 'attachment; filename="model_torch.py"'
+    assert response.headers["content-disposition"] == 'attachment; filename="sequential_torch.py"'
     assert "nn.Linear(3, 7, bias=True)" in response.text
 
 
@@ -150,3 +151,11 @@ def test_a_page_download_that_torch_cannot_build_is_a_422_saying_why(http):
     response = http.get(f"/download/pytorch-code?{query}")
     assert response.status_code == 422
     assert "'sparsemax' has no PyTorch translation" in response.text
+
+
+def test_downloads_are_named_after_the_model(http):
+    query = "name=my%20net&input_shape=4,3&layers.0.type=Dense&layers.0.units=7"
+    for name, filename in (("csv", "my_net-summary.csv"), ("keras-code", "my_net.py"),
+                           ("pytorch-code", "my_net_torch.py")):
+        response = http.get(f"/download/{name}?{query}")
+        assert response.headers["content-disposition"] == f'attachment; filename="{filename}"'

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from keras_reference import keras, keras_layer
 from strategies import valid_requests
 
+from app.core.merging import MERGES
 from app.core.model import summarize
 from app.core.records import ModelSummary
 from app.core.registry import _ANALYSERS
@@ -33,7 +34,10 @@ from app.interop.keras_import import KerasImportError, compact, import_keras
 from app.interop.summary_text import keras_summary_text
 from app.schema import LAYER_SPECS, SEED_MODEL, SummaryRequest
 
-SUPPORTED = frozenset(name for name, spec in LAYER_SPECS.items() if spec in _ANALYSERS)
+# Merge layers take several tensors: graph models only (tests/test_graph_parity.py).
+SUPPORTED = frozenset(
+    name for name, spec in LAYER_SPECS.items() if spec in _ANALYSERS and spec not in MERGES
+)
 ROUND_TRIPS = 60
 CODE_EXPORTS = 60
 
@@ -232,11 +236,20 @@ def test_a_shared_layer_imports_with_its_weights_counted_once() -> None:
         ("shared", 0, 20), ("shared", 1, 0)]
 
 
-def test_a_nested_model_is_refused() -> None:
+def test_a_nested_sequential_imports_as_one_layer() -> None:
     keras.backend.clear_session()
     inner = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)], name="inner")
+    model = keras.Sequential([keras.Input((4,)), inner])
+    summary = summarize(import_keras(model.to_json()))
+    assert [(r.name, r.type, r.params) for r in summary.layers] == [("inner", "Sequential", 15)]
+
+
+def test_a_nested_functional_model_is_refused_by_name() -> None:
+    keras.backend.clear_session()
+    x = keras.Input((4,))
+    inner = keras.Model(x, keras.layers.Dense(3)(x), name="inner")
     error = _error(keras.Sequential([keras.Input((4,)), inner]))
-    assert "'inner'" in error.msg and "nested model" in error.msg
+    assert "'inner'" in error.msg and "nested functional model" in error.msg
 
 
 def test_an_argument_that_would_change_the_count_is_refused_not_dropped() -> None:
@@ -471,3 +484,28 @@ def test_tf_keras_2_recurrent_and_leaky_relu_configs_import() -> None:
     model["config"]["layers"][1]["config"]["time_major"] = True
     error = _error(model)
     assert error.loc == ("config", "layers", 1, "config", "time_major")
+
+
+def test_a_tf_keras_2_encoder_forecaster_imports_its_state_handoff() -> None:
+    """tf.keras 2 lists `initial_state` tensors after the input in the layer's inbound node."""
+    model = {"class_name": "Functional", "config": {
+        "name": "seq2seq", "input_layers": [["frames", 0, 0]],
+        "output_layers": [["forecaster", 0, 0]],
+        "layers": [
+            {"class_name": "InputLayer", "name": "frames", "inbound_nodes": [],
+             "config": {"batch_input_shape": [None, 10, 16, 16, 16], "name": "frames"}},
+            {"class_name": "ConvLSTM2D", "name": "encoder",
+             "inbound_nodes": [[["frames", 0, 0, {}]]],
+             "config": {"name": "encoder", "filters": 8, "kernel_size": [3, 3],
+                        "padding": "same", "return_state": True}},
+            {"class_name": "ConvLSTM2D", "name": "forecaster",
+             "inbound_nodes": [[["frames", 0, 0, {}], ["encoder", 0, 1, {}],
+                                ["encoder", 0, 2, {}]]],
+             "config": {"name": "forecaster", "filters": 8, "kernel_size": [3, 3],
+                        "padding": "same", "return_sequences": True}},
+        ]}}
+    request = import_keras(model)
+    assert request.layers[1].initial_state == ["encoder[0][1]", "encoder[0][2]"]
+    summary = summarize(request)
+    assert summary.graph is not None and summary.graph.name == "seq2seq"
+    assert summary.total_params == 2 * 4 * (3 * 3 * 16 * 8 + 3 * 3 * 8 * 8 + 8)

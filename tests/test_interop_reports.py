@@ -14,6 +14,7 @@ from app.core.records import ModelSummary, dump_python
 from app.core.units import readable
 from app.interop.reports import (
     csv_safe,
+    heading,
     markdown_escape,
     summary_csv,
     summary_json,
@@ -58,8 +59,8 @@ def test_markdown_lists_every_layer_and_the_totals() -> None:
 
 def test_csv_has_plain_numbers_and_a_total_row() -> None:
     rows = list(csv.DictReader(io.StringIO(summary_csv(seed_summary()))))
-    assert [row["params"] for row in rows] == ["35760", "144200", "237840", "327880", "745680"]
-    assert rows[-1]["name"] == "Total"
+    assert [row["Params"] for row in rows] == ["35760", "144200", "237840", "327880", "745680"]
+    assert rows[-1]["Layer"] == "Total"
 
 
 @pytest.mark.parametrize("name", HOSTILE_NAMES)
@@ -110,12 +111,23 @@ def with_costs(summary: ModelSummary) -> ModelSummary:
 
 def test_csv_carries_every_cost_column_when_the_core_computed_costs() -> None:
     rows = list(csv.DictReader(io.StringIO(summary_csv(with_costs(seed_summary())))))
-    assert rows[0]["costs.macs"] == "1000"
-    assert rows[0]["costs.saved.bytes"] == "4096"
-    assert rows[0]["costs.mac_formula"] == "'=3·3"  # formulas are text, and defused
+    assert rows[0]["MACs"] == "1000"
+    assert rows[0]["Saved for backward (bytes)"] == "4096"
+    assert rows[0]["MACs formula"] == "'=3·3"  # formulas are text, and defused
 
 
 def test_markdown_carries_the_numeric_costs_but_not_the_formulas() -> None:
     header, _, first, *_ = summary_markdown(with_costs(seed_summary())).splitlines()
-    assert "costs.macs" in header and "costs.mac\\_formula" not in header
+    assert "| MACs |" in header and "formula" not in header
     assert "| 1,000 |" in first
+
+
+def test_headings_read_as_words_not_record_paths() -> None:
+    summary = summarize(SummaryRequest.model_validate(SEED_MODEL))
+    header = summary_csv(summary).splitlines()[0].split(",")
+    assert header[:6] == ["Layer", "Type", "Output shape", "Params", "Trainable", "Non-trainable"]
+    assert "MACs per step" in header and "Training FLOPs" in header
+    assert not [h for h in header if "costs." in h or "_" in h]
+    markdown = summary_markdown(summary)
+    assert "costs." not in markdown and "- Training FLOPs per batch: 107,342,640,000" in markdown
+    assert heading("costs.some_new_count") == "Some new count"

@@ -67,7 +67,9 @@ class TorchConvLSTM:
                 self.params.append(self.recurrent_bias)
         self.peepholes = None
         if convention == "peephole":
-            self.peepholes = [torch.randn(1, f, *cell_shape, requires_grad=True) for _ in "ifo"]
+            # One weight per channel, broadcast over the grid (Shi et al. 2015's counts).
+            ones = (1,) * len(cell_shape)
+            self.peepholes = [torch.randn(1, f, *ones, requires_grad=True) for _ in "ifo"]
             self.params += self.peepholes
 
     def run(self, x, symmetric: bool = False):

@@ -14,7 +14,13 @@ strides, padding and dilation; the recurrent one runs at stride 1 with 'same' pa
 output grid, so it sees F channels, never C. Parameters: 4 × (K·C·F + K·F·F + F), K = ∏k.
 
 The `pytorch` and `peephole` conventions (`app/core/conventions.py`) change the weights, the
-gates and the arithmetic; `keras` is what Keras builds and the only one Keras can check.
+gates and the arithmetic; `keras` is what Keras builds and the only one Keras can check. Under
+them a layer also takes the papers' options (`PAPER_OPTIONS` in `app/schema.py`), which Keras
+cannot build: `recurrent_kernel_size` K' (Shi et al.'s state-to-state kernel; W_h is k' + (F, 4F)),
+`input_to_state=false` (Shi's forecaster: no W_x, no gate sums; the input gives the steps),
+`gate_normalization="layer"` (OpenSTL: LayerNorm([4F, *grid]) after each convolution, γ and β
+of that shape) and `openstl_unused_convs` (conv_o and conv_last, built by OpenSTL's cell and
+never called: parameters without arithmetic).
 
 Costs per time step (one sample; P = cells of the output grid, P_in of the input grid):
     MACs = P·4F·K·C + P·4F·K·F (input and recurrent convolution, the latter also at t = 0)
@@ -43,7 +49,13 @@ from app.core.shapes import (
     prod,
     show,
 )
-from app.schema import ConvLSTM1DSpec, ConvLSTM2DSpec, ConvLSTM3DSpec, ConvLSTMSpec
+from app.schema import (
+    PAPER_OPTIONS,
+    ConvLSTM1DSpec,
+    ConvLSTM2DSpec,
+    ConvLSTM3DSpec,
+    ConvLSTMSpec,
+)
 
 GATES = ("input", "forget", "cell", "output")
 _AXES = {1: "steps", 2: "rows, cols", 3: "conv_dim1, conv_dim2, conv_dim3"}
@@ -93,63 +105,118 @@ def _linear(activation: object) -> bool:
     return activation in (None, "linear")
 
 
+def check_options(spec: ConvLSTMSpec, convention: Convention) -> None:
+    """The papers' options (`PAPER_OPTIONS`) are refused under `keras`: Keras cannot build them."""
+    if convention != "keras":
+        return
+    for name, keras_value in PAPER_OPTIONS.items():
+        if getattr(spec, name) != keras_value:
+            raise SpecError(
+                (name,),
+                f"{name} is not an argument of keras.layers.{spec.type}: Keras cannot build "
+                "this layer; choose the pytorch or peephole convention, or leave it out",
+            )
+
+
+def kernels(spec: ConvLSTMSpec) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(input-to-state kernel, state-to-state kernel): Keras uses `kernel_size` for both."""
+    k = spec.kernel_size
+    return k, spec.recurrent_kernel_size or k  # type: ignore[return-value]
+
+
+def norms(spec: ConvLSTMSpec) -> int:
+    """How many gate LayerNorms run per step: after W_x ∗ X_t and after W_h ∗ H_{t−1}."""
+    if spec.gate_normalization is None:
+        return 0
+    return 2 if spec.input_to_state else 1
+
+
 def gates(
     spec: ConvLSTMSpec, channels: int, convention: Convention = "keras", cells: int = 0
 ) -> tuple[GateRecord, ...]:
-    """Each gate owns K·C·F input-kernel, K·F·F recurrent-kernel and F bias weights.
+    """Each gate owns K·C·F input-kernel (none without input-to-state), K'·F·F recurrent-kernel
+    and F bias weights.
 
-    pytorch: 2F bias (b_ih + b_hh); peephole: + P·F Hadamard weights on i, f and o.
+    pytorch: 2F bias (b_ih + b_hh); peephole: + F per-channel weights on i, f and o; gate
+    LayerNorm: γ and β over F·P per convolution normalised. OpenSTL's unused convolutions belong
+    to no gate.
     """
-    k, f = prod(spec.kernel_size), spec.filters
+    k_in, k_rec = kernels(spec)
+    f = spec.filters
     bias = (2 * f if convention == "pytorch" else f) if spec.use_bias else 0
-    input_kernel, recurrent_kernel = k * channels * f, k * f * f
-    shared = input_kernel + recurrent_kernel + bias
-    peephole = cells * f if convention == "peephole" else 0
-    with_peephole = shared + peephole
-    return (
-        GateRecord(gate="input", input_kernel=input_kernel, recurrent_kernel=recurrent_kernel,
-                   bias=bias, peephole=peephole, total=with_peephole),
-        GateRecord(gate="forget", input_kernel=input_kernel, recurrent_kernel=recurrent_kernel,
-                   bias=bias, peephole=peephole, total=with_peephole),
-        GateRecord(gate="cell", input_kernel=input_kernel, recurrent_kernel=recurrent_kernel,
-                   bias=bias, total=shared),
-        GateRecord(gate="output", input_kernel=input_kernel, recurrent_kernel=recurrent_kernel,
-                   bias=bias, peephole=peephole, total=with_peephole),
-    )
+    input_kernel = prod(k_in) * channels * f if spec.input_to_state else 0
+    recurrent_kernel = prod(k_rec) * f * f
+    normalization = norms(spec) * 2 * f * cells
+    shared = input_kernel + recurrent_kernel + bias + normalization
+    peephole = f if convention == "peephole" else 0
+
+    def gate(name: str) -> GateRecord:
+        own = peephole if name in PEEPHOLE_GATES else 0
+        return GateRecord(gate=name, input_kernel=input_kernel,
+                          recurrent_kernel=recurrent_kernel, bias=bias, peephole=own,
+                          normalization=normalization, total=shared + own)
+
+    return tuple(gate(name) for name in GATES)
+
+
+def unused_convs(spec: ConvLSTMSpec, cells: int) -> int:
+    """OpenSTL's ConvLSTMCell builds conv_o (k, 2F → F) and conv_last (1×1, 2F → F), no bias,
+    and never calls them; with layer_norm, conv_o is followed by LayerNorm([F, *grid])."""
+    if not spec.openstl_unused_convs:
+        return 0
+    f, taps = spec.filters, prod(spec.kernel_size)
+    return taps * 2 * f * f + 2 * f * f + (2 * f * cells if spec.gate_normalization else 0)
 
 
 def formula(spec: ConvLSTMSpec, channels: int, convention: Convention, cell: Shape) -> str:
-    """`4 × (3·3·3·30 + 3·3·30·30 + 30) = 4 × 8,940 = 35,760` (Keras's blog-post arithmetic)."""
-    k, f = spec.kernel_size, spec.filters
-    taps = dot(k)
-    terms = f"{taps}·{channels}·{f} + {taps}·{f}·{f}"
+    """`4 × (3·3·3·30 + 3·3·30·30 + 30) = 4 × 8,940 = 35,760` (Keras's blog-post arithmetic),
+    with the convention's and the papers' options written out after it."""
+    k_in, k_rec = kernels(spec)
+    f = spec.filters
+    terms = [f"{dot(k_in)}·{channels}·{f}"] if spec.input_to_state else []
+    terms.append(f"{dot(k_rec)}·{f}·{f}")
     bias = 0
     if spec.use_bias:
         bias = 2 * f if convention == "pytorch" else f
-        terms += f" + {f} + {f}" if convention == "pytorch" else f" + {f}"
-    shared = prod(k) * (channels + f) * f + bias  # what every gate has, peepholes aside
-    text = f"4 × ({terms}) = 4 × {shared:,}"
+        terms += [str(f), str(f)] if convention == "pytorch" else [str(f)]
+    cells = prod(cell) // f  # type: ignore[arg-type]
+    shared = (prod(k_in) * channels * f if spec.input_to_state else 0) + prod(k_rec) * f * f \
+        + bias
+    text = f"4 × ({' + '.join(terms)}) = 4 × {shared:,}"
+    parts = [(4 * shared, "")]
+    if norms(spec):
+        n = norms(spec)
+        parts.append((n * 2 * 4 * f * cells,
+                      f"{n} × 2 × 4·{f}·{dot(cell[:-1] if not spec.channels_first else cell[1:])}"
+                      " (gate LayerNorm γ, β)"))
     if convention == "peephole":
-        peephole = 3 * prod(cell)  # type: ignore[arg-type]
-        return (
-            f"{text} + 3 × {dot(cell)} (peepholes) = {4 * shared:,} + {peephole:,}"
-            f" = {4 * shared + peephole:,}"
-        )
-    return f"{text} = {4 * shared:,}"
+        parts.append((3 * f, f"3 × {f} (peepholes, one per channel)"))
+    extra = unused_convs(spec, cells)
+    if extra:
+        parts.append((extra, f"{extra:,} (OpenSTL's unused conv_o, conv_last)"))
+    total = sum(n for n, _ in parts)
+    if len(parts) == 1:
+        return f"{text} = {total:,}"
+    return (f"{text} + " + " + ".join(t for _, t in parts[1:])
+            + " = " + " + ".join(f"{n:,}" for n, _ in parts) + f" = {total:,}")
 
 
 @analyses(ConvLSTM1DSpec, ConvLSTM2DSpec, ConvLSTM3DSpec)
 def conv_lstm(spec: ConvLSTMSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     state, c = state_shape(spec, input_shape)
     convention = current_convention()
-    f, k = spec.filters, spec.kernel_size
+    check_options(spec, convention)
+    f = spec.filters
+    k_in, k_rec = kernels(spec)
     cell = state[1:]  # the cell state's shape: output grid and F channels
-    taps = prod(k)
-    weights = [
-        WeightRecord(name="kernel", shape=(*k, c, 4 * f), count=taps * c * 4 * f, trainable=True),
-        WeightRecord(name="recurrent_kernel", shape=(*k, f, 4 * f), count=taps * f * 4 * f,
-                     trainable=True),
-    ]
+    cells = prod(cell) // f  # type: ignore[arg-type]
+    grid = cell[1:] if spec.channels_first else cell[:-1]
+    weights = []
+    if spec.input_to_state:
+        weights.append(WeightRecord(name="kernel", shape=(*k_in, c, 4 * f),
+                                    count=prod(k_in) * c * 4 * f, trainable=True))
+    weights.append(WeightRecord(name="recurrent_kernel", shape=(*k_rec, f, 4 * f),
+                                count=prod(k_rec) * f * 4 * f, trainable=True))
     if spec.use_bias:
         weights.append(WeightRecord(name="bias", shape=(4 * f,), count=4 * f, trainable=True))
         if convention == "pytorch":
@@ -157,26 +224,38 @@ def conv_lstm(spec: ConvLSTMSpec, input_shape: Shape, namer: Namer) -> LayerFact
                 WeightRecord(name="recurrent_bias", shape=(4 * f,), count=4 * f, trainable=True)
             )
     if convention == "peephole":
-        weights += [weight(f"{g}_peephole", cell) for g in PEEPHOLE_GATES]  # type: ignore[arg-type]
+        # Per channel: the counts of Shi et al. 2015, Table 1, imply F weights per gate.
+        weights += [weight(f"{g}_peephole", (f,)) for g in PEEPHOLE_GATES]
+    if spec.gate_normalization:
+        for conv in ("kernel", "recurrent")[2 - norms(spec):]:
+            weights += [weight(f"{conv}_norm_{p}", (4 * f, *grid)) for p in ("gamma", "beta")]
+    if spec.openstl_unused_convs:
+        weights += [weight("unused_conv_o", (*spec.kernel_size, 2 * f, f)),
+                    weight("unused_conv_last", (2 * f, f))]
+        if spec.gate_normalization:
+            weights += [weight(f"unused_conv_o_norm_{p}", (f, *grid)) for p in ("gamma", "beta")]
     output = (state[0], input_shape[1], *cell) if spec.return_sequences else state
     return LayerFacts(
         output_shape=[output, state, state] if spec.return_state else output,
         weights=tuple(weights),
-        gates=Deferred(gates, spec, c, convention, prod(cell) // f),  # type: ignore[arg-type]
+        gates=Deferred(gates, spec, c, convention, cells),  # type: ignore[arg-type]
         formula=Deferred(formula, spec, c, convention, cell),
     )
 
 
 @cache
 def elementwise_per_cell(
-    convention: Convention, use_bias: bool, recurrent_activation: object, activation: object
+    convention: Convention, use_bias: bool, recurrent_activation: object, activation: object,
+    input_to_state: bool = True, norm_count: int = 0,
 ) -> tuple[int, int, str]:
     """(element-wise FLOPs per output element (one cell, one filter) and step, of which bias
     adds, and the sum by kind: `4 bias adds + 4 gate sums + ...`). A table over a handful of
-    flags, hence cached."""
+    flags, hence cached. A gate LayerNorm costs 5 FLOPs per normalised element (mean, variance,
+    normalise, scale, shift: fvcore's count for an affine norm), over 4 gates."""
     per_cell = {
         "bias adds": (8 if convention == "pytorch" else 4) if use_bias else 0,
-        "gate sums": 4,
+        "gate sums": 4 if input_to_state else 0,  # W_x ∗ X_t + W_h ∗ H_{t−1}
+        "gate norms": 5 * 4 * norm_count,
         "activations": (0 if _linear(recurrent_activation) else 3)
         + (0 if _linear(activation) else 2),
         "cell update": 3,  # f ⊙ C_{t−1}, i ⊙ c̃ and their sum
@@ -202,46 +281,60 @@ def conv_lstm_costs(spec: ConvLSTMSpec, record: LayerRecord, context: CostContex
     """MACs, element-wise FLOPs and saved elements of one time step (see the module docstring)."""
     # The record's shapes were checked by `state_shape` in the analyser: read H_t's shape and C
     # back from them instead of validating them again.
-    f, k = spec.filters, prod(spec.kernel_size)
+    f = spec.filters
+    k_in, k_rec = (prod(k) for k in kernels(spec))
     # One sample's H_t holds P·F elements; one step of the input P_in·C.
     p = prod(_state_of(spec, record.output_shape)[1:]) // f  # type: ignore[arg-type]
     step = record.input_shape[2:]
     c = step[0] if spec.channels_first else step[-1]
     p_in = prod(step) // c  # type: ignore[arg-type,operator]
+    # Without input-to-state the input is never read: only its time axis counts.
+    c_used = c if spec.input_to_state else 0
+    norm_count = norms(spec)
     per_element, bias_per_cell, by_kind = elementwise_per_cell(
-        context.convention, spec.use_bias, spec.recurrent_activation, spec.activation
+        context.convention, spec.use_bias, spec.recurrent_activation, spec.activation,
+        spec.input_to_state, norm_count,
     )
     peephole = context.convention == "peephole"
     return CostFacts(
         steps=record.input_shape[1],  # type: ignore[arg-type]
         recurrent=True,
-        macs=p * 4 * f * k * (c + f),  # input and recurrent convolutions
+        macs=p * 4 * f * (k_in * c_used + k_rec * f),  # input and recurrent convolutions
         bias_adds=bias_per_cell * p * f,
         elementwise=per_element * p * f,
-        saved=c * p_in + 7 * p * f,
+        # Each gate norm keeps its input (4PF) for the backward pass.
+        saved=c_used * p_in + 7 * p * f + norm_count * 4 * p * f,
         saved_once=p * f if peephole else 0,
-        moved=c * p_in + 4 * p * f,  # read X_t, H_{t−1}, C_{t−1}; write H_t, C_t
+        moved=c_used * p_in + 4 * p * f,  # read X_t, H_{t−1}, C_{t−1}; write H_t, C_t
         # Inference working set: input and output sequences, H and C, four gate maps.
         working=elements(record.input_shape) + elements(record.output_shape) + 6 * p * f,
-        texts=partial(cost_texts, p, f, k, c, p_in, per_element, by_kind, peephole),
+        texts=partial(cost_texts, p, f, (k_in, k_rec), c_used, p_in, per_element, by_kind,
+                      peephole, norm_count),
     )
 
 
 def cost_texts(
-    p: int, f: int, k: int, c: int, p_in: int, per_element: int, by_kind: str, peephole: bool
+    p: int, f: int, k: tuple[int, int], c: int, p_in: int, per_element: int, by_kind: str,
+    peephole: bool, norm_count: int = 0,
 ) -> tuple[str, str, str]:
-    """The MAC, FLOP and saved-element derivations of one step, with this layer's numbers.
+    """The MAC, FLOP and saved-element derivations of one step, with this layer's numbers
+    (k: input-to-state and state-to-state kernel volumes; c = 0 without input-to-state).
 
     A function of the counts rather than a closure: a closure would keep a dozen cell objects
     per layer alive for the collector to scan."""
-    macs_in, macs_rec = p * 4 * f * k * c, p * 4 * f * k * f
+    k_in, k_rec = k
+    macs_in, macs_rec = p * 4 * f * k_in * c, p * 4 * f * k_rec * f
     macs = macs_in + macs_rec
+    saved = c * p_in + 7 * p * f + norm_count * 4 * p * f
+    norm_text = f" + {norm_count}·4·P·F (gate norm inputs)" if norm_count else ""
+    norm_numbers = f" + {norm_count}·4·{p}·{f}" if norm_count else ""
     return (
-        f"per step P·4F·K·C + P·4F·K·F = {p}·{4 * f}·{k}·{c} + {p}·{4 * f}·{k}·{f}"
+        f"per step P·4F·K·C + P·4F·K·F = {p}·{4 * f}·{k_in}·{c} + {p}·{4 * f}·{k_rec}·{f}"
         f" = {macs_in:,} + {macs_rec:,} = {macs:,}",
         f"per step 2 × {macs:,} MACs + {per_element}·P·F element-wise ({by_kind}) = "
         f"{2 * macs:,} + {per_element}·{p}·{f} = {2 * macs + per_element * p * f:,}",
-        f"per step C·P_in + 7·P·F (X_t; H_{{t−1}}, {'C_t' if peephole else 'C_{t−1}'}, "
-        f"i, f, c̃, o, tanh C_t) = {c}·{p_in} + 7·{p}·{f} = {c * p_in + 7 * p * f:,}"
+        f"per step C·P_in + 7·P·F{norm_text} (X_t; H_{{t−1}}, "
+        f"{'C_t' if peephole else 'C_{t−1}'}, i, f, c̃, o, tanh C_t) = {c}·{p_in} + 7·{p}·{f}"
+        f"{norm_numbers} = {saved:,}"
         + (f"; once: C_0 = {p * f:,}" if peephole else ""),
     )

@@ -3,8 +3,14 @@
 - `keras` (default): one bias per gate, added to the input convolution (`keras.layers.ConvLSTM2D`).
 - `pytorch`: the input and the recurrent convolutions each carry a bias, like `torch.nn.LSTM`'s
   `b_ih` and `b_hh`: 4F more parameters.
-- `peephole`: Shi et al. 2015, eq. 3: Hadamard weights W_ci, W_cf, W_co of the cell state's shape
-  feed C_{t−1} into the input and forget gates and C_t into the output gate.
+- `peephole`: Shi et al. 2015, eq. 3: W_ci ∘ C_{t−1}, W_cf ∘ C_{t−1} and W_co ∘ C_t enter the
+  input, forget and output gates. Each W_c· is one weight per channel (F), broadcast over the
+  grid: that is what the paper's own parameter counts (Table 1) imply; weights of the cell
+  state's full shape would add 3·P·F and miss every row of the table.
+
+Under `pytorch` and `peephole` a ConvLSTM layer may also use the papers' options (separate
+state-to-state kernel, no input-to-state, gate normalisation, OpenSTL's unused convolutions); under
+`keras` they are refused, since Keras cannot build them (`check_options` in `conv_lstm.py`).
 
 The convention belongs to the whole walk over the model, so the walker sets it here and the
 ConvLSTM analyser reads it; analysers keep the one signature every layer family (and the

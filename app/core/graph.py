@@ -128,7 +128,10 @@ def _check_states(
             "SimpleRNN) do",
         )
     probe = spec.model_copy(update={"return_state": True, "name": "probe"})
-    expected = _outputs(analyse(probe, received, Namer(), index))[1:]
+    try:
+        expected = _outputs(analyse(probe, received, Namer(), index))[1:]
+    except SpecError as error:  # the layer itself is at fault: say which, as its call would
+        raise _blame(error, index) from None
     if len(states) != len(expected):
         raise SpecError(
             loc,

@@ -111,6 +111,7 @@ class GateRecord:
     bias: int
     total: int
     peephole: int = 0
+    normalization: int = 0  # gate LayerNorm's γ and β (OpenSTL), not Keras
 
 
 @_record

@@ -322,6 +322,10 @@ def _wiring(entry: dict, node: Any, loc: Loc) -> dict[str, Any]:
         found = [_ref(c[0], c[1], c[2]) for c in node]
         refs = found if len(found) > 1 else found[0]
         states = []
+        recurrent = "return_state" in getattr(LAYER_SPECS.get(_class(entry)), "model_fields", {})
+        if recurrent and len(found) > 1:
+            # tf.keras 2 writes `rnn(x, initial_state=[h, c])` as a call on [x, h, c].
+            refs, states = found[0], found[1:]
     # `training` and `mask=None` change nothing we count; anything else would be lost.
     unsupported = sorted(k for k, v in kwargs.items() if k != "training" and v is not None)
     if unsupported:

@@ -1,9 +1,10 @@
 """Markdown, CSV and JSON reports of a `ModelSummary`, for papers, issues and spreadsheets.
 
 Formatting only: every number is read from the records `app.core.model.summarize` built. Costs
-(MACs, FLOPs, memory), when the records carry them, become extra columns named by their path
-(`costs.macs_per_step`). User text (layer names) is escaped for where the report is shown:
-Markdown escapes table and HTML syntax; CSV defuses spreadsheet formulas.
+(MACs, FLOPs, memory), when the records carry them, become extra columns with readable headings
+(`MACs per step`, from the record path `costs.macs_per_step`). User text (layer names) is
+escaped for where the report is shown: Markdown escapes table and HTML syntax; CSV defuses
+spreadsheet formulas.
 """
 
 from __future__ import annotations
@@ -23,7 +24,40 @@ _PLAIN_FIELDS = ("name", "type", "output_shape", "params", "trainable_params",
 _HEADERS = {
     "name": "Layer", "type": "Type", "output_shape": "Output shape", "params": "Params",
     "trainable_params": "Trainable", "non_trainable_params": "Non-trainable",
+    "connected_to": "Connected to",
+    # Costs: per sample, forward pass, unless the heading says otherwise (docs/costs.md).
+    "costs.steps": "Time steps",
+    "costs.macs_per_step": "MACs per step",
+    "costs.elementwise_flops_per_step": "Element-wise FLOPs per step",
+    "costs.flops_per_step": "FLOPs per step",
+    "costs.macs": "MACs",
+    "costs.elementwise_flops": "Element-wise FLOPs",
+    "costs.flops": "FLOPs",
+    "costs.backward_flops": "Backward FLOPs",
+    "costs.training_flops": "Training FLOPs",
+    "costs.saved_elements_per_step": "Saved for backward per step (values)",
+    "costs.saved_elements": "Saved for backward (values)",
+    "costs.saved.bytes": "Saved for backward (bytes)",
+    "costs.saved.text": "Saved for backward",
+    "costs.working_elements": "Working set (values)",
+    "costs.moved_elements_per_step": "Memory traffic per step (values)",
+    "costs.mac_formula": "MACs formula",
+    "costs.flop_formula": "FLOPs formula",
+    "costs.saved_formula": "Saved for backward formula",
+    "costs.batch_size": "Batch size",
+    "costs.batch_macs": "MACs per batch",
+    "costs.batch_flops": "FLOPs per batch",
+    "costs.batch_training_flops": "Training FLOPs per batch",
 }
+
+
+def heading(key: str) -> str:
+    """A column's heading as people read it: `costs.macs_per_step` → `MACs per step`; a key
+    without one of its own reads as words (`costs.new_thing` → `New thing`)."""
+    if key in _HEADERS:
+        return _HEADERS[key]
+    words = key.removeprefix("costs.").replace(".", " ").replace("_", " ")
+    return words[:1].upper() + words[1:]
 
 
 def summary_json(summary: ModelSummary) -> str:
@@ -53,12 +87,14 @@ def _rows(summary: ModelSummary, text_costs: bool) -> tuple[list[str], list[dict
     for record in summary.layers:
         row: dict[str, Any] = {field: getattr(record, field) for field in _PLAIN_FIELDS}
         row["output_shape"] = output_shape_text(record)
+        if summary.graph is not None:  # a graph model: what each call received
+            row["connected_to"] = ", ".join(record.connected_to or ()) or "-"
         row.update(
             (key, value) for key, value in cost_columns(record).items()
             if text_costs or not isinstance(value, str)
         )
         rows.append(row)
-    columns = list(_PLAIN_FIELDS)
+    columns = [*_PLAIN_FIELDS, *(("connected_to",) if summary.graph is not None else ())]
     for row in rows:
         columns += [key for key in row if key not in columns]
     return columns, rows
@@ -97,7 +133,7 @@ def summary_markdown(summary: ModelSummary) -> str:
     columns, rows = _rows(summary, text_costs=False)
     right = {c for c in columns if any(isinstance(r.get(c), int | float) for r in rows)}
     lines = [
-        "| " + " | ".join(markdown_escape(_HEADERS.get(c, c)) for c in columns) + " |",
+        "| " + " | ".join(markdown_escape(heading(c)) for c in columns) + " |",
         "| " + " | ".join("---:" if c in right else "---" for c in columns) + " |",
     ]
     for row in rows:
@@ -115,7 +151,7 @@ def summary_markdown(summary: ModelSummary) -> str:
     for key, value in cost_columns(summary).items():
         if isinstance(value, str):
             continue
-        lines.append(f"- {markdown_escape(key)}: {_markdown_cell(value)}")
+        lines.append(f"- {markdown_escape(heading(key))}: {_markdown_cell(value)}")
     return "\n".join(lines) + "\n"
 
 
@@ -152,7 +188,7 @@ def _csv_line(cells: list[Any]) -> str:
 def summary_csv(summary: ModelSummary) -> str:
     """One row per layer (plain numbers, no thousands separators), then a `Total` row."""
     columns, rows = _rows(summary, text_costs=True)
-    lines = [_csv_line(columns)]
+    lines = [_csv_line([heading(c) for c in columns])]
     lines += [_csv_line([csv_safe(row.get(c, "")) for c in columns]) for row in rows]
     totals = {
         "name": "Total",
