@@ -21,6 +21,7 @@ from app.core.errors import SpecError
 from app.core.graph import parse_ref
 from app.core.model import summarize
 from app.interop.pytorch_code import pytorch_code
+from app.presets import PRESETS
 from app.schema import SEED_MODEL, SummaryRequest
 from tests.graph_cases import GOLDEN
 from tests.graph_strategies import graph_requests
@@ -260,3 +261,10 @@ def test_a_shared_layer_is_one_module():
     source = pytorch_code(SummaryRequest.model_validate(body))
     assert source.count("= ConvLSTM(") == 1
     assert source.count("self.shared(") == 2
+
+
+@pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.id)
+def test_every_preset_of_the_gallery_exports_and_runs(preset):
+    """The papers' ConvLSTM options (separate state-to-state kernel, no input-to-state, gate
+    LayerNorm, OpenSTL's unused convolutions) are translated, not dropped: the counts agree."""
+    check(preset.request, refusable=False)

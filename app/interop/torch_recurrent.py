@@ -55,8 +55,24 @@ def layouts(spec: Any, rank: int) -> tuple[tuple[int, ...], tuple[int, ...], tup
     return sequence, sequence, channels_at(rank - 1, rank - 2, 1)
 
 
-def build(call: Call, spec: Any, x: Tensor, go_backwards: bool) -> str:
-    """The module expression for one recurrent layer on input `x` (already in its layout)."""
+def _paper_options(spec: Any, grid: tuple) -> str:
+    """The ConvLSTM options of Shi et al. and OpenSTL (`PAPER_OPTIONS`) that differ from Keras."""
+    given = ""
+    if spec.recurrent_kernel_size is not None:
+        given += f", recurrent_kernel_size={_tuple(spec.recurrent_kernel_size)}"
+    if not spec.input_to_state:
+        given += ", input_to_state=False"
+    if spec.gate_normalization == "layer":
+        given += ", gate_norm=True"
+    if spec.openstl_unused_convs:
+        given += ", unused_convs=True"
+    needs_grid = not spec.input_to_state or spec.gate_normalization or spec.openstl_unused_convs
+    return given + (f", grid={tuple(grid)}" if needs_grid else "")
+
+
+def build(call: Call, spec: Any, x: Tensor, go_backwards: bool, state_grid: tuple = ()) -> str:
+    """The module expression for one recurrent layer on input `x` (already in its layout);
+    `state_grid`: the spatial size of a ConvLSTM's state."""
     flags = _flags(spec, go_backwards)
     if spec.type in CONV_LSTM:
         call.code.helpers.add("ConvLSTM")
@@ -69,6 +85,7 @@ def build(call: Call, spec: Any, x: Tensor, go_backwards: bool) -> str:
         }
         defaults = {"stride": "1", "padding": "'valid'", "dilation": "1", "bias": "True"}
         given = "".join(f", {k}={v}" for k, v in options.items() if defaults[k] != v)
+        given += _paper_options(spec, state_grid)
         return (
             f"ConvLSTM({spec.rank}, {c}, {spec.filters}, {_tuple(spec.kernel_size)}{given}"
             f"{_functions(call, spec, 1)}{flags})"
@@ -93,13 +110,20 @@ def _run(
     """Writes `out[, h, c] = self.layer(x[, (h0, c0)])`."""
     sequence_in, sequence_out, state = layouts(spec, x.rank)
     x = call.code.to(x, sequence_in)
-    module = call.code.module(call.key, call.hint, build(call, spec, x, go_backwards))
+    state_shape = Tensor("", shapes[-1] if spec.return_state else _state(spec, shapes[0]), state)
+    grid = state_shape.torch_shape()[2:]
+    module = call.code.module(call.key, call.hint, build(call, spec, x, go_backwards, grid))
     arguments = x.var
     if states:
         given = [call.code.to(s, state).var for s in states]
         arguments += f", ({given[0]},)" if len(given) == 1 else f", ({', '.join(given)})"
     perms = [sequence_out if spec.return_sequences else state] + [state] * (len(shapes) - 1)
     return emit(call, module, arguments, shapes, perms)
+
+
+def _state(spec: Any, output: Shape) -> Shape:
+    """H_t's Keras shape from the layer's output: the sequence's step, or the output itself."""
+    return (output[0], *output[2:]) if spec.return_sequences else output
 
 
 @translates(*CONV_LSTM, *RNN)

@@ -43,7 +43,13 @@ class ConvLSTM(nn.Module):
     input one with the layer's strides, padding and dilation, the recurrent one at stride 1,
     'same'. (One convolution over concat([X_t, H_{t−1}]) cannot do a strided or 'valid' input
     convolution, and has one bias: Keras's count, not this one's.)
-    Input (batch, time, channels, *spatial); H_t and C_t are (batch, filters, *spatial_out).
+    Input (batch, time, channels, *spatial); H_t and C_t are (batch, filters, *grid).
+
+    The papers' options: `recurrent_kernel_size` (Shi et al.'s state-to-state kernel),
+    `input_to_state=False` (Shi's forecaster: no W_x, X only sets the number of steps; b_ih
+    stays), `gate_norm` (OpenSTL: LayerNorm([4F, *grid]) after each convolution) and
+    `unused_convs` (OpenSTL's conv_o and conv_last: built, never called). `grid` is the state's
+    spatial size, needed by the last three.
     """
 
     def __init__(
@@ -61,14 +67,35 @@ class ConvLSTM(nn.Module):
         return_sequences=False,
         return_state=False,
         go_backwards=False,
+        recurrent_kernel_size=None,
+        input_to_state=True,
+        gate_norm=False,
+        unused_convs=False,
+        grid=None,
     ):
         super().__init__()
         conv = (nn.Conv1d, nn.Conv2d, nn.Conv3d)[rank - 1]
-        self.input_conv = conv(
-            in_channels, 4 * filters, kernel_size, stride=stride, dilation=dilation, bias=bias
+        gates = 4 * filters
+        self.input_conv = self.input_bias = self.input_norm = self.recurrent_norm = None
+        if input_to_state:
+            self.input_conv = conv(
+                in_channels, gates, kernel_size, stride=stride, dilation=dilation, bias=bias
+            )
+        elif bias:
+            self.input_bias = nn.Parameter(torch.zeros(gates, *[1] * rank))
+        self.recurrent_conv = conv(
+            filters, gates, recurrent_kernel_size or kernel_size, padding="same", bias=bias
         )
-        self.recurrent_conv = conv(filters, 4 * filters, kernel_size, padding="same", bias=bias)
-        self.filters, self.padding = filters, padding
+        if gate_norm:
+            self.input_norm = nn.LayerNorm((gates, *grid)) if input_to_state else None
+            self.recurrent_norm = nn.LayerNorm((gates, *grid))
+        if unused_convs:
+            conv_o = conv(2 * filters, filters, kernel_size, padding="same", bias=False)
+            self.conv_o = (
+                nn.Sequential(conv_o, nn.LayerNorm((filters, *grid))) if gate_norm else conv_o
+            )
+            self.conv_last = conv(2 * filters, filters, 1, bias=False)
+        self.filters, self.padding, self.grid = filters, padding, grid
         self.activation, self.recurrent_activation = activation, recurrent_activation
         self.return_sequences, self.return_state = return_sequences, return_state
         self.go_backwards = go_backwards
@@ -77,16 +104,26 @@ class ConvLSTM(nn.Module):
         steps = range(x.shape[1])
         outputs = []
         for t in reversed(steps) if self.go_backwards else steps:
-            x_t = x[:, t]
-            if self.padding == "same":
-                conv = self.input_conv  # its sizes as tuples, one per axis
-                x_t = same_pad(x_t, conv.kernel_size, conv.stride, conv.dilation)
-            z = self.input_conv(x_t)
+            z = None
+            if self.input_conv is not None:
+                x_t = x[:, t]
+                if self.padding == "same":
+                    conv = self.input_conv  # its sizes as tuples, one per axis
+                    x_t = same_pad(x_t, conv.kernel_size, conv.stride, conv.dilation)
+                z = self.input_conv(x_t)
+                if self.input_norm is not None:
+                    z = self.input_norm(z)
             if state is None:
-                h = z.new_zeros(z.shape[0], self.filters, *z.shape[2:])
+                grid = z.shape[2:] if z is not None else self.grid
+                h = x.new_zeros(x.shape[0], self.filters, *grid)
                 state = (h, torch.zeros_like(h))
             h, c = state
-            z = z + self.recurrent_conv(h)
+            recurrent = self.recurrent_conv(h)
+            if self.recurrent_norm is not None:
+                recurrent = self.recurrent_norm(recurrent)
+            z = recurrent if z is None else z + recurrent
+            if self.input_bias is not None:
+                z = z + self.input_bias
             i, f, g, o = z.chunk(4, dim=1)
             gate = self.recurrent_activation
             c = gate(f) * c + gate(i) * self.activation(g)
