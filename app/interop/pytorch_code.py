@@ -198,7 +198,14 @@ def pytorch_code(request: SummaryRequest, summary: ModelSummary | None = None) -
         "with its own bias, as torch.nn.LSTM has b_ih and b_hh).\n"
         "\n"
         f"{count_line}\n"
-        "\n"
+        "Not written (they change no count or shape): initializers, regularizers, constraints,\n"
+        "and the dropout inside recurrent cells."
+        + (
+            f" Weights were counted as {request.dtype}: model.to(torch.{request.dtype}).\n"
+            if request.dtype not in ("float32", "int8")
+            else "\n"
+        )
+        + "\n"
         "Layout: torch is channels first; Model.INPUT_AXES / OUTPUT_AXES give, for each torch\n"
         "axis, the Keras axis it holds:\n" + "".join(f"    {note}\n" for note in notes) + '"""\n'
         "\n"
