@@ -202,3 +202,12 @@ def test_a_graph_keras_builds_but_cannot_run_is_refused_here(case: str) -> None:
     with pytest.raises(Exception):  # noqa: B017 (whatever Keras raises on the first call)
         model.predict(samples if len(samples) > 1 else samples[0], verbose=0)
     refusal(body)
+
+
+def test_a_shared_layer_call_that_leads_nowhere_is_refused_too() -> None:
+    error = refusal({"inputs": [FRAMES], "layers": [
+        {"type": "ConvLSTM2D", "name": "enc", "filters": 4, "kernel_size": 3},
+        {"type": "Flatten", "name": "flat"},
+        {"call": "flat", "inputs": "enc"}], "outputs": ["flat"]})
+    assert error.loc == ("layers", 2)
+    assert "call 1 of layer 'flat' does not lead to any of the model's outputs" in error.msg
