@@ -1,0 +1,103 @@
+"""Memory and latency reports against cases derived by hand (no framework reports them).
+
+Each test states the model, every intermediate number and the rule from `app/core/memory.py`
+and `app/core/latency.py`, so a wrong factor anywhere (a batch size left out, a unit off by
+1,000) changes a number that is written here independently of the code.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app.core.model import summarize
+from app.schema import SummaryRequest
+
+# Dense(4) then Dense(2) on 8 features. Parameters: 8·4 + 4 = 36 and 4·2 + 2 = 10, 46 in all.
+# Per sample: MACs 32 and 8; element-wise: the bias adds, 4 and 2; FLOPs 2·32 + 4 = 68 and
+# 2·8 + 2 = 18. Working set (input + output): 8 + 4 = 12 and 4 + 2 = 6. Moved elements per
+# step: the same 12 and 6. Saved for backward (no activation): the inputs, 8 and 4.
+TWO_DENSE = {
+    "input_shape": [8],
+    "layers": [{"type": "Dense", "units": 4}, {"type": "Dense", "units": 2}],
+}
+
+
+def summary(**changes):
+    return summarize(SummaryRequest.model_validate({**TWO_DENSE, **changes}))
+
+
+def test_the_hand_counts_of_the_two_dense_model():
+    result = summary()
+    assert [layer.params for layer in result.layers] == [36, 10]
+    assert [layer.costs.flops for layer in result.layers] == [68, 18]
+    assert [layer.costs.working_elements for layer in result.layers] == [12, 6]
+    assert [layer.costs.saved_elements for layer in result.layers] == [8, 4]
+
+
+@pytest.mark.parametrize("batch", [1, 16])
+def test_inference_memory_is_the_weights_plus_the_largest_working_set_of_the_batch(batch):
+    """float32 (4 bytes): weights 46·4 = 184 B; the largest working set is the first layer's
+    12 elements per sample, 12·B·4 bytes for the batch: 232 B at B = 1, 952 B at B = 16."""
+    memory = summary(batch_size=batch).memory
+    assert memory.weights.bytes == 184
+    assert memory.peak_layer == "dense"
+    assert memory.inference.bytes == 184 + 12 * batch * 4 == {1: 232, 16: 952}[batch]
+
+
+@pytest.mark.parametrize(("optimizer", "slots"), [("sgd", 0), ("rmsprop", 1), ("adam", 2)])
+def test_training_memory_is_weights_gradients_optimizer_state_and_saved_activations(
+    optimizer, slots
+):
+    """B = 16, float16 (2 bytes): weights 46·2 = 92 B, gradients 92 B, `slots` × 92 B of
+    optimizer state, activations (8 + 4)·16·2 = 384 B."""
+    memory = summary(batch_size=16, dtype="float16", optimizer=optimizer).memory
+    assert memory.activations.bytes == 384
+    assert memory.training.bytes == 92 + 92 + slots * 92 + 384
+
+
+def test_compute_bound_latency_divides_the_batchs_flops_by_the_peak_in_tflops():
+    """A custom device of 2 TFLOPS = 2·10¹² FLOP/s and a bandwidth too large to matter.
+    B = 16: (68 + 18)·16 = 1,376 FLOPs, 1,376 / (2·10¹²) = 6.88·10⁻¹⁰ s."""
+    latency = summary(batch_size=16, device="custom", peak_tflops=2, bandwidth_gb_s=1e6).latency
+    assert latency.seconds == pytest.approx(6.88e-10)
+    assert [row.bound for row in latency.layers] == ["compute", "compute"]
+
+
+def test_memory_bound_latency_divides_the_bytes_moved_by_the_bandwidth_in_gb_s():
+    """1 GB/s = 10⁹ B/s and a peak too large to matter. B = 16, float32: each layer reads its
+    weights once and moves its activations for the batch: 36·4 + 12·16·4 = 912 B and
+    10·4 + 6·16·4 = 424 B, 1,336 B in all: 1.336·10⁻⁶ s."""
+    latency = summary(batch_size=16, device="custom", peak_tflops=1e6, bandwidth_gb_s=1).latency
+    assert [row.memory_seconds_per_step for row in latency.layers] == pytest.approx(
+        [912e-9, 424e-9]
+    )
+    assert latency.seconds == pytest.approx(1.336e-6)
+
+
+def test_latency_of_a_recurrent_layer_is_per_step_time_times_the_steps():
+    """SimpleRNN(2) over 5 steps of 3 features: per step g·U·(D + U) = 1·2·5 = 10 MACs and
+    the bias add, the sum of the two products and the tanh of 2 units (6 FLOPs): 26 FLOPs per
+    step and sample. At 1 TFLOPS with B = 4: 26·4 / 10¹² s per step, × 5 steps = 5.2·10⁻¹⁰ s."""
+    result = summarize(
+        SummaryRequest.model_validate(
+            {
+                "input_shape": [5, 3],
+                "layers": [{"type": "SimpleRNN", "units": 2}],
+                "batch_size": 4,
+                "device": "custom",
+                "peak_tflops": 1,
+                "bandwidth_gb_s": 1e6,
+            }
+        )
+    )
+    assert result.layers[0].costs.flops_per_step == 26
+    assert result.latency.seconds == pytest.approx(5.2e-10)
+
+
+def test_a_published_device_reads_its_datasheet_peak():
+    """The A100's float32 peak is 19.5 TFLOPS; the two-Dense model at B = 1 is compute
+    bound there only if 86 / 19.5·10¹² exceeds its bytes over 2,039 GB/s: it does not, so the
+    time is memory's: (144 + 48 + 40 + 24) B / 2.039·10¹² B/s."""
+    latency = summary(device="nvidia-a100-sxm4-80gb").latency
+    assert latency.peak_tflops == 19.5
+    assert latency.seconds == pytest.approx(256 / 2.039e12)
