@@ -101,3 +101,34 @@ def test_a_published_device_reads_its_datasheet_peak():
     latency = summary(device="nvidia-a100-sxm4-80gb").latency
     assert latency.peak_tflops == 19.5
     assert latency.seconds == pytest.approx(256 / 2.039e12)
+
+
+# ConvLSTM1D(2 filters, kernel 3, 'same') on 4 steps of a 5-cell line with 1 channel:
+# P = 5 cells, F = 2, P·F = 10. Parameters 4·(3·1·2 + 3·2·2 + 2) = 80.
+CONV_LSTM = {
+    "input_shape": [4, 5, 1],
+    "layers": [{"type": "ConvLSTM1D", "filters": 2, "kernel_size": 3, "padding": "same"}],
+}
+
+
+def test_convlstm_inference_memory_holds_both_sequences_the_states_and_four_gate_maps():
+    """Working set: the input sequence (4·5·1 = 20), the output (5·2 = 10, last step only),
+    H and C and the four gate maps (6·P·F = 60): 90 elements. float32, B = 3:
+    80·4 + 90·3·4 = 320 + 1,080 = 1,400 bytes."""
+    result = summarize(SummaryRequest.model_validate({**CONV_LSTM, "batch_size": 3}))
+    assert result.layers[0].params == 80
+    assert result.layers[0].costs.working_elements == 90
+    assert result.memory.inference.bytes == 1_400
+
+
+def test_convlstm_memory_bound_latency_reads_the_weights_and_moves_one_steps_maps_per_step():
+    """Each step reads the weights (80·4 = 320 B), X_t (C·P_in = 5) and writes or reads H, C
+    and the previous H, C (4·P·F = 40): 45 elements, 180 B at B = 1. At 1 GB/s:
+    (320 + 180) B / 10⁹ B/s = 5·10⁻⁷ s per step, × 4 steps = 2·10⁻⁶ s."""
+    result = summarize(
+        SummaryRequest.model_validate(
+            {**CONV_LSTM, "device": "custom", "peak_tflops": 1e6, "bandwidth_gb_s": 1}
+        )
+    )
+    assert result.layers[0].costs.moved_elements_per_step == 45
+    assert result.latency.seconds == pytest.approx(2e-6)

@@ -821,3 +821,127 @@ def test_nested_sequential_counts_the_sum_of_its_layers():
         return y.flatten(1) @ torch.randn(100, 3)
 
     assert torch_flops(run) == 2 * record.costs.macs == 2 * (1_800 + 300)
+
+
+# --- LSTM, GRU, SimpleRNN: what backpropagation through time keeps -----------------------------
+
+
+def keras_cell(layer_type: str, d: int, u: int):
+    """(step(x_t, states) -> states, parameters): Keras's cell (`keras/src/layers/rnn/`)
+    written with torch operations, so autograd sees each product and activation."""
+    g = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}[layer_type]
+    kernel = torch.randn(d, g * u, requires_grad=True)
+    recurrent = torch.randn(u, g * u, requires_grad=True)
+    bias = torch.randn(2 if layer_type == "GRU" else 1, g * u, requires_grad=True)
+
+    def simple_rnn(x, states):
+        (h,) = states
+        return (torch.tanh(x @ kernel + bias[0] + h @ recurrent),)
+
+    def lstm(x, states):
+        h, c = states
+        i, f, c_hat, o = (x @ kernel + h @ recurrent + bias[0]).chunk(4, dim=-1)
+        i, f, o, c_hat = torch.sigmoid(i), torch.sigmoid(f), torch.sigmoid(o), torch.tanh(c_hat)
+        c = f * c + i * c_hat
+        return o * torch.tanh(c), c
+
+    def gru(x, states):  # reset_after=True, Keras's default
+        (h,) = states
+        x_z, x_r, x_h = (x @ kernel + bias[0]).chunk(3, dim=-1)
+        h_z, h_r, h_h = (h @ recurrent + bias[1]).chunk(3, dim=-1)
+        z, r = torch.sigmoid(x_z + h_z), torch.sigmoid(x_r + h_r)
+        h_hat = torch.tanh(x_h + r * h_h)
+        return (z * h + (1 - z) * h_hat,)
+
+    step = {"SimpleRNN": simple_rnn, "LSTM": lstm, "GRU": gru}[layer_type]
+    return step, [kernel, recurrent, bias]
+
+
+def run_cell(layer_type: str, steps: int, d: int, u: int):
+    step, params = keras_cell(layer_type, d, u)
+    x = torch.randn(1, steps, d)
+    states = tuple(torch.zeros(1, u) for _ in range(2 if layer_type == "LSTM" else 1))
+
+    def run():
+        nonlocal states
+        for t in range(steps):
+            states = step(x[:, t], states)
+
+    return run, params
+
+
+@pytest.mark.parametrize(("steps", "d", "u"), [(1, 3, 2), (5, 4, 3), (3, 2, 6)])
+def test_autograd_keeps_what_our_rule_says_for_an_lstm(steps, d, u):
+    """Per step: x_t (D) and h_{t−1} for the products, c_{t−1}, i, f, c̃ for the cell update, o
+    and tanh(c_t) for the output: D + 7U, as ours (h_t itself is kept only by the next step,
+    as its h_{t−1}; c_t likewise)."""
+    record = ours({"input_shape": [steps, d], "layers": [{"type": "LSTM", "units": u}]})
+    run, params = run_cell("LSTM", steps, d, u)
+    kept = sum(t.numel() for t in saved_by_autograd(run, params))
+    assert kept == record.costs.saved_elements == steps * (d + 7 * u)
+
+
+@pytest.mark.parametrize(("steps", "d", "u"), [(1, 3, 2), (5, 4, 3)])
+def test_autograd_keeps_one_state_less_than_our_rule_for_a_simple_rnn(steps, d, u):
+    """Per step we count x_t, h_{t−1} (for the recurrent product) and h_t (for tanh's
+    gradient): D + 2U. In PyTorch's eager autograd h_t and the next step's h_{t−1} are one
+    tensor, kept once; a backend that runs the loop as a scan or while loop (Keras's
+    TensorFlow and JAX backends) keeps each step's residuals apart, twice. So torch keeps
+    (T − 1)·U fewer elements than our count."""
+    record = ours({"input_shape": [steps, d], "layers": [{"type": "SimpleRNN", "units": u}]})
+    run, params = run_cell("SimpleRNN", steps, d, u)
+    kept = sum(t.numel() for t in saved_by_autograd(run, params))
+    assert record.costs.saved_elements == steps * (d + 2 * u)
+    assert kept == record.costs.saved_elements - (steps - 1) * u
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="our GRU rule keeps 5U per step; Keras's "
+    "`z * h + (1 - z) * h_hat` also keeps 1 − z for the gradient of h̃ (6U)",
+)
+def test_autograd_keeps_what_our_rule_says_for_a_gru():
+    """Per step: x_t, h_{t−1}, z, r, h_h (the product r multiplies), h̃ and 1 − z: D + 6U."""
+    record = ours({"input_shape": [4, 3], "layers": [{"type": "GRU", "units": 2}]})
+    run, params = run_cell("GRU", 4, 3, 2)
+    kept = sum(t.numel() for t in saved_by_autograd(run, params))
+    assert kept == record.costs.saved_elements
+
+
+def test_nested_sequential_counts_every_step_of_its_recurrent_layers():
+    """Sequential([LSTM(4, return_sequences), Dense(2)]) on 6 steps of 3 features: torch's
+    LSTM (6 steps of 4·4·(3 + 4) = 112 MACs) and the Dense on every step (6·4·2 = 48)."""
+    request = {
+        "input_shape": [6, 3],
+        "layers": [
+            {
+                "type": "Sequential",
+                "layers": [
+                    {"type": "LSTM", "units": 4, "return_sequences": True},
+                    {"type": "Dense", "units": 2},
+                ],
+            }
+        ],
+    }
+    record = ours(request)
+    lstm = torch.nn.LSTM(3, 4, batch_first=True)
+    flops = torch_flops(lambda: lstm(torch.randn(1, 6, 3))[0] @ torch.randn(4, 2))
+    assert flops == 2 * record.costs.macs == 2 * (6 * 112 + 48)
+
+
+def test_prelu_is_a_comparison_and_a_product_per_element():
+    """torch's `prelu` is 0 FLOPs to its counter (0 MACs to us). By hand, per element:
+    y = x if x > 0 else α·x, written as x · (1 if x > 0 else α): one comparison (the
+    activation) and one product, 2 FLOPs, on a 3×4 input with one α per channel."""
+    record = ours({"input_shape": [3, 4], "layers": [{"type": "PReLU"}]})
+    x, alpha = torch.randn(1, 3, 4), torch.rand(4)
+    results = []
+    flops = torch_flops(lambda: results.append(torch.where(x > 0, x, alpha * x)))
+    assert flops == 2 * record.costs.macs == 0
+    Counted.ops = 0
+    for i in range(3):
+        for c in range(4):
+            value = Compared(float(x[0, i, c]))
+            y = value * (1.0 if value > 0 else float(alpha[c]))
+            assert float(y) == pytest.approx(float(results[0][0, i, c]))
+    assert Counted.ops == record.costs.elementwise_flops == 2 * 12
