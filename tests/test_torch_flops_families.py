@@ -287,6 +287,35 @@ def test_conv_transpose_macs_grow_with_the_input_not_the_output():
     assert record.costs.macs == 6 * 6 * 4 * 9 * 5 == 6_480
 
 
+def test_autograd_saves_a_transposed_convolutions_input():
+    """Conv2DTranspose 3×3, stride 2, 'valid', 3 → 4 channels on 4×5, with ReLU: torch keeps
+    the input (4·5·3 = 60) for the kernel's gradient and ReLU's output (9·11·4 = 396)."""
+    record = ours(
+        {
+            "input_shape": [4, 5, 3],
+            "layers": [
+                {
+                    "type": "Conv2DTranspose",
+                    "filters": 4,
+                    "kernel_size": 3,
+                    "strides": 2,
+                    "activation": "relu",
+                }
+            ],
+        }
+    )
+    kernel = torch.randn(3, 4, 3, 3, requires_grad=True)
+    bias = torch.randn(4, requires_grad=True)
+    saved = saved_by_autograd(
+        lambda: torch.relu(
+            functional.conv_transpose2d(torch.randn(1, 3, 4, 5), kernel, bias, stride=2)
+        ),
+        [kernel, bias],
+    )
+    assert record.output_shape == (None, 9, 11, 4)
+    assert sum(t.numel() for t in saved) == record.costs.saved_elements == 60 + 396
+
+
 # --- Dense (with LoRA) -------------------------------------------------------------------------
 
 
