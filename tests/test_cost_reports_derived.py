@@ -50,7 +50,10 @@ def test_training_memory_is_weights_gradients_optimizer_state_and_saved_activati
 ):
     """B = 16, float16 (2 bytes): weights 46·2 = 92 B, gradients 92 B, `slots` × 92 B of
     optimizer state, activations (8 + 4)·16·2 = 384 B."""
-    memory = summary(batch_size=16, dtype="float16", optimizer=optimizer).memory
+    result = summary(batch_size=16, dtype="float16", optimizer=optimizer)
+    memory = result.memory
+    # Each layer's share: 8·16·2 = 256 B and 4·16·2 = 128 B.
+    assert [layer.costs.saved.bytes for layer in result.layers] == [256, 128]
     assert memory.activations.bytes == 384
     assert memory.training.bytes == 92 + 92 + slots * 92 + 384
 
