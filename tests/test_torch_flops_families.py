@@ -974,3 +974,22 @@ def test_prelu_is_a_comparison_and_a_product_per_element():
             y = value * (1.0 if value > 0 else float(alpha[c]))
             assert float(y) == pytest.approx(float(results[0][0, i, c]))
     assert Counted.ops == record.costs.elementwise_flops == 2 * 12
+
+
+@pytest.mark.parametrize(("rank", "drop"), [(1, "dropout1d"), (2, "dropout2d"), (3, "dropout3d")])
+def test_spatial_dropout_keeps_a_mask_of_the_output_size_where_torch_keeps_one_per_channel(
+    rank, drop
+):
+    """Counted differently: torch's `dropout{1,2,3}d` multiplies by a (1, C, 1, ...) noise and
+    keeps only that (C elements); we count a mask of the output's size (N_out), what a backend
+    keeps when it broadcasts the noise to the input before the product. Inference: identity,
+    0 FLOPs to both."""
+    shape = [4, 5, 2, 3][-(rank + 1) :]
+    record = ours(
+        {"input_shape": shape, "layers": [{"type": f"SpatialDropout{rank}D", "rate": 0.5}]}
+    )
+    x = torch.randn(1, shape[-1], *shape[:-1], requires_grad=True)
+    saved = saved_by_autograd(lambda: getattr(functional, drop)(x, 0.5, training=True))
+    assert sum(t.numel() for t in saved) == shape[-1]
+    assert record.costs.saved_elements == math.prod(shape)
+    assert (record.costs.macs, record.costs.elementwise_flops) == (0, 0)
