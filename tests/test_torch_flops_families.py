@@ -19,6 +19,7 @@ torch's result so that what is counted is what the layer computes.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 
 import pytest
@@ -484,37 +485,28 @@ class Compared(Counted):
 
 
 def windows(x, pool: list[int]):
-    """Non-overlapping 'valid' windows of a channels-last (*spatial, C) nested list: yields
-    (output index, channel, the window's values)."""
-    spatial = [len(x), *([len(x[0])] if len(pool) > 1 else [])]
-    if len(pool) > 1:
-        for i in range(spatial[0] // pool[0]):
-            for j in range(spatial[1] // pool[1]):
-                for c in range(len(x[0][0])):
-                    yield (
-                        (i, j),
-                        c,
-                        [
-                            x[i * pool[0] + a][j * pool[1] + b][c]
-                            for a in range(pool[0])
-                            for b in range(pool[1])
-                        ],
-                    )
-    else:
-        for i in range(spatial[0] // pool[0]):
-            for c in range(len(x[0])):
-                yield (i,), c, [x[i * pool[0] + a][c] for a in range(pool[0])]
+    """Non-overlapping 'valid' windows of a channels-last (1, *spatial, C) tensor: yields
+    (output index, channel, the window's values as Compared numbers)."""
+    *spatial, channels = x.shape[1:]
+    outputs = [n // k for n, k in zip(spatial, pool, strict=True)]
+    for index in itertools.product(*map(range, outputs)):
+        for c in range(channels):
+            ranges = [range(i * k, (i + 1) * k) for i, k in zip(index, pool, strict=True)]
+            cells = itertools.product(*ranges)
+            yield index, c, [Compared(float(x[(0, *cell, c)])) for cell in cells]
 
 
 POOL = {
     1: (functional.max_pool1d, functional.avg_pool1d),
     2: (functional.max_pool2d, functional.avg_pool2d),
+    3: (functional.max_pool3d, functional.avg_pool3d),
 }
 
 
 @pytest.mark.parametrize("kind", ["Max", "Average"])
 @pytest.mark.parametrize(
-    ("shape", "pool"), [([7, 3], [2]), ([6, 4, 2], [2, 2]), ([6, 6, 3], [3, 2])]
+    ("shape", "pool"),
+    [([7, 3], [2]), ([6, 4, 2], [2, 2]), ([6, 6, 3], [3, 2]), ([4, 3, 5, 2], [2, 3, 2])],
 )
 def test_pooling_counts_follow_the_written_out_window(kind, shape, pool):
     """torch's counter counts pooling as 0 FLOPs = 2 × our 0 MACs. By hand, per output element:
@@ -531,13 +523,8 @@ def test_pooling_counts_follow_the_written_out_window(kind, shape, pool):
     flops = torch_flops(lambda: results.append(pooled(channels_first(x, rank), pool)))
     assert flops == 2 * record.costs.macs == 0
 
-    values = (
-        [[Compared(float(v)) for v in row] for row in x[0]]
-        if rank == 1
-        else [[[Compared(float(v)) for v in cell] for cell in row] for row in x[0]]
-    )
     Counted.ops = 0
-    for index, c, window in windows(values, pool):
+    for index, c, window in windows(x, pool):
         if kind == "Max":
             y = max(window)
         else:
