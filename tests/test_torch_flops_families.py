@@ -980,3 +980,110 @@ def test_spatial_dropout_keeps_a_mask_of_the_output_size_where_torch_keeps_one_p
     assert sum(t.numel() for t in saved) == shape[-1]
     assert record.costs.saved_elements == math.prod(shape)
     assert (record.costs.macs, record.costs.elementwise_flops) == (0, 0)
+
+
+# --- Recurrent cells' element-wise work, written out per unit -----------------------------------
+
+
+def applied(name: str):
+    """An activation as the cell calls it: one FLOP per evaluation, none for 'linear'."""
+
+    def apply(value):
+        if name == "linear":
+            return value
+        Counted.ops += 1
+        return Counted(
+            {"tanh": math.tanh, "sigmoid": lambda v: 1 / (1 + math.exp(-v))}[name](float(value))
+        )
+
+    return apply
+
+
+def unit_step(layer_type, use_bias, act, rec, biases=1, peephole=False):
+    """One unit of one step after the matrix products (those are MACs, not element-wise):
+    `x` and `h` hold x_t·W and h_{t−1}·U per gate, as in Keras's cells
+    (`keras/src/layers/rnn/{simple_rnn,lstm,gru,conv_lstm}.py`). Returns the ops counted."""
+    x = [Counted(0.1 * (i + 1)) for i in range(4)]
+    h = [Counted(-0.2 * (i + 1)) for i in range(4)]
+    b = [0.05] * 4
+    h_prev, c_prev, w = Counted(0.3), Counted(-0.4), [0.7, 0.8, 0.9]
+    Counted.ops = 0
+    if layer_type == "SimpleRNN":  # h = act(x·W + b + h·U)
+        z = x[0] + b[0] if use_bias else x[0]
+        act(z + h[0])
+    elif layer_type in ("LSTM", "ConvLSTM"):
+        z = [x[k] + h[k] for k in range(4)]  # 4 gate sums
+        for _ in range(biases if use_bias else 0):  # one bias, or PyTorch's two
+            z = [z[k] + b[k] for k in range(4)]
+        if peephole:  # i and f see C_{t−1}, o sees C_t: a product and an add each
+            z[0], z[1] = z[0] + w[0] * c_prev, z[1] + w[1] * c_prev
+        i, f, c_hat = rec(z[0]), rec(z[1]), act(z[2])
+        c = f * c_prev + i * c_hat
+        o = rec(z[3] + w[2] * c) if peephole else rec(z[3])
+        o * act(c)
+    else:  # GRU, reset_after: x·W + b and h·U + b' (6 bias adds), then the gates
+        xs = [x[k] + b[k] for k in range(3)] if use_bias else x[:3]
+        hs = [h[k] + b[k] for k in range(3)] if use_bias else h[:3]
+        z, r = rec(xs[0] + hs[0]), rec(xs[1] + hs[1])
+        h_hat = act(xs[2] + r * hs[2])
+        z * h_prev + (1 - z) * h_hat
+    return Counted.ops
+
+
+@pytest.mark.parametrize("use_bias", [True, False])
+@pytest.mark.parametrize("activation", ["tanh", "linear"])
+@pytest.mark.parametrize("layer_type", ["SimpleRNN", "LSTM", "GRU"])
+def test_recurrent_elementwise_flops_follow_the_written_out_cell(layer_type, activation, use_bias):
+    """torch's counter sees only the products (checked above); the gates' arithmetic is
+    counted here on Keras's cell, one unit at a time: per step, elementwise = ops × U."""
+    record = ours(
+        {
+            "input_shape": [3, 5],
+            "layers": [
+                {"type": layer_type, "units": 4, "activation": activation, "use_bias": use_bias}
+            ],
+        }
+    )
+    ops = unit_step(layer_type, use_bias, applied(activation), applied("sigmoid"))
+    assert record.costs.elementwise_flops_per_step == ops * 4
+
+
+@pytest.mark.parametrize(
+    ("convention", "use_bias", "activation"),
+    [
+        ("keras", True, "tanh"),
+        ("keras", False, "linear"),
+        ("pytorch", True, "tanh"),
+        ("peephole", True, "tanh"),
+        ("peephole", False, "tanh"),
+    ],
+)
+def test_convlstm_elementwise_flops_follow_the_written_out_cell(convention, use_bias, activation):
+    """The ConvLSTM cell is the LSTM cell on maps: per cell and filter the same operations
+    (PyTorch's convention adds its second bias; the peephole one w ⊙ C and its add for three
+    gates). P·F = 6·3 = 18 cells and filters per step."""
+    record = ours(
+        {
+            "input_shape": [2, 6, 2],
+            "convention": convention,
+            "layers": [
+                {
+                    "type": "ConvLSTM1D",
+                    "filters": 3,
+                    "kernel_size": 3,
+                    "padding": "same",
+                    "activation": activation,
+                    "use_bias": use_bias,
+                }
+            ],
+        }
+    )
+    ops = unit_step(
+        "ConvLSTM",
+        use_bias,
+        applied(activation),
+        applied("sigmoid"),
+        biases=2 if convention == "pytorch" else 1,
+        peephole=convention == "peephole",
+    )
+    assert record.costs.elementwise_flops_per_step == ops * 18
