@@ -176,6 +176,14 @@ MUTATIONS = (
         "per = 5 + int(spec.scale)",
         "per = 4 + int(spec.scale)",
     ),
+    Mutation("bilinear-two-taps", FAMILY, '"bilinear": 4,', '"bilinear": 2,'),
+    Mutation(
+        "global-average-no-division",
+        FAMILY,
+        '_elementwise(record, window, "cells − 1 adds',
+        '_elementwise(record, window - 1, "cells − 1 adds',
+    ),
+    Mutation("ptflops-without-bias", "app/core/costs.py", "reports=macs + bias,", "reports=macs,"),
     # Wrappers and nesting.
     Mutation(
         "time-distributed-inner-steps-dropped",
@@ -195,6 +203,30 @@ MUTATIONS = (
         "app/core/nested.py",
         "macs = sum(f.macs * f.steps for f in facts)",
         "macs = sum(f.macs for f in facts)",
+    ),
+    Mutation(
+        "time-distributed-saved-once",
+        FAMILY,
+        "saved=inner.saved * inner.steps + inner.saved_once,",
+        "saved=inner.saved + inner.saved_once,",
+    ),
+    Mutation(
+        "bidirectional-saves-one-direction",
+        FAMILY,
+        "saved=forward.saved + backward.saved,",
+        "saved=forward.saved,",
+    ),
+    Mutation(
+        "bidirectional-working-one-direction",
+        FAMILY,
+        "working=forward.working + backward.working,",
+        "working=forward.working,",
+    ),
+    Mutation(
+        "nested-working-is-sum",
+        "app/core/nested.py",
+        "working=max(f.working for f in facts)",
+        "working=sum(f.working for f in facts)",
     ),
     # Merges.
     Mutation(
@@ -234,6 +266,46 @@ MUTATIONS = (
         "app/core/recurrent.py",
         "saved = d + SAVED_PER_UNIT",
         "saved = u + SAVED_PER_UNIT",
+    ),
+    Mutation("gru-output-three-ops", "app/core/recurrent.py", '"output": 4,', '"output": 3,'),
+    Mutation(
+        "lstm-cell-update-two-ops",
+        "app/core/recurrent.py",
+        '"cell update": 3,',
+        '"cell update": 2,',
+    ),
+    Mutation(
+        "gru-one-bias",
+        "app/core/recurrent.py",
+        "(2 * g if _two_biases(spec) else g)",
+        "(g if _two_biases(spec) else g)",
+    ),
+    Mutation(
+        "rnn-working-lstm-states",
+        "app/core/recurrent.py",
+        'WORKING_PER_UNIT = {"SimpleRNN": 1, "LSTM": 6,',
+        'WORKING_PER_UNIT = {"SimpleRNN": 1, "LSTM": 4,',
+    ),
+    Mutation(
+        "rnn-moved-lstm-states",
+        "app/core/recurrent.py",
+        'MOVED_PER_UNIT = {"SimpleRNN": 2, "LSTM": 4,',
+        'MOVED_PER_UNIT = {"SimpleRNN": 2, "LSTM": 2,',
+    ),
+    Mutation(
+        "convlstm-pytorch-one-bias",
+        "app/core/conv_lstm.py",
+        '(8 if convention == "pytorch" else 4)',
+        '(4 if convention == "pytorch" else 4)',
+    ),
+    Mutation(
+        "convlstm-peepholes-three-ops",
+        "app/core/conv_lstm.py",
+        '6 if convention == "peephole" else 0',
+        '3 if convention == "peephole" else 0',
+    ),
+    Mutation(
+        "convlstm-output-product-free", "app/core/conv_lstm.py", '"output": 1,', '"output": 0,'
     ),
     # Depthwise and separable convolutions.
     Mutation(

@@ -135,3 +135,54 @@ def test_convlstm_memory_bound_latency_reads_the_weights_and_moves_one_steps_map
     )
     assert result.layers[0].costs.moved_elements_per_step == 45
     assert result.latency.seconds == pytest.approx(2e-6)
+
+
+# LSTM(3) on 4 steps of 2 features (last output only): parameters 4·(2·3 + 3·3 + 3) = 72.
+LSTM = {"input_shape": [4, 2], "layers": [{"type": "LSTM", "units": 3}]}
+
+
+def test_lstm_inference_memory_holds_the_sequence_its_output_states_and_gates():
+    """Working set: input 4·2 = 8, output 3, h and c and the four gates (6·U = 18): 29.
+    float32, B = 1: 72·4 + 29·4 = 404 bytes."""
+    result = summarize(SummaryRequest.model_validate(LSTM))
+    assert result.layers[0].costs.working_elements == 29
+    assert result.memory.inference.bytes == 404
+
+
+def test_lstm_memory_bound_latency_moves_x_t_and_reads_and_writes_both_states_per_step():
+    """Per step: the weights (72·4 = 288 B), x_t (2) and h, c read and written (4·U = 12):
+    14 elements, 56 B. At 1 GB/s: (288 + 56) · 4 steps = 1,376 B, 1.376·10⁻⁶ s."""
+    result = summarize(
+        SummaryRequest.model_validate(
+            {**LSTM, "device": "custom", "peak_tflops": 1e6, "bandwidth_gb_s": 1}
+        )
+    )
+    assert result.layers[0].costs.moved_elements_per_step == 14
+    assert result.latency.seconds == pytest.approx(1.376e-6)
+
+
+def test_bidirectional_inference_memory_runs_both_directions_side_by_side():
+    """Bidirectional(LSTM(3)): two LSTMs of 72 parameters; each direction holds its own
+    working set of 29 elements (as above), 58 in all. float32, B = 1: 144·4 + 58·4 = 808 B."""
+    result = summarize(
+        SummaryRequest.model_validate(
+            {
+                "input_shape": [4, 2],
+                "layers": [{"type": "Bidirectional", "layer": {"type": "LSTM", "units": 3}}],
+            }
+        )
+    )
+    assert result.layers[0].params == 144
+    assert result.memory.inference.bytes == 808
+
+
+def test_a_nested_sequential_holds_one_of_its_layers_at_a_time():
+    """Sequential([Dense(4), Dense(2)]) runs its layers in turn: its working set is the larger
+    of theirs (12, not 12 + 6), so inference memory equals the flat model's: 232 bytes."""
+    nested = summarize(
+        SummaryRequest.model_validate(
+            {"input_shape": [8], "layers": [{"type": "Sequential", "layers": TWO_DENSE["layers"]}]}
+        )
+    )
+    assert nested.layers[0].costs.working_elements == 12
+    assert nested.memory.inference.bytes == summary().memory.inference.bytes == 232
