@@ -1,8 +1,11 @@
 """Every layer family with compute, counted independently of our rules.
 
-The ConvLSTM cell, depthwise/separable convolutions, Conv1DTranspose, GroupNormalization and the
-LSTM/GRU/SimpleRNN layers are checked in `test_torch_flops.py`; this module covers the rest,
-with the same two oracles:
+`test_torch_flops.py` checks the ConvLSTM cell, depthwise/separable convolutions,
+Conv1DTranspose, GroupNormalization and the matrix products of LSTM/GRU/SimpleRNN; this module
+covers the rest (convolutions of every rank with groups and dilation, transposed convolutions,
+Dense with LoRA, normalisation, pooling, upsampling, dropout, activation layers, merges,
+TimeDistributed, Bidirectional, nested Sequential, and the recurrent cells' element-wise work
+and saved tensors), with the same two oracles:
 
 - `torch.utils.flop_counter.FlopCounterMode` on the equivalent PyTorch module counts 2 FLOPs
   per multiply-accumulate of convolutions and matrix products, and nothing else: its total must
