@@ -1090,3 +1090,46 @@ def test_convlstm_elementwise_flops_follow_the_written_out_cell(convention, use_
         peephole=convention == "peephole",
     )
     assert record.costs.elementwise_flops_per_step == ops * 18
+
+
+def test_autograd_keeps_every_inner_step_of_a_time_distributed_convlstm():
+    """TimeDistributed(ConvLSTM1D 3-tap 'same') on 3 outer steps of a 4-step sequence: torch
+    keeps, for each of the 3 runs, what one ConvLSTM keeps over its 4 steps (padding inside
+    the convolution, so no padded copies)."""
+    inner = {
+        "type": "ConvLSTM1D",
+        "filters": 2,
+        "kernel_size": [3],
+        "strides": [1],
+        "dilation_rate": [1],
+        "padding": "same",
+        "use_bias": True,
+    }
+    record = ours(
+        {"input_shape": [3, 4, 6, 2], "layers": [{"type": "TimeDistributed", "layer": inner}]}
+    )
+    alone = ours({"input_shape": [4, 6, 2], "layers": [inner]})
+    cell = TorchConvLSTM(inner, 2, "keras")
+    xs = [torch.randn(1, 4, 2, 6) for _ in range(3)]
+
+    def run():
+        for x in xs:
+            cell.run(x, symmetric=True)
+
+    kept = sum(t.numel() for t in saved_by_autograd(run, cell.params))
+    assert kept == record.costs.saved_elements == 3 * alone.costs.saved_elements
+
+
+def test_autograd_keeps_both_directions_of_a_bidirectional_lstm():
+    """Bidirectional(LSTM(3)) on 5 steps of 2 features, merge concat (a copy: nothing kept):
+    each direction keeps D + 7U per step, as a lone LSTM; 2 · 5 · (2 + 21) = 230."""
+    record = ours(
+        {
+            "input_shape": [5, 2],
+            "layers": [{"type": "Bidirectional", "layer": {"type": "LSTM", "units": 3}}],
+        }
+    )
+    forward, forward_params = run_cell("LSTM", 5, 2, 3)
+    backward, backward_params = run_cell("LSTM", 5, 2, 3)
+    kept = saved_by_autograd(lambda: (forward(), backward()), forward_params + backward_params)
+    assert sum(t.numel() for t in kept) == record.costs.saved_elements == 230
