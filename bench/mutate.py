@@ -118,6 +118,12 @@ MUTATIONS = (
         "bytes=saved * context.batch_size * context.bytes_per_value",
         "bytes=saved * context.bytes_per_value",
     ),
+    Mutation(
+        "training-without-backward",
+        "app/core/costs.py",
+        "training = flops + backward",
+        "training = flops",
+    ),
     # Conv, transposed conv, Dense (family_costs.py).
     Mutation("dense-macs-plus", FAMILY, "n_in * spec.units, ", "n_in + spec.units, "),
     Mutation("transpose-macs-ignore-filters", FAMILY, "n_in * k * spec.filters, ", "n_in * k, "),
@@ -332,6 +338,18 @@ MUTATIONS = (
         'record, 2, "activation + product',
         'record, 1, "activation + product',
     ),
+    Mutation(
+        "activation-layer-saves-nothing",
+        "app/core/activation_layers.py",
+        '"one per element", n_out, f"output',
+        '"one per element", 0, f"output',
+    ),
+    Mutation(
+        "activation-saves-nothing",
+        FAMILY,
+        '"one per element", n_out * per,',
+        '"one per element", 0,',
+    ),
     # Memory and latency reports.
     Mutation(
         "training-memory-without-gradients",
@@ -369,6 +387,13 @@ MUTATIONS = (
         "app/core/latency.py",
         "costs.flops_per_step * batch_size / flops_per_s",
         "costs.flops_per_step / flops_per_s",
+    ),
+    Mutation("adam-one-slot", "app/core/memory.py", '"adam": 2,', '"adam": 1,'),
+    Mutation(
+        "latency-bound-flipped",
+        "app/core/latency.py",
+        '"compute" if compute >= memory',
+        '"compute" if compute <= memory',
     ),
     Mutation(
         "latency-weights-read-per-sample",
