@@ -111,7 +111,9 @@ class GateRecord:
     bias: int
     total: int
     peephole: int = 0
-    normalization: int = 0  # gate LayerNorm's γ and β (OpenSTL), not Keras
+    # Gate LayerNorm's γ and β (OpenSTL), not Keras: left out of the JSON when there is none,
+    # so every other model's answer keeps the keys it always had.
+    normalization: Annotated[int, Field(exclude_if=lambda value: value == 0)] = 0
 
 
 @_record
