@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from app import editor, gallery, i18n, model_picture, more_arguments, whatif_form
+from app import editor, gallery, i18n, lazy_cards, model_picture, whatif_form
 from app.core.errors import SpecError
 from app.core.model import summarize
 from app.core.records import ModelSummary
@@ -34,6 +34,9 @@ COOKIE_MAX_AGE = 365 * 24 * 3600
 # Per-gate diagrams drawn on one page: five SVGs a layer made a 1,024-layer page seconds of CPU
 # and megabytes of markup that nobody scrolls through; the table lists every layer.
 MAX_DIAGRAMS = 16
+# "How each layer is counted" for a big model: the first layers' derivations (each is a few KB
+# of text); the exports have them all.
+MAX_COST_RULES = 32
 # A what-if chart is several summaries: past this many layers the page is sent without it.
 LAZY_WHATIF_LAYERS = 256
 
@@ -130,8 +133,9 @@ def _context(
         "fid": _field_id,
         "is_on": editor.is_on,
         "gallery": gallery.gallery(),
-        "full_cards": more_arguments.FULL_CARDS,
-        "more_errors": more_arguments.more_errors(outcome.draft, outcome.errors),
+        "full_cards": lazy_cards.FULL_CARDS,
+        "max_cost_rules": MAX_COST_RULES,
+        "field_errors": lazy_cards.field_errors(outcome.errors),
     }
 
 
