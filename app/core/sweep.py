@@ -173,16 +173,24 @@ def replace_memory(base: ModelSummary, model: SummaryRequest, batch_size: int) -
     return replace(base, memory=memory)
 
 
-def largest_fit(varied: Varied, budget_mb: float, base: ModelSummary) -> FitResult:
+def largest_fit(
+    varied: Varied, budget_mb: float, base: ModelSummary, known: dict[int, int | None]
+) -> FitResult:
     """The largest value of `varied.argument` whose training memory is within the budget.
 
     Memory grows with filters and batch size, so bisection over 1..MAX_DIM finds it in
     log2(MAX_DIM) + 2 summaries at most (a doubling search first took up to twice that); the
-    batch size needs none, it only scales the memory report.
+    batch size needs none, it only scales the memory report. `known`: training bytes already
+    computed (the sweep's points), by value; each value is summarised once.
     """
     budget = int(budget_mb * MB)
 
     def training_bytes(value: int) -> int | None:
+        if value not in known:
+            known[value] = _training_bytes(value)
+        return known[value]
+
+    def _training_bytes(value: int) -> int | None:
         try:
             if varied.argument == "batch_size":
                 memory = replace_memory(base, varied.model, value).memory
@@ -244,7 +252,14 @@ def sweep(request: SweepRequest) -> SweepResult:
     if request.budget_mb is not None:
         if request.fit == "filters":
             current_value(body, "filters", request.layer)  # blames a layer without filters
-        fit = largest_fit(varied.with_argument(request.fit), request.budget_mb, base)
+        # A point's training memory is what the fit would compute for that value.
+        known = {p.value: p.training.bytes if p.training else None for p in points}
+        fit = largest_fit(
+            varied.with_argument(request.fit),
+            request.budget_mb,
+            base,
+            known if request.fit == request.argument else {},
+        )
     layer_name = None
     if request.argument in ("filters", "kernel_size"):
         layer_name = base.layers[request.layer].name
