@@ -95,6 +95,9 @@ def _freezes(spec: LayerSpecBase, access: str) -> list[str]:
         lines += _freezes(spec.layer, f"{access}.forward_layer")
         backward = spec.backward_layer if spec.backward_layer is not None else spec.layer
         lines += _freezes(backward, f"{access}.backward_layer")
+    if isinstance(spec, SequentialSpec):
+        for index, inner in enumerate(spec.layers):
+            lines += _freezes(inner, f"{access}.layers[{index}]")
     return lines
 
 
@@ -176,7 +179,8 @@ def _functional_code(request: SummaryRequest, summary: ModelSummary) -> str:
         previous = f"{name}[{node}][0]"
     model_inputs = ", ".join(variables[f"{i.name}[0][0]"] for i in summary.graph.inputs)
     model_outputs = ", ".join(tensor(r) for r in summary.graph.outputs)
-    name = f", name={_value(request.name)}" if request.name else ""
+    # Always named: Keras's automatic name depends on what the script built before.
+    name = f", name={_value(summary.graph.name)}"
     return (
         '"""Builds the model described by ConvLSTM Cost Explorer; prints Keras\'s summary."""\n'
         "\n"
@@ -237,6 +241,9 @@ def keras_code(request: SummaryRequest, summary: ModelSummary | None = None) -> 
             else f"model.layers[{index}]",
         )
     )
+    # Named when the summary's name is not Keras's plain `sequential` (given, or `sequential_1`
+    # after a nested Sequential, whose explicit name here would not take that number).
+    name = request.name or (summary.name if summary is not None else None)
     return (
         '"""Builds the model described by ConvLSTM Cost Explorer; prints Keras\'s summary."""\n'
         "\n"
@@ -246,8 +253,7 @@ def keras_code(request: SummaryRequest, summary: ModelSummary | None = None) -> 
         f"{_INDENT}[\n"
         f"{_INDENT * 2}keras.Input(shape={shape}),\n"
         f"{layer_lines}"
-        + (f"{_INDENT}],\n{_INDENT}name={_value(request.name)},\n" if request.name
-           else f"{_INDENT}]\n")
+        + (f"{_INDENT}],\n{_INDENT}name={_value(name)},\n" if name else f"{_INDENT}]\n")
         + ")\n"
         f"{freeze_lines}"
         "\n"
