@@ -103,3 +103,19 @@ def test_without_javascript_an_invalid_links_what_if_says_why_there_is_no_chart(
     assert "Loading" not in chart.inner_text()
     expect(page.locator("#f-layers-0-filters")).to_have_attribute("aria-invalid", "true")
     ctx.close()
+
+
+# 11. Latency says what it is, and takes an efficiency and a per-step overhead.
+def test_latency_says_lower_bound_until_an_efficiency_makes_it_an_estimate(page):
+    latency = page.locator("#latency")
+    expect(page.locator("#latency-title")).to_have_text("Latency (roofline lower bound)")
+    expect(latency).to_contain_text("at least 1.84 ms")
+    page.locator("#f-efficiency").fill("0.5")
+    expect(latency).to_contain_text("estimate: 3.68 ms")
+    expect(page.locator("#latency-title")).to_have_text("Latency (roofline estimate)")
+    page.locator("#f-step_overhead_us").fill("10")
+    expect(latency).to_contain_text("estimate: 4.28 ms")  # + 60 layer steps × 10 µs
+    page.wait_for_function("location.search.includes('step_overhead_us=10')")
+    page.locator("#f-efficiency").fill("2")
+    expect(page.locator("#err-efficiency")).not_to_be_empty()
+    expect(page.locator("#f-efficiency")).to_have_attribute("aria-invalid", "true")

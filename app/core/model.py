@@ -232,6 +232,7 @@ def _summarize(request: SummaryRequest) -> ModelSummary:
     latency, latency_note = latency_report(
         records, request.dtype, size, request.batch_size, request.device,
         request.peak_tflops, request.bandwidth_gb_s,
+        request.efficiency, request.step_overhead_us * 1e-6,
     )
     return ModelSummary(
         input_shape=input_shapes(request)[0],
