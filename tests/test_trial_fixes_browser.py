@@ -5,9 +5,11 @@ why there is no chart without it (4)."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 FUNCTIONAL = (Path(__file__).parent / "fixtures" / "functional_unknown_time.json").read_text()
@@ -119,3 +121,31 @@ def test_latency_says_lower_bound_until_an_efficiency_makes_it_an_estimate(page)
     page.locator("#f-efficiency").fill("2")
     expect(page.locator("#err-efficiency")).not_to_be_empty()
     expect(page.locator("#f-efficiency")).to_have_attribute("aria-invalid", "true")
+
+
+# 8. The what-if chart: a numeric x axis, y ticks with units, the budget marked, ranges.
+def test_the_whatif_chart_takes_a_range_and_marks_the_budget(page):
+    page.locator("#sweep-values").fill("16:128:16")
+    page.locator("#sweep-budget").fill("300")
+    page.locator("#whatif-form button[type=submit]").click()
+    rows = page.locator(".whatif-data tbody th")
+    expect(rows).to_have_count(8)
+    expect(rows.first).to_have_text("16")
+    fit = page.locator("#whatif-fit")
+    expect(fit).to_contain_text("Largest filters within 300.00 MB")
+    # The answer sits right under the form, above the chart.
+    form_bottom = page.locator("#whatif-form").bounding_box()
+    fit_box = fit.bounding_box()
+    assert fit_box["y"] - (form_bottom["y"] + form_bottom["height"]) < 120
+    expect(page.locator("#whatif-memory .budget line").first).to_be_attached()
+    expect(page.locator("#whatif-memory .budget text")).to_have_text("budget 300 MB")
+    labels = page.locator("#whatif-memory text.ytick").all_text_contents()
+    assert labels[0] == "0 MB" and all(
+        label.endswith("MB") or label.endswith("GB") for label in labels
+    )
+    xs = [float(c.get_attribute("cx")) for c in page.locator("#whatif-params circle").all()]
+    gaps = [b - a for a, b in itertools.pairwise(xs)]
+    assert max(gaps) - min(gaps) < 0.1  # evenly stepped values sit evenly: a numeric axis
+    expect(page.locator("#whatif-chart .scale")).to_have_text("x axis: filters, linear scale")
+    violations = Axe().run(page).response["violations"]
+    assert [v["id"] for v in violations if v["impact"] in ("serious", "critical")] == []
