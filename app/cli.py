@@ -1,7 +1,7 @@
 """`convlstm-explorer`: the summary of a model file on the command line.
 
     convlstm-explorer summary model.json              # Keras-style table
-    convlstm-explorer summary --format md model.json  # json | csv | md | keras-code
+    convlstm-explorer summary --format md model.json  # json | csv | md | keras-code | pytorch-code
     python -c 'print(model.to_json())' | convlstm-explorer summary -
 
 FILE is our spec (`{"input_shape": ..., "layers": [...]}`) or what Keras's `model.to_json()`
@@ -28,6 +28,7 @@ from app.schema import LAYER_SPECS, SummaryRequest
 # The CLI's `--format` names; the Keras-style table is the default.
 CLI_FORMATS = {
     "table": "text", "json": "json", "csv": "csv", "md": "md", "keras-code": "keras-code",
+    "pytorch-code": "pytorch-code",
 }
 INVALID_INPUT = 2
 
@@ -67,7 +68,10 @@ def render(request: SummaryRequest, format_name: str) -> str:
         raise InputError(f"{_where(error.loc)}: {error.msg}") from None
     except KeyError as error:  # a layer type the schema knows but the core cannot analyse yet
         raise InputError(f"layer type {error} has no cost analysis yet") from None
-    return FORMATS[CLI_FORMATS[format_name]].render(request, summary)
+    try:
+        return FORMATS[CLI_FORMATS[format_name]].render(request, summary)
+    except SpecError as error:  # a layer the format cannot express (PyTorch code)
+        raise InputError(f"{_where(error.loc)}: {error.msg}") from None
 
 
 def _read(path: str) -> str:
@@ -96,7 +100,8 @@ def parser() -> argparse.ArgumentParser:
     summary.add_argument("file", metavar="FILE", help="model JSON file; '-' reads stdin")
     summary.add_argument(
         "--format", "-f", choices=list(CLI_FORMATS), default="table",
-        help="table (Keras's model.summary(), the default), json, csv, md or keras-code",
+        help="table (Keras's model.summary(), the default), json, csv, md, keras-code or "
+        "pytorch-code",
     )
     return root
 

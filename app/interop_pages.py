@@ -119,8 +119,12 @@ def download(name: str, request: Request) -> Response:
             f"the model in this link is invalid: {problems or 'it has no layers'}",
             status_code=422,
         )
+    try:
+        text = export.render(outcome.request, outcome.summary)
+    except SpecError as error:  # a layer this format cannot express (PyTorch code)
+        return PlainTextResponse(f"cannot export this model: {error.msg}", status_code=422)
     return Response(
-        export.render(outcome.request, outcome.summary),
+        text,
         media_type=export.media_type,
         headers={
             "Content-Disposition": f'attachment; filename="{export.file_name(outcome.summary)}"'

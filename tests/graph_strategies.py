@@ -12,6 +12,12 @@ from typing import Any
 from hypothesis import strategies as st
 
 
+def _node(ref: str) -> str:
+    """The call a tensor comes from: `enc[0][1]` and `enc` → `enc[0]`."""
+    name, _, rest = ref.partition("[")
+    return f"{name}[{rest.split(']')[0] if rest else 0}]"
+
+
 @st.composite
 def graph_requests(draw: Any) -> dict[str, Any]:
     steps, side = draw(st.integers(2, 3)), draw(st.integers(3, 6))
@@ -46,7 +52,7 @@ def graph_requests(draw: Any) -> dict[str, Any]:
             if handoff and draw(st.booleans()):
                 giver = draw(st.sampled_from(handoff))[0]
                 layer["initial_state"] = [f"{giver}[0][1]", f"{giver}[0][2]"]
-                used.add(giver)
+                used.add(_node(f"{giver}[0][1]"))
             elif draw(st.booleans()):
                 layer["return_state"] = True
                 states.append((name, filters))
@@ -69,7 +75,7 @@ def graph_requests(draw: Any) -> dict[str, Any]:
             other_ref, other = draw(st.sampled_from(partners))
             layers.append({"type": "Concatenate" if kind == "concat" else "Add", "name": name,
                            "inputs": [ref, other_ref]})
-            used.update({ref.split("[")[0], other_ref.split("[")[0]})
+            used.update({_node(ref), _node(other_ref)})
             pool.append((name, (*shape[:-1], shape[-1] + other[-1]) if kind == "concat"
                          else shape))
             continue
@@ -87,20 +93,24 @@ def graph_requests(draw: Any) -> dict[str, Any]:
                 continue
             ref, shape = draw(st.sampled_from(candidates))
             layers.append({"call": conv, "inputs": ref})
-            used.add(ref.split("[")[0])
+            used.add(_node(ref))
             shared[[s[0] for s in shared].index(conv)] = (conv, channels, calls + 1)
             filters = next(lay["filters"] for lay in layers if lay.get("name") == conv)
             pool.append((f"{conv}[{calls}][0]", (*shape[:-1], filters)))
             continue
         else:
             continue
-        used.add(layer["inputs"].split("[")[0])
+        used.add(_node(layer["inputs"]))
         layers.append(layer)
     if not layers:
         layers.append({"type": "ConvLSTM2D", "name": "only", "filters": 2, "kernel_size": 1,
                        "inputs": "in0"})
-    produced = [t for t, _ in pool if t.split("[")[0] not in {i["name"] for i in inputs}]
-    leaves = [t for t in produced if t.split("[")[0] not in used]
-    outputs = sorted(set(leaves) or {produced[-1]} if produced else {"only"}, key=produced.index
-                     ) if produced else ["only"]
+    inputs_named = {i["name"] for i in inputs}
+    produced = [t for t, _ in pool if t.split("[")[0] not in inputs_named]
+    # Every call whose tensors nobody uses is an output (one tensor of it), so none dangles.
+    outputs: list[str] = []
+    for ref in produced:
+        if _node(ref) not in used and _node(ref) not in {_node(o) for o in outputs}:
+            outputs.append(ref)
+    outputs = outputs or [produced[-1]] if produced else ["only"]
     return {"inputs": inputs, "layers": layers, "outputs": outputs}

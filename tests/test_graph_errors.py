@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from keras_reference import build_graph, keras
 from pydantic import ValidationError
 
@@ -202,3 +204,48 @@ def test_a_graph_keras_builds_but_cannot_run_is_refused_here(case: str) -> None:
     with pytest.raises(Exception):  # noqa: B017 (whatever Keras raises on the first call)
         model.predict(samples if len(samples) > 1 else samples[0], verbose=0)
     refusal(body)
+
+
+def test_a_shared_layer_call_that_leads_nowhere_is_refused_too() -> None:
+    error = refusal({"inputs": [FRAMES], "layers": [
+        {"type": "ConvLSTM2D", "name": "enc", "filters": 4, "kernel_size": 3},
+        {"type": "Flatten", "name": "flat"},
+        {"call": "flat", "inputs": "enc"}], "outputs": ["flat"]})
+    assert error.loc == ("layers", 2)
+    assert "call 1 of layer 'flat' does not lead to any of the model's outputs" in error.msg
+
+
+TENSORS = st.sampled_from(
+    ["frames", "frames[0][0]", "frames[0][1]", "enc", "enc[0][1]", "enc[0][2]", "enc[1][0]",
+     "enc[9999][0]", "nope", "dec", "a[0]", "[0][0]", "", "x" * 200, "é[0][0]", "enc]["]
+)
+ENTRIES = st.one_of(
+    st.fixed_dictionaries(
+        {"type": st.sampled_from(["ConvLSTM2D", "Concatenate", "Add", "Flatten", "Dense"])},
+        optional={
+            "name": st.sampled_from(["enc", "dec", "frames", "x"]),
+            "filters": st.integers(1, 3), "units": st.integers(1, 3),
+            "kernel_size": st.just(1), "return_state": st.booleans(),
+            "inputs": TENSORS | st.lists(TENSORS, max_size=3),
+            "initial_state": st.lists(TENSORS, max_size=3),
+        },
+    ),
+    st.fixed_dictionaries({"call": st.sampled_from(["enc", "dec", "frames", "x"])},
+                          optional={"inputs": TENSORS | st.lists(TENSORS, max_size=3)}),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(layers=st.lists(ENTRIES, min_size=1, max_size=4),
+       outputs=st.none() | st.lists(TENSORS, min_size=1, max_size=2),
+       route=st.sampled_from(["/summary", "/export/text", "/export/csv", "/export/keras-code",
+                              "/export/pytorch-code"]))
+def test_a_malformed_graph_is_a_422_or_an_answer_never_a_500(http, layers, outputs, route) -> None:
+    body: dict[str, Any] = {"inputs": [{"name": "frames", "shape": [2, 4, 4, 1]}],
+                            "layers": layers}
+    if outputs is not None:
+        body["outputs"] = outputs
+    response = http.post(route, json=body)
+    assert response.status_code in (200, 422), response.text[:500]
+    if response.status_code == 422:
+        assert all(d["loc"][0] == "body" for d in response.json()["detail"])

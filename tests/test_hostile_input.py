@@ -30,6 +30,7 @@ JSON_ROUTES = [
     "/sweep",
     "/import/keras",
     "/export/keras-code",
+    "/export/pytorch-code",
     "/export/csv",
     "/export/json",
     "/export/text",

@@ -65,6 +65,7 @@ def test_an_unsupported_model_shows_the_error_and_keeps_the_model_and_the_text(p
         ("CSV (.csv)", "sequential-summary.csv", "Total,,,749788,749788,0"),
         ("JSON (.json)", "sequential-summary.json", '"total_params": 749788'),
         ("Keras code (.py)", "sequential.py", "filters=31"),
+        ("PyTorch code (.py)", "sequential_torch.py", "ConvLSTM(2, 3, 31, 3, padding='same'"),
     ],
 )
 def test_each_download_button_exports_the_model_on_screen(page, label, filename, needle):

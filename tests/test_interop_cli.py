@@ -69,6 +69,8 @@ def test_a_keras_model_json_is_detected_and_imported(tmp_path):
         ("csv", lambda out: list(csv.reader(io.StringIO(out)))[-1][3] == "745680"),
         ("md", lambda out: "| conv\\_lstm2d | ConvLSTM2D |" in out),
         ("keras-code", lambda out: compile(out, "model.py", "exec") is not None),
+        ("pytorch-code", lambda out: "class Model(nn.Module):" in out
+         and compile(out, "model_torch.py", "exec") is not None),
     ],
 )
 def test_each_format_is_printed(spec_file, fmt, check):
@@ -109,3 +111,13 @@ def test_an_unknown_format_is_a_usage_error():
     result = run("summary", "--format", "xml", "-", stdin="{}")
     assert result.returncode == 2
     assert "invalid choice" in result.stderr
+
+
+def test_pytorch_code_of_an_untranslatable_layer_exits_2_naming_it(tmp_path):
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps({"input_shape": [4, 3], "layers": [
+        {"type": "BatchNormalization", "renorm": True}]}))
+    result = run("summary", "--format", "pytorch-code", str(path))
+    assert result.returncode == 2
+    assert result.stderr.startswith("convlstm-explorer: error: layers.0.renorm: "
+                                    "BatchNormalization cannot be written as PyTorch code")

@@ -65,6 +65,7 @@ def test_import_of_something_else_is_a_422_not_a_500(http, body):
         ("csv", "text/csv", "Total,,,745680,745680,0"),
         ("json", "application/json", '"total_params": 745680'),
         ("keras-code", "text/x-python", "keras.layers.ConvLSTM2D("),
+        ("pytorch-code", "text/x-python", "== 746,520"),
     ],
 )
 def test_each_export_route_downloads_its_format(http, name, media_type, needle):
@@ -87,7 +88,7 @@ def test_an_invalid_spec_is_a_422_in_the_summary_routes_format(http):
 
 def test_every_format_has_its_own_documented_route(http):
     paths = http.get("/openapi.json").json()["paths"]
-    for name in ("text", "md", "csv", "json", "keras-code"):
+    for name in ("text", "md", "csv", "json", "keras-code", "pytorch-code"):
         operation = paths[f"/export/{name}"]["post"]
         assert operation["summary"].startswith("Export: ")
         assert "422" in operation["responses"]
@@ -109,8 +110,52 @@ def test_a_page_download_link_with_an_invalid_model_is_a_422_that_says_why(http)
     assert http.get("/download/xml?input_shape=4,3").status_code == 404
 
 
+def test_pytorch_code_refuses_what_torch_cannot_build_naming_the_layer_and_field(http):
+    """Nothing is dropped silently: a Keras option torch has no layer for is a 422 at it."""
+    body = {"input_shape": [6, 8, 8, 3], "layers": [
+        {"type": "ConvLSTM2D", "filters": 4, "kernel_size": 3, "return_sequences": True},
+        {"type": "TimeDistributed", "layer": {"type": "UpSampling2D",
+                                              "interpolation": "lanczos3"}},
+    ]}
+    response = http.post("/export/pytorch-code", json=body)
+    assert response.status_code == 422
+    (error,) = response.json()["detail"]
+    assert error["loc"] == ["body", "layers", 1, "interpolation"]
+    assert "UpSampling2D cannot be written as PyTorch code" in error["msg"]
+    assert http.post("/export/keras-code", json=body).status_code == 200
+
+
+def test_pytorch_code_refuses_an_activation_it_cannot_translate(http):
+    body = {"input_shape": [4, 3], "layers": [
+        {"type": "Dense", "units": 2, "activation": "sparsemax"}]}
+    response = http.post("/export/pytorch-code", json=body)
+    assert response.status_code == 422
+    (error,) = response.json()["detail"]
+    assert error["loc"] == ["body", "layers", 0, "activation"]
+    assert "'sparsemax' has no PyTorch translation" in error["msg"]
+
+
+def test_the_page_offers_pytorch_code_and_its_link_downloads_it(http):
+    query = "input_shape=4,3&layers.0.type=Dense&layers.0.units=7"
+    page = http.get(f"/?{query}")
+    assert f'href="/download/pytorch-code?{query}' in page.text.replace("&amp;", "&")
+    response = http.get(f"/download/pytorch-code?{query}")
+    assert response.status_code == 200
+    assert response.headers["content-disposition"] == 'attachment; filename="sequential_torch.py"'
+    assert "nn.Linear(3, 7, bias=True)" in response.text
+
+
+def test_a_page_download_that_torch_cannot_build_is_a_422_saying_why(http):
+    query = ("input_shape=4,3&layers.0.type=Dense&layers.0.units=7"
+             "&layers.0.activation=sparsemax")
+    response = http.get(f"/download/pytorch-code?{query}")
+    assert response.status_code == 422
+    assert "'sparsemax' has no PyTorch translation" in response.text
+
+
 def test_downloads_are_named_after_the_model(http):
     query = "name=my%20net&input_shape=4,3&layers.0.type=Dense&layers.0.units=7"
-    for name, filename in (("csv", "my_net-summary.csv"), ("keras-code", "my_net.py")):
+    for name, filename in (("csv", "my_net-summary.csv"), ("keras-code", "my_net.py"),
+                           ("pytorch-code", "my_net_torch.py")):
         response = http.get(f"/download/{name}?{query}")
         assert response.headers["content-disposition"] == f'attachment; filename="{filename}"'

@@ -310,6 +310,12 @@ class Counted(float):
     def __truediv__(self, other):
         return self._count(float(self) / float(other))
 
+    def __rsub__(self, other):
+        return self._count(float(other) - float(self))
+
+    def __rmul__(self, other):
+        return self._count(float(other) * float(self))
+
 
 @pytest.mark.parametrize(("groups", "center", "scale"), [(3, True, True), (-1, False, True),
                                                           (1, False, False)])

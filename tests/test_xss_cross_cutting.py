@@ -26,7 +26,7 @@ TAGS = ("<img src=x", "<svg onload", "<script>alert")
 # In HTML a quote can also break out of an attribute; Markdown text has no attributes to leave.
 # (`"><svg onload` is caught by its tag.)
 ATTRIBUTE_BREAKOUT = ("'onmouseover='",)
-NOT_HTML_EXPORTS = ["text", "csv", "json", "keras-code"]
+NOT_HTML_EXPORTS = ["text", "csv", "json", "keras-code", "pytorch-code"]
 
 
 def _body(name: str) -> dict:

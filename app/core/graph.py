@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from app.core.errors import SpecError
 from app.core.formula import num
+from app.core.merging import MERGES
 from app.core.records import GraphRecord, InputRecord, LayerRecord, Shape
 from app.core.registry import Namer, analyse
 from app.core.shapes import show
@@ -214,8 +215,6 @@ def _call(
 
 
 def _merges(spec: LayerSpecBase) -> bool:
-    from app.core.merging import MERGES
-
     return isinstance(spec, MERGES)
 
 
@@ -354,20 +353,21 @@ def analyse_graph(
     layer each calls, and the graph."""
     graph, outputs = walk(request, input_shapes)
     order, nodes_in_graph, sequential_like = keras_order(graph, outputs)
-    in_order = set(order)
     for node in graph.nodes.values():
-        if node.layer not in in_order:
+        if node.record is not None and node.key not in nodes_in_graph:
+            what = f"layer '{node.layer}'" if graph.calls[node.layer] == 1 else (
+                f"call {node.index} of layer '{node.layer}'"
+            )
             raise SpecError(
                 ("layers", node.entry),
-                f"layer '{node.layer}' does not lead to any of the model's outputs "
-                f"({', '.join(outputs)}); Keras would drop it silently: add it to outputs, "
-                "or remove it",
+                f"{what} does not lead to any of the model's outputs ({', '.join(outputs)}); "
+                "Keras would drop it silently: add it to outputs, or remove it",
             )
     calls = [
         node
         for name in order
         for i in range(graph.calls[name])
-        if (name, i) in nodes_in_graph and (node := graph.nodes[(name, i)]).record is not None
+        if (node := graph.nodes[(name, i)]).record is not None
     ]
     records = tuple(node.record for node in calls if node.record is not None)
     specs = tuple(graph.specs[node.layer] for node in calls)

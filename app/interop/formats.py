@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from app.core.records import ModelSummary
 from app.interop.keras_code import keras_code
+from app.interop.pytorch_code import pytorch_code
 from app.interop.reports import summary_csv, summary_json, summary_markdown
 from app.interop.summary_text import keras_summary_text
 from app.schema import SummaryRequest
@@ -77,6 +78,15 @@ FORMATS: dict[str, ExportFormat] = {
             "text/x-python; charset=utf-8",
             "{name}.py",
             keras_code,
+        ),
+        ExportFormat(
+            "pytorch-code",
+            "PyTorch code: a self-contained nn.Module of this model under the `pytorch` "
+            "convention (each ConvLSTM with an input and a recurrent convolution, each with its "
+            "own bias)",
+            "text/x-python; charset=utf-8",
+            "{name}_torch.py",
+            pytorch_code,
         ),
     )
 }
