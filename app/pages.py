@@ -90,7 +90,7 @@ def evaluate(draft: ModelDraft) -> Outcome:
         return Outcome(draft, request, errors=editor.spec_errors(draft, error))
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=8)
 def _pinned_outcome(query: str) -> Outcome | None:
     """The pinned model "A" of a comparison, by its query: cached, since every edit of B
     carries the same A."""
