@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, FastAPI, Request
+from fastapi import APIRouter, Body, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import TypeAdapter
@@ -46,9 +46,18 @@ async def healthz() -> dict[str, str]:
 
 def summary(
     request: Annotated[SummaryRequest, Body(openapi_examples=SUMMARY_EXAMPLES)],
+    texts: Annotated[
+        bool,
+        Query(
+            description="`false`: the numbers only, without the texts written from them "
+            "(`formula`, `costs.*_formula`, `costs.other_tools`, `memory.rules`, "
+            "`latency.rule`, and every `text`). A smaller and faster answer for programs; "
+            "the numbers are the same."
+        ),
+    ] = True,
 ) -> Response:
     """Keras-exact parameters and shapes of a Sequential model, with per-gate breakdowns."""
-    return _json(summary_json(request))
+    return _json(summary_json(request, texts=texts))
 
 
 router.add_api_route(

@@ -8,6 +8,9 @@ pydantic-core to the endpoint; anything it refuses is parsed again by `app.json_
 refusal is a 422 located in the body. All of this runs in the thread pool, except for bodies
 small enough (`inline_max_bytes`) that handing them to a thread would cost more than the work.
 
+Besides the body, the endpoint may take query parameters (`Annotated[bool, Query()]`); they are
+validated here too, and a refused one is a 422 located at `["query", name]`.
+
 Errors keep FastAPI's shape (`{"detail": [{"type", "loc", "msg", "input"}]}`, `loc` starting
 with "body"), and the OpenAPI document stays FastAPI's. The endpoint must be a plain `def` that
 returns a `Response`; a `SpecError` it raises becomes a 422 through the app's handler.
@@ -20,6 +23,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 
 from fastapi import Request
+from fastapi._compat import ModelField
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from pydantic import TypeAdapter, ValidationError
@@ -54,17 +58,37 @@ def unprocessable(detail: list[dict[str, Any]]) -> JSONResponse:
 class _Body:
     """How one route turns a body into its endpoint's answer."""
 
-    def __init__(self, annotation: Any, endpoint: Endpoint, name: str) -> None:
+    def __init__(
+        self, annotation: Any, endpoint: Endpoint, name: str, queries: list[ModelField]
+    ) -> None:
         self.adapter = TypeAdapter(annotation)
         self.endpoint = endpoint
         self.name = name
+        self.queries = {q.alias: (q.name, TypeAdapter(q.field_info.annotation)) for q in queries}
+        self.defaults = {q.name: q.field_info.get_default() for q in queries}
 
-    def answer(self, raw: bytes, content_type: str) -> Response:
+    def answer(self, raw: bytes, content_type: str, query: dict[str, str]) -> Response:
+        options = self.options(query)
+        if isinstance(options, Response):
+            return options
         value = self.value(raw, content_type)
         if isinstance(value, Response):
             return value
-        response: Response = self.endpoint(**{self.name: value})
+        response: Response = self.endpoint(**{self.name: value}, **options)
         return response
+
+    def options(self, query: dict[str, str]) -> dict[str, Any] | Response:
+        """The endpoint's query parameters (their defaults where not given), or the 422."""
+        options = dict(self.defaults)
+        for alias, (name, adapter) in self.queries.items():
+            if alias not in query:
+                continue
+            try:
+                options[name] = adapter.validate_strings(query[alias])
+            except ValidationError as error:
+                errors = [{**e, "loc": ("query", alias)} for e in error.errors(include_url=False)]
+                return unprocessable(validation_detail(errors, None))
+        return options
 
     def value(self, raw: bytes, content_type: str) -> Any:
         """The validated body, or the 422 that says why there is none."""
@@ -123,15 +147,19 @@ class JSONBodyRoute(APIRoute):
 
     def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
         bodies, parameters = self.dependant.body_params, inspect.signature(self.endpoint).parameters
-        if self.dependant.dependencies or [b.name for b in bodies] != list(parameters):
-            raise TypeError(f"{self.path}: JSONBodyRoute takes one body parameter and no other")
+        queries = self.dependant.query_params
+        given = [b.name for b in bodies] + [q.name for q in queries]
+        if self.dependant.dependencies or len(bodies) != 1 or sorted(given) != sorted(parameters):
+            raise TypeError(
+                f"{self.path}: JSONBodyRoute takes one body parameter and query parameters only"
+            )
         if inspect.iscoroutinefunction(self.endpoint):
             raise TypeError(
                 f"{self.path}: JSONBodyRoute needs a plain `def` endpoint, so that "
                 "large bodies can run in the thread pool"
             )
         (body,) = bodies
-        answer = _Body(body.field_info.annotation, self.endpoint, body.name).answer
+        answer = _Body(body.field_info.annotation, self.endpoint, body.name, queries).answer
         inline_max_bytes = self.inline_max_bytes
 
         async def handler(request: Request) -> Response:
@@ -139,9 +167,10 @@ class JSONBodyRoute(APIRoute):
                 raw = await request.body()
             except ClientDisconnect:  # as FastAPI answers it (nobody is left to read it)
                 return JSONResponse({"detail": "There was an error parsing the body"}, 400)
+            query = dict(request.query_params)
             if len(raw) <= inline_max_bytes:
-                return answer(raw, _content_type(request))
-            return await run_in_threadpool(answer, raw, _content_type(request))
+                return answer(raw, _content_type(request), query)
+            return await run_in_threadpool(answer, raw, _content_type(request), query)
 
         return handler
 

@@ -12,6 +12,7 @@ from app import (
     caching,
     interop_api,
     interop_pages,
+    lazy_cards,
     limits,
     openapi_responses,
     pages,
@@ -65,6 +66,7 @@ def create_app() -> FastAPI:
     app.include_router(api_docs.router)
     app.include_router(interop_api.router)
     app.include_router(pages.router)
+    app.include_router(lazy_cards.router)
     app.include_router(whatif_pages.router)
     app.include_router(interop_pages.router)
     app.include_router(picture_pages.router)

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from app import compare, editor, gallery, i18n, model_picture, whatif_form
+from app import compare, editor, gallery, i18n, lazy_cards, model_picture, whatif_form
 from app.core.errors import SpecError
 from app.core.model import summarize
 from app.core.records import ModelSummary
@@ -34,6 +34,11 @@ COOKIE_MAX_AGE = 365 * 24 * 3600
 # Per-gate diagrams drawn on one page: five SVGs a layer made a 1,024-layer page seconds of CPU
 # and megabytes of markup that nobody scrolls through; the table lists every layer.
 MAX_DIAGRAMS = 16
+# "How each layer is counted" for a big model: the first layers' derivations (each is a few KB
+# of text); the exports have them all.
+MAX_COST_RULES = 32
+# A what-if chart is several summaries: past this many layers the page is sent without it.
+LAZY_WHATIF_LAYERS = 256
 
 
 @dataclass(frozen=True)
@@ -62,8 +67,11 @@ class Outcome:
         return MAX_DIAGRAMS if len(self.views) > MAX_DIAGRAMS else 0
 
     @cached_property
-    def whatif(self) -> whatif_form.WhatIf:
-        """The what-if chart of the default form (only the full page asks for it, twice)."""
+    def whatif(self) -> whatif_form.WhatIf | None:
+        """The what-if chart of the default form (only the full page asks for it, twice). None
+        for a big model: the chart then asks for itself (htmx) once the page is there."""
+        if self.request is not None and len(self.request.layers) > LAZY_WHATIF_LAYERS:
+            return None
         return whatif_form.evaluate({}, self.request if self.summary else None)
 
     def picture(self, metric: model_picture.Metric) -> model_picture.Picture | None:
@@ -74,7 +82,7 @@ class Outcome:
             return None
         return model_picture.picture(self.summary, self.request, metric)
 
-    @property
+    @cached_property
     def query(self) -> str:
         return urlencode(editor.query_items(self.draft), safe=",")
 
@@ -162,6 +170,9 @@ def _context(
         "fid": _field_id,
         "is_on": editor.is_on,
         "gallery": gallery.gallery(),
+        "full_cards": lazy_cards.FULL_CARDS,
+        "max_cost_rules": MAX_COST_RULES,
+        "field_errors": lazy_cards.field_errors(outcome.errors),
     }
 
 

@@ -1195,6 +1195,8 @@ class SummaryRequest(BaseModel):
 
 SweepArgument = Literal["filters", "kernel_size", "time_steps", "batch_size", "input_size"]
 MAX_SWEEP_POINTS = 32
+# Each point summarises the whole model: 32 values up to 256 layers, 8 at 1,024 (issue 14).
+MAX_SWEEP_LAYER_POINTS = 8_192
 
 
 class SweepRequest(BaseModel):

@@ -78,3 +78,10 @@ def test_scale_out_prints_capacity_and_open_loop_latency_direct_and_through_the_
     assert len(tables(output)) == 2
     assert "| 1 worker, direct" in output and "| 1 worker, through nginx" in output
     assert "p99.9" in output
+
+
+@needs_wrk
+def test_compact_answer_prints_both_answers_side_by_side():
+    output = run("compact_answer.py", "--seconds", "1", "--connections", "2", "--repeats", "1")
+    assert len(tables(output)) == 2
+    assert "| texts=false" in output and "| full" in output

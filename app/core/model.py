@@ -41,6 +41,7 @@ from app.core.records import (
     ModelSummary,
     Shape,
     dump_json,
+    dump_numbers_json,
 )
 from app.core.registry import Namer, analyse
 from app.core.shapes import show
@@ -142,9 +143,11 @@ def with_costs(
     )
     try:
         # With known time axes the second walk would repeat the first one exactly.
-        concrete = records if all(s[1] is not None for s in shapes) else walk(
-            request, input_shapes(request, steps or 1)
-        ).records
+        concrete = (
+            records
+            if all(s[1] is not None for s in shapes)
+            else walk(request, input_shapes(request, steps or 1)).records
+        )
     except SpecError as error:
         return records, f"costs need a concrete time axis, which this model refuses: {error.msg}"
     # The walk is still building these records: costs are filled in, not copied in.
@@ -165,8 +168,15 @@ def model_costs(records: tuple[LayerRecord, ...], batch_size: int) -> ModelCosts
     costs = cast(list[LayerCosts], [r.costs for r in records])
     if costs[0].steps is None:
         return ModelCosts(
-            steps=None, macs=None, elementwise_flops=None, flops=None, backward_flops=None,
-            training_flops=None, batch_size=batch_size, batch_macs=None, batch_flops=None,
+            steps=None,
+            macs=None,
+            elementwise_flops=None,
+            flops=None,
+            backward_flops=None,
+            training_flops=None,
+            batch_size=batch_size,
+            batch_macs=None,
+            batch_flops=None,
             batch_training_flops=None,
         )
     steps = macs = elementwise = flops = backward = training = 0
@@ -212,14 +222,19 @@ def summarize(request: SummaryRequest) -> ModelSummary:
     return _cyclic_gc_paused(_summarize, request)
 
 
-def summary_json(request: SummaryRequest) -> bytes:
-    """The summary's JSON (`POST /summary`), texts included. The collector stays paused until
-    the records, and the texts written for the JSON, are freed again, so it never scans them."""
-    return _cyclic_gc_paused(_summary_json, request)
+def summary_json(request: SummaryRequest, *, texts: bool = True) -> bytes:
+    """The summary's JSON (`POST /summary`), texts included unless `texts` is false. The
+    collector stays paused until the records, and the texts written for the JSON, are freed
+    again, so it never scans them."""
+    return _cyclic_gc_paused(_summary_json if texts else _numbers_json, request)
 
 
 def _summary_json(request: SummaryRequest) -> bytes:
     return dump_json(_summarize(request))
+
+
+def _numbers_json(request: SummaryRequest) -> bytes:
+    return dump_numbers_json(_summarize(request))
 
 
 def _summarize(request: SummaryRequest) -> ModelSummary:
@@ -230,9 +245,15 @@ def _summarize(request: SummaryRequest) -> ModelSummary:
     trainable = sum(r.trainable_params for r in records)
     size = DTYPE_BYTES[request.dtype]
     latency, latency_note = latency_report(
-        records, request.dtype, size, request.batch_size, request.device,
-        request.peak_tflops, request.bandwidth_gb_s,
-        request.efficiency, request.step_overhead_us * 1e-6,
+        records,
+        request.dtype,
+        size,
+        request.batch_size,
+        request.device,
+        request.peak_tflops,
+        request.bandwidth_gb_s,
+        request.efficiency,
+        request.step_overhead_us * 1e-6,
     )
     return ModelSummary(
         input_shape=input_shapes(request)[0],
@@ -248,9 +269,7 @@ def _summarize(request: SummaryRequest) -> ModelSummary:
         convention=request.convention,
         costs=model_costs(records, request.batch_size),
         costs_note=costs_note,
-        memory=memory_report(
-            records, request.dtype, size, request.batch_size, request.optimizer
-        ),
+        memory=memory_report(records, request.dtype, size, request.batch_size, request.optimizer),
         latency=latency,
         latency_note=latency_note,
         graph=walked.graph,

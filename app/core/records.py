@@ -42,9 +42,45 @@ def adapter(cls: type[R]) -> TypeAdapter[R]:
     return TypeAdapter(cls)
 
 
-def dump_json(value: Any, *, indent: int | None = None) -> bytes:
+def dump_json(
+    value: Any, *, indent: int | None = None, exclude: dict[str, Any] | None = None
+) -> bytes:
     """The record's JSON, as `/summary` sends it."""
-    return adapter(type(value)).dump_json(value, indent=indent)
+    return adapter(type(value)).dump_json(value, indent=indent, exclude=exclude)
+
+
+def dump_numbers_json(summary: ModelSummary) -> bytes:
+    """The summary's JSON without the texts written from its numbers (`POST /summary?texts=
+    false`): no derivations, other tools' counts, memory rules, latency rule or readable sizes
+    and times. Those are most of the bytes, and writing them most of the CPU, of a big model."""
+    depth = max((_wrapped_depth(r) for r in summary.layers), default=0)
+    return dump_json(summary, exclude=_numbers_only(depth))
+
+
+def _wrapped_depth(record: LayerRecord) -> int:
+    depth = 0
+    while record.layer is not None:
+        record, depth = record.layer, depth + 1
+    return depth
+
+
+_TEXT = {"text": True}
+
+
+def _numbers_only(depth: int) -> dict[str, Any]:
+    """pydantic's `exclude` for the texts of a summary whose wrappers nest `depth` deep."""
+    sizes = ("weights", "gradients", "optimizer_state", "activations", "training", "inference")
+    return {
+        "layers": {"__all__": _layer_texts(depth)},
+        "memory": {"rules": True, **dict.fromkeys(sizes, _TEXT)},
+        "latency": {"rule": True, "text": True, "layers": {"__all__": _TEXT}},
+    }
+
+
+def _layer_texts(depth: int) -> dict[str, Any]:
+    costs = dict.fromkeys(("mac_formula", "flop_formula", "saved_formula", "other_tools"), True)
+    texts: dict[str, Any] = {"formula": True, "costs": {**costs, "saved": _TEXT}}
+    return {**texts, "layer": _layer_texts(depth - 1)} if depth > 0 else texts
 
 
 def dump_python(value: Any) -> Any:
@@ -111,7 +147,9 @@ class GateRecord:
     bias: int
     total: int
     peephole: int = 0
-    normalization: int = 0  # gate LayerNorm's γ and β (OpenSTL), not Keras
+    # Gate LayerNorm's γ and β (OpenSTL), not Keras: left out of the JSON when there is none,
+    # so every other model's answer keeps the keys it always had.
+    normalization: Annotated[int, Field(exclude_if=lambda value: value == 0)] = 0
 
 
 @_record
@@ -207,12 +245,20 @@ class LayerRecord:
     weights: tuple[WeightRecord, ...]
     layer: LayerRecord | None = None
     costs: LayerCosts | None = None
-    node_index: Annotated[int | None, graph_only(
-        "Graph models: which call of the layer this is (0 = the call that built its weights; a "
-        "shared layer's later calls own no parameters of their own).")] = None
-    connected_to: Annotated[tuple[str, ...] | None, graph_only(
-        "Graph models: the tensors this call received, `layer[node][tensor]`, as Keras's "
-        "summary writes them (inputs first, then initial states).")] = None
+    node_index: Annotated[
+        int | None,
+        graph_only(
+            "Graph models: which call of the layer this is (0 = the call that built its weights; a "
+            "shared layer's later calls own no parameters of their own)."
+        ),
+    ] = None
+    connected_to: Annotated[
+        tuple[str, ...] | None,
+        graph_only(
+            "Graph models: the tensors this call received, `layer[node][tensor]`, as Keras's "
+            "summary writes them (inputs first, then initial states)."
+        ),
+    ] = None
     gate_split: Hidden = hidden()  # None, the gates, or Deferred to split the kernels when read
     derivation: Hidden = hidden()  # the formula's text, or Deferred[str] to write it when read
 
@@ -363,11 +409,17 @@ class ModelSummary:
     memory: MemoryReport | None = None
     latency: LatencyReport | None = None
     latency_note: str | None = None
-    graph: Annotated[GraphRecord | None, graph_only(
-        "Graph models: name, inputs, outputs and the order of Keras's summary.")] = None
-    name: Annotated[str | None, graph_only(
-        "A chain's name when it is not Keras's plain `sequential` (given, or `sequential_1` "
-        "after a nested Sequential); a graph's is in `graph`.")] = None
+    graph: Annotated[
+        GraphRecord | None,
+        graph_only("Graph models: name, inputs, outputs and the order of Keras's summary."),
+    ] = None
+    name: Annotated[
+        str | None,
+        graph_only(
+            "A chain's name when it is not Keras's plain `sequential` (given, or `sequential_1` "
+            "after a nested Sequential); a graph's is in `graph`."
+        ),
+    ] = None
 
 
 @_record

@@ -1,23 +1,37 @@
 """What-if: vary one argument and watch parameters, MACs and memory; the inverse question.
 
 Every point is a full `summarize` of the changed model, so a sweep shows exactly what the
-summary would for that value (and an error where Keras would refuse it).
+summary would for that value (and an error where Keras would refuse it). Three things keep a
+sweep within a second of CPU at 1,024 layers (issue 14): only the changed layer is validated
+again; the batch size only multiplies memory, so the model is summarised once for it; and the
+points are capped at `MAX_SWEEP_LAYER_POINTS` layers × values (a 422 at `values`).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from app.core.errors import SpecError
+from app.core.memory import memory_report
 from app.core.model import summarize
 from app.core.records import FitResult, ModelSummary, Size, SweepPoint, SweepResult
-from app.schema import MAX_DIM, SummaryRequest, SweepRequest
+from app.schema import (
+    DTYPE_BYTES,
+    MAX_DIM,
+    MAX_SWEEP_LAYER_POINTS,
+    LayerEntry,
+    SummaryRequest,
+    SweepRequest,
+)
 
 MULTIPLIERS = (0.25, 0.5, 1, 2, 4)
 MB = 1024**2
+# Arguments of one layer: a point changes that layer's spec only.
+LAYER_ARGUMENTS = ("filters", "kernel_size")
+_ENTRY: TypeAdapter[Any] = TypeAdapter(LayerEntry)
 
 
 def _layer_body(body: dict[str, Any], index: int, field: str) -> dict[str, Any]:
@@ -91,16 +105,47 @@ def default_values(current: int) -> list[int]:
     return sorted({max(1, min(MAX_DIM, round(current * m))) for m in MULTIPLIERS})
 
 
-def _summary(body: dict[str, Any]) -> ModelSummary:
-    return summarize(SummaryRequest.model_validate(body))
+@dataclass(frozen=True, slots=True)
+class Varied:
+    """The sweep's model, as validated and as a JSON body, and what varies in it."""
+
+    model: SummaryRequest
+    body: dict[str, Any]
+    argument: str
+    index: int
+
+    def request(self, value: int) -> SummaryRequest:
+        """The model with the argument at `value`; raises `ValidationError` as the summary
+        would. A layer argument re-validates that layer alone, not the 1,024 others."""
+        if self.argument == "batch_size":
+            return self.model.model_copy(update={"batch_size": value})
+        changed = with_value(self.body, self.argument, self.index, value)
+        if self.argument in LAYER_ARGUMENTS:
+            layers = list(self.model.layers)
+            layers[self.index] = _ENTRY.validate_python(changed["layers"][self.index])
+            return self.model.model_copy(update={"layers": layers})
+        return SummaryRequest.model_validate(changed)
+
+    def summary(self, value: int) -> ModelSummary:
+        return summarize(self.request(value))
+
+    def with_argument(self, argument: str) -> Varied:
+        return replace(self, argument=argument)
 
 
-def _point(body: dict[str, Any], value: int) -> SweepPoint:
+def _point(varied: Varied, value: int) -> SweepPoint:
     try:
-        result = _summary(body)
+        result = varied.summary(value)
     except (SpecError, ValidationError) as error:
-        message = error.msg if isinstance(error, SpecError) else error.errors()[0]["msg"]
-        return SweepPoint(value=value, error=message)
+        return SweepPoint(value=value, error=_message(error))
+    return _numbers(result, value)
+
+
+def _message(error: SpecError | ValidationError) -> str:
+    return error.msg if isinstance(error, SpecError) else error.errors()[0]["msg"]
+
+
+def _numbers(result: ModelSummary, value: int) -> SweepPoint:
     memory = result.memory
     return SweepPoint(
         value=value,
@@ -112,37 +157,73 @@ def _point(body: dict[str, Any], value: int) -> SweepPoint:
     )
 
 
-def _training_bytes(body: dict[str, Any]) -> int | None:
-    try:
-        memory = _summary(body).memory
-    except (SpecError, ValidationError):
-        return None
-    return memory.training.bytes if memory and memory.training else None
+def _batch_points(
+    base: ModelSummary, model: SummaryRequest, values: list[int]
+) -> tuple[SweepPoint, ...]:
+    """Points over the batch size from one summary: the layers' records (shapes, params,
+    per-sample costs) do not depend on it, only the memory report does (`memory_report`)."""
+    return tuple(_numbers(replace_memory(base, model, value), value) for value in values)
 
 
-def largest_fit(body: dict[str, Any], argument: str, index: int, budget_mb: float) -> FitResult:
-    """The largest value of `argument` whose training memory is within the budget.
+def replace_memory(base: ModelSummary, model: SummaryRequest, batch_size: int) -> ModelSummary:
+    """`base` with the memory report of another batch size (what `summarize` would give)."""
+    memory = memory_report(
+        base.layers, model.dtype, DTYPE_BYTES[model.dtype], batch_size, model.optimizer
+    )
+    return replace(base, memory=memory)
 
-    Memory grows with filters and batch size, so a doubling search then bisection finds it.
+
+def largest_fit(
+    varied: Varied, budget_mb: float, base: ModelSummary, known: dict[int, int | None]
+) -> FitResult:
+    """The largest value of `varied.argument` whose training memory is within the budget.
+
+    Memory grows with filters and batch size, so bisection over 1..MAX_DIM finds it in
+    log2(MAX_DIM) + 2 summaries at most (a doubling search first took up to twice that); the
+    batch size needs none, it only scales the memory report. `known`: training bytes already
+    computed (the sweep's points), by value; each value is summarised once.
     """
     budget = int(budget_mb * MB)
 
+    def training_bytes(value: int) -> int | None:
+        if value not in known:
+            known[value] = _training_bytes(value)
+        return known[value]
+
+    def _training_bytes(value: int) -> int | None:
+        try:
+            if varied.argument == "batch_size":
+                memory = replace_memory(base, varied.model, value).memory
+            else:
+                memory = varied.summary(value).memory
+        except (SpecError, ValidationError):
+            return None
+        return memory.training.bytes if memory and memory.training else None
+
     def fits(value: int) -> bool:
-        used = _training_bytes(with_value(body, argument, index, value))
+        used = training_bytes(value)
         return used is not None and used <= budget
 
-    base = FitResult(argument=argument, budget=Size(bytes=budget))
+    result = FitResult(argument=varied.argument, budget=Size(bytes=budget))
     if not fits(1):
-        return replace(base, note=f"even {argument} = 1 needs more than the budget")
-    low, high = 1, 2
-    while high <= MAX_DIM and fits(high):
-        low, high = high, high * 2
-    high = min(high, MAX_DIM + 1)
+        return replace(result, note=f"even {varied.argument} = 1 needs more than the budget")
+    low, high = 1, MAX_DIM + 1  # fits(low), and nothing at or past `high` does
     while high - low > 1:
         middle = (low + high) // 2
         low, high = (middle, high) if fits(middle) else (low, middle)
-    used = _training_bytes(with_value(body, argument, index, low))
-    return replace(base, largest=low, training=Size(bytes=used or 0))
+    return replace(result, largest=low, training=Size(bytes=training_bytes(low) or 0))
+
+
+def check_work(values: int, layers: int) -> None:
+    """Refuses more than MAX_SWEEP_LAYER_POINTS layers × values: each point summarises every
+    layer, and a sweep must stay under a second of CPU (issue 14)."""
+    if values * layers > MAX_SWEEP_LAYER_POINTS:
+        raise SpecError(
+            ("values",),
+            f"a sweep computes at most {MAX_SWEEP_LAYER_POINTS:,} layers × values "
+            f"({MAX_SWEEP_LAYER_POINTS // layers} values for this {layers:,}-layer model); "
+            f"received {values} values",
+        )
 
 
 def sweep(request: SweepRequest) -> SweepResult:
@@ -161,14 +242,24 @@ def sweep(request: SweepRequest) -> SweepResult:
     body.setdefault("batch_size", request.model.batch_size)
     current = current_value(body, request.argument, request.layer)
     values = request.values or default_values(current)
-    points = tuple(
-        _point(with_value(body, request.argument, request.layer, v), v) for v in values
-    )
+    check_work(len(values), len(request.model.layers))
+    varied = Varied(request.model, body, request.argument, request.layer)
+    if request.argument == "batch_size":
+        points = _batch_points(base, request.model, values)
+    else:
+        points = tuple(_point(varied, v) for v in values)
     fit = None
     if request.budget_mb is not None:
         if request.fit == "filters":
             current_value(body, "filters", request.layer)  # blames a layer without filters
-        fit = largest_fit(body, request.fit, request.layer, request.budget_mb)
+        # A point's training memory is what the fit would compute for that value.
+        known = {p.value: p.training.bytes if p.training else None for p in points}
+        fit = largest_fit(
+            varied.with_argument(request.fit),
+            request.budget_mb,
+            base,
+            known if request.fit == request.argument else {},
+        )
     layer_name = None
     if request.argument in ("filters", "kernel_size"):
         layer_name = base.layers[request.layer].name
