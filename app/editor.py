@@ -66,6 +66,7 @@ CONV_LSTM_DEFAULTS = {"kernel_size": "3,3", "padding": "same"}
 COST_FIELDS = {
     "convention": "keras", "optimizer": "adam", "device": "nvidia-a100-sxm4-80gb",
     "time_steps": "", "peak_tflops": "", "bandwidth_gb_s": "",
+    "efficiency": "", "step_overhead_us": "",
 }
 MODEL_FIELDS = ("name", "input_shape", "outputs", "batch_size", "dtype", *COST_FIELDS)
 # A graph model's inputs, each written `inputs.K.<field>`.
@@ -455,7 +456,7 @@ def request_body(draft: ModelDraft) -> dict[str, Any]:
     body["dtype"] = draft.dtype
     for name, text in draft.costs:
         parse = _int_or_text if name == "time_steps" else _number if name in (
-            "peak_tflops", "bandwidth_gb_s") else str.strip
+            "peak_tflops", "bandwidth_gb_s", "efficiency", "step_overhead_us") else str.strip
         body[name] = parse(text.strip())
     return body
 

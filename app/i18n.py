@@ -15,6 +15,7 @@ from babel.support import NullTranslations, Translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app import presentation
+from app.core.units import readable_seconds
 from app.static_files import static_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,6 +84,7 @@ def environment(code: str) -> Environment:
     env.filters["compact"] = lambda n: presentation.compact(n, locale)
     env.filters["size"] = lambda n: presentation.keras_size(n, locale)
     env.filters["shape"] = presentation.shape_text
+    env.filters["seconds"] = readable_seconds
     env.globals["language"] = language
     env.globals["languages"] = LANGUAGES
     env.globals["static_url"] = static_url

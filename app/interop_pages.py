@@ -16,7 +16,7 @@ from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from app import editor, pages
+from app import compare, editor, pages
 from app.core.errors import SpecError
 from app.core.model import summarize
 from app.interop.formats import FORMATS
@@ -81,7 +81,10 @@ def _import(request: Request, text: str, query: str) -> Response:
         draft = _draft_for(text)
     except PageImportError as error:
         return _refused(request, text, query, error)
-    target = "/?" + urlencode(editor.query_items(draft), safe=",")
+    # The imported model becomes B; a pinned model A stays pinned (README, "Page URLs").
+    pair = compare.pinned_fields(pages.query_fields(query))
+    kept = [(compare.PREFIX + k, v) for k, v in pair]
+    target = "/?" + urlencode([*editor.query_items(draft), *kept], safe=",")
     return RedirectResponse(target, status_code=303)
 
 
@@ -90,7 +93,10 @@ def _refused(request: Request, text: str, query: str, error: PageImportError) ->
     current = editor.draft_from_fields(pages.query_fields(query)) or editor.seed_draft()
     outcome = pages.evaluate(current)
     lang = pages._lang(request)
-    context = pages._context(outcome, pages._last_valid(outcome, ""), lang)
+    fields = pages.query_fields(query)
+    context = pages._context(
+        outcome, pages._last_valid(outcome, ""), lang, pinned=pages.pinned(fields)
+    )
     context.update(import_error=str(error), import_text=text)
     response = pages._page(lang, context, remember_lang=False)
     response.status_code = 422

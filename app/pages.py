@@ -9,7 +9,7 @@ htmx (`HX-Request`) it answers with the regions that change, out of band, and th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from app import editor, gallery, i18n, lazy_cards, model_picture, whatif_form
+from app import compare, editor, gallery, i18n, lazy_cards, model_picture, whatif_form
 from app.core.errors import SpecError
 from app.core.model import summarize
 from app.core.records import ModelSummary
@@ -98,22 +98,59 @@ def evaluate(draft: ModelDraft) -> Outcome:
         return Outcome(draft, request, errors=editor.spec_errors(draft, error))
 
 
+@lru_cache(maxsize=8)
+def _pinned_outcome(query: str) -> Outcome | None:
+    """The pinned model "A" of a comparison, by its query: cached, since every edit of B
+    carries the same A."""
+    draft = editor.draft_from_fields(query_fields(query))
+    return evaluate(draft) if draft else None
+
+
+def pinned(
+    items: list[tuple[str, str]], action: str = "", draft: ModelDraft | None = None
+) -> Outcome | None:
+    """Model "A" of the form or query (`a.` fields); `pin` makes it the draft, `unpin` drops it."""
+    if action == "unpin":
+        return None
+    chosen = draft if action == "pin" and draft else compare.pinned_draft(items)
+    if chosen is None:
+        return None
+    return _pinned_outcome(urlencode(editor.query_items(chosen), safe=","))
+
+
 def _field_id(key: str) -> str:
     """`layers.0.filters` → `layers-0-filters` (dots would read as classes in CSS selectors)."""
     return key.replace(".", "-") or "form"
 
 
 def _context(
-    outcome: Outcome, shown: Outcome | None, lang: str, focus: str = "", metric: str = "params"
+    outcome: Outcome,
+    shown: Outcome | None,
+    lang: str,
+    focus: str = "",
+    metric: str = "params",
+    pinned: Outcome | None = None,
 ) -> dict:
     """What every template gets: the draft being edited and the results on screen.
 
     `shown` is the outcome whose results are displayed: the current one when it is valid, else
     the last valid one (marked out of date), else None. `metric` is what the picture's bars
-    show (`?picture=macs`).
+    show (`?picture=macs`). `pinned` is model "A" of a comparison, carried in `a.` fields.
     """
     chosen = model_picture.metric_of(metric)
+    pair = compare.pin_items(pinned.draft) if pinned else []
+    pair_query = "&" + urlencode(pair, safe=",") if pair else ""
+    both = pinned is not None and pinned.summary is not None and shown is not None
     return {
+        "pinned": pinned,
+        "pinned_items": pair,
+        "pair_query": pair_query,
+        "comparison": compare.compare(pinned.summary, shown.summary)  # type: ignore[union-attr,arg-type]
+        if both and shown.summary  # type: ignore[union-attr]
+        else None,
+        "amount": compare.amount,
+        "difference": compare.difference,
+        "ratio": compare.ratio,
         "metric": chosen,
         "picture": shown.picture(chosen) if shown else None,
         "picture_file": file_stem(shown.summary) if shown and shown.summary else "model",
@@ -121,7 +158,7 @@ def _context(
         "max_picture_boxes": model_picture.MAX_PAGE_BOXES,
         "draft": outcome.draft,
         "errors": outcome.errors,
-        "query": outcome.query,
+        "query": outcome.query + pair_query,
         "shown": shown,
         "summary": shown.summary if shown else None,
         "stale": bool(outcome.errors),
@@ -190,7 +227,11 @@ def page(request: Request) -> HTMLResponse:
     outcome = evaluate(draft)
     lang = _lang(request)
     context = _context(
-        outcome, _last_valid(outcome, ""), lang, metric=request.query_params.get("picture", "")
+        outcome,
+        _last_valid(outcome, ""),
+        lang,
+        metric=request.query_params.get("picture", ""),
+        pinned=pinned(request.query_params.multi_items()),
     )
     # Only a language the page has is remembered; `?lang=xx` falls back without a cookie.
     return _page(lang, context, remember_lang=request.query_params.get("lang") == lang)
@@ -218,12 +259,12 @@ def _edit(request: Request, form: FormData) -> HTMLResponse:
     focus = editor.focus_after(draft, action) if action else ""
     shown = _last_valid(outcome, str(form.get("valid") or ""))
     metric = model_picture.metric_of(str(form.get("picture") or ""))
-    context = _context(outcome, shown, lang, focus, metric)
+    context = _context(outcome, shown, lang, focus, metric, pinned(items, action, draft))
     if request.headers.get("hx-request") != "true":
         return _page(lang, context, remember_lang=False)
     context["structural"] = bool(action)
     response = HTMLResponse(_render(lang, "fragments/update.html", context))
-    url = "/?" + outcome.query + ("" if metric == "params" else "&picture=" + metric)
+    url = "/?" + context["query"] + ("" if metric == "params" else "&picture=" + metric)
     response.headers["HX-Push-Url" if action else "HX-Replace-Url"] = url
     if outcome.errors:
         # Keep the last valid results on screen: only the out-of-band regions are swapped.

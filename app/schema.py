@@ -1159,6 +1159,16 @@ class SummaryRequest(BaseModel):
     )
     peak_tflops: Annotated[StrictFloat | StrictInt, Field(gt=0, le=1e6)] | None = None
     bandwidth_gb_s: Annotated[StrictFloat | StrictInt, Field(gt=0, le=1e6)] | None = None
+    efficiency: Annotated[StrictFloat | StrictInt, Field(gt=0, le=1)] = Field(
+        default=1,
+        description="Fraction of the device's peak and bandwidth the latency estimate assumes "
+        "is reached; 1 (the default) gives the roofline lower bound.",
+    )
+    step_overhead_us: Annotated[StrictFloat | StrictInt, Field(ge=0, le=1e6)] = Field(
+        default=0,
+        description="Fixed time in µs added to every layer's every time step (a kernel launch, "
+        "framework overhead) in the latency estimate.",
+    )
 
     @model_validator(mode="after")
     def _one_way_to_give_inputs(self) -> SummaryRequest:

@@ -6,6 +6,7 @@ The numbers come from the same `app.core.sweep.sweep` as `POST /sweep`.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -17,7 +18,7 @@ from app import json_guard
 from app.core.errors import SpecError
 from app.core.sweep import sweep
 from app.form_numbers import whole_number
-from app.schema import SummaryRequest, SweepRequest
+from app.schema import MAX_SWEEP_POINTS, SummaryRequest, SweepRequest
 from app.whatif_view import WhatIfView, whatif_view
 
 
@@ -44,14 +45,58 @@ def _form(fields: Mapping[str, str]) -> WhatIf:
     )
 
 
+_RANGE = re.compile(r"^(\d{1,9})(?:-(\d{1,9})|:(\d{1,9})(?::(\d{1,9}))?)$")
+
+
+class RangeProblem(ValueError):
+    """A range in `values` that cannot be swept (backwards, a zero step, too many values)."""
+
+
+def expand(token: str) -> list[int | str]:
+    """One entry of the values field: `16` → [16]; `16-128` → 16, 32, 64, 128 (doubling, the
+    end included); `16:128:16` → 16, 32, …, 128 (that step); `16:20` → 16, 17, …, 20. Anything
+    else is passed on as typed, for validation to name."""
+    match = _RANGE.match(token)
+    if match is None:
+        number = whole_number(token)
+        return [token if number is None else number]
+    start, doubling_end, end, step = match.groups()
+    first, last = int(start), int(doubling_end or end)
+    if last < first:
+        raise RangeProblem(f"{token}: the range ends below its start")
+    if first == 0:
+        raise RangeProblem(f"{token}: values start at 1")
+    if doubling_end:
+        values = [first * 2**k for k in range(int(math.log2(last / first)) + 1)]
+        values += [] if values[-1] == last else [last]
+    else:
+        stride = int(step or 1)
+        if stride == 0:
+            raise RangeProblem(f"{token}: the step is 0")
+        if (last - first) // stride + 1 > MAX_SWEEP_POINTS:
+            raise RangeProblem(
+                f"{token} gives {(last - first) // stride + 1} values; at most {MAX_SWEEP_POINTS}"
+            )
+        values = list(range(first, last + 1, stride))
+    return list(values)
+
+
+def _values(text: str) -> list[int | str]:
+    """The values field: numbers and ranges separated by commas, spaces or `;`, each once, in
+    the order given."""
+    found: list[int | str] = []
+    for token in (t for t in re.split(r"[\s,;]+", text.strip()) if t):
+        found += [v for v in expand(token) if v not in found]
+    return found
+
+
 def _body(form: WhatIf, model: SummaryRequest) -> dict[str, Any]:
     body: dict[str, Any] = {"model": model, "argument": form.argument, "fit": form.fit}
     layer = whole_number(form.layer.strip())
     body["layer"] = form.layer if layer is None else layer
-    values = [v for v in re.split(r"[\s,;]+", form.values.strip()) if v]
+    values = _values(form.values)
     if values:
-        numbers = [whole_number(v) for v in values]
-        body["values"] = [v if n is None else n for v, n in zip(values, numbers, strict=True)]
+        body["values"] = values
     if form.budget_mb.strip():
         try:
             body["budget_mb"] = float(form.budget_mb)
@@ -76,6 +121,8 @@ def evaluate(fields: Mapping[str, str], model: SummaryRequest | None) -> WhatIf:
         first = error.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         return replace(form, error=f"{where}: {str(first['msg']).removeprefix('Value error, ')}")
+    except RangeProblem as problem:
+        return replace(form, error=f"values: {problem}")
     except SpecError as error:
         return replace(form, error=f"{'.'.join(map(str, error.loc))}: {error.msg}")
     return replace(form, view=view)

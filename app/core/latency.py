@@ -3,7 +3,10 @@
 Per layer and step: t = max(FLOPs·B / peak, bytes moved / bandwidth), with bytes moved =
 params·b (weights read once per step) + moved activation elements·B·b. A layer's time is t ×
 its steps (the recurrence is sequential); the model's is the sum over layers. It assumes perfect
-overlap of compute and memory traffic and full use of the peak, so real runs are slower.
+overlap of compute and memory traffic and full use of the peak, so real runs are slower: it is
+a lower bound. Two optional settings turn it into an estimate: `efficiency` (the fraction of the
+peak and the bandwidth reached, dividing both rates) and `step_overhead_s` (a fixed cost per layer
+and time step, e.g. a kernel launch, added to each step's time).
 
 Peak throughput (dense, no sparsity) per dtype in TFLOPS (TOPS for int8) and memory bandwidth
 in GB/s are the vendors' published figures; `None` where the device has no such mode.
@@ -82,6 +85,8 @@ def latency_report(
     device: str,
     peak_tflops: float | None = None,
     bandwidth_gb_s: float | None = None,
+    efficiency: float = 1.0,
+    step_overhead_s: float = 0.0,
 ) -> tuple[LatencyReport | None, str | None]:
     """(report, None), or (None, why not) when the device lacks the dtype or costs are missing."""
     chosen = _device(device, dtype, peak_tflops, bandwidth_gb_s)
@@ -90,14 +95,19 @@ def latency_report(
         return None, f"{chosen.label} publishes no {dtype} peak; choose another dtype or device"
     if any(r.costs is None for r in records):
         return None, "latency needs every layer's costs"
-    rates = (bytes_per_value, batch_size, peak * 1e12, chosen.bandwidth_gb_s * 1e9)
+    rates = (
+        bytes_per_value,
+        batch_size,
+        peak * 1e12 * efficiency,
+        chosen.bandwidth_gb_s * 1e9 * efficiency,
+    )
     total: float | None = 0.0
     for record in records:
         steps = record.costs.steps  # type: ignore[union-attr]
         if steps is None:
             total = None
             break
-        total += max(_roofline(record, *rates)) * steps  # type: ignore[operator]
+        total += (max(_roofline(record, *rates)) + step_overhead_s) * steps  # type: ignore[operator]
     return (
         LatencyReport(
             device=device,
@@ -105,17 +115,32 @@ def latency_report(
             peak_tflops=peak,
             bandwidth_gb_s=chosen.bandwidth_gb_s,
             source=chosen.source,
-            rows=Deferred(latency_rows, records, rates),
+            rows=Deferred(latency_rows, records, rates, step_overhead_s),
             seconds=total,
-            rule="per layer and step max(FLOPs × batch / peak, bytes moved / bandwidth), "
-            "× steps, summed over layers; assumes the peak is reached",
+            rule=_rule(efficiency, step_overhead_s),
         ),
         None,
     )
 
 
+def _rule(efficiency: float, step_overhead_s: float) -> str:
+    if efficiency == 1 and step_overhead_s == 0:
+        return (
+            "per layer and step max(FLOPs × batch / peak, bytes moved / bandwidth), "
+            "× steps, summed over layers; assumes the peak is reached"
+        )
+    return (
+        f"per layer and step max(FLOPs × batch / ({efficiency:g} × peak), bytes moved / "
+        f"({efficiency:g} × bandwidth)) + {step_overhead_s * 1e6:g} µs, × steps, summed over "
+        "layers"
+    )
+
+
 def _roofline(
-    record: LayerRecord, bytes_per_value: int, batch_size: int, flops_per_s: float,
+    record: LayerRecord,
+    bytes_per_value: int,
+    batch_size: int,
+    flops_per_s: float,
     bytes_per_s: float,
 ) -> tuple[float, float]:
     """(compute, memory) seconds of one step of one layer over the batch."""
@@ -126,13 +151,15 @@ def _roofline(
 
 
 def latency_rows(
-    records: tuple[LayerRecord, ...], rates: tuple[int, int, float, float]
+    records: tuple[LayerRecord, ...],
+    rates: tuple[int, int, float, float],
+    step_overhead_s: float = 0.0,
 ) -> tuple[LayerLatency, ...]:
     """Each layer's estimate: the breakdown of the report's total, written when read."""
     rows = []
     for record in records:
         compute, memory = _roofline(record, *rates)
-        per_step = max(compute, memory)
+        per_step = max(compute, memory) + step_overhead_s
         steps = record.costs.steps  # type: ignore[union-attr]
         rows.append(
             LayerLatency(

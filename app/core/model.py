@@ -252,6 +252,8 @@ def _summarize(request: SummaryRequest) -> ModelSummary:
         request.device,
         request.peak_tflops,
         request.bandwidth_gb_s,
+        request.efficiency,
+        request.step_overhead_us * 1e-6,
     )
     return ModelSummary(
         input_shape=input_shapes(request)[0],
