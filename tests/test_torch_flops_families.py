@@ -1133,3 +1133,76 @@ def test_autograd_keeps_both_directions_of_a_bidirectional_lstm():
     backward, backward_params = run_cell("LSTM", 5, 2, 3)
     kept = saved_by_autograd(lambda: (forward(), backward()), forward_params + backward_params)
     assert sum(t.numel() for t in kept) == record.costs.saved_elements == 230
+
+
+@pytest.mark.parametrize("gate_normalization", [None, "layer"])
+@pytest.mark.parametrize("input_to_state", [True, False])
+@pytest.mark.parametrize(("kernel", "recurrent_kernel"), [([3, 3], [5, 5]), ([5, 3], [1, 1])])
+def test_convlstm_paper_options_flop_counter_total_is_twice_our_macs(
+    kernel, recurrent_kernel, input_to_state, gate_normalization
+):
+    """The papers' options (PyTorch convention): a state-to-state kernel of its own size, no
+    input-to-state convolution (the input is never read), LayerNorms after the convolutions
+    (no products: the counter sees none). torch runs the two convolutions of every step, the
+    input one only with input-to-state: T·P·4F·(K_in·C + K_rec·F) MACs."""
+    steps, rows, cols, c, f = 3, 6, 5, 2, 3
+    layer = {
+        "type": "ConvLSTM2D",
+        "filters": f,
+        "kernel_size": kernel,
+        "padding": "same",
+        "recurrent_kernel_size": recurrent_kernel,
+        "input_to_state": input_to_state,
+        "gate_normalization": gate_normalization,
+    }
+    record = ours(
+        {"input_shape": [steps, rows, cols, c], "convention": "pytorch", "layers": [layer]}
+    )
+    w_x = torch.randn(4 * f, c, *kernel)
+    w_h = torch.randn(4 * f, f, *recurrent_kernel)
+    x = torch.randn(1, steps, c, rows, cols)
+
+    def run():
+        h = torch.zeros(1, f, rows, cols)
+        for t in range(steps):
+            z = functional.conv2d(h, w_h, padding="same")
+            if input_to_state:
+                z = z + functional.conv2d(x[:, t], w_x, padding="same")
+            if gate_normalization:
+                z = functional.layer_norm(z, z.shape[1:])
+            h = torch.tanh(z[:, :f])
+
+    assert torch_flops(run) == 2 * record.costs.macs
+
+
+@pytest.mark.parametrize(("input_to_state", "norms"), [(True, 2), (False, 1)])
+def test_convlstm_gate_norms_keep_their_input(input_to_state, norms):
+    """Each gate LayerNorm (over the 4F·P gate maps) keeps its input for the backward pass:
+    4·P·F per norm and step, the statistics (one mean and one 1/σ per sample, which torch
+    keeps too) left out. P·F = 6·5·3 = 90: + norms · 360 per step."""
+    layer = {
+        "type": "ConvLSTM2D",
+        "filters": 3,
+        "kernel_size": 3,
+        "padding": "same",
+        "input_to_state": input_to_state,
+    }
+    plain = ours({"input_shape": [2, 6, 5, 2], "convention": "pytorch", "layers": [layer]})
+    normed = ours(
+        {
+            "input_shape": [2, 6, 5, 2],
+            "convention": "pytorch",
+            "layers": [{**layer, "gate_normalization": "layer"}],
+        }
+    )
+    z = torch.randn(1, 12, 6, 5, requires_grad=True)
+    gamma, beta = (
+        torch.randn(12, 6, 5, requires_grad=True),
+        torch.randn(12, 6, 5, requires_grad=True),
+    )
+    kept = saved_by_autograd(
+        lambda: functional.layer_norm(z, z.shape[1:], gamma, beta), [gamma, beta]
+    )
+    assert sum(t.numel() for t in kept) == 360 + 2
+    extra = normed.costs.saved_elements_per_step - plain.costs.saved_elements_per_step
+    assert extra == norms * 360
