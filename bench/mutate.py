@@ -396,10 +396,15 @@ MUTATIONS = (
     Mutation(
         "latency-min-of-roofline",
         "app/core/latency.py",
-        "total += max(_roofline(",
-        "total += min(_roofline(",
+        "total += (max(_roofline(",
+        "total += (min(_roofline(",
     ),
-    Mutation("latency-ignores-steps", "app/core/latency.py", "*rates)) * steps", "*rates))"),
+    Mutation(
+        "latency-ignores-steps",
+        "app/core/latency.py",
+        "+ step_overhead_s) * steps",
+        "+ step_overhead_s)",
+    ),
     Mutation(
         "latency-compute-ignores-batch",
         "app/core/latency.py",
