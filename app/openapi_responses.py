@@ -46,6 +46,19 @@ BODY_ERRORS: dict[str, dict[str, Any]] = {
 }
 
 
+def _numbers_or_full(schema: dict[str, Any]) -> None:
+    """`POST /summary?texts=false` answers the ModelSummary with its text fields left out, so
+    its documented 200 is either object (FastAPI documents only the full one)."""
+    content = schema["paths"]["/summary"]["post"]["responses"]["200"]["content"]
+    full = content["application/json"]["schema"]
+    content["application/json"]["schema"] = {"anyOf": [full, {
+        "type": "object",
+        "title": "ModelSummary without texts (texts=false)",
+        "description": "The ModelSummary with every text field left out: formulas, other "
+        "tools' explanations, memory rules, latency texts and readable sizes.",
+    }]}
+
+
 def declare_body_errors(app: FastAPI) -> None:
     """Adds `BODY_ERRORS` to every operation with a request body in `app.openapi()`."""
     build = app.openapi
@@ -59,6 +72,7 @@ def declare_body_errors(app: FastAPI) -> None:
                         responses = operation.setdefault("responses", {})
                         for status, response in BODY_ERRORS.items():
                             responses.setdefault(status, response)
+            _numbers_or_full(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 
