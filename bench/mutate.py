@@ -396,15 +396,32 @@ MUTATIONS = (
     Mutation(
         "latency-min-of-roofline",
         "app/core/latency.py",
-        "total += max(_roofline(",
-        "total += min(_roofline(",
+        "total += (max(_roofline(",
+        "total += (min(_roofline(",
     ),
-    Mutation("latency-ignores-steps", "app/core/latency.py", "*rates)) * steps", "*rates))"),
+    Mutation(
+        "latency-ignores-steps",
+        "app/core/latency.py",
+        "+ step_overhead_s) * steps",
+        "+ step_overhead_s)",
+    ),
     Mutation(
         "latency-compute-ignores-batch",
         "app/core/latency.py",
         "costs.flops_per_step * batch_size / flops_per_s",
         "costs.flops_per_step / flops_per_s",
+    ),
+    Mutation(
+        "latency-efficiency-only-on-bandwidth",
+        "app/core/latency.py",
+        "peak * 1e12 * efficiency,",
+        "peak * 1e12,",
+    ),
+    Mutation(
+        "latency-overhead-once-per-layer",
+        "app/core/latency.py",
+        "total += (max(_roofline(record, *rates)) + step_overhead_s) * steps",
+        "total += max(_roofline(record, *rates)) * steps + step_overhead_s",
     ),
     Mutation("adam-one-slot", "app/core/memory.py", '"adam": 2,', '"adam": 1,'),
     Mutation(
