@@ -411,6 +411,18 @@ MUTATIONS = (
         "costs.flops_per_step * batch_size / flops_per_s",
         "costs.flops_per_step / flops_per_s",
     ),
+    Mutation(
+        "latency-efficiency-only-on-bandwidth",
+        "app/core/latency.py",
+        "peak * 1e12 * efficiency,",
+        "peak * 1e12,",
+    ),
+    Mutation(
+        "latency-overhead-once-per-layer",
+        "app/core/latency.py",
+        "total += (max(_roofline(record, *rates)) + step_overhead_s) * steps",
+        "total += max(_roofline(record, *rates)) * steps + step_overhead_s",
+    ),
     Mutation("adam-one-slot", "app/core/memory.py", '"adam": 2,', '"adam": 1,'),
     Mutation(
         "latency-bound-flipped",

@@ -186,3 +186,35 @@ def test_a_nested_sequential_holds_one_of_its_layers_at_a_time():
     )
     assert nested.layers[0].costs.working_elements == 12
     assert nested.memory.inference.bytes == summary().memory.inference.bytes == 232
+
+
+def test_efficiency_scales_the_peak_and_the_bandwidth():
+    """At efficiency 0.5 the two-Dense model's compute-bound time doubles: 1,376 FLOPs /
+    (0.5 · 2·10¹²) = 1.376·10⁻⁹ s; memory-bound (1 GB/s) 1,336 B / (0.5 · 10⁹) = 2.672·10⁻⁶ s."""
+    compute = summary(
+        batch_size=16, device="custom", peak_tflops=2, bandwidth_gb_s=1e6, efficiency=0.5
+    ).latency
+    memory = summary(
+        batch_size=16, device="custom", peak_tflops=1e6, bandwidth_gb_s=1, efficiency=0.5
+    ).latency
+    assert compute.seconds == pytest.approx(1.376e-9)
+    assert memory.seconds == pytest.approx(2.672e-6)
+
+
+def test_step_overhead_is_paid_by_every_step_of_every_layer():
+    """SimpleRNN(2) over 5 steps as above (26·4 / 10¹² s per step) plus 1 µs per step:
+    (1.04·10⁻¹⁰ + 10⁻⁶) · 5 = 5.00052·10⁻⁶ s."""
+    result = summarize(
+        SummaryRequest.model_validate(
+            {
+                "input_shape": [5, 3],
+                "layers": [{"type": "SimpleRNN", "units": 2}],
+                "batch_size": 4,
+                "device": "custom",
+                "peak_tflops": 1,
+                "bandwidth_gb_s": 1e6,
+                "step_overhead_us": 1,
+            }
+        )
+    )
+    assert result.latency.seconds == pytest.approx(5.00052e-6)
