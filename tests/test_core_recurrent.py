@@ -120,7 +120,7 @@ def test_elementwise_counts_per_unit_and_step():
 
 
 def test_saved_elements_per_step_are_the_input_step_and_the_cell_tensors():
-    for layer_type, per_unit in (("LSTM", 7), ("GRU", 5), ("SimpleRNN", 2)):
+    for layer_type, per_unit in (("LSTM", 7), ("GRU", 6), ("SimpleRNN", 2)):
         costs = record([5, 3], {"type": layer_type, "units": 4}).costs
         assert costs.saved_elements_per_step == 3 + per_unit * 4
         assert costs.saved_elements == 5 * (3 + per_unit * 4)

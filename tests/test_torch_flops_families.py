@@ -914,11 +914,6 @@ def test_autograd_keeps_one_state_less_than_our_rule_for_a_simple_rnn(steps, d, 
     assert kept == record.costs.saved_elements - (steps - 1) * u
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="our GRU rule keeps 5U per step; Keras's "
-    "`z * h + (1 - z) * h_hat` also keeps 1 − z for the gradient of h̃ (6U)",
-)
 def test_autograd_keeps_what_our_rule_says_for_a_gru():
     """Per step: x_t, h_{t−1}, z, r, h_h (the product r multiplies), h̃ and 1 − z: D + 6U."""
     record = ours({"input_shape": [4, 3], "layers": [{"type": "GRU", "units": 2}]})

@@ -126,11 +126,11 @@ def elementwise_per_unit(spec: RNNSpec) -> dict[str, int]:
     }
 
 
-SAVED_PER_UNIT = {"SimpleRNN": 2, "LSTM": 7, "GRU": 5}
+SAVED_PER_UNIT = {"SimpleRNN": 2, "LSTM": 7, "GRU": 6}
 SAVED_TEXT = {
     "SimpleRNN": "h_{t−1}, h_t",
     "LSTM": "h_{t−1}, c_{t−1}, i, f, c̃, o, act(c_t)",
-    "GRU": "h_{t−1}, z, r, h̃, the product r multiplies",
+    "GRU": "h_{t−1}, z, r, h̃, the product r multiplies, 1 − z",
 }
 # Per unit: states read and written per step (moved), and live besides input and output.
 MOVED_PER_UNIT = {"SimpleRNN": 2, "LSTM": 4, "GRU": 2}
