@@ -36,3 +36,12 @@ def browser():
         instance = launch(playwright)
         yield instance
         instance.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_cookies_between_tests(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The shared client forgets cookies after each test: a `?lang=zh` in one test must not
+    turn the next test's page into Chinese."""
+    yield
+    if "http" in request.fixturenames:
+        request.getfixturevalue("http").cookies.clear()
