@@ -27,7 +27,11 @@ from app.schema import LAYER_SPECS, SummaryRequest
 
 # The CLI's `--format` names; the Keras-style table is the default.
 CLI_FORMATS = {
-    "table": "text", "json": "json", "csv": "csv", "md": "md", "keras-code": "keras-code",
+    "table": "text",
+    "json": "json",
+    "csv": "csv",
+    "md": "md",
+    "keras-code": "keras-code",
     "pytorch-code": "pytorch-code",
 }
 INVALID_INPUT = 2
@@ -99,7 +103,10 @@ def parser() -> argparse.ArgumentParser:
     )
     summary.add_argument("file", metavar="FILE", help="model JSON file; '-' reads stdin")
     summary.add_argument(
-        "--format", "-f", choices=list(CLI_FORMATS), default="table",
+        "--format",
+        "-f",
+        choices=list(CLI_FORMATS),
+        default="table",
         help="table (Keras's model.summary(), the default), json, csv, md, keras-code or "
         "pytorch-code",
     )

@@ -73,9 +73,13 @@ def _symbol(activation: object) -> str:
 
 
 def _segments(gate: GateRecord) -> tuple[Segment, ...]:
-    parts = (("input", gate.input_kernel), ("recurrent", gate.recurrent_kernel),
-             ("bias", gate.bias), ("peephole", gate.peephole),
-             ("normalization", gate.normalization))
+    parts = (
+        ("input", gate.input_kernel),
+        ("recurrent", gate.recurrent_kernel),
+        ("bias", gate.bias),
+        ("peephole", gate.peephole),
+        ("normalization", gate.normalization),
+    )
     segments, x = [], float(BAR_X)
     for part, n in parts:
         width = round(BAR_WIDTH * n / gate.total, 2) if gate.total else 0.0
@@ -108,16 +112,20 @@ def conv_lstm_view(record: LayerRecord, spec: LayerSpecBase) -> ConvLSTMView | N
     # have its own size (the papers' options).
     input_kernel_shape = by((*shapes["kernel"][:-1], f)) if "kernel" in shapes else "—"
     recurrent_kernel_shape = by((*shapes["recurrent_kernel"][:-1], f))
-    output = record.output_shape[0] if isinstance(record.output_shape, list) \
-        else record.output_shape
+    output = (
+        record.output_shape[0] if isinstance(record.output_shape, list) else record.output_shape
+    )
     state = tuple(output[2:] if spec.return_sequences else output[1:])  # type: ignore[attr-defined]
     grid = state[1:] if channels_first else state[:-1]
     gates = tuple(
         GateView(
             gate=g.gate,
             symbol=SYMBOLS[g.gate],
-            activation=_symbol(spec.activation if g.gate == "cell"  # type: ignore[attr-defined]
-                               else spec.recurrent_activation),  # type: ignore[attr-defined]
+            activation=_symbol(
+                spec.activation
+                if g.gate == "cell"  # type: ignore[attr-defined]
+                else spec.recurrent_activation
+            ),  # type: ignore[attr-defined]
             input_kernel_shape=input_kernel_shape,
             input_kernel=g.input_kernel,
             recurrent_kernel_shape=recurrent_kernel_shape,
@@ -154,7 +162,5 @@ def conv_lstm_views(
     """The views of the ConvLSTM layers, the first `limit` of them if given. A graph model's
     records follow Keras's order, so each is paired with the entry that built it (`index`); a
     shared layer's later calls add none."""
-    views = (
-        conv_lstm_view(r, specs[r.index]) for r in records if r.node_index in (None, 0)
-    )
+    views = (conv_lstm_view(r, specs[r.index]) for r in records if r.node_index in (None, 0))
     return tuple(islice((v for v in views if v is not None), limit))

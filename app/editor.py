@@ -34,13 +34,40 @@ Kind = Literal["int", "ints", "pairs", "bool", "choice", "number", "text", "refs
 CALL = "LayerCall"
 
 # Arguments that change shapes or costs get their own control; the rest sit under "more".
-PRIMARY = frozenset({
-    "filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "use_bias",
-    "return_sequences", "return_state", "trainable", "units", "groups", "pool_size", "size",
-    "target_shape", "output_padding", "keepdims", "center", "scale", "axis", "rate",
-    "merge_mode", "activation", "cropping", "depth_multiplier",
-    "recurrent_activation", "reset_after", "dims", "n", "shared_axes",
-})
+PRIMARY = frozenset(
+    {
+        "filters",
+        "kernel_size",
+        "strides",
+        "padding",
+        "data_format",
+        "dilation_rate",
+        "use_bias",
+        "return_sequences",
+        "return_state",
+        "trainable",
+        "units",
+        "groups",
+        "pool_size",
+        "size",
+        "target_shape",
+        "output_padding",
+        "keepdims",
+        "center",
+        "scale",
+        "axis",
+        "rate",
+        "merge_mode",
+        "activation",
+        "cropping",
+        "depth_multiplier",
+        "recurrent_activation",
+        "reset_after",
+        "dims",
+        "n",
+        "shared_axes",
+    }
+)
 # Arguments the editor leaves out: per-layer dtype policies and wrapped layers.
 # `use_cudnn` only picks a backend kernel ("auto", true or false: no checkbox shows three).
 HIDDEN = frozenset({"type", "dtype", "weights", "quantization_config", "use_cudnn"})
@@ -55,8 +82,15 @@ NEW_NESTED = {
 }
 # What a new layer of each kind starts with, for the arguments Keras requires.
 NEW_LAYER_VALUES = {
-    "filters": "32", "kernel_size": "3", "units": "64", "rate": "0.5", "pool_size": "2",
-    "target_shape": "-1", "activation": "relu", "dims": "2,1", "n": "2",
+    "filters": "32",
+    "kernel_size": "3",
+    "units": "64",
+    "rate": "0.5",
+    "pool_size": "2",
+    "target_shape": "-1",
+    "activation": "relu",
+    "dims": "2,1",
+    "n": "2",
 }
 # Arguments that are always a list, even of a single value.
 LIST_ARGUMENTS = frozenset({"target_shape", "dims"})
@@ -64,9 +98,14 @@ RNN_TYPES = frozenset({"LSTM", "GRU", "SimpleRNN"})
 CONV_LSTM_DEFAULTS = {"kernel_size": "3,3", "padding": "same"}
 # Cost settings (docs/costs.md) as typed, with the value that means "the request's default".
 COST_FIELDS = {
-    "convention": "keras", "optimizer": "adam", "device": "nvidia-a100-sxm4-80gb",
-    "time_steps": "", "peak_tflops": "", "bandwidth_gb_s": "",
-    "efficiency": "", "step_overhead_us": "",
+    "convention": "keras",
+    "optimizer": "adam",
+    "device": "nvidia-a100-sxm4-80gb",
+    "time_steps": "",
+    "peak_tflops": "",
+    "bandwidth_gb_s": "",
+    "efficiency": "",
+    "step_overhead_us": "",
 }
 MODEL_FIELDS = ("name", "input_shape", "outputs", "batch_size", "dtype", *COST_FIELDS)
 # A graph model's inputs, each written `inputs.K.<field>`.
@@ -149,8 +188,10 @@ _WIRING = (
     Control("inputs", "refs", "", False, False),
     Control("initial_state", "refs", "", False, False),
 )
-_CALL_CONTROLS = (Control("call", "text", "", True, True),
-                  *(replace(c, primary=True) for c in _WIRING))
+_CALL_CONTROLS = (
+    Control("call", "text", "", True, True),
+    *(replace(c, primary=True) for c in _WIRING),
+)
 
 
 @cache
@@ -171,8 +212,16 @@ def controls(layer_type: str) -> tuple[Control, ...]:
         if kind == "choice" and optional:
             choices = ("", *choices)
         default = "" if info.is_required() else show_value(info.default)
-        found.append(Control(name, kind, default, info.is_required(),
-                             name in PRIMARY or info.is_required(), choices))
+        found.append(
+            Control(
+                name,
+                kind,
+                default,
+                info.is_required(),
+                name in PRIMARY or info.is_required(),
+                choices,
+            )
+        )
     # Primary first; `trainable` closes the primary group (it changes the split, not the total).
     return (*sorted(found, key=lambda c: (not c.primary, c.name == "trainable")), *_WIRING)
 
@@ -246,8 +295,9 @@ def _shape_text(shape: Any) -> str:
 def draft_from_body(body: Mapping[str, Any]) -> ModelDraft:
     """A draft showing a `SummaryRequest` body (e.g. the seed model, an imported graph)."""
     layers = tuple(
-        LayerDraft(layer.get("type", CALL),
-                   {k: show_value(v) for k, v in layer.items() if k != "type"})
+        LayerDraft(
+            layer.get("type", CALL), {k: show_value(v) for k, v in layer.items() if k != "type"}
+        )
         for layer in body["layers"]
     )
     return ModelDraft(
@@ -258,8 +308,13 @@ def draft_from_body(body: Mapping[str, Any]) -> ModelDraft:
         dtype=str(body.get("dtype", "float32")),
         costs=_cost_settings(body),
         inputs=tuple(
-            InputDraft({k: _shape_text(v) if k == "shape" else show_value(v)
-                        for k, v in given.items() if v is not None})
+            InputDraft(
+                {
+                    k: _shape_text(v) if k == "shape" else show_value(v)
+                    for k, v in given.items()
+                    if v is not None
+                }
+            )
             for given in body.get("inputs") or ()
         ),
         outputs=show_value(body.get("outputs")),
@@ -455,8 +510,13 @@ def request_body(draft: ModelDraft) -> dict[str, Any]:
     body["batch_size"] = _int_or_text(draft.batch_size.strip())
     body["dtype"] = draft.dtype
     for name, text in draft.costs:
-        parse = _int_or_text if name == "time_steps" else _number if name in (
-            "peak_tflops", "bandwidth_gb_s", "efficiency", "step_overhead_us") else str.strip
+        parse = (
+            _int_or_text
+            if name == "time_steps"
+            else _number
+            if name in ("peak_tflops", "bandwidth_gb_s", "efficiency", "step_overhead_us")
+            else str.strip
+        )
         body[name] = parse(text.strip())
     return body
 
@@ -558,8 +618,9 @@ def apply_action(draft: ModelDraft, action: str, new_type: str = "ConvLSTM2D") -
     if verb == "add" and new_type in editable_types():
         added = new_layer(new_type)
         if layers and _stacks_on(added, layers[-1]) and not _returns_sequences(layers[-1]):
-            layers[-1] = replace(layers[-1],
-                                 values={**layers[-1].values, "return_sequences": "true"})
+            layers[-1] = replace(
+                layers[-1], values={**layers[-1].values, "return_sequences": "true"}
+            )
         layers.append(added)
     elif not 0 <= index < len(layers):
         return draft

@@ -26,11 +26,29 @@ KerasModelJSON = Annotated[
     Any,  # an object or a string; `import_keras` says what is wrong with anything else
     Body(
         description="What Keras's `model.to_json()` returns: the JSON string, or the object.",
-        examples=[{"class_name": "Sequential", "config": {"name": "sequential", "layers": [
-            {"class_name": "InputLayer", "config": {"batch_shape": [None, 15, 40, 40, 3]}},
-            {"class_name": "ConvLSTM2D", "config": {
-                "name": "conv_lstm2d", "filters": 30, "kernel_size": [3, 3], "padding": "same"}},
-        ]}}],
+        examples=[
+            {
+                "class_name": "Sequential",
+                "config": {
+                    "name": "sequential",
+                    "layers": [
+                        {
+                            "class_name": "InputLayer",
+                            "config": {"batch_shape": [None, 15, 40, 40, 3]},
+                        },
+                        {
+                            "class_name": "ConvLSTM2D",
+                            "config": {
+                                "name": "conv_lstm2d",
+                                "filters": 30,
+                                "kernel_size": [3, 3],
+                                "padding": "same",
+                            },
+                        },
+                    ],
+                },
+            }
+        ],
     ),
 ]
 
@@ -46,8 +64,14 @@ router.add_api_route(
     methods=["POST"],
     route_class_override=JSONBodyRoute,
     tags=["interop"],
-    responses={200: {"model": SummaryRequest, "description": "Our spec, ready for "
-                     "`POST /summary`; arguments at their defaults are left out."}, **_INVALID},
+    responses={
+        200: {
+            "model": SummaryRequest,
+            "description": "Our spec, ready for "
+            "`POST /summary`; arguments at their defaults are left out.",
+        },
+        **_INVALID,
+    },
 )
 
 

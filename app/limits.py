@@ -22,11 +22,13 @@ MAX_FORM_FIELDS = 65_536
 
 def too_large_body(limit: int, received: int | None) -> bytes:
     seen = "" if received is None else f"; received {received:,} bytes or more"
-    detail = [{
-        "type": "body_too_large",
-        "loc": ["body"],
-        "msg": f"request body is larger than the limit of {limit:,} bytes{seen}",
-    }]
+    detail = [
+        {
+            "type": "body_too_large",
+            "loc": ["body"],
+            "msg": f"request body is larger than the limit of {limit:,} bytes{seen}",
+        }
+    ]
     return json.dumps({"detail": detail}).encode()
 
 
@@ -77,16 +79,18 @@ class BodyLimitMiddleware:
 
     async def _refuse(self, send: Send, received: int) -> None:
         body = too_large_body(self.max_bytes, received)
-        await send({
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                # The unread rest of the body is still on the wire: do not reuse the connection.
-                (b"connection", b"close"),
-            ],
-        })
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    # The unread rest of the body is still on the wire: do not reuse the connection.
+                    (b"connection", b"close"),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 
@@ -102,4 +106,3 @@ def _replay(body: bytes, receive: Receive) -> Receive:
         return {"type": "http.request", "body": body, "more_body": False}
 
     return replay
-

@@ -51,12 +51,17 @@ def _numbers_or_full(schema: dict[str, Any]) -> None:
     its documented 200 is either object (FastAPI documents only the full one)."""
     content = schema["paths"]["/summary"]["post"]["responses"]["200"]["content"]
     full = content["application/json"]["schema"]
-    content["application/json"]["schema"] = {"anyOf": [full, {
-        "type": "object",
-        "title": "ModelSummary without texts (texts=false)",
-        "description": "The ModelSummary with every text field left out: formulas, other "
-        "tools' explanations, memory rules, latency texts and readable sizes.",
-    }]}
+    content["application/json"]["schema"] = {
+        "anyOf": [
+            full,
+            {
+                "type": "object",
+                "title": "ModelSummary without texts (texts=false)",
+                "description": "The ModelSummary with every text field left out: formulas, other "
+                "tools' explanations, memory rules, latency texts and readable sizes.",
+            },
+        ]
+    }
 
 
 def declare_body_errors(app: FastAPI) -> None:

@@ -118,7 +118,12 @@ def _sizes_validator(field: str) -> Any:
 
 # Every field any spec lists in `_tuple_fields` (checked below, once LAYER_SPECS exists).
 SIZE_FIELDS = (
-    "kernel_size", "strides", "dilation_rate", "output_padding", "pool_size", "size",
+    "kernel_size",
+    "strides",
+    "dilation_rate",
+    "output_padding",
+    "pool_size",
+    "size",
     "recurrent_kernel_size",
 )
 
@@ -130,8 +135,15 @@ class _SpatialSpec(LayerSpecBase):
 
     # Named, not "*": a validator on every field of every layer made validation 2.5× slower.
     # One per field: a validator that needs no `info` (for the field's name) is cheaper to call.
-    (_kernel_size, _strides, _dilation_rate, _output_padding, _pool_size, _size,
-     _recurrent_kernel_size) = (_sizes_validator(field) for field in SIZE_FIELDS)
+    (
+        _kernel_size,
+        _strides,
+        _dilation_rate,
+        _output_padding,
+        _pool_size,
+        _size,
+        _recurrent_kernel_size,
+    ) = (_sizes_validator(field) for field in SIZE_FIELDS)
 
     @field_validator("padding", "data_format", mode="before", check_fields=False)
     @classmethod
@@ -276,9 +288,9 @@ class _ConvTransposeSpec(_ConvBase):
 
     _tuple_fields = ("kernel_size", "strides", "dilation_rate", "output_padding")
 
-    output_padding: Annotated[StrictInt, Field(ge=0)] | tuple[
-        Annotated[StrictInt, Field(ge=0)], ...
-    ] | None = None
+    output_padding: (
+        Annotated[StrictInt, Field(ge=0)] | tuple[Annotated[StrictInt, Field(ge=0)], ...] | None
+    ) = None
 
 
 class Conv1DTransposeSpec(_ConvTransposeSpec):
@@ -398,9 +410,9 @@ class UpSampling2DSpec(_SpatialSpec):
     _tuple_fields = ("size",)
     size: DefaultSizes = 2
     data_format: DataFormat | None = None
-    interpolation: Literal[
-        "nearest", "bilinear", "bicubic", "lanczos3", "lanczos5", "area"
-    ] = "nearest"
+    interpolation: Literal["nearest", "bilinear", "bicubic", "lanczos3", "lanczos5", "area"] = (
+        "nearest"
+    )
 
 
 class UpSampling3DSpec(_SpatialSpec):
@@ -794,6 +806,8 @@ class GroupNormalizationSpec(LayerSpecBase):
         if value == 0:
             raise ValueError("groups must be a positive integer, or -1 for one group per channel")
         return value
+
+
 # --- Recurrent layers (`keras.layers.{LSTM,GRU,SimpleRNN}`) ----------------------------------
 
 
@@ -1003,11 +1017,25 @@ GRAPH_EXAMPLE: dict[str, Any] = {
     "name": "encoder_forecaster",
     "inputs": [{"name": "frames", "shape": [10, 16, 16, 16]}],
     "layers": [
-        {"type": "ConvLSTM2D", "name": "encoder", "filters": 64, "kernel_size": 5,
-         "padding": "same", "return_state": True, "inputs": "frames"},
-        {"type": "ConvLSTM2D", "name": "forecaster", "filters": 64, "kernel_size": 5,
-         "padding": "same", "return_sequences": True, "inputs": "frames",
-         "initial_state": ["encoder[0][1]", "encoder[0][2]"]},
+        {
+            "type": "ConvLSTM2D",
+            "name": "encoder",
+            "filters": 64,
+            "kernel_size": 5,
+            "padding": "same",
+            "return_state": True,
+            "inputs": "frames",
+        },
+        {
+            "type": "ConvLSTM2D",
+            "name": "forecaster",
+            "filters": 64,
+            "kernel_size": 5,
+            "padding": "same",
+            "return_sequences": True,
+            "inputs": "frames",
+            "initial_state": ["encoder[0][1]", "encoder[0][2]"],
+        },
         {"type": "Concatenate", "inputs": ["forecaster", "frames"]},
     ],
     "outputs": ["concatenate"],
@@ -1016,8 +1044,13 @@ GRAPH_EXAMPLE: dict[str, Any] = {
 SEED_MODEL: dict[str, Any] = {
     "input_shape": [15, 40, 40, 3],
     "layers": [
-        {"type": "ConvLSTM2D", "filters": f, "kernel_size": [3, 3], "padding": "same",
-         "return_sequences": rs}
+        {
+            "type": "ConvLSTM2D",
+            "filters": f,
+            "kernel_size": [3, 3],
+            "padding": "same",
+            "return_sequences": rs,
+        }
         for f, rs in ((30, True), (50, True), (60, True), (70, False))
     ],
     "batch_size": 1,
@@ -1073,7 +1106,8 @@ class InputSpec(BaseModel):
         | None
     ) = None
     shape: list[Dim | None] = Field(
-        min_length=1, max_length=MAX_RANK,
+        min_length=1,
+        max_length=MAX_RANK,
         description="Per-sample shape without the batch axis; `null` for an unknown size.",
     )
     batch_size: Dim | None = Field(
@@ -1101,7 +1135,8 @@ class SummaryRequest(BaseModel):
     would build it."""
 
     model_config = ConfigDict(
-        extra="forbid", allow_inf_nan=False,
+        extra="forbid",
+        allow_inf_nan=False,
         json_schema_extra={"examples": [SEED_MODEL, GRAPH_EXAMPLE]},
     )
 
@@ -1127,7 +1162,7 @@ class SummaryRequest(BaseModel):
         min_length=1,
         max_length=MAX_LAYERS,
         description="Layers in the order your code calls them. A layer is called on `inputs` "
-        "(default: the entry before it); `{\"call\": \"name\", \"inputs\": ...}` calls an "
+        '(default: the entry before it); `{"call": "name", "inputs": ...}` calls an '
         "earlier layer again with the same weights.",
     )
     outputs: Annotated[list[TensorRef], Field(min_length=1, max_length=64)] | None = Field(
@@ -1186,10 +1221,15 @@ class SummaryRequest(BaseModel):
     @property
     def is_graph(self) -> bool:
         """A functional model: Keras's summary has InputLayer rows and its connections."""
-        return self.inputs is not None or self.outputs is not None or any(
-            isinstance(entry, LayerCallSpec) or entry.inputs is not None
-            or entry.initial_state is not None
-            for entry in self.layers
+        return (
+            self.inputs is not None
+            or self.outputs is not None
+            or any(
+                isinstance(entry, LayerCallSpec)
+                or entry.inputs is not None
+                or entry.initial_state is not None
+                for entry in self.layers
+            )
         )
 
 

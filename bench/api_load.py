@@ -36,24 +36,57 @@ def main() -> None:
         with server(workers) as srv:
             # A short warm-up so that every worker has built its validators and caches.
             wrk(f"{srv.base}/summary", connections=4, duration=1, body=SEED_MODEL)
-            health = wrk(f"{srv.base}/healthz", connections=args.connections,
-                         duration=args.duration)
-            summary = wrk(f"{srv.base}/summary", connections=args.connections,
-                          duration=args.duration, body=SEED_MODEL)
+            health = wrk(
+                f"{srv.base}/healthz", connections=args.connections, duration=args.duration
+            )
+            summary = wrk(
+                f"{srv.base}/summary",
+                connections=args.connections,
+                duration=args.duration,
+                body=SEED_MODEL,
+            )
         for name, result in (("GET /healthz", health), ("POST /summary (seed)", summary)):
-            rows.append([workers, name, f"{result.requests_per_s:,.0f}", ms(result.p50),
-                         ms(result.p99), f"{result.requests:,}", result.errors])
+            rows.append(
+                [
+                    workers,
+                    name,
+                    f"{result.requests_per_s:,.0f}",
+                    ms(result.p50),
+                    ms(result.p99),
+                    f"{result.requests:,}",
+                    result.errors,
+                ]
+            )
         ratio = summary.requests_per_s / health.requests_per_s
-        ratios.append([workers, f"{ratio:.2f}", f"≥ {TARGET_RATIO}", ms(summary.p99),
-                       ms(TARGET_P99_S), f"{summary.p99 / TARGET_P99_S:.2f}"])
+        ratios.append(
+            [
+                workers,
+                f"{ratio:.2f}",
+                f"≥ {TARGET_RATIO}",
+                ms(summary.p99),
+                ms(TARGET_P99_S),
+                f"{summary.p99 / TARGET_P99_S:.2f}",
+            ]
+        )
     print(f"Machine: {machine()}")
     print_table(
         f"API under load: wrk, 1 thread, {args.connections} connections, "
         f"{args.duration:g} s per run, loopback",
-        ["workers", "request", "requests/s", "p50", "p99", "requests", "errors"], rows)
-    print_table("API: against the targets",
-                ["workers", "/summary ÷ /healthz req/s", "target", "/summary p99", "target",
-                 "p99 ÷ target"], ratios)
+        ["workers", "request", "requests/s", "p50", "p99", "requests", "errors"],
+        rows,
+    )
+    print_table(
+        "API: against the targets",
+        [
+            "workers",
+            "/summary ÷ /healthz req/s",
+            "target",
+            "/summary p99",
+            "target",
+            "p99 ÷ target",
+        ],
+        ratios,
+    )
 
 
 if __name__ == "__main__":

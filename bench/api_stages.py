@@ -44,30 +44,48 @@ def main() -> None:
     p99: dict[str, float] = {}
     with server(1, app="bench.stage_app:app") as srv:
         for _, path, _ in STAGES:  # warm every route once
-            wrk(f"{srv.base}{path}", connections=4, duration=1,
-                body=None if path == "/healthz" else SEED_MODEL)
+            wrk(
+                f"{srv.base}{path}",
+                connections=4,
+                duration=1,
+                body=None if path == "/healthz" else SEED_MODEL,
+            )
         for _ in range(args.rounds):
             for _, path, _ in STAGES:
-                result = wrk(f"{srv.base}{path}", connections=args.connections,
-                             duration=args.duration,
-                             body=None if path == "/healthz" else SEED_MODEL)
+                result = wrk(
+                    f"{srv.base}{path}",
+                    connections=args.connections,
+                    duration=args.duration,
+                    body=None if path == "/healthz" else SEED_MODEL,
+                )
                 if result.requests_per_s > best.get(path, 0):
                     best[path], p99[path] = result.requests_per_s, result.p99
     floor = best["/healthz"]
     rows, previous = [], None
     for label, path, what in STAGES:
         per_request = 1 / best[path]
-        added = "" if previous is None or path.startswith("/bench/spin") else us(
-            per_request - previous)
-        rows.append([label, what, f"{best[path]:,.0f}", f"{best[path] / floor:.2f}",
-                     us(per_request), added, ms(p99[path])])
+        added = (
+            "" if previous is None or path.startswith("/bench/spin") else us(per_request - previous)
+        )
+        rows.append(
+            [
+                label,
+                what,
+                f"{best[path]:,.0f}",
+                f"{best[path] / floor:.2f}",
+                us(per_request),
+                added,
+                ms(p99[path]),
+            ]
+        )
         previous = per_request
     print(f"Machine: {machine()}")
     print_table(
         f"Where /summary's time goes: wrk, 1 worker, {args.connections} connections, "
         f"{args.duration:g} s, best of {args.rounds} rounds",
-        ["stage", "what it adds", "requests/s", "÷ /healthz", "per request", "added",
-         "p99"], rows)
+        ["stage", "what it adds", "requests/s", "÷ /healthz", "per request", "added", "p99"],
+        rows,
+    )
 
 
 if __name__ == "__main__":

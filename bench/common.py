@@ -39,8 +39,10 @@ def machine() -> str:
         pass
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     load = os.getloadavg()[0]  # other work on a shared machine moves absolute times
-    return (f"{when} · {cpu} · {os.cpu_count()} CPUs · Python {platform.python_version()}"
-            f" · load average {load:.1f} at start")
+    return (
+        f"{when} · {cpu} · {os.cpu_count()} CPUs · Python {platform.python_version()}"
+        f" · load average {load:.1f} at start"
+    )
 
 
 def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
@@ -107,15 +109,30 @@ def _rss(pid: int) -> int:
 
 
 @contextmanager
-def server(workers: int = 1, app: str = "app.main:app",
-           extra_args: Sequence[str] = ()) -> Iterator[Server]:
+def server(
+    workers: int = 1, app: str = "app.main:app", extra_args: Sequence[str] = ()
+) -> Iterator[Server]:
     """`uvicorn app.main:app` (or another ASGI `app`) on a free loopback port, as `make run`
     starts it (plus `extra_args`, e.g. the limits it runs with behind the proxy)."""
     port = free_port()
     process = subprocess.Popen(
-        [PYTHON, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(workers), "--no-access-log", *extra_args],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            PYTHON,
+            "-m",
+            "uvicorn",
+            app,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--no-access-log",
+            *extra_args,
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -159,14 +176,25 @@ def _seconds(text: str) -> float:
     return float(value) * _UNIT[unit]
 
 
-def wrk(url: str, *, connections: int, duration: float, body: dict | None = None,
-        threads: int = 1) -> WrkResult:
+def wrk(
+    url: str, *, connections: int, duration: float, body: dict | None = None, threads: int = 1
+) -> WrkResult:
     """Runs Debian's `wrk` (a POST with a JSON body when `body` is given) and parses its report."""
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install wrk")
     with tempfile.TemporaryDirectory() as tmp:
-        args = ["wrk", "-t", str(threads), "-c", str(connections),
-                "-d", f"{max(1, round(duration))}s", "--latency", "--timeout", "10s"]
+        args = [
+            "wrk",
+            "-t",
+            str(threads),
+            "-c",
+            str(connections),
+            "-d",
+            f"{max(1, round(duration))}s",
+            "--latency",
+            "--timeout",
+            "10s",
+        ]
         if body is not None:
             script = Path(tmp, "post.lua")
             payload = json.dumps(body)
@@ -176,14 +204,14 @@ def wrk(url: str, *, connections: int, duration: float, body: dict | None = None
                 f"wrk.body = {_lua_string(payload)}\n"
             )
             args += ["-s", str(script)]
-        out = subprocess.run([*args, url], capture_output=True, text=True, check=True,
-                             timeout=duration + 60).stdout
+        out = subprocess.run(
+            [*args, url], capture_output=True, text=True, check=True, timeout=duration + 60
+        ).stdout
     latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.MULTILINE))
     if set(latency) != {"50", "99"}:
         raise RuntimeError(f"cannot read wrk's latency distribution:\n{out}")
     requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
-    errors = sum(int(n) for n in re.findall(
-        r"(?:connect|read|write|timeout) (\d+)", out))
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors += int(non_2xx.group(1)) if non_2xx else 0
     return WrkResult(

@@ -35,8 +35,13 @@ def deep_model(layers: int) -> dict:
     return {
         "input_shape": [8, 32, 32, 3],
         "layers": [
-            {"type": "ConvLSTM2D", "filters": 8 + i % 32, "kernel_size": 3, "padding": "same",
-             "return_sequences": True}
+            {
+                "type": "ConvLSTM2D",
+                "filters": 8 + i % 32,
+                "kernel_size": 3,
+                "padding": "same",
+                "return_sequences": True,
+            }
             for i in range(layers)
         ],
     }
@@ -81,17 +86,31 @@ def main() -> None:
         results[count] = core
         rows.append([label, _time(core), us(core / count), _time(with_json), _time(validate)])
     print(f"Machine: {machine()}")
-    print_table("Core: summarize() on a validated request (best of rounds)",
-                ["model", "core time", "per layer", "core + JSON with texts",
-                 "request validation"], rows)
+    print_table(
+        "Core: summarize() on a validated request (best of rounds)",
+        ["model", "core time", "per layer", "core + JSON with texts", "request validation"],
+        rows,
+    )
     growth = results[1000] / results[250]
-    print_table("Core: against the targets", ["figure", "value", "target", "ratio to target"], [
-        ["seed model", _time(results[4]), _time(TARGET_SEED_S),
-         f"{results[4] / TARGET_SEED_S:.2f}"],
-        ["1,000 layers", _time(results[1000]), _time(TARGET_1000_S),
-         f"{results[1000] / TARGET_1000_S:.2f}"],
-        ["time(1,000) / time(250)", f"{growth:.2f}", "4.00 (linear)", f"{growth / 4:.2f}"],
-    ])
+    print_table(
+        "Core: against the targets",
+        ["figure", "value", "target", "ratio to target"],
+        [
+            [
+                "seed model",
+                _time(results[4]),
+                _time(TARGET_SEED_S),
+                f"{results[4] / TARGET_SEED_S:.2f}",
+            ],
+            [
+                "1,000 layers",
+                _time(results[1000]),
+                _time(TARGET_1000_S),
+                f"{results[1000] / TARGET_1000_S:.2f}",
+            ],
+            ["time(1,000) / time(250)", f"{growth:.2f}", "4.00 (linear)", f"{growth / 4:.2f}"],
+        ],
+    )
 
 
 if __name__ == "__main__":

@@ -45,7 +45,9 @@ def keras_once() -> float:
     subprocess.run(
         [PYTHON, "-c", KERAS_SCRIPT, json.dumps(SEED_MODEL)],
         env={**os.environ, "KERAS_BACKEND": "numpy"},
-        check=True, capture_output=True, timeout=300,
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     return time.perf_counter() - start
 
@@ -76,14 +78,25 @@ def main() -> None:
         api_times = [api_once(host, int(port), body) for _ in range(args.requests)]
     keras_median, api_median = statistics.median(keras_times), statistics.median(api_times)
     print(f"Machine: {machine()}")
-    print_table("Seed model: Keras model.summary() in a fresh process vs one POST /summary",
-                ["way", "median", "min", "runs"], [
-                    ["Keras 3 (numpy backend): import + build + summary()", ms(keras_median),
-                     ms(min(keras_times)), args.repeats],
-                    ["POST /summary round trip (new connection)", ms(api_median),
-                     ms(min(api_times)), args.requests],
-                    ["ratio Keras ÷ API", f"{keras_median / api_median:,.0f}×", "", ""],
-                ])
+    print_table(
+        "Seed model: Keras model.summary() in a fresh process vs one POST /summary",
+        ["way", "median", "min", "runs"],
+        [
+            [
+                "Keras 3 (numpy backend): import + build + summary()",
+                ms(keras_median),
+                ms(min(keras_times)),
+                args.repeats,
+            ],
+            [
+                "POST /summary round trip (new connection)",
+                ms(api_median),
+                ms(min(api_times)),
+                args.requests,
+            ],
+            ["ratio Keras ÷ API", f"{keras_median / api_median:,.0f}×", "", ""],
+        ],
+    )
 
 
 if __name__ == "__main__":

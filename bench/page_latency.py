@@ -90,8 +90,9 @@ def first_load_bytes(browser, base: str) -> tuple[int, list[tuple[str, int]]]:
 
     def finished(request) -> None:  # type: ignore[no-untyped-def]
         s = request.sizes()
-        sizes.append((request.url.replace(base, ""), s["responseBodySize"]
-                      + s["responseHeadersSize"]))
+        sizes.append(
+            (request.url.replace(base, ""), s["responseBodySize"] + s["responseHeadersSize"])
+        )
 
     page.on("requestfinished", finished)
     page.goto(base + "/", wait_until="networkidle")
@@ -120,20 +121,30 @@ def main() -> None:
     p95 = percentile(without, 0.95)
     print(machine())
     print(f"edits measured: {len(rows)} (after 5 warm-up edits), Chromium headless, 1 worker")
-    print(f"edit → totals in DOM, debounce excluded: median {statistics.median(without):.1f} ms, "
-          f"p95 {p95:.1f} ms (target p95 < {TARGET_P95_MS:.0f} ms: "
-          f"{p95 / TARGET_P95_MS:.2f}× of budget)")
-    print(f"  of which request → response (server + network): median "
-          f"{statistics.median(answer):.1f} ms, p95 {percentile(answer, 0.95):.1f} ms; "
-          f"response → DOM (htmx swap): median {statistics.median(swap):.1f} ms, "
-          f"p95 {percentile(swap, 0.95):.1f} ms")
-    print(f"edit → totals in DOM, with the 150 ms debounce: median "
-          f"{statistics.median(with_debounce):.1f} ms, "
-          f"p95 {percentile(with_debounce, 0.95):.1f} ms")
-    print(f"edit → per-gate diagrams in DOM (second request), debounce excluded: median "
-          f"{statistics.median(diagrams):.1f} ms, p95 {percentile(diagrams, 0.95):.1f} ms")
-    print(f"first-load transfer: {total / 1024:.1f} KB (target < {TARGET_FIRST_LOAD_KB:.0f} KB: "
-          f"{total / 1024 / TARGET_FIRST_LOAD_KB:.2f}× of budget)")
+    print(
+        f"edit → totals in DOM, debounce excluded: median {statistics.median(without):.1f} ms, "
+        f"p95 {p95:.1f} ms (target p95 < {TARGET_P95_MS:.0f} ms: "
+        f"{p95 / TARGET_P95_MS:.2f}× of budget)"
+    )
+    print(
+        f"  of which request → response (server + network): median "
+        f"{statistics.median(answer):.1f} ms, p95 {percentile(answer, 0.95):.1f} ms; "
+        f"response → DOM (htmx swap): median {statistics.median(swap):.1f} ms, "
+        f"p95 {percentile(swap, 0.95):.1f} ms"
+    )
+    print(
+        f"edit → totals in DOM, with the 150 ms debounce: median "
+        f"{statistics.median(with_debounce):.1f} ms, "
+        f"p95 {percentile(with_debounce, 0.95):.1f} ms"
+    )
+    print(
+        f"edit → per-gate diagrams in DOM (second request), debounce excluded: median "
+        f"{statistics.median(diagrams):.1f} ms, p95 {percentile(diagrams, 0.95):.1f} ms"
+    )
+    print(
+        f"first-load transfer: {total / 1024:.1f} KB (target < {TARGET_FIRST_LOAD_KB:.0f} KB: "
+        f"{total / 1024 / TARGET_FIRST_LOAD_KB:.2f}× of budget)"
+    )
     for url, n in parts:
         print(f"  {n / 1024:7.1f} KB  {url}")
 

@@ -36,12 +36,20 @@ def main() -> None:
 
     with server(args.workers) as srv:
         # Warm-up: caches, validators and allocator pools reach their working size first.
-        wrk(f"{srv.base}/summary", connections=args.connections,
-            duration=max(1, args.duration / 10), body=SEED_MODEL)
+        wrk(
+            f"{srv.base}/summary",
+            connections=args.connections,
+            duration=max(1, args.duration / 10),
+            body=SEED_MODEL,
+        )
         time.sleep(0.5)
         before = srv.rss_bytes()
-        result = wrk(f"{srv.base}/summary", connections=args.connections,
-                     duration=args.duration, body=SEED_MODEL)
+        result = wrk(
+            f"{srv.base}/summary",
+            connections=args.connections,
+            duration=args.duration,
+            body=SEED_MODEL,
+        )
         time.sleep(0.5)
         after = srv.rss_bytes()
     growth = (after - before) / before
@@ -49,16 +57,26 @@ def main() -> None:
     print_table(
         f"Soak: POST /summary (seed), {args.connections} connections, {args.duration:g} s, "
         f"{args.workers} workers",
-        ["figure", "value", "target", "verdict"], [
+        ["figure", "value", "target", "verdict"],
+        [
             ["requests", f"{result.requests:,}", "", ""],
             ["requests/s", f"{result.requests_per_s:,.0f}", "", ""],
             ["p50 / p99 latency", f"{ms(result.p50)} / {ms(result.p99)}", "", ""],
-            ["errors (socket + non-2xx)", result.errors, "0",
-             "ok" if result.errors == 0 else "FAIL"],
+            [
+                "errors (socket + non-2xx)",
+                result.errors,
+                "0",
+                "ok" if result.errors == 0 else "FAIL",
+            ],
             ["RSS before → after", f"{mib(before)} → {mib(after)}", "", ""],
-            ["RSS growth", f"{growth:+.1%}", f"< {TARGET_GROWTH:.0%}",
-             "ok" if growth < TARGET_GROWTH else "FAIL"],
-        ])
+            [
+                "RSS growth",
+                f"{growth:+.1%}",
+                f"< {TARGET_GROWTH:.0%}",
+                "ok" if growth < TARGET_GROWTH else "FAIL",
+            ],
+        ],
+    )
 
 
 if __name__ == "__main__":

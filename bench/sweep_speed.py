@@ -43,8 +43,11 @@ def main() -> None:
             took = best_time(lambda r=request: sweep(r), args.seconds)
             rows.append([label, name, ms(took), f"{took / one:.1f}×"])
     print(f"Machine: {machine()}")
-    print_table("What-if next to one summary (best of rounds)",
-                ["model", "case", "time", "vs one summary"], rows)
+    print_table(
+        "What-if next to one summary (best of rounds)",
+        ["model", "case", "time", "vs one summary"],
+        rows,
+    )
 
 
 if __name__ == "__main__":

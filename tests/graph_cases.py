@@ -9,11 +9,24 @@ ENCODER_FORECASTER: dict[str, Any] = {
     "name": "encoder_forecaster",
     "inputs": [{"name": "frames", "shape": [10, 16, 16, 16]}],
     "layers": [
-        {"type": "ConvLSTM2D", "name": "encoder", "filters": 64, "kernel_size": 5,
-         "padding": "same", "return_state": True},
-        {"type": "ConvLSTM2D", "name": "forecaster", "filters": 64, "kernel_size": 5,
-         "padding": "same", "return_sequences": True, "inputs": "frames",
-         "initial_state": ["encoder[0][1]", "encoder[0][2]"]},
+        {
+            "type": "ConvLSTM2D",
+            "name": "encoder",
+            "filters": 64,
+            "kernel_size": 5,
+            "padding": "same",
+            "return_state": True,
+        },
+        {
+            "type": "ConvLSTM2D",
+            "name": "forecaster",
+            "filters": 64,
+            "kernel_size": 5,
+            "padding": "same",
+            "return_sequences": True,
+            "inputs": "frames",
+            "initial_state": ["encoder[0][1]", "encoder[0][2]"],
+        },
         {"type": "TimeDistributed", "layer": {"type": "Conv2D", "filters": 16, "kernel_size": 1}},
     ],
 }
@@ -23,19 +36,38 @@ CONVLSTM_UNET: dict[str, Any] = {
     "name": "ConvLSTM_UNet",
     "inputs": [{"name": "frames", "shape": [8, 64, 64, 1]}],
     "layers": [
-        {"type": "ConvLSTM2D", "name": "enc1", "filters": 16, "kernel_size": 3,
-         "padding": "same", "return_sequences": True},
-        {"type": "TimeDistributed", "name": "pool1",
-         "layer": {"type": "MaxPooling2D", "pool_size": 2}},
-        {"type": "ConvLSTM2D", "name": "enc2", "filters": 32, "kernel_size": 3,
-         "padding": "same", "return_sequences": True},
-        {"type": "TimeDistributed", "name": "up1",
-         "layer": {"type": "UpSampling2D", "size": 2}},
+        {
+            "type": "ConvLSTM2D",
+            "name": "enc1",
+            "filters": 16,
+            "kernel_size": 3,
+            "padding": "same",
+            "return_sequences": True,
+        },
+        {
+            "type": "TimeDistributed",
+            "name": "pool1",
+            "layer": {"type": "MaxPooling2D", "pool_size": 2},
+        },
+        {
+            "type": "ConvLSTM2D",
+            "name": "enc2",
+            "filters": 32,
+            "kernel_size": 3,
+            "padding": "same",
+            "return_sequences": True,
+        },
+        {"type": "TimeDistributed", "name": "up1", "layer": {"type": "UpSampling2D", "size": 2}},
         {"type": "Concatenate", "name": "skip1", "inputs": ["up1", "enc1"]},
-        {"type": "ConvLSTM2D", "name": "dec1", "filters": 16, "kernel_size": 3,
-         "padding": "same", "return_sequences": False},
-        {"type": "Conv2D", "name": "head", "filters": 1, "kernel_size": 1,
-         "activation": "sigmoid"},
+        {
+            "type": "ConvLSTM2D",
+            "name": "dec1",
+            "filters": 16,
+            "kernel_size": 3,
+            "padding": "same",
+            "return_sequences": False,
+        },
+        {"type": "Conv2D", "name": "head", "filters": 1, "kernel_size": 1, "activation": "sigmoid"},
     ],
 }
 
@@ -43,8 +75,7 @@ CONVLSTM_UNET: dict[str, Any] = {
 TWO_INPUTS_SHARED: dict[str, Any] = {
     "inputs": [{"shape": [6, 20, 20, 3], "batch_size": 8}, {"shape": [6, 20, 20, 3]}],
     "layers": [
-        {"type": "ConvLSTM2D", "name": "shared", "filters": 8, "kernel_size": 3,
-         "padding": "same"},
+        {"type": "ConvLSTM2D", "name": "shared", "filters": 8, "kernel_size": 3, "padding": "same"},
         {"call": "shared", "inputs": "input_layer_1"},
         {"type": "Add", "inputs": ["shared[0][0]", "shared[1][0]"]},
         {"type": "Flatten"},
@@ -70,16 +101,27 @@ FUNCTIONAL_CHAIN: dict[str, Any] = {
 NESTED_SEQUENTIAL: dict[str, Any] = {
     "inputs": [{"name": "clip", "shape": [5, 16, 16, 3]}],
     "layers": [
-        {"type": "TimeDistributed", "name": "frame_cnn", "layer": {"type": "Sequential", "layers": [
-            {"type": "Conv2D", "filters": 4, "kernel_size": 3, "activation": "relu"},
-            {"type": "MaxPooling2D"},
-            {"type": "GlobalAveragePooling2D"},
-        ]}},
+        {
+            "type": "TimeDistributed",
+            "name": "frame_cnn",
+            "layer": {
+                "type": "Sequential",
+                "layers": [
+                    {"type": "Conv2D", "filters": 4, "kernel_size": 3, "activation": "relu"},
+                    {"type": "MaxPooling2D"},
+                    {"type": "GlobalAveragePooling2D"},
+                ],
+            },
+        },
         {"type": "LSTM", "units": 6},
-        {"type": "Sequential", "name": "head", "layers": [
-            {"type": "Dense", "units": 8, "activation": "relu"},
-            {"type": "Dense", "units": 3, "activation": "softmax"},
-        ]},
+        {
+            "type": "Sequential",
+            "name": "head",
+            "layers": [
+                {"type": "Dense", "units": 8, "activation": "relu"},
+                {"type": "Dense", "units": 3, "activation": "softmax"},
+            ],
+        },
     ],
 }
 
@@ -88,16 +130,39 @@ NESTED_SEQUENTIAL: dict[str, Any] = {
 KERAS_IO_NEXT_FRAME: dict[str, Any] = {
     "inputs": [{"shape": [None, 64, 64, 1]}],
     "layers": [
-        {"type": "ConvLSTM2D", "filters": 64, "kernel_size": [5, 5], "padding": "same",
-         "return_sequences": True, "activation": "relu"},
+        {
+            "type": "ConvLSTM2D",
+            "filters": 64,
+            "kernel_size": [5, 5],
+            "padding": "same",
+            "return_sequences": True,
+            "activation": "relu",
+        },
         {"type": "BatchNormalization"},
-        {"type": "ConvLSTM2D", "filters": 64, "kernel_size": [3, 3], "padding": "same",
-         "return_sequences": True, "activation": "relu"},
+        {
+            "type": "ConvLSTM2D",
+            "filters": 64,
+            "kernel_size": [3, 3],
+            "padding": "same",
+            "return_sequences": True,
+            "activation": "relu",
+        },
         {"type": "BatchNormalization"},
-        {"type": "ConvLSTM2D", "filters": 64, "kernel_size": [1, 1], "padding": "same",
-         "return_sequences": True, "activation": "relu"},
-        {"type": "Conv3D", "filters": 1, "kernel_size": [3, 3, 3], "activation": "sigmoid",
-         "padding": "same"},
+        {
+            "type": "ConvLSTM2D",
+            "filters": 64,
+            "kernel_size": [1, 1],
+            "padding": "same",
+            "return_sequences": True,
+            "activation": "relu",
+        },
+        {
+            "type": "Conv3D",
+            "filters": 1,
+            "kernel_size": [3, 3, 3],
+            "activation": "sigmoid",
+            "padding": "same",
+        },
     ],
 }
 

@@ -45,9 +45,15 @@ def graph_requests(draw: Any) -> dict[str, Any]:
         if kind == "convlstm" and (source := pick(4)):
             ref, shape = source
             filters = draw(st.integers(1, 3))
-            layer = {"type": "ConvLSTM2D", "name": name, "filters": filters,
-                     "kernel_size": draw(st.integers(1, 3)), "padding": "same",
-                     "return_sequences": draw(st.booleans()), "inputs": ref}
+            layer = {
+                "type": "ConvLSTM2D",
+                "name": name,
+                "filters": filters,
+                "kernel_size": draw(st.integers(1, 3)),
+                "padding": "same",
+                "return_sequences": draw(st.booleans()),
+                "inputs": ref,
+            }
             handoff = [s for s in states if s[1] == filters]
             if handoff and draw(st.booleans()):
                 giver = draw(st.sampled_from(handoff))[0]
@@ -56,8 +62,11 @@ def graph_requests(draw: Any) -> dict[str, Any]:
             elif draw(st.booleans()):
                 layer["return_state"] = True
                 states.append((name, filters))
-            out = (shape[0], *shape[1:3], filters) if layer["return_sequences"] else (
-                *shape[1:3], filters)
+            out = (
+                (shape[0], *shape[1:3], filters)
+                if layer["return_sequences"]
+                else (*shape[1:3], filters)
+            )
             if layer.get("return_state"):
                 pool.append((f"{name}[0][0]", out))
                 pool.append((f"{name}[0][1]", (*shape[1:3], filters)))
@@ -68,22 +77,34 @@ def graph_requests(draw: Any) -> dict[str, Any]:
             if kind == "add":
                 partners = [t for t in pool if t[1] == shape and t[0] != ref]
             else:
-                partners = [t for t in pool if len(t[1]) == len(shape) and t[1][:-1] == shape[:-1]
-                            and t[0] != ref]
+                partners = [
+                    t
+                    for t in pool
+                    if len(t[1]) == len(shape) and t[1][:-1] == shape[:-1] and t[0] != ref
+                ]
             if not partners:
                 continue
             other_ref, other = draw(st.sampled_from(partners))
-            layers.append({"type": "Concatenate" if kind == "concat" else "Add", "name": name,
-                           "inputs": [ref, other_ref]})
+            layers.append(
+                {
+                    "type": "Concatenate" if kind == "concat" else "Add",
+                    "name": name,
+                    "inputs": [ref, other_ref],
+                }
+            )
             used.update({_node(ref), _node(other_ref)})
-            pool.append((name, (*shape[:-1], shape[-1] + other[-1]) if kind == "concat"
-                         else shape))
+            pool.append((name, (*shape[:-1], shape[-1] + other[-1]) if kind == "concat" else shape))
             continue
         elif kind == "conv" and (source := pick(3)):
             ref, shape = source
             filters = draw(st.integers(1, 3))
-            layer = {"type": "Conv2D", "name": name, "filters": filters, "kernel_size": 1,
-                     "inputs": ref}
+            layer = {
+                "type": "Conv2D",
+                "name": name,
+                "filters": filters,
+                "kernel_size": 1,
+                "inputs": ref,
+            }
             shared.append((name, shape[-1], 1))
             pool.append((name, (*shape[:-1], filters)))
         elif kind == "recall" and shared:
@@ -103,8 +124,9 @@ def graph_requests(draw: Any) -> dict[str, Any]:
         used.add(_node(layer["inputs"]))
         layers.append(layer)
     if not layers:
-        layers.append({"type": "ConvLSTM2D", "name": "only", "filters": 2, "kernel_size": 1,
-                       "inputs": "in0"})
+        layers.append(
+            {"type": "ConvLSTM2D", "name": "only", "filters": 2, "kernel_size": 1, "inputs": "in0"}
+        )
     inputs_named = {i["name"] for i in inputs}
     produced = [t for t, _ in pool if t.split("[")[0] not in inputs_named]
     # Every call whose tensors nobody uses is an output (one tensor of it), so none dangles.

@@ -124,8 +124,10 @@ def build(request: dict[str, Any]) -> KerasModel:
     keras.backend.clear_session()
     try:
         model = keras.Sequential(
-            [keras.Input(shape=tuple(request["input_shape"])),
-             *(keras_layer(spec) for spec in request["layers"])]
+            [
+                keras.Input(shape=tuple(request["input_shape"])),
+                *(keras_layer(spec) for spec in request["layers"]),
+            ]
         )
         layers = [_layer(layer, model.name) for layer in model.layers]
     except Exception as error:  # any refusal by Keras is the answer we want
@@ -172,7 +174,8 @@ def build_graph(request: dict[str, Any]) -> KerasGraph:
         model_inputs = []
         for spec in inputs:
             tensor = keras.Input(
-                shape=tuple(spec["shape"]), batch_size=spec.get("batch_size"),
+                shape=tuple(spec["shape"]),
+                batch_size=spec.get("batch_size"),
                 name=spec.get("name"),
             )
             tensors[tensor._keras_history.operation.name] = tensor

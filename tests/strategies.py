@@ -94,8 +94,11 @@ def conv_lstm(rank: int, last: bool = False) -> Maker:
 NEUTRAL_CONV_LSTM_ARGUMENTS = [
     {"activation": "relu", "recurrent_activation": "hard_sigmoid"},
     {"dropout": 0.2, "recurrent_dropout": 0.1, "seed": 3},
-    {"kernel_initializer": "he_normal", "recurrent_initializer": "glorot_uniform",
-     "bias_initializer": "ones"},
+    {
+        "kernel_initializer": "he_normal",
+        "recurrent_initializer": "glorot_uniform",
+        "bias_initializer": "ones",
+    },
 ]
 
 
@@ -157,11 +160,16 @@ def margins(kind: str, rank: int) -> Maker:
         layer: Layer = {"type": f"{kind}{rank}D"}
         side = st.integers(0, 2)
         pair = st.lists(side, min_size=2, max_size=2)
-        forms = [side, pair] if rank == 1 else [
-            side, st.lists(side, min_size=rank, max_size=rank),
-            st.lists(pair, min_size=rank, max_size=rank),
-            st.lists(side | pair, min_size=rank, max_size=rank),
-        ]
+        forms = (
+            [side, pair]
+            if rank == 1
+            else [
+                side,
+                st.lists(side, min_size=rank, max_size=rank),
+                st.lists(pair, min_size=rank, max_size=rank),
+                st.lists(side | pair, min_size=rank, max_size=rank),
+            ]
+        )
         if draw(st.integers(0, 4)):
             layer[field] = draw(st.one_of(forms))
         if kind == "ZeroPadding" or rank > 1:  # Cropping1D has no data_format
@@ -283,8 +291,11 @@ RNN_TYPES = ("LSTM", "GRU", "SimpleRNN")
 NEUTRAL_RNN_ARGUMENTS = [
     {"activation": "relu"},
     {"dropout": 0.2, "recurrent_dropout": 0.1, "seed": 3},
-    {"kernel_initializer": "he_normal", "recurrent_initializer": "glorot_uniform",
-     "bias_initializer": "ones"},
+    {
+        "kernel_initializer": "he_normal",
+        "recurrent_initializer": "glorot_uniform",
+        "bias_initializer": "ones",
+    },
 ]
 
 
@@ -353,8 +364,8 @@ def _activation_layer(type_: str) -> Maker:
         layer: Layer = {"type": type_}
         if draw(st.booleans()):
             if type_ == "ReLU":
-                layer[draw(st.sampled_from(["max_value", "negative_slope", "threshold"]))] = (
-                    draw(st.sampled_from([0, 0.5, 6.0]))
+                layer[draw(st.sampled_from(["max_value", "negative_slope", "threshold"]))] = draw(
+                    st.sampled_from([0, 0.5, 6.0])
                 )
             elif type_ == "LeakyReLU":
                 # Keras 3 still takes the deprecated `alpha` for `negative_slope`.
@@ -376,6 +387,8 @@ ACTIVATION_LAYER_TYPES = ("ReLU", "LeakyReLU", "ELU", "Softmax", "PReLU")
 
 
 MAX_INPUT_RANK = 5  # (time, 3 spatial axes, channels): what ConvLSTM3D takes
+
+
 def makers_for(rank: int, last: bool) -> list[tuple[str, Maker]]:
     """(type, maker) pairs whose layer takes a `rank`-D input; `type` names the outer layer."""
     found: list[tuple[str, Maker]] = [
@@ -595,8 +608,9 @@ def _breakers(request: dict[str, Any]) -> list[Callable[[Any], dict[str, Any]]]:
         layer["kernel_size"] = [1] * 5
 
     def several_outputs_inside(r: dict[str, Any], draw: Any) -> None:
-        r["layers"].insert(0, {"type": "ConvLSTM2D", "filters": 2, "kernel_size": 1,
-                               "return_state": True})
+        r["layers"].insert(
+            0, {"type": "ConvLSTM2D", "filters": 2, "kernel_size": 1, "return_state": True}
+        )
         r["input_shape"] = [3, 5, 5, 2]
 
     def duplicate_name(r: dict[str, Any], draw: Any) -> None:
@@ -607,22 +621,35 @@ def _breakers(request: dict[str, Any]) -> list[Callable[[Any], dict[str, Any]]]:
             del r["layers"][-1]["name"]
 
     def bad_groups(r: dict[str, Any], draw: Any) -> None:
-        r["layers"].insert(0, {"type": "Conv2D", "filters": draw(st.integers(1, 6)),
-                               "kernel_size": 1, "groups": draw(st.integers(2, 4))})
+        r["layers"].insert(
+            0,
+            {
+                "type": "Conv2D",
+                "filters": draw(st.integers(1, 6)),
+                "kernel_size": 1,
+                "groups": draw(st.integers(2, 4)),
+            },
+        )
         r["input_shape"] = [5, 5, draw(st.integers(1, 6))]
 
     def bad_output_padding(r: dict[str, Any], draw: Any) -> None:
-        r["layers"].insert(0, {"type": "Conv2DTranspose", "filters": 2, "kernel_size": 3,
-                               "strides": draw(st.integers(1, 2)),
-                               "output_padding": draw(st.integers(1, 3))})
+        r["layers"].insert(
+            0,
+            {
+                "type": "Conv2DTranspose",
+                "filters": 2,
+                "kernel_size": 3,
+                "strides": draw(st.integers(1, 2)),
+                "output_padding": draw(st.integers(1, 3)),
+            },
+        )
         r["input_shape"] = [5, 5, 2]
 
     def bidirectional_non_recurrent(r: dict[str, Any], draw: Any) -> None:
         r["layers"].insert(0, {"type": "Bidirectional", "layer": {"type": "Dense", "units": 2}})
 
     def time_distributed_flat(r: dict[str, Any], draw: Any) -> None:
-        r["layers"].insert(0, {"type": "TimeDistributed",
-                               "layer": {"type": "Dense", "units": 2}})
+        r["layers"].insert(0, {"type": "TimeDistributed", "layer": {"type": "Dense", "units": 2}})
         r["input_shape"] = [4]
 
     def bad_axis(r: dict[str, Any], draw: Any) -> None:
@@ -630,8 +657,13 @@ def _breakers(request: dict[str, Any]) -> list[Callable[[Any], dict[str, Any]]]:
         r["layers"].insert(0, {"type": kind, "axis": len(r["input_shape"]) + 1})
 
     def crop_everything(r: dict[str, Any], draw: Any) -> None:
-        r["layers"].insert(0, {"type": "Cropping2D", "cropping": [[draw(st.integers(2, 5)), 3],
-                                                                  draw(st.integers(0, 3))]})
+        r["layers"].insert(
+            0,
+            {
+                "type": "Cropping2D",
+                "cropping": [[draw(st.integers(2, 5)), 3], draw(st.integers(0, 3))],
+            },
+        )
         r["input_shape"] = [5, 6, 2]
 
     def bad_group_count(r: dict[str, Any], draw: Any) -> None:
@@ -642,8 +674,15 @@ def _breakers(request: dict[str, Any]) -> list[Callable[[Any], dict[str, Any]]]:
         r["layers"].insert(0, {"type": "Reshape", "target_shape": [7, 11, 13]})
 
     def stateful_rnn(r: dict[str, Any], draw: Any) -> None:
-        r["layers"].insert(0, {"type": draw(st.sampled_from(RNN_TYPES)), "units": 2,
-                               "stateful": True, "return_sequences": True})
+        r["layers"].insert(
+            0,
+            {
+                "type": draw(st.sampled_from(RNN_TYPES)),
+                "units": 2,
+                "stateful": True,
+                "return_sequences": True,
+            },
+        )
         r["input_shape"] = [4, 3]
 
     def rnn_without_a_time_axis(r: dict[str, Any], draw: Any) -> None:
@@ -662,17 +701,32 @@ def _breakers(request: dict[str, Any]) -> list[Callable[[Any], dict[str, Any]]]:
 
     def prelu_outside_the_sample(r: dict[str, Any], draw: Any) -> None:
         rank = len(r["input_shape"])
-        r["layers"].insert(0, {"type": "PReLU",
-                               "shared_axes": draw(st.sampled_from([rank + 1, -rank]))})
+        r["layers"].insert(
+            0, {"type": "PReLU", "shared_axes": draw(st.sampled_from([rank + 1, -rank]))}
+        )
 
     return [
         edited(f)
         for f in (
-            huge_window, strides_with_dilation, unknown_size, wrong_rank, wrong_length_sizes,
-            several_outputs_inside, duplicate_name, bad_groups, bad_output_padding,
-            bidirectional_non_recurrent, time_distributed_flat, bad_axis, bad_reshape,
-            crop_everything, bad_group_count,
-            stateful_rnn, rnn_without_a_time_axis, not_a_permutation, repeat_a_sequence,
+            huge_window,
+            strides_with_dilation,
+            unknown_size,
+            wrong_rank,
+            wrong_length_sizes,
+            several_outputs_inside,
+            duplicate_name,
+            bad_groups,
+            bad_output_padding,
+            bidirectional_non_recurrent,
+            time_distributed_flat,
+            bad_axis,
+            bad_reshape,
+            crop_everything,
+            bad_group_count,
+            stateful_rnn,
+            rnn_without_a_time_axis,
+            not_a_permutation,
+            repeat_a_sequence,
             prelu_outside_the_sample,
         )
     ]

@@ -25,8 +25,9 @@ def _post_layers(http, layers, input_shape=(15, 40, 40, 3)):
 
 
 def test_unknown_argument_is_named_with_the_closest_valid_one(http):
-    response = _post_layers(http, [{"type": "ConvLSTM2D", "filter": 30, "filters": 30,
-                                    "kernel_size": 3}])
+    response = _post_layers(
+        http, [{"type": "ConvLSTM2D", "filter": 30, "filters": 30, "kernel_size": 3}]
+    )
     assert response.status_code == 422
     [error] = response.json()["detail"]
     assert error["loc"] == ["body", "layers", 0, "filter"]
@@ -41,8 +42,10 @@ def test_unknown_layer_type_suggests_the_supported_spelling(http):
 
 
 def test_kernel_larger_than_input_points_at_the_layers_kernel_size(http):
-    layers = [{"type": "ConvLSTM2D", "filters": 4, "kernel_size": 3, "return_sequences": True},
-              {"type": "ConvLSTM2D", "filters": 4, "kernel_size": 9}]
+    layers = [
+        {"type": "ConvLSTM2D", "filters": 4, "kernel_size": 3, "return_sequences": True},
+        {"type": "ConvLSTM2D", "filters": 4, "kernel_size": 9},
+    ]
     response = _post_layers(http, layers, input_shape=(5, 10, 10, 3))
     assert response.status_code == 422
     [error] = response.json()["detail"]
@@ -51,16 +54,21 @@ def test_kernel_larger_than_input_points_at_the_layers_kernel_size(http):
 
 
 def test_wrong_rank_input_blames_the_model_input_shape(http):
-    response = _post_layers(http, [{"type": "ConvLSTM2D", "filters": 4, "kernel_size": 3}],
-                            input_shape=(40, 40, 3))
+    response = _post_layers(
+        http, [{"type": "ConvLSTM2D", "filters": 4, "kernel_size": 3}], input_shape=(40, 40, 3)
+    )
     [error] = response.json()["detail"]
     assert error["loc"] == ["body", "input_shape"]
     assert "expects 5-D input" in error["msg"]
 
 
 def test_error_inside_a_wrapper_points_into_the_wrapped_layer(http):
-    layers = [{"type": "TimeDistributed",
-               "layer": {"type": "ConvLSTM1D", "filters": 2, "kernel_size": [3, 3]}}]
+    layers = [
+        {
+            "type": "TimeDistributed",
+            "layer": {"type": "ConvLSTM1D", "filters": 2, "kernel_size": [3, 3]},
+        }
+    ]
     response = _post_layers(http, layers, input_shape=(5, 6, 8, 3))
     [error] = response.json()["detail"]
     assert error["loc"] == ["body", "layers", 0, "layer", "kernel_size"]
@@ -78,8 +86,9 @@ def test_false_is_not_accepted_as_zero_filters(http):
 
 
 def test_malformed_json_is_a_client_error(http):
-    response = http.post("/summary", content=b'{"input_shape": [1,',
-                         headers={"content-type": "application/json"})
+    response = http.post(
+        "/summary", content=b'{"input_shape": [1,', headers={"content-type": "application/json"}
+    )
     assert response.status_code == 422
 
 
@@ -92,8 +101,14 @@ def test_absurd_dimension_is_refused_with_the_limit(http):
 
 
 def test_duplicate_layer_names_are_refused_like_keras_does(http):
-    layer = {"type": "ConvLSTM2D", "filters": 3, "kernel_size": 3, "padding": "same",
-             "return_sequences": True, "name": "same_name"}
+    layer = {
+        "type": "ConvLSTM2D",
+        "filters": 3,
+        "kernel_size": 3,
+        "padding": "same",
+        "return_sequences": True,
+        "name": "same_name",
+    }
     response = _post_layers(http, [layer, layer])
     [error] = response.json()["detail"]
     assert error["loc"] == ["body", "layers", 1, "name"]
@@ -107,16 +122,18 @@ def test_openapi_docs_carry_the_seed_model_as_example(http):
 
 
 def test_zero_time_steps_are_refused_in_plain_words(http):
-    response = _post_layers(http, [{"type": "ConvLSTM2D", "filters": 3, "kernel_size": 3}],
-                            input_shape=(0, 40, 40, 3))
+    response = _post_layers(
+        http, [{"type": "ConvLSTM2D", "filters": 3, "kernel_size": 3}], input_shape=(0, 40, 40, 3)
+    )
     [error] = response.json()["detail"]
     assert error["loc"] == ["body", "input_shape", 0]
     assert error["msg"] == "input_shape[0] must be at least 1; received 0"
 
 
 def test_a_slash_in_a_layer_name_is_refused_like_keras_does(http):
-    response = _post_layers(http, [{"type": "ConvLSTM2D", "filters": 3, "kernel_size": 3,
-                                    "name": "encoder/conv"}])
+    response = _post_layers(
+        http, [{"type": "ConvLSTM2D", "filters": 3, "kernel_size": 3, "name": "encoder/conv"}]
+    )
     [error] = response.json()["detail"]
     assert error["loc"] == ["body", "layers", 0, "name"]
     assert "cannot contain '/'" in error["msg"]

@@ -73,33 +73,37 @@ def _body(layer_extra: str = "", extra: str = "") -> bytes:
     return f'{{"input_shape": [5, 8, 8, 3], "layers": [{layer}]{extra}}}'.encode()
 
 
-@pytest.mark.parametrize("raw", [
-    _body(', "dropout": 1'),
-    _body(', "dropout": 1.0'),
-    _body(', "dropout": -0.0'),
-    _body(', "filters": 3.0'),
-    _body(', "filters": 123456789012345678901234567890'),
-    _body(', "activation": 123456789012345678901234567890'),
-    _body(', "activation": 1e400'),
-    _body(', "activation": NaN'),
-    _body(', "dropout": NaN'),
-    _body(', "activation": 0.1000000000000000055511151231257827'),
-    _body(', "name": "a\\ud800b"'),
-    _body(', "name": "caf\\u00e9"'),
-    _body(', "name": "tab\there"'),
-    _body(', "filters": 5, "filters": 7'),
-    _body(', "padding": "SAME"'),
-    _body(extra=', "peak_tflops": 5'),
-    _body(extra=', "peak_tflops": -Infinity'),
-    _body(extra=', "time_steps": 2.0'),
-    _body(extra=', "batch_size": true'),
-    b"\xef\xbb\xbf" + _body(),
-    _body().decode().encode("utf-16"),
-    _body(', "name": "\xff"'.encode("latin-1").decode("latin-1")).replace(b"\xc3\xbf", b"\xff"),
-    _body() + b" \n",
-    _body() + b"x",
-    _body(', "activation": ' + "[" * 3000 + "]" * 3000),
-], ids=lambda raw: raw[:60].decode("utf-8", "replace"))
+@pytest.mark.parametrize(
+    "raw",
+    [
+        _body(', "dropout": 1'),
+        _body(', "dropout": 1.0'),
+        _body(', "dropout": -0.0'),
+        _body(', "filters": 3.0'),
+        _body(', "filters": 123456789012345678901234567890'),
+        _body(', "activation": 123456789012345678901234567890'),
+        _body(', "activation": 1e400'),
+        _body(', "activation": NaN'),
+        _body(', "dropout": NaN'),
+        _body(', "activation": 0.1000000000000000055511151231257827'),
+        _body(', "name": "a\\ud800b"'),
+        _body(', "name": "caf\\u00e9"'),
+        _body(', "name": "tab\there"'),
+        _body(', "filters": 5, "filters": 7'),
+        _body(', "padding": "SAME"'),
+        _body(extra=', "peak_tflops": 5'),
+        _body(extra=', "peak_tflops": -Infinity'),
+        _body(extra=', "time_steps": 2.0'),
+        _body(extra=', "batch_size": true'),
+        b"\xef\xbb\xbf" + _body(),
+        _body().decode().encode("utf-16"),
+        _body(', "name": "\xff"'.encode("latin-1").decode("latin-1")).replace(b"\xc3\xbf", b"\xff"),
+        _body() + b" \n",
+        _body() + b"x",
+        _body(', "activation": ' + "[" * 3000 + "]" * 3000),
+    ],
+    ids=lambda raw: raw[:60].decode("utf-8", "replace"),
+)
 def test_an_edge_of_json_validates_from_bytes_as_fastapi_validates_it(raw):
     _same_request(raw)
 
@@ -112,22 +116,25 @@ def test_the_seed_model_validates_from_bytes_into_the_same_request():
 def test_a_charset_in_the_content_type_still_gets_the_summary(http):
     raw = json.dumps(SEED_MODEL).encode()
     plain = http.post("/summary", content=raw, headers={"content-type": "application/json"})
-    charset = http.post("/summary", content=raw,
-                        headers={"content-type": "application/json; charset=utf-8"})
+    charset = http.post(
+        "/summary", content=raw, headers={"content-type": "application/json; charset=utf-8"}
+    )
     assert charset.status_code == 200
     assert charset.json() == plain.json()
 
 
 def test_malformed_json_is_reported_where_it_breaks_as_fastapi_does(http):
-    response = http.post("/summary", content=b'{"input_shape": [1,',
-                         headers={"content-type": "application/json"})
+    response = http.post(
+        "/summary", content=b'{"input_shape": [1,', headers={"content-type": "application/json"}
+    )
     [error] = response.json()["detail"]
     assert (error["type"], error["loc"]) == ("json_invalid", ["body", 19])
 
 
 def test_a_body_without_a_json_content_type_is_refused_as_fastapi_does(http):
-    response = http.post("/summary", content=json.dumps(SEED_MODEL).encode(),
-                         headers={"content-type": "text/plain"})
+    response = http.post(
+        "/summary", content=json.dumps(SEED_MODEL).encode(), headers={"content-type": "text/plain"}
+    )
     assert response.status_code == 422
     assert response.json()["detail"][0]["type"] == "model_attributes_type"
 
@@ -164,10 +171,20 @@ def test_the_json_body_route_refuses_an_async_endpoint():
 
 
 def test_a_client_that_leaves_before_its_body_arrives_gets_fastapis_400_not_a_500():
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
-             "scheme": "http", "path": "/summary", "raw_path": b"/summary", "query_string": b"",
-             "root_path": "", "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80),
-             "headers": [(b"content-type", b"application/json"), (b"content-length", b"100")]}
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/summary",
+        "raw_path": b"/summary",
+        "query_string": b"",
+        "root_path": "",
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+        "headers": [(b"content-type", b"application/json"), (b"content-length", b"100")],
+    }
     sent: list[Message] = []
 
     async def receive() -> Message:

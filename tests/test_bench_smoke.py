@@ -16,7 +16,10 @@ needs_wrk = pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not i
 def run(script: str, *args: str) -> str:
     result = subprocess.run(
         [sys.executable, str(BENCH / script), *args],
-        capture_output=True, text=True, timeout=300, check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
@@ -58,8 +61,14 @@ def test_soak_prints_errors_and_memory_growth():
 def test_api_stages_prints_every_stage_against_healthz():
     output = run("api_stages.py", "--duration", "1", "--connections", "4", "--rounds", "1")
     assert len(tables(output)) == 1
-    for stage in ("GET /healthz", "read the body", "+ validate", "+ summarize", "POST /summary",
-                  "reference: spin 100 µs"):
+    for stage in (
+        "GET /healthz",
+        "read the body",
+        "+ validate",
+        "+ summarize",
+        "POST /summary",
+        "reference: spin 100 µs",
+    ):
         assert f"| {stage}" in output
 
 
@@ -71,8 +80,10 @@ def test_worst_cases_prints_healthz_under_load_and_the_cpu_of_each_request():
 
 
 @needs_wrk
-@pytest.mark.skipif(shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
-                    reason="nginx is not installed")
+@pytest.mark.skipif(
+    shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
+    reason="nginx is not installed",
+)
 def test_scale_out_prints_capacity_and_open_loop_latency_direct_and_through_the_proxy():
     output = run("scale_out.py", "--workers", "1", "--capacity-seconds", "1", "--seconds", "1")
     assert len(tables(output)) == 2

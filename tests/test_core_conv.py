@@ -11,30 +11,92 @@ from app.schema import SummaryRequest
 
 KERAS_CASES = [
     ([10, 4], {"type": "Conv1D", "filters": 6, "kernel_size": 3, "groups": 2}),
-    ([10, 3], {"type": "Conv1D", "filters": 2, "kernel_size": 3, "padding": "causal",
-               "strides": 2}),
-    ([3, 10], {"type": "Conv1D", "filters": 4, "kernel_size": 3, "dilation_rate": 2,
-               "data_format": "channels_first", "use_bias": False}),
-    ([None, 9, 8], {"type": "Conv2D", "filters": 3, "kernel_size": [2, 3], "strides": [2, 1],
-                    "padding": "same"}),
+    (
+        [10, 3],
+        {"type": "Conv1D", "filters": 2, "kernel_size": 3, "padding": "causal", "strides": 2},
+    ),
+    (
+        [3, 10],
+        {
+            "type": "Conv1D",
+            "filters": 4,
+            "kernel_size": 3,
+            "dilation_rate": 2,
+            "data_format": "channels_first",
+            "use_bias": False,
+        },
+    ),
+    (
+        [None, 9, 8],
+        {
+            "type": "Conv2D",
+            "filters": 3,
+            "kernel_size": [2, 3],
+            "strides": [2, 1],
+            "padding": "same",
+        },
+    ),
     ([5, 6, 7, 2], {"type": "Conv3D", "filters": 4, "kernel_size": 2, "groups": 2}),
-    ([8, 8, 3], {"type": "Conv2DTranspose", "filters": 5, "kernel_size": 3, "strides": 2,
-                 "padding": "same", "output_padding": 1}),
+    (
+        [8, 8, 3],
+        {
+            "type": "Conv2DTranspose",
+            "filters": 5,
+            "kernel_size": 3,
+            "strides": 2,
+            "padding": "same",
+            "output_padding": 1,
+        },
+    ),
     ([8, 8, 3], {"type": "Conv2DTranspose", "filters": 5, "kernel_size": 1, "strides": 3}),
-    ([3, 7, 8], {"type": "Conv2DTranspose", "filters": 2, "kernel_size": 4, "strides": 3,
-                 "padding": "same", "output_padding": 2, "data_format": "channels_first"}),
-    ([4, 5, 6, 2], {"type": "Conv3DTranspose", "filters": 3, "kernel_size": 2,
-                    "dilation_rate": 2, "use_bias": False}),
+    (
+        [3, 7, 8],
+        {
+            "type": "Conv2DTranspose",
+            "filters": 2,
+            "kernel_size": 4,
+            "strides": 3,
+            "padding": "same",
+            "output_padding": 2,
+            "data_format": "channels_first",
+        },
+    ),
+    (
+        [4, 5, 6, 2],
+        {
+            "type": "Conv3DTranspose",
+            "filters": 3,
+            "kernel_size": 2,
+            "dilation_rate": 2,
+            "use_bias": False,
+        },
+    ),
     ([9, 3], {"type": "Conv1DTranspose", "filters": 4, "kernel_size": 3}),
-    ([9, 3], {"type": "Conv1DTranspose", "filters": 4, "kernel_size": 3, "strides": 2,
-              "padding": "same", "output_padding": 1}),
-    ([3, None], {"type": "Conv1DTranspose", "filters": 2, "kernel_size": 2, "strides": 3,
-                 "data_format": "channels_first", "use_bias": False}),
+    (
+        [9, 3],
+        {
+            "type": "Conv1DTranspose",
+            "filters": 4,
+            "kernel_size": 3,
+            "strides": 2,
+            "padding": "same",
+            "output_padding": 1,
+        },
+    ),
+    (
+        [3, None],
+        {
+            "type": "Conv1DTranspose",
+            "filters": 2,
+            "kernel_size": 2,
+            "strides": 3,
+            "data_format": "channels_first",
+            "use_bias": False,
+        },
+    ),
     ([7, 2], {"type": "Conv1DTranspose", "filters": 3, "kernel_size": 3, "dilation_rate": 2}),
-    ([8, 8, 6], {"type": "Conv2D", "filters": 4, "kernel_size": 3, "groups": 2,
-                 "lora_rank": 2}),
-    ([8, 6], {"type": "Conv1D", "filters": 4, "kernel_size": 3, "lora_rank": 3,
-              "use_bias": False}),
+    ([8, 8, 6], {"type": "Conv2D", "filters": 4, "kernel_size": 3, "groups": 2, "lora_rank": 2}),
+    ([8, 6], {"type": "Conv1D", "filters": 4, "kernel_size": 3, "lora_rank": 3, "use_bias": False}),
 ]
 
 
@@ -56,8 +118,10 @@ def test_groups_divide_the_input_channels_of_each_filter():
 
 
 def test_causal_padding_keeps_the_length():
-    conv = record([10, 3], {"type": "Conv1D", "filters": 2, "kernel_size": 5,
-                            "padding": "causal", "dilation_rate": 2})
+    conv = record(
+        [10, 3],
+        {"type": "Conv1D", "filters": 2, "kernel_size": 5, "padding": "causal", "dilation_rate": 2},
+    )
     assert conv.output_shape == (None, 10, 2)
 
 
@@ -68,8 +132,9 @@ def test_transpose_kernel_puts_filters_before_channels():
 
 
 def test_transpose_valid_length_without_output_padding_is_n_times_stride_when_kernel_small():
-    conv = record([8, 8, 3], {"type": "Conv2DTranspose", "filters": 5, "kernel_size": 2,
-                              "strides": 3})
+    conv = record(
+        [8, 8, 3], {"type": "Conv2DTranspose", "filters": 5, "kernel_size": 2, "strides": 3}
+    )
     assert conv.output_shape == (None, 24, 24, 5)
 
 
@@ -115,21 +180,36 @@ def test_wrong_rank_input_is_refused_at_the_input():
 
 
 def test_strides_with_dilation_are_refused():
-    layer = {"type": "Conv2DTranspose", "filters": 2, "kernel_size": 3, "strides": 2,
-             "dilation_rate": 2}
+    layer = {
+        "type": "Conv2DTranspose",
+        "filters": 2,
+        "kernel_size": 3,
+        "strides": 2,
+        "dilation_rate": 2,
+    }
     assert refusal([8, 8, 3], layer).loc == ("layers", 0, "strides")
 
 
 def test_output_padding_not_below_strides_is_refused():
-    layer = {"type": "Conv2DTranspose", "filters": 2, "kernel_size": 3, "strides": 2,
-             "output_padding": 2}
+    layer = {
+        "type": "Conv2DTranspose",
+        "filters": 2,
+        "kernel_size": 3,
+        "strides": 2,
+        "output_padding": 2,
+    }
     assert refusal([8, 8, 3], layer).loc == ("layers", 0, "output_padding")
     assert keras_refuses([8, 8, 3], layer)
 
 
 def test_empty_transpose_output_that_keras_builds_is_refused():
-    layer = {"type": "Conv2DTranspose", "filters": 5, "kernel_size": 2, "padding": "same",
-             "output_padding": 0}
+    layer = {
+        "type": "Conv2DTranspose",
+        "filters": 5,
+        "kernel_size": 2,
+        "padding": "same",
+        "output_padding": 0,
+    }
     assert not keras_refuses([1, 1, 3], layer)  # Keras builds a (None, 0, 0, 5) output
     assert refusal([1, 1, 3], layer).loc == ("layers", 0, "output_padding")
 
@@ -142,8 +222,7 @@ def test_unknown_activation_name_is_refused():
 
 
 def test_conv1d_transpose_kernel_puts_filters_before_channels():
-    conv = record([9, 3], {"type": "Conv1DTranspose", "filters": 4, "kernel_size": 3,
-                           "strides": 2})
+    conv = record([9, 3], {"type": "Conv1DTranspose", "filters": 4, "kernel_size": 3, "strides": 2})
     assert [w.shape for w in conv.weights] == [(3, 4, 3), (4,)]
     assert conv.output_shape == (None, 19, 4)
 

@@ -24,9 +24,13 @@ def conv_lstm_models(draw):
         "use_bias": draw(st.booleans()),
         "padding": draw(st.sampled_from(["valid", "same"])),
     }
-    return SummaryRequest.model_validate(
-        {"input_shape": [draw(st.integers(1, 5)), *spatial, channels], "layers": [layer]}
-    ), math.prod(kernel), channels
+    return (
+        SummaryRequest.model_validate(
+            {"input_shape": [draw(st.integers(1, 5)), *spatial, channels], "layers": [layer]}
+        ),
+        math.prod(kernel),
+        channels,
+    )
 
 
 @given(conv_lstm_models())
@@ -57,8 +61,10 @@ def test_recurrent_kernel_sees_filters_not_input_channels(case):
 
 def test_blog_posts_second_layer_uses_fifty_filters_not_forty():
     request = SummaryRequest.model_validate(
-        {"input_shape": [15, 40, 40, 30],
-         "layers": [{"type": "ConvLSTM2D", "filters": 50, "kernel_size": 3, "padding": "same"}]}
+        {
+            "input_shape": [15, 40, 40, 30],
+            "layers": [{"type": "ConvLSTM2D", "filters": 50, "kernel_size": 3, "padding": "same"}],
+        }
     )
     record = summarize(request).layers[0]
     assert record.gates[0].total == 36050
@@ -67,8 +73,10 @@ def test_blog_posts_second_layer_uses_fifty_filters_not_forty():
 
 def test_without_bias_the_formula_has_no_bias_term():
     request = SummaryRequest.model_validate(
-        {"input_shape": [15, 40, 40, 3],
-         "layers": [{"type": "ConvLSTM2D", "filters": 30, "kernel_size": 3, "use_bias": False}]}
+        {
+            "input_shape": [15, 40, 40, 3],
+            "layers": [{"type": "ConvLSTM2D", "filters": 30, "kernel_size": 3, "use_bias": False}],
+        }
     )
     assert summarize(request).layers[0].formula == (
         "4 × (3·3·3·30 + 3·3·30·30) = 4 × 8,910 = 35,640"
@@ -77,8 +85,10 @@ def test_without_bias_the_formula_has_no_bias_term():
 
 def test_frozen_layer_counts_every_weight_as_non_trainable():
     request = SummaryRequest.model_validate(
-        {"input_shape": [15, 40, 40, 3],
-         "layers": [{"type": "ConvLSTM2D", "filters": 30, "kernel_size": 3, "trainable": False}]}
+        {
+            "input_shape": [15, 40, 40, 3],
+            "layers": [{"type": "ConvLSTM2D", "filters": 30, "kernel_size": 3, "trainable": False}],
+        }
     )
     summary = summarize(request)
     assert (summary.trainable_params, summary.non_trainable_params) == (0, 35760)

@@ -31,10 +31,13 @@ def test_gamma_and_beta_have_one_value_per_channel():
     assert layer.formula == "2 × 6 = 12 (γ, β per channel; 3 groups of 2 channels)"
 
 
-@pytest.mark.parametrize(("groups", "words"), [
-    (4, "do not split into groups=4 equal groups; use one of 1, 2, 3, 6"),
-    (8, "groups=8 is more than the 6 channels"),
-])
+@pytest.mark.parametrize(
+    ("groups", "words"),
+    [
+        (4, "do not split into groups=4 equal groups; use one of 1, 2, 3, 6"),
+        (8, "groups=8 is more than the 6 channels"),
+    ],
+)
 def test_groups_that_do_not_fit_the_channels_are_refused_at_groups(groups, words):
     layer = {"type": "GroupNormalization", "groups": groups}
     error = refusal([9, 9, 6], layer)

@@ -24,13 +24,14 @@ KERAS_CASES = [
     ([5, 5, 2], {"type": "ZeroPadding2D", "padding": 2}),
     ([5, 5, 2], {"type": "ZeroPadding2D", "padding": [1, 3]}),
     ([5, 6, 2], {"type": "ZeroPadding2D", "padding": [[1, 0], [2, 3]]}),
-    ([2, 5, 6], {"type": "ZeroPadding2D", "padding": [1, [0, 4]],
-                 "data_format": "channels_first"}),
+    ([2, 5, 6], {"type": "ZeroPadding2D", "padding": [1, [0, 4]], "data_format": "channels_first"}),
     ([None, 6, None], {"type": "ZeroPadding2D", "padding": [[1, 2], 0]}),
     ([3, 4, 5, 2], {"type": "ZeroPadding3D"}),
     ([3, 4, 5, 2], {"type": "ZeroPadding3D", "padding": [1, 0, 2]}),
-    ([2, 3, 4, 5], {"type": "ZeroPadding3D", "padding": [[0, 1], 2, [3, 0]],
-                    "data_format": "channels_first"}),
+    (
+        [2, 3, 4, 5],
+        {"type": "ZeroPadding3D", "padding": [[0, 1], 2, [3, 0]], "data_format": "channels_first"},
+    ),
     ([7, 7, 2], {"type": "Cropping2D"}),
     ([7, 7, 2], {"type": "Cropping2D", "cropping": 3}),
     ([7, 8, 2], {"type": "Cropping2D", "cropping": [[1, 2], [3, 4]]}),
@@ -69,12 +70,15 @@ def test_cropping1d_always_crops_axis_1():
     assert record([7, 2], {"type": "Cropping1D", "cropping": [1, 2]}).output_shape == (None, 4, 2)
 
 
-@pytest.mark.parametrize(("input_shape", "layer"), [
-    ([7, 2], {"type": "Cropping1D", "cropping": [3, 4]}),
-    ([7, 9, 2], {"type": "Cropping2D", "cropping": [0, [4, 5]]}),
-    ([2, 7, 9], {"type": "Cropping2D", "cropping": 4, "data_format": "channels_first"}),
-    ([4, 5, 6, 2], {"type": "Cropping3D", "cropping": [0, 0, 3]}),
-])
+@pytest.mark.parametrize(
+    ("input_shape", "layer"),
+    [
+        ([7, 2], {"type": "Cropping1D", "cropping": [3, 4]}),
+        ([7, 9, 2], {"type": "Cropping2D", "cropping": [0, [4, 5]]}),
+        ([2, 7, 9], {"type": "Cropping2D", "cropping": 4, "data_format": "channels_first"}),
+        ([4, 5, 6, 2], {"type": "Cropping3D", "cropping": [0, 0, 3]}),
+    ],
+)
 def test_cropping_all_of_an_axis_is_refused_at_cropping_like_keras(input_shape, layer):
     error = refusal(input_shape, layer)
     assert error.loc == ("layers", 0, "cropping")
@@ -82,15 +86,18 @@ def test_cropping_all_of_an_axis_is_refused_at_cropping_like_keras(input_shape, 
     assert keras_refuses(input_shape, layer)
 
 
-@pytest.mark.parametrize("layer", [
-    {"type": "ZeroPadding2D", "padding": [1, 2, 3]},
-    {"type": "ZeroPadding2D", "padding": [[1, 2, 3], 1]},
-    {"type": "Cropping2D", "cropping": [[-1, 0], 0]},
-    {"type": "Cropping2D", "cropping": -1},
-    {"type": "ZeroPadding1D", "padding": [1, 2, 3]},
-    {"type": "Cropping1D", "cropping": [-1, 2]},
-    {"type": "Cropping1D", "data_format": "channels_first"},
-])
+@pytest.mark.parametrize(
+    "layer",
+    [
+        {"type": "ZeroPadding2D", "padding": [1, 2, 3]},
+        {"type": "ZeroPadding2D", "padding": [[1, 2, 3], 1]},
+        {"type": "Cropping2D", "cropping": [[-1, 0], 0]},
+        {"type": "Cropping2D", "cropping": -1},
+        {"type": "ZeroPadding1D", "padding": [1, 2, 3]},
+        {"type": "Cropping1D", "cropping": [-1, 2]},
+        {"type": "Cropping1D", "data_format": "channels_first"},
+    ],
+)
 def test_forms_keras_refuses_are_a_validation_error(layer):
     with pytest.raises(ValidationError):
         SummaryRequest.model_validate({"input_shape": [9, 9, 2], "layers": [layer]})
@@ -114,11 +121,14 @@ def test_wrong_rank_input_is_refused_at_the_input():
     assert keras_refuses([9, 2], layer)
 
 
-@pytest.mark.parametrize(("layer", "field"), [
-    ({"type": "ZeroPadding2D", "padding": [[1, 2], -1]}, "padding"),
-    ({"type": "Cropping3D", "cropping": [1, 2]}, "cropping"),
-    ({"type": "Cropping1D", "cropping": True}, "cropping"),
-])
+@pytest.mark.parametrize(
+    ("layer", "field"),
+    [
+        ({"type": "ZeroPadding2D", "padding": [[1, 2], -1]}, "padding"),
+        ({"type": "Cropping3D", "cropping": [1, 2]}, "cropping"),
+        ({"type": "Cropping1D", "cropping": True}, "cropping"),
+    ],
+)
 def test_a_malformed_margin_is_one_plain_message_at_its_field(http, layer, field):
     response = http.post("/summary", json={"input_shape": [5, 5, 5, 2], "layers": [layer]})
     assert response.status_code == 422

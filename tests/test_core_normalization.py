@@ -9,8 +9,15 @@ from layer_parity import assert_layer_matches_keras, keras_refuses
 KERAS_CASES = [
     ([8, 8, 70], {"type": "BatchNormalization"}),
     ([8, 3], {"type": "BatchNormalization", "axis": 1, "center": False}),
-    ([8, 3], {"type": "BatchNormalization", "scale": False, "renorm": True,
-              "renorm_clipping": {"rmax": 3, "rmin": 0.5}}),
+    (
+        [8, 3],
+        {
+            "type": "BatchNormalization",
+            "scale": False,
+            "renorm": True,
+            "renorm_clipping": {"rmax": 3, "rmin": 0.5},
+        },
+    ),
     ([5, 4], {"type": "BatchNormalization", "axis": -2, "trainable": False}),
     ([8, 3, 2], {"type": "LayerNormalization"}),
     ([8, 3, 2], {"type": "LayerNormalization", "axis": [2, 1]}),
@@ -27,7 +34,10 @@ def test_matches_keras(input_shape, layer):
 def test_batch_norm_trains_gamma_and_beta_but_not_the_moving_statistics():
     bn = record([40, 40, 70], {"type": "BatchNormalization"})
     assert [(w.name, w.trainable) for w in bn.weights] == [
-        ("gamma", True), ("beta", True), ("moving_mean", False), ("moving_variance", False),
+        ("gamma", True),
+        ("beta", True),
+        ("moving_mean", False),
+        ("moving_variance", False),
     ]
     assert (bn.trainable_params, bn.non_trainable_params) == (140, 140)
     assert bn.formula == (

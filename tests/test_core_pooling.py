@@ -29,7 +29,10 @@ def test_matches_keras(input_shape, layer):
 
 def test_strides_default_to_the_pool_size():
     assert record([9, 9, 1], {"type": "MaxPooling2D", "pool_size": 3}).output_shape == (
-        None, 3, 3, 1,
+        None,
+        3,
+        3,
+        1,
     )
 
 

@@ -33,7 +33,9 @@ def test_flatten_multiplies_every_axis_but_the_batch():
 
 def test_reshape_infers_the_minus_one_entry():
     assert record([2, 3, 4], {"type": "Reshape", "target_shape": [4, -1]}).output_shape == (
-        None, 4, 6,
+        None,
+        4,
+        6,
     )
 
 
@@ -72,8 +74,11 @@ def test_dropout_noise_shape_that_cannot_broadcast_is_refused():
 
 @pytest.mark.parametrize(
     ("layer_type", "input_shape"),
-    [("SpatialDropout1D", [2, 3, 4]), ("SpatialDropout2D", [2, 3]),
-     ("SpatialDropout3D", [2, 3, 4])],
+    [
+        ("SpatialDropout1D", [2, 3, 4]),
+        ("SpatialDropout2D", [2, 3]),
+        ("SpatialDropout3D", [2, 3, 4]),
+    ],
 )
 def test_spatial_dropout_of_the_wrong_rank_is_refused(layer_type, input_shape):
     layer = {"type": layer_type, "rate": 0.5}
@@ -96,8 +101,10 @@ def test_dense_acts_on_the_last_axis_only():
 def test_dense_lora_freezes_the_kernel_and_trains_two_low_rank_factors():
     dense = record([64], {"type": "Dense", "units": 10, "lora_rank": 4})
     assert [(w.name, w.shape, w.trainable) for w in dense.weights] == [
-        ("kernel", (64, 10), False), ("bias", (10,), True),
-        ("lora_kernel_a", (64, 4), True), ("lora_kernel_b", (4, 10), True),
+        ("kernel", (64, 10), False),
+        ("bias", (10,), True),
+        ("lora_kernel_a", (64, 4), True),
+        ("lora_kernel_b", (4, 10), True),
     ]
     assert (dense.trainable_params, dense.non_trainable_params) == (10 + 256 + 40, 640)
 

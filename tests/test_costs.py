@@ -94,7 +94,11 @@ def test_batch_costs_and_activations_are_linear_in_batch_and_params_are_not(batc
 def test_pytorch_convention_adds_a_recurrent_bias_of_4f():
     keras, pytorch = summary(), summary(convention="pytorch")
     assert [p.params - k.params for k, p in zip(keras.layers, pytorch.layers, strict=True)] == [
-        4 * 30, 4 * 50, 4 * 60, 4 * 70]
+        4 * 30,
+        4 * 50,
+        4 * 60,
+        4 * 70,
+    ]
     assert pytorch.layers[0].formula == "4 × (3·3·3·30 + 3·3·30·30 + 30 + 30) = 4 × 8,970 = 35,880"
     assert [w.name for w in pytorch.layers[0].weights][-1] == "recurrent_bias"
 

@@ -31,8 +31,8 @@ def test_custom_device_without_bandwidth_is_a_422_naming_the_field(http):
 
 def test_sweep_of_filters_gives_one_point_per_value(http):
     body = http.post(
-        "/sweep", json={"model": SEED_MODEL, "argument": "filters", "layer": 0,
-                        "values": [15, 30, 60]}
+        "/sweep",
+        json={"model": SEED_MODEL, "argument": "filters", "layer": 0, "values": [15, 30, 60]},
     ).json()
     assert [p["value"] for p in body["points"]] == [15, 30, 60]
     assert body["points"][1]["params"] == 745_680
@@ -41,8 +41,13 @@ def test_sweep_of_filters_gives_one_point_per_value(http):
 
 def test_sweep_answers_the_largest_batch_within_a_budget(http):
     body = http.post(
-        "/sweep", json={"model": SEED_MODEL, "argument": "batch_size", "budget_mb": 1024,
-                        "fit": "batch_size"}
+        "/sweep",
+        json={
+            "model": SEED_MODEL,
+            "argument": "batch_size",
+            "budget_mb": 1024,
+            "fit": "batch_size",
+        },
     ).json()
     assert body["fit"]["largest"] == 6
     assert body["fit"]["training"]["bytes"] <= 1024**3
@@ -64,8 +69,10 @@ def test_sweep_of_a_missing_layer_is_a_422_naming_the_field(http):
 
 
 def test_sweep_of_an_invalid_model_blames_the_models_field(http):
-    model = {**SEED_MODEL, "layers": [{**SEED_MODEL["layers"][0], "kernel_size": 99,
-                                       "padding": "valid"}]}
+    model = {
+        **SEED_MODEL,
+        "layers": [{**SEED_MODEL["layers"][0], "kernel_size": 99, "padding": "valid"}],
+    }
     response = http.post("/sweep", json={"model": model})
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "model", "layers", 0, "kernel_size"]
@@ -83,9 +90,7 @@ def test_whatif_without_javascript_returns_the_page_with_the_chart(http):
 
 
 def test_whatif_with_a_missing_layer_names_the_field_in_the_chart_region(http):
-    response = http.post(
-        "/whatif", data={"sweep.layer": "7"}, headers={"HX-Request": "true"}
-    )
+    response = http.post("/whatif", data={"sweep.layer": "7"}, headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert 'id="whatif-error"' in response.text
     assert "layer" in response.text

@@ -41,8 +41,10 @@ def test_share_bar_segments_are_contiguous_and_fill_the_bar():
 
 
 def test_valid_padding_and_strides_shrink_the_output_grid():
-    body = {**SEED_MODEL, "layers": [{"type": "ConvLSTM2D", "filters": 8, "kernel_size": 3,
-                                      "strides": 2}]}
+    body = {
+        **SEED_MODEL,
+        "layers": [{"type": "ConvLSTM2D", "filters": 8, "kernel_size": 3, "strides": 2}],
+    }
     request = SummaryRequest.model_validate(body)
     (view,) = conv_lstm_views(summarize(request).layers, request.layers)
     assert (view.grid, view.strides, view.padding) == ("19×19", "2×2", "valid")

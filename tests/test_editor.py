@@ -33,8 +33,9 @@ def summary_of(draft):
 
 
 def test_the_seed_draft_is_the_seed_model():
-    assert SummaryRequest.model_validate(request_body(seed_draft())) == \
-        SummaryRequest.model_validate(SEED_MODEL)
+    assert SummaryRequest.model_validate(
+        request_body(seed_draft())
+    ) == SummaryRequest.model_validate(SEED_MODEL)
 
 
 def test_the_seed_url_names_only_what_differs_from_keras_defaults():
@@ -45,34 +46,61 @@ def test_the_seed_url_names_only_what_differs_from_keras_defaults():
 
 
 @settings(deadline=None)  # pydantic validation of a whole model; CPU shared with other work
-@given(filters=st.lists(st.integers(1, 99), min_size=1, max_size=5),
-       kernel=st.integers(1, 5), padding=st.sampled_from(["same", "valid"]))
+@given(
+    filters=st.lists(st.integers(1, 99), min_size=1, max_size=5),
+    kernel=st.integers(1, 5),
+    padding=st.sampled_from(["same", "valid"]),
+)
 def test_a_model_survives_the_round_trip_through_its_url(filters, kernel, padding):
-    body = {"input_shape": [4, 12, 12, 2], "layers": [
-        {"type": "ConvLSTM2D", "filters": f, "kernel_size": [kernel, kernel], "padding": padding,
-         "return_sequences": i < len(filters) - 1} for i, f in enumerate(filters)]}
+    body = {
+        "input_shape": [4, 12, 12, 2],
+        "layers": [
+            {
+                "type": "ConvLSTM2D",
+                "filters": f,
+                "kernel_size": [kernel, kernel],
+                "padding": padding,
+                "return_sequences": i < len(filters) - 1,
+            }
+            for i, f in enumerate(filters)
+        ],
+    }
     draft = draft_from_body(body)
     back = draft_from_fields(parse_qsl(urlencode(query_items(draft))))
-    assert SummaryRequest.model_validate(request_body(back)) == \
-        SummaryRequest.model_validate(request_body(draft))
+    assert SummaryRequest.model_validate(request_body(back)) == SummaryRequest.model_validate(
+        request_body(draft)
+    )
 
 
 def test_sizes_may_be_written_with_commas_x_or_spaces():
     for text in ("3,3", "3x3", "3×3", "3 3", "(3, 3)"):
-        draft = draft_from_fields([("input_shape", "15,40,40,3"), ("layers.0.type", "ConvLSTM2D"),
-                                   ("layers.0.filters", "30"), ("layers.0.kernel_size", text)])
+        draft = draft_from_fields(
+            [
+                ("input_shape", "15,40,40,3"),
+                ("layers.0.type", "ConvLSTM2D"),
+                ("layers.0.filters", "30"),
+                ("layers.0.kernel_size", text),
+            ]
+        )
         assert request_body(draft)["layers"][0]["kernel_size"] == [3, 3]
 
 
 def test_unknown_sizes_in_the_input_shape_are_question_marks_or_none():
-    draft = draft_from_fields([("input_shape", "?,40,None,3"), ("layers.0.type", "Dense"),
-                               ("layers.0.units", "4")])
+    draft = draft_from_fields(
+        [("input_shape", "?,40,None,3"), ("layers.0.type", "Dense"), ("layers.0.units", "4")]
+    )
     assert request_body(draft)["input_shape"] == [None, 40, None, 3]
 
 
 def test_the_last_value_wins_so_a_checked_box_overrides_its_hidden_false():
-    draft = draft_from_fields([("input_shape", "15,40,40,3"), ("layers.0.type", "ConvLSTM2D"),
-                               ("layers.0.use_bias", "false"), ("layers.0.use_bias", "true")])
+    draft = draft_from_fields(
+        [
+            ("input_shape", "15,40,40,3"),
+            ("layers.0.type", "ConvLSTM2D"),
+            ("layers.0.use_bias", "false"),
+            ("layers.0.use_bias", "true"),
+        ]
+    )
     assert request_body(draft)["layers"][0]["use_bias"] is True
 
 
@@ -81,8 +109,14 @@ def test_fields_without_a_layer_give_no_draft():
 
 
 def test_a_bad_value_is_kept_as_typed_and_blamed_on_its_field():
-    draft = draft_from_fields([("input_shape", "15,40,40,3"), ("layers.0.type", "ConvLSTM2D"),
-                               ("layers.0.filters", "thirty"), ("layers.0.kernel_size", "3")])
+    draft = draft_from_fields(
+        [
+            ("input_shape", "15,40,40,3"),
+            ("layers.0.type", "ConvLSTM2D"),
+            ("layers.0.filters", "thirty"),
+            ("layers.0.kernel_size", "3"),
+        ]
+    )
     assert draft.layers[0].values["filters"] == "thirty"
     request, errors = validate(draft)
     assert request is None
@@ -113,8 +147,9 @@ def test_adding_a_convlstm_after_a_last_step_layer_hands_it_the_sequence():
     draft = apply_action(seed_draft(), "add", "ConvLSTM2D")
     assert len(draft.layers) == 5
     assert draft.layers[3].values["return_sequences"] == "true"
-    assert draft.layers[4] == LayerDraft("ConvLSTM2D", {"filters": "32", "kernel_size": "3,3",
-                                                        "padding": "same"})
+    assert draft.layers[4] == LayerDraft(
+        "ConvLSTM2D", {"filters": "32", "kernel_size": "3,3", "padding": "same"}
+    )
     assert summary_of(draft).layers[4].params == 4 * (9 * 70 * 32 + 9 * 32 * 32 + 32)
 
 
@@ -129,14 +164,14 @@ def test_remove_duplicate_and_move_change_the_order_of_layers():
 
 
 def test_the_only_layer_cannot_be_removed():
-    one = apply_action(apply_action(apply_action(seed_draft(), "remove:0"), "remove:0"),
-                       "remove:0")
+    one = apply_action(apply_action(apply_action(seed_draft(), "remove:0"), "remove:0"), "remove:0")
     assert len(apply_action(one, "remove:0").layers) == 1
 
 
 def test_duplicates_drop_the_name_keras_needs_unique():
-    draft = draft_from_body({"input_shape": [4], "layers": [
-        {"type": "Dense", "units": 3, "name": "head"}]})
+    draft = draft_from_body(
+        {"input_shape": [4], "layers": [{"type": "Dense", "units": 3, "name": "head"}]}
+    )
     assert "name" not in apply_action(draft, "duplicate:0").layers[1].values
 
 
@@ -152,8 +187,9 @@ def test_focus_follows_the_layer_that_moved():
 
 
 def _layer_body(layer_type, name, text):
-    draft = draft_from_fields([("input_shape", "9,9,9,2"), ("layers.0.type", layer_type),
-                               (f"layers.0.{name}", text)])
+    draft = draft_from_fields(
+        [("input_shape", "9,9,9,2"), ("layers.0.type", layer_type), (f"layers.0.{name}", text)]
+    )
     return request_body(draft)["layers"][0][name]
 
 
@@ -167,11 +203,19 @@ def test_pairs_are_written_with_a_semicolon_between_axes():
 
 
 def test_pairs_are_shown_the_way_they_are_typed():
-    draft = draft_from_body({"input_shape": [9, 9, 2], "layers": [
-        {"type": "ZeroPadding2D", "padding": [[1, 2], [3, 4]]},
-        {"type": "Cropping2D", "cropping": [1, [0, 2]]}]})
-    assert [layer.values for layer in draft.layers] == [{"padding": "1,2;3,4"},
-                                                       {"cropping": "1;0,2"}]
+    draft = draft_from_body(
+        {
+            "input_shape": [9, 9, 2],
+            "layers": [
+                {"type": "ZeroPadding2D", "padding": [[1, 2], [3, 4]]},
+                {"type": "Cropping2D", "cropping": [1, [0, 2]]},
+            ],
+        }
+    )
+    assert [layer.values for layer in draft.layers] == [
+        {"padding": "1,2;3,4"},
+        {"cropping": "1;0,2"},
+    ]
     assert [c.default for c in controls("Cropping3D") if c.name == "cropping"] == ["1,1;1,1;1,1"]
 
 
@@ -185,31 +229,43 @@ margin_forms = st.one_of(
 
 
 @settings(deadline=None)
-@given(padding=margin_forms, cropping=margin_forms,
-       kind=st.sampled_from(["channels_last", "channels_first"]))
+@given(
+    padding=margin_forms,
+    cropping=margin_forms,
+    kind=st.sampled_from(["channels_last", "channels_first"]),
+)
 def test_every_padding_and_cropping_form_survives_the_round_trip_through_its_url(
     padding, cropping, kind
 ):
-    body = {"input_shape": [4, 12, 12], "layers": [
-        {"type": "ZeroPadding2D", "padding": padding, "data_format": kind},
-        {"type": "Cropping2D", "cropping": cropping, "data_format": kind}]}
+    body = {
+        "input_shape": [4, 12, 12],
+        "layers": [
+            {"type": "ZeroPadding2D", "padding": padding, "data_format": kind},
+            {"type": "Cropping2D", "cropping": cropping, "data_format": kind},
+        ],
+    }
     draft = draft_from_body(body)
     back = draft_from_fields(parse_qsl(urlencode(query_items(draft))))
-    assert SummaryRequest.model_validate(request_body(back)) == \
-        SummaryRequest.model_validate(body)
+    assert SummaryRequest.model_validate(request_body(back)) == SummaryRequest.model_validate(body)
 
 
 def test_new_layer_types_can_be_added_and_give_keras_numbers():
-    draft = draft_from_body({"input_shape": [12, 12, 4], "layers": [
-        {"type": "ZeroPadding2D", "padding": [[1, 0], [2, 3]]}]})
+    draft = draft_from_body(
+        {
+            "input_shape": [12, 12, 4],
+            "layers": [{"type": "ZeroPadding2D", "padding": [[1, 0], [2, 3]]}],
+        }
+    )
     for layer_type in ("SeparableConv2D", "DepthwiseConv2D", "Cropping2D", "GroupNormalization"):
         draft = apply_action(draft, "add", layer_type)
-    draft = replace(draft, layers=(*draft.layers[:-1], LayerDraft("GroupNormalization",
-                                                                     {"groups": "-1"})))
+    draft = replace(
+        draft, layers=(*draft.layers[:-1], LayerDraft("GroupNormalization", {"groups": "-1"}))
+    )
     summary = summary_of(draft)
     keras_model = build(request_body(draft))
     assert [(r.name, list(r.output_shape), r.params) for r in summary.layers] == [
-        (k.name, k.output_shape, k.params) for k in keras_model.layers]
+        (k.name, k.output_shape, k.params) for k in keras_model.layers
+    ]
     assert summary.layers[1].params == 3 * 3 * 4 + 4 * 32 + 32  # depthwise + pointwise + bias
 
 
@@ -217,21 +273,41 @@ def test_separable_controls_come_in_keras_order_with_depth_multiplier_primary():
     names = [c.name for c in controls("SeparableConv2D") if c.primary]
     assert names[:3] == ["filters", "kernel_size", "strides"]
     assert "depth_multiplier" in names and "pointwise_initializer" not in names
+
+
 # The recurrent, reordering and activation layers: shown, typed back and summarized alike.
 
 NEW_TYPE_MODELS = [
-    {"input_shape": [None, 3], "layers": [
-        {"type": "LSTM", "units": 4, "return_sequences": True, "recurrent_activation": "relu",
-         "use_cudnn": False},
-        {"type": "GRU", "units": 3, "reset_after": False, "return_sequences": True},
-        {"type": "SimpleRNN", "units": 2, "return_state": True, "dropout": 0.25}]},
-    {"input_shape": [6], "layers": [
-        {"type": "RepeatVector", "n": 5}, {"type": "Permute", "dims": [2, 1]},
-        {"type": "PReLU", "shared_axes": [1]}, {"type": "ReLU", "max_value": 6.5},
-        {"type": "LeakyReLU", "negative_slope": 0.2}, {"type": "ELU", "alpha": 2},
-        {"type": "Softmax", "axis": [1, 2]}]},
-    {"input_shape": [4, 3], "layers": [{"type": "Permute", "dims": [1, 2]},
-                                       {"type": "PReLU", "shared_axes": 2}]},
+    {
+        "input_shape": [None, 3],
+        "layers": [
+            {
+                "type": "LSTM",
+                "units": 4,
+                "return_sequences": True,
+                "recurrent_activation": "relu",
+                "use_cudnn": False,
+            },
+            {"type": "GRU", "units": 3, "reset_after": False, "return_sequences": True},
+            {"type": "SimpleRNN", "units": 2, "return_state": True, "dropout": 0.25},
+        ],
+    },
+    {
+        "input_shape": [6],
+        "layers": [
+            {"type": "RepeatVector", "n": 5},
+            {"type": "Permute", "dims": [2, 1]},
+            {"type": "PReLU", "shared_axes": [1]},
+            {"type": "ReLU", "max_value": 6.5},
+            {"type": "LeakyReLU", "negative_slope": 0.2},
+            {"type": "ELU", "alpha": 2},
+            {"type": "Softmax", "axis": [1, 2]},
+        ],
+    },
+    {
+        "input_shape": [4, 3],
+        "layers": [{"type": "Permute", "dims": [1, 2]}, {"type": "PReLU", "shared_axes": 2}],
+    },
 ]
 
 
@@ -249,8 +325,10 @@ def test_new_layer_types_survive_the_form_and_the_url():
 
 
 def test_arguments_that_change_parameters_or_shapes_of_the_new_types_are_primary():
-    primary = {t: {c.name for c in controls(t) if c.primary}
-               for t in ("LSTM", "GRU", "Permute", "RepeatVector", "PReLU")}
+    primary = {
+        t: {c.name for c in controls(t) if c.primary}
+        for t in ("LSTM", "GRU", "Permute", "RepeatVector", "PReLU")
+    }
     assert {"units", "return_sequences", "return_state", "recurrent_activation"} <= primary["LSTM"]
     assert "reset_after" in primary["GRU"]
     assert "dims" in primary["Permute"] and "n" in primary["RepeatVector"]
@@ -259,8 +337,9 @@ def test_arguments_that_change_parameters_or_shapes_of_the_new_types_are_primary
 
 
 def test_a_one_axis_permutation_stays_a_list():
-    draft = draft_from_fields([("input_shape", "4"), ("layers.0.type", "Permute"),
-                               ("layers.0.dims", "1")])
+    draft = draft_from_fields(
+        [("input_shape", "4"), ("layers.0.type", "Permute"), ("layers.0.dims", "1")]
+    )
     assert request_body(draft)["layers"][0]["dims"] == [1]
 
 
@@ -272,11 +351,19 @@ def test_adding_an_lstm_after_a_last_step_gru_hands_it_the_sequence():
 
 
 def test_every_new_type_can_be_added_to_a_model_that_takes_it():
-    for layer_type, shape in (("RepeatVector", [6]), ("Permute", [4, 3]), ("ReLU", [3]),
-                              ("LeakyReLU", [3]), ("ELU", [3]), ("Softmax", [3]),
-                              ("PReLU", [3]), ("SimpleRNN", [5, 3])):
-        draft = draft_from_body({"input_shape": shape, "layers": [{"type": "Dropout",
-                                                                    "rate": 0.1}]})
+    for layer_type, shape in (
+        ("RepeatVector", [6]),
+        ("Permute", [4, 3]),
+        ("ReLU", [3]),
+        ("LeakyReLU", [3]),
+        ("ELU", [3]),
+        ("Softmax", [3]),
+        ("PReLU", [3]),
+        ("SimpleRNN", [5, 3]),
+    ):
+        draft = draft_from_body(
+            {"input_shape": shape, "layers": [{"type": "Dropout", "rate": 0.1}]}
+        )
         added = apply_action(draft, "add", layer_type)
         assert added.layers[-1].type == layer_type
         assert summary_of(added).layers[-1].type == layer_type
@@ -295,9 +382,16 @@ def test_after_remove_focus_goes_to_the_card_in_its_place_or_the_new_last():
 
 
 def test_a_wrapped_layer_is_edited_as_its_json_and_survives_the_url() -> None:
-    body = {"input_shape": [5, 8, 8, 3], "layers": [
-        {"type": "TimeDistributed", "layer": {"type": "Conv2D", "filters": 4, "kernel_size": 3}},
-        {"type": "Sequential", "layers": [{"type": "Flatten"}, {"type": "Dense", "units": 2}]}]}
+    body = {
+        "input_shape": [5, 8, 8, 3],
+        "layers": [
+            {
+                "type": "TimeDistributed",
+                "layer": {"type": "Conv2D", "filters": 4, "kernel_size": 3},
+            },
+            {"type": "Sequential", "layers": [{"type": "Flatten"}, {"type": "Dense", "units": 2}]},
+        ],
+    }
     draft = draft_from_body(body)
     assert draft.layers[0].values["layer"] == '{"type": "Conv2D", "filters": 4, "kernel_size": 3}'
     back = draft_from_fields(parse_qsl(urlencode(query_items(draft))))
@@ -305,15 +399,34 @@ def test_a_wrapped_layer_is_edited_as_its_json_and_survives_the_url() -> None:
 
 
 def test_a_wrapped_layer_that_is_not_json_is_an_error_at_its_field() -> None:
-    draft = draft_from_fields([("input_shape", "5,8,8,3"), ("layers.0.type", "TimeDistributed"),
-                               ("layers.0.layer", "{not json")])
+    draft = draft_from_fields(
+        [
+            ("input_shape", "5,8,8,3"),
+            ("layers.0.type", "TimeDistributed"),
+            ("layers.0.layer", "{not json"),
+        ]
+    )
     request, errors = validate(draft)
     assert request is None and "layers.0.layer" in errors
 
 
 def test_new_wrappers_and_nested_models_start_valid() -> None:
     for layer_type in ("TimeDistributed", "Sequential"):
-        draft = apply_action(draft_from_body({"input_shape": [5, 8, 8, 3], "layers": [
-            {"type": "ConvLSTM2D", "filters": 2, "kernel_size": 3, "return_sequences": True}]}),
-            "add", layer_type)
+        draft = apply_action(
+            draft_from_body(
+                {
+                    "input_shape": [5, 8, 8, 3],
+                    "layers": [
+                        {
+                            "type": "ConvLSTM2D",
+                            "filters": 2,
+                            "kernel_size": 3,
+                            "return_sequences": True,
+                        }
+                    ],
+                }
+            ),
+            "add",
+            layer_type,
+        )
         assert validate(draft)[1] == {}, layer_type

@@ -16,7 +16,13 @@ from app.schema import GRAPH_EXAMPLE, SummaryRequest
 def test_summary_of_a_graph_lists_calls_connections_and_the_graph(http) -> None:
     body = http.post("/summary", json=TWO_INPUTS_SHARED).json()
     assert [(r["name"], r["node_index"]) for r in body["layers"]] == [
-        ("shared", 0), ("shared", 1), ("add", 0), ("flatten", 0), ("logits", 0), ("score", 0)]
+        ("shared", 0),
+        ("shared", 1),
+        ("add", 0),
+        ("flatten", 0),
+        ("logits", 0),
+        ("score", 0),
+    ]
     assert body["layers"][1]["params"] == 0  # a shared layer's weights count once
     assert body["layers"][2]["connected_to"] == ["shared[0][0]", "shared[1][0]"]
     assert body["graph"]["order"][:2] == ["input_layer", "input_layer_1"]
@@ -30,8 +36,13 @@ def test_a_shared_layer_costs_on_every_call(http) -> None:
 
 
 def test_a_sequential_request_has_no_graph_keys(http) -> None:
-    body = http.post("/summary", json={"input_shape": [4, 8, 8, 1], "layers": [
-        {"type": "ConvLSTM2D", "filters": 2, "kernel_size": 3}]}).json()
+    body = http.post(
+        "/summary",
+        json={
+            "input_shape": [4, 8, 8, 1],
+            "layers": [{"type": "ConvLSTM2D", "filters": 2, "kernel_size": 3}],
+        },
+    ).json()
     assert "graph" not in body
     assert "node_index" not in body["layers"][0] and "connected_to" not in body["layers"][0]
 
@@ -50,8 +61,9 @@ def test_the_text_export_of_a_graph_is_keras_s_functional_summary(http) -> None:
 
 def test_a_functional_keras_model_imports_over_http_and_summarises_like_keras(http) -> None:
     theirs = build_graph(TWO_INPUTS_SHARED)
-    spec = http.post("/import/keras", content=theirs.json,
-                     headers={"content-type": "application/json"})
+    spec = http.post(
+        "/import/keras", content=theirs.json, headers={"content-type": "application/json"}
+    )
     assert spec.status_code == 200, spec.text
     summary = http.post("/summary", json=spec.json()).json()
     assert summary["total_params"] == theirs.model.total_params
@@ -66,8 +78,9 @@ def test_the_page_shows_a_graph_model_from_its_url(http) -> None:
 
 def test_importing_a_functional_model_into_the_page_opens_it_in_the_editor(http) -> None:
     theirs = build_graph(TWO_INPUTS_SHARED)
-    response = http.post("/import", data={"keras_json": theirs.json, "query": ""},
-                         follow_redirects=False)
+    response = http.post(
+        "/import", data={"keras_json": theirs.json, "query": ""}, follow_redirects=False
+    )
     assert response.status_code == 303, response.text[:500]
     page = http.get(response.headers["location"])
     assert page.status_code == 200
@@ -86,8 +99,9 @@ def test_the_markdown_and_csv_exports_of_a_graph_list_the_connections(http) -> N
 def test_every_golden_graph_imports_into_the_page_editor(http, case: str) -> None:
     """Wrappers and nested models included: their inner layers are shown as JSON."""
     theirs = build_graph(GOLDEN[case])
-    response = http.post("/import", data={"keras_json": theirs.json, "query": ""},
-                         follow_redirects=False)
+    response = http.post(
+        "/import", data={"keras_json": theirs.json, "query": ""}, follow_redirects=False
+    )
     assert response.status_code == 303, response.text[-800:]
     page = http.get(response.headers["location"])
     assert page.status_code == 200
@@ -95,9 +109,19 @@ def test_every_golden_graph_imports_into_the_page_editor(http, case: str) -> Non
 
 
 def test_keras_code_of_a_model_with_the_papers_options_is_refused_naming_the_field(http) -> None:
-    body = {"input_shape": [4, 8, 8, 2], "convention": "peephole", "layers": [
-        {"type": "ConvLSTM2D", "filters": 3, "kernel_size": 5, "recurrent_kernel_size": 1,
-         "padding": "same"}]}
+    body = {
+        "input_shape": [4, 8, 8, 2],
+        "convention": "peephole",
+        "layers": [
+            {
+                "type": "ConvLSTM2D",
+                "filters": 3,
+                "kernel_size": 5,
+                "recurrent_kernel_size": 1,
+                "padding": "same",
+            }
+        ],
+    }
     assert http.post("/summary", json=body).status_code == 200
     response = http.post("/export/keras-code", json=body)
     assert response.status_code == 422

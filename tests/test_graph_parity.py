@@ -115,12 +115,20 @@ def test_a_named_sequential_keeps_its_name_through_import_and_export() -> None:
 
 
 def test_a_nested_sequential_in_a_chain_matches_keras_line_by_line() -> None:
-    request = {"input_shape": [16, 16, 3], "layers": [
-        {"type": "Sequential", "layers": [
-            {"type": "Conv2D", "filters": 4, "kernel_size": 3},
-            {"type": "BatchNormalization"},
-            {"type": "GlobalAveragePooling2D"}]},
-        {"type": "Dense", "units": 2}]}
+    request = {
+        "input_shape": [16, 16, 3],
+        "layers": [
+            {
+                "type": "Sequential",
+                "layers": [
+                    {"type": "Conv2D", "filters": 4, "kernel_size": 3},
+                    {"type": "BatchNormalization"},
+                    {"type": "GlobalAveragePooling2D"},
+                ],
+            },
+            {"type": "Dense", "units": 2},
+        ],
+    }
     keras.backend.clear_session()
     model = keras.Sequential(
         [keras.Input((16, 16, 3)), *(keras_layer(spec) for spec in request["layers"])]

@@ -47,11 +47,15 @@ def _source_messages() -> set[str]:
     with (ROOT / "babel.cfg").open() as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)
     found = extract_from_dir(
-        ROOT, method_map, options_map,
+        ROOT,
+        method_map,
+        options_map,
         directory_filter=lambda path: Path(path).relative_to(ROOT).parts[0] in SOURCES,
     )
-    return {message if isinstance(message, str) else message[0]
-            for _file, _line, message, _comments, _context in found}
+    return {
+        message if isinstance(message, str) else message[0]
+        for _file, _line, message, _comments, _context in found
+    }
 
 
 def test_the_chinese_catalog_has_no_untranslated_or_fuzzy_entries():
@@ -70,8 +74,23 @@ class _Texts(HTMLParser):
     """Text nodes and labelling attributes inside the given regions, except where the page says
     `translate="no"` (units and names that stay English, as in the tools that print them)."""
 
-    VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                      "source", "track", "wbr"})
+    VOID = frozenset(
+        {
+            "area",
+            "base",
+            "br",
+            "col",
+            "embed",
+            "hr",
+            "img",
+            "input",
+            "link",
+            "meta",
+            "source",
+            "track",
+            "wbr",
+        }
+    )
 
     def __init__(self, regions: set[str]) -> None:
         super().__init__(convert_charrefs=True)
@@ -83,7 +102,8 @@ class _Texts(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         inside = (self._inside() or attrs.get("id") in self.regions) and attrs.get(
-            "translate") != "no"
+            "translate"
+        ) != "no"
         if inside:
             self.texts += [v for k, v in attrs.items() if k in ("aria-label", "placeholder") and v]
         if tag not in self.VOID:

@@ -23,7 +23,11 @@ def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str
     """The installed console script (falling back to `python -m app.cli` if not installed)."""
     command = [SCRIPT] if SCRIPT else [sys.executable, "-m", "app.cli"]
     return subprocess.run(
-        [*command, *args], input=stdin, capture_output=True, text=True, timeout=60,
+        [*command, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**os.environ, "PYTHONIOENCODING": "utf-8"},
     )
 
@@ -69,8 +73,13 @@ def test_a_keras_model_json_is_detected_and_imported(tmp_path):
         ("csv", lambda out: list(csv.reader(io.StringIO(out)))[-1][3] == "745680"),
         ("md", lambda out: "| conv\\_lstm2d | ConvLSTM2D |" in out),
         ("keras-code", lambda out: compile(out, "model.py", "exec") is not None),
-        ("pytorch-code", lambda out: "class Model(nn.Module):" in out
-         and compile(out, "model_torch.py", "exec") is not None),
+        (
+            "pytorch-code",
+            lambda out: (
+                "class Model(nn.Module):" in out
+                and compile(out, "model_torch.py", "exec") is not None
+            ),
+        ),
     ],
 )
 def test_each_format_is_printed(spec_file, fmt, check):
@@ -83,13 +92,21 @@ def test_each_format_is_printed(spec_file, fmt, check):
     ("stdin", "message"),
     [
         ("{", "not valid JSON"),
-        ('{"input_shape": [4, 3], "layers": [{"type": "Dense", "unit": 3}]}',
-         "layers.0.unit: Dense has no argument 'unit'; did you mean 'units'?"),
-        ('{"input_shape": [4, 4, 3], "layers": [{"type": "Conv2D", "filters": 2, '
-         '"kernel_size": 9}]}', "layers.0.kernel_size: kernel 9×9 does not fit"),
-        ('{"class_name": "Sequential", "config": {"layers": [{"class_name": "InputLayer", '
-         '"config": {"batch_shape": [null, 3]}}, {"class_name": "GaussianNoise", "config": '
-         '{"name": "rnn"}}]}}', "config.layers.1.class_name: layer 'rnn' (GaussianNoise)"),
+        (
+            '{"input_shape": [4, 3], "layers": [{"type": "Dense", "unit": 3}]}',
+            "layers.0.unit: Dense has no argument 'unit'; did you mean 'units'?",
+        ),
+        (
+            '{"input_shape": [4, 4, 3], "layers": [{"type": "Conv2D", "filters": 2, '
+            '"kernel_size": 9}]}',
+            "layers.0.kernel_size: kernel 9×9 does not fit",
+        ),
+        (
+            '{"class_name": "Sequential", "config": {"layers": [{"class_name": "InputLayer", '
+            '"config": {"batch_shape": [null, 3]}}, {"class_name": "GaussianNoise", "config": '
+            '{"name": "rnn"}}]}}',
+            "config.layers.1.class_name: layer 'rnn' (GaussianNoise)",
+        ),
     ],
 )
 def test_invalid_input_exits_2_with_one_line_on_stderr(stdin, message):
@@ -115,9 +132,14 @@ def test_an_unknown_format_is_a_usage_error():
 
 def test_pytorch_code_of_an_untranslatable_layer_exits_2_naming_it(tmp_path):
     path = tmp_path / "model.json"
-    path.write_text(json.dumps({"input_shape": [4, 3], "layers": [
-        {"type": "BatchNormalization", "renorm": True}]}))
+    path.write_text(
+        json.dumps(
+            {"input_shape": [4, 3], "layers": [{"type": "BatchNormalization", "renorm": True}]}
+        )
+    )
     result = run("summary", "--format", "pytorch-code", str(path))
     assert result.returncode == 2
-    assert result.stderr.startswith("convlstm-explorer: error: layers.0.renorm: "
-                                    "BatchNormalization cannot be written as PyTorch code")
+    assert result.stderr.startswith(
+        "convlstm-explorer: error: layers.0.renorm: "
+        "BatchNormalization cannot be written as PyTorch code"
+    )

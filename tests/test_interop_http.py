@@ -11,18 +11,41 @@ from app.schema import SEED_MODEL
 # What Keras 3 writes for `Sequential([Input((15, 40, 40, 3)), ConvLSTM2D(30, 3, ...)])`,
 # trimmed to the keys that matter; the differential tests feed the full output of to_json().
 KERAS_JSON = {
-    "module": "keras", "class_name": "Sequential",
-    "config": {"name": "sequential", "trainable": True, "layers": [
-        {"module": "keras.layers", "class_name": "InputLayer",
-         "config": {"batch_shape": [None, 15, 40, 40, 3], "dtype": "float32",
-                    "name": "input_layer"}},
-        {"module": "keras.layers", "class_name": "ConvLSTM2D",
-         "config": {"name": "encoder", "trainable": True,
-                    "dtype": {"module": "keras", "class_name": "DTypePolicy",
-                              "config": {"name": "float32"}},
-                    "filters": 30, "kernel_size": [3, 3], "padding": "same",
-                    "return_sequences": True, "zero_output_for_mask": False}},
-    ]},
+    "module": "keras",
+    "class_name": "Sequential",
+    "config": {
+        "name": "sequential",
+        "trainable": True,
+        "layers": [
+            {
+                "module": "keras.layers",
+                "class_name": "InputLayer",
+                "config": {
+                    "batch_shape": [None, 15, 40, 40, 3],
+                    "dtype": "float32",
+                    "name": "input_layer",
+                },
+            },
+            {
+                "module": "keras.layers",
+                "class_name": "ConvLSTM2D",
+                "config": {
+                    "name": "encoder",
+                    "trainable": True,
+                    "dtype": {
+                        "module": "keras",
+                        "class_name": "DTypePolicy",
+                        "config": {"name": "float32"},
+                    },
+                    "filters": 30,
+                    "kernel_size": [3, 3],
+                    "padding": "same",
+                    "return_sequences": True,
+                    "zero_output_for_mask": False,
+                },
+            },
+        ],
+    },
 }
 
 
@@ -112,11 +135,16 @@ def test_a_page_download_link_with_an_invalid_model_is_a_422_that_says_why(http)
 
 def test_pytorch_code_refuses_what_torch_cannot_build_naming_the_layer_and_field(http):
     """Nothing is dropped silently: a Keras option torch has no layer for is a 422 at it."""
-    body = {"input_shape": [6, 8, 8, 3], "layers": [
-        {"type": "ConvLSTM2D", "filters": 4, "kernel_size": 3, "return_sequences": True},
-        {"type": "TimeDistributed", "layer": {"type": "UpSampling2D",
-                                              "interpolation": "lanczos3"}},
-    ]}
+    body = {
+        "input_shape": [6, 8, 8, 3],
+        "layers": [
+            {"type": "ConvLSTM2D", "filters": 4, "kernel_size": 3, "return_sequences": True},
+            {
+                "type": "TimeDistributed",
+                "layer": {"type": "UpSampling2D", "interpolation": "lanczos3"},
+            },
+        ],
+    }
     response = http.post("/export/pytorch-code", json=body)
     assert response.status_code == 422
     (error,) = response.json()["detail"]
@@ -126,8 +154,10 @@ def test_pytorch_code_refuses_what_torch_cannot_build_naming_the_layer_and_field
 
 
 def test_pytorch_code_refuses_an_activation_it_cannot_translate(http):
-    body = {"input_shape": [4, 3], "layers": [
-        {"type": "Dense", "units": 2, "activation": "sparsemax"}]}
+    body = {
+        "input_shape": [4, 3],
+        "layers": [{"type": "Dense", "units": 2, "activation": "sparsemax"}],
+    }
     response = http.post("/export/pytorch-code", json=body)
     assert response.status_code == 422
     (error,) = response.json()["detail"]
@@ -146,8 +176,7 @@ def test_the_page_offers_pytorch_code_and_its_link_downloads_it(http):
 
 
 def test_a_page_download_that_torch_cannot_build_is_a_422_saying_why(http):
-    query = ("input_shape=4,3&layers.0.type=Dense&layers.0.units=7"
-             "&layers.0.activation=sparsemax")
+    query = "input_shape=4,3&layers.0.type=Dense&layers.0.units=7&layers.0.activation=sparsemax"
     response = http.get(f"/download/pytorch-code?{query}")
     assert response.status_code == 422
     assert "'sparsemax' has no PyTorch translation" in response.text
@@ -155,7 +184,10 @@ def test_a_page_download_that_torch_cannot_build_is_a_422_saying_why(http):
 
 def test_downloads_are_named_after_the_model(http):
     query = "name=my%20net&input_shape=4,3&layers.0.type=Dense&layers.0.units=7"
-    for name, filename in (("csv", "my_net-summary.csv"), ("keras-code", "my_net.py"),
-                           ("pytorch-code", "my_net_torch.py")):
+    for name, filename in (
+        ("csv", "my_net-summary.csv"),
+        ("keras-code", "my_net.py"),
+        ("pytorch-code", "my_net_torch.py"),
+    ):
         response = http.get(f"/download/{name}?{query}")
         assert response.headers["content-disposition"] == f'attachment; filename="{filename}"'

@@ -44,9 +44,15 @@ CODE_EXPORTS = 60
 
 def bounded(max_examples: int) -> settings:
     return settings(
-        max_examples=max_examples, derandomize=True, database=None, deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                               HealthCheck.filter_too_much],
+        max_examples=max_examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.filter_too_much,
+        ],
     )
 
 
@@ -129,8 +135,10 @@ def test_generated_keras_models_import_to_the_same_summary(capsys) -> None:
 
     check()
     with capsys.disabled():
-        print(f"\nKeras JSON import: {tally['sequential']} Sequential + {tally['functional']} "
-              f"Functional models round-tripped ({tally['refused by Keras']} refused by Keras)")
+        print(
+            f"\nKeras JSON import: {tally['sequential']} Sequential + {tally['functional']} "
+            f"Functional models round-tripped ({tally['refused by Keras']} refused by Keras)"
+        )
     assert tally["sequential"] + tally["functional"] >= ROUND_TRIPS // 2
 
 
@@ -149,11 +157,13 @@ def test_the_blog_posts_model_imports_with_its_totals(functional: bool) -> None:
 
 def test_import_keeps_the_users_layer_names() -> None:
     keras.backend.clear_session()
-    model = keras.Sequential([
-        keras.Input((5, 8, 8, 3)),
-        keras.layers.ConvLSTM2D(4, 3, name="encoder <1> | =x", return_sequences=True),
-        keras.layers.TimeDistributed(keras.layers.Conv2D(2, 1, name="head"), name="per_step"),
-    ])
+    model = keras.Sequential(
+        [
+            keras.Input((5, 8, 8, 3)),
+            keras.layers.ConvLSTM2D(4, 3, name="encoder <1> | =x", return_sequences=True),
+            keras.layers.TimeDistributed(keras.layers.Conv2D(2, 1, name="head"), name="per_step"),
+        ]
+    )
     request = import_keras(model.to_json())
     assert request.layers[0].name == "encoder <1> | =x"
     assert request.layers[1].name == "per_step"
@@ -179,9 +189,9 @@ def test_a_frozen_keras_model_imports_with_every_weight_non_trainable() -> None:
     # Conv layers: for recurrent layers Keras itself cannot tell from the JSON whether the cell
     # was frozen too (`model_from_json` keeps cell weights trainable), so neither can we.
     keras.backend.clear_session()
-    model = keras.Sequential([
-        keras.Input((8, 8, 3)), keras.layers.Conv2D(4, 3), keras.layers.BatchNormalization()
-    ])
+    model = keras.Sequential(
+        [keras.Input((8, 8, 3)), keras.layers.Conv2D(4, 3), keras.layers.BatchNormalization()]
+    )
     model.trainable = False
     summary = summarize(import_keras(model.to_json()))
     assert (summary.trainable_params, summary.non_trainable_params) == (0, model.count_params())
@@ -195,10 +205,13 @@ def _error(model: Any) -> KerasImportError:
 
 def test_an_unsupported_layer_is_refused_by_name() -> None:
     keras.backend.clear_session()
-    model = keras.Sequential([
-        keras.Input((5, 3)), keras.layers.GaussianNoise(0.1, name="my_noise"),
-        keras.layers.Dense(2),
-    ])
+    model = keras.Sequential(
+        [
+            keras.Input((5, 3)),
+            keras.layers.GaussianNoise(0.1, name="my_noise"),
+            keras.layers.Dense(2),
+        ]
+    )
     error = _error(model)
     assert error.loc == ("config", "layers", 1, "class_name")
     assert "'my_noise' (GaussianNoise)" in error.msg and "not supported" in error.msg
@@ -233,7 +246,9 @@ def test_a_shared_layer_imports_with_its_weights_counted_once() -> None:
     summary = summarize(import_keras(model.to_json()))
     assert summary.total_params == model.count_params() == 20
     assert [(r.name, r.node_index, r.params) for r in summary.layers] == [
-        ("shared", 0, 20), ("shared", 1, 0)]
+        ("shared", 0, 20),
+        ("shared", 1, 0),
+    ]
 
 
 def test_a_nested_sequential_imports_as_one_layer() -> None:
@@ -254,9 +269,9 @@ def test_a_nested_functional_model_is_refused_by_name() -> None:
 
 def test_an_argument_that_would_change_the_count_is_refused_not_dropped() -> None:
     keras.backend.clear_session()
-    model = keras.Sequential([
-        keras.Input((4, 6)), keras.layers.LayerNormalization(rms_scaling=True, name="norm")
-    ])
+    model = keras.Sequential(
+        [keras.Input((4, 6)), keras.layers.LayerNormalization(rms_scaling=True, name="norm")]
+    )
     error = _error(model)
     assert error.loc == ("config", "layers", 1, "config", "rms_scaling")
     assert "'norm' (LayerNormalization)" in error.msg
@@ -270,28 +285,58 @@ def test_an_unbuilt_sequential_is_refused_asking_for_an_input_shape() -> None:
 
 def test_a_tf_keras_2_sequential_imports() -> None:
     """tf.keras 2 kept the input shape on the first layer as `batch_input_shape`."""
-    model = {"class_name": "Sequential", "config": {"name": "sequential", "layers": [
-        {"class_name": "ConvLSTM2D", "config": {
-            "name": "conv_lst_m2d", "batch_input_shape": [None, 15, 40, 40, 3],
-            "dtype": "float32", "filters": 30, "kernel_size": [3, 3], "padding": "same",
-            "return_sequences": True}},
-    ]}}
+    model = {
+        "class_name": "Sequential",
+        "config": {
+            "name": "sequential",
+            "layers": [
+                {
+                    "class_name": "ConvLSTM2D",
+                    "config": {
+                        "name": "conv_lst_m2d",
+                        "batch_input_shape": [None, 15, 40, 40, 3],
+                        "dtype": "float32",
+                        "filters": 30,
+                        "kernel_size": [3, 3],
+                        "padding": "same",
+                        "return_sequences": True,
+                    },
+                },
+            ],
+        },
+    }
     summary = summarize(import_keras(model))
     assert summary.layers[0].name == "conv_lst_m2d" and summary.total_params == 35_760
 
 
 def test_a_tf_keras_2_functional_chain_imports() -> None:
-    model = {"class_name": "Functional", "config": {
-        "name": "model", "input_layers": [["input_1", 0, 0]],
-        "output_layers": [["conv", 0, 0]],
-        "layers": [
-            {"class_name": "InputLayer", "name": "input_1", "inbound_nodes": [],
-             "config": {"batch_input_shape": [None, 15, 40, 40, 3], "name": "input_1"}},
-            {"class_name": "ConvLSTM2D", "name": "conv",
-             "inbound_nodes": [[["input_1", 0, 0, {}]]],
-             "config": {"name": "conv", "filters": 30, "kernel_size": [3, 3],
-                        "padding": "same"}},
-        ]}}
+    model = {
+        "class_name": "Functional",
+        "config": {
+            "name": "model",
+            "input_layers": [["input_1", 0, 0]],
+            "output_layers": [["conv", 0, 0]],
+            "layers": [
+                {
+                    "class_name": "InputLayer",
+                    "name": "input_1",
+                    "inbound_nodes": [],
+                    "config": {"batch_input_shape": [None, 15, 40, 40, 3], "name": "input_1"},
+                },
+                {
+                    "class_name": "ConvLSTM2D",
+                    "name": "conv",
+                    "inbound_nodes": [[["input_1", 0, 0, {}]]],
+                    "config": {
+                        "name": "conv",
+                        "filters": 30,
+                        "kernel_size": [3, 3],
+                        "padding": "same",
+                    },
+                },
+            ],
+        },
+    }
     assert summarize(import_keras(model)).total_params == 35_760
 
 
@@ -325,9 +370,11 @@ def test_exported_code_builds_the_same_model_and_keras_prints_our_table(capsys) 
 
     check()
     with capsys.disabled():
-        print(f"\nKeras code export: {tally['compared']} generated models rebuilt from our code "
-              f"and their model.summary() compared line by line ({tally['rows']} layer rows; "
-              f"{tally['refused by Keras']} refused by Keras)")
+        print(
+            f"\nKeras code export: {tally['compared']} generated models rebuilt from our code "
+            f"and their model.summary() compared line by line ({tally['rows']} layer rows; "
+            f"{tally['refused by Keras']} refused by Keras)"
+        )
     assert tally["compared"] >= CODE_EXPORTS // 2
 
 
@@ -340,10 +387,18 @@ def test_the_blog_posts_table_matches_keras_line_by_line() -> None:
 
 
 def test_long_names_wrap_inside_their_column_as_keras_wraps_them() -> None:
-    body = {"input_shape": [4, 8, 8, 3], "layers": [
-        {"type": "ConvLSTM2D", "filters": 2, "kernel_size": 3, "return_state": True,
-         "name": "a_very_long_layer_name_that_cannot_fit_in_the_first_column [bold]x[red]"},
-    ]}
+    body = {
+        "input_shape": [4, 8, 8, 3],
+        "layers": [
+            {
+                "type": "ConvLSTM2D",
+                "filters": 2,
+                "kernel_size": 3,
+                "return_state": True,
+                "name": "a_very_long_layer_name_that_cannot_fit_in_the_first_column [bold]x[red]",
+            },
+        ],
+    }
     request = SummaryRequest.model_validate(body)
     summary = summarize(request)
     ours = keras_summary_text(summary)
@@ -361,14 +416,19 @@ def test_exported_code_keeps_a_hostile_name_inside_its_string() -> None:
 
 def test_exported_code_keeps_dtype_trainable_and_serialized_initializers() -> None:
     keras.backend.clear_session()
-    model = keras.Sequential([
-        keras.Input((8, 8, 3)),
-        keras.layers.Conv2D(
-            4, 3, trainable=False, dtype="float16",
-            kernel_initializer=keras.initializers.RandomNormal(stddev=0.5),
-            kernel_regularizer=keras.regularizers.L2(0.01),
-        ),
-    ])
+    model = keras.Sequential(
+        [
+            keras.Input((8, 8, 3)),
+            keras.layers.Conv2D(
+                4,
+                3,
+                trainable=False,
+                dtype="float16",
+                kernel_initializer=keras.initializers.RandomNormal(stddev=0.5),
+                kernel_regularizer=keras.regularizers.L2(0.01),
+            ),
+        ]
+    )
     request = import_keras(model.to_json())
     rebuilt = run_code(keras_code(request, summarize(request)))
     layer = rebuilt.layers[0]
@@ -386,38 +446,52 @@ def test_exported_code_is_a_script_that_prints_the_summary() -> None:
     assert os.linesep == "\n" or "\r" not in code
 
 
-NEW_FAMILIES = {"input_shape": [9, 10, 4], "layers": [
-    {"type": "ZeroPadding2D", "padding": [[1, 0], 2]},
-    {"type": "Cropping2D", "cropping": [0, [1, 2]]},
-    {"type": "SeparableConv2D", "filters": 6, "kernel_size": 3, "depth_multiplier": 2},
-    {"type": "DepthwiseConv2D", "kernel_size": [2, 3], "strides": 2, "use_bias": False},
-    {"type": "GroupNormalization", "groups": 3},
-    {"type": "Reshape", "target_shape": [-1, 6]},
-    {"type": "ZeroPadding1D", "padding": [0, 2]},
-    {"type": "Cropping1D", "cropping": 1},
-    {"type": "Conv1DTranspose", "filters": 2, "kernel_size": 3, "strides": 2},
-    {"type": "SeparableConv1D", "filters": 3, "kernel_size": 2},
-    {"type": "DepthwiseConv1D", "kernel_size": 2, "depth_multiplier": 2},
-]}
+NEW_FAMILIES = {
+    "input_shape": [9, 10, 4],
+    "layers": [
+        {"type": "ZeroPadding2D", "padding": [[1, 0], 2]},
+        {"type": "Cropping2D", "cropping": [0, [1, 2]]},
+        {"type": "SeparableConv2D", "filters": 6, "kernel_size": 3, "depth_multiplier": 2},
+        {"type": "DepthwiseConv2D", "kernel_size": [2, 3], "strides": 2, "use_bias": False},
+        {"type": "GroupNormalization", "groups": 3},
+        {"type": "Reshape", "target_shape": [-1, 6]},
+        {"type": "ZeroPadding1D", "padding": [0, 2]},
+        {"type": "Cropping1D", "cropping": 1},
+        {"type": "Conv1DTranspose", "filters": 2, "kernel_size": 3, "strides": 2},
+        {"type": "SeparableConv1D", "filters": 3, "kernel_size": 2},
+        {"type": "DepthwiseConv1D", "kernel_size": 2, "depth_multiplier": 2},
+    ],
+}
 
 
 # --- the recurrent, reordering and activation layers, one of each ------------------------------
 
-EVERY_NEW_TYPE = {"input_shape": [6], "layers": [
-    {"type": "RepeatVector", "n": 5},
-    {"type": "LSTM", "units": 4, "return_sequences": True, "unit_forget_bias": False},
-    {"type": "GRU", "units": 3, "return_sequences": True, "reset_after": False,
-     "recurrent_activation": "hard_sigmoid"},
-    {"type": "Bidirectional", "layer": {"type": "SimpleRNN", "units": 3, "return_sequences": True,
-                                        "dropout": 0.1}, "merge_mode": "sum"},
-    {"type": "Permute", "dims": [2, 1]},
-    {"type": "PReLU", "shared_axes": [2], "alpha_regularizer": "l2"},
-    {"type": "ReLU", "max_value": 6.0, "threshold": 0.5},
-    {"type": "LeakyReLU", "negative_slope": 0.2},
-    {"type": "ELU", "alpha": 0.5},
-    {"type": "Softmax", "axis": 1},
-    {"type": "GRU", "units": 2, "return_state": True, "use_bias": False},
-]}
+EVERY_NEW_TYPE = {
+    "input_shape": [6],
+    "layers": [
+        {"type": "RepeatVector", "n": 5},
+        {"type": "LSTM", "units": 4, "return_sequences": True, "unit_forget_bias": False},
+        {
+            "type": "GRU",
+            "units": 3,
+            "return_sequences": True,
+            "reset_after": False,
+            "recurrent_activation": "hard_sigmoid",
+        },
+        {
+            "type": "Bidirectional",
+            "layer": {"type": "SimpleRNN", "units": 3, "return_sequences": True, "dropout": 0.1},
+            "merge_mode": "sum",
+        },
+        {"type": "Permute", "dims": [2, 1]},
+        {"type": "PReLU", "shared_axes": [2], "alpha_regularizer": "l2"},
+        {"type": "ReLU", "max_value": 6.0, "threshold": 0.5},
+        {"type": "LeakyReLU", "negative_slope": 0.2},
+        {"type": "ELU", "alpha": 0.5},
+        {"type": "Softmax", "axis": 1},
+        {"type": "GRU", "units": 2, "return_state": True, "use_bias": False},
+    ],
+}
 
 
 @pytest.mark.parametrize("functional", [False, True], ids=["sequential", "functional"])
@@ -471,13 +545,27 @@ def test_a_legacy_leaky_relu_alpha_exports_as_negative_slope() -> None:
 
 def test_tf_keras_2_recurrent_and_leaky_relu_configs_import() -> None:
     """tf.keras 2 wrote `implementation` and `time_major` on RNNs and `alpha` on LeakyReLU."""
-    model = {"class_name": "Sequential", "config": {"name": "sequential", "layers": [
-        {"class_name": "InputLayer", "config": {"batch_input_shape": [None, 5, 3]}},
-        {"class_name": "LSTM", "config": {
-            "name": "lstm", "units": 4, "return_sequences": True, "time_major": False,
-            "implementation": 2, "zero_output_for_mask": True}},
-        {"class_name": "LeakyReLU", "config": {"name": "leaky", "alpha": 0.2}},
-    ]}}
+    model = {
+        "class_name": "Sequential",
+        "config": {
+            "name": "sequential",
+            "layers": [
+                {"class_name": "InputLayer", "config": {"batch_input_shape": [None, 5, 3]}},
+                {
+                    "class_name": "LSTM",
+                    "config": {
+                        "name": "lstm",
+                        "units": 4,
+                        "return_sequences": True,
+                        "time_major": False,
+                        "implementation": 2,
+                        "zero_output_for_mask": True,
+                    },
+                },
+                {"class_name": "LeakyReLU", "config": {"name": "leaky", "alpha": 0.2}},
+            ],
+        },
+    }
     request = import_keras(model)
     assert request.layers[1].negative_slope == 0.2
     assert summarize(request).total_params == 4 * (3 * 4 + 4 * 4 + 4)
@@ -488,22 +576,48 @@ def test_tf_keras_2_recurrent_and_leaky_relu_configs_import() -> None:
 
 def test_a_tf_keras_2_encoder_forecaster_imports_its_state_handoff() -> None:
     """tf.keras 2 lists `initial_state` tensors after the input in the layer's inbound node."""
-    model = {"class_name": "Functional", "config": {
-        "name": "seq2seq", "input_layers": [["frames", 0, 0]],
-        "output_layers": [["forecaster", 0, 0]],
-        "layers": [
-            {"class_name": "InputLayer", "name": "frames", "inbound_nodes": [],
-             "config": {"batch_input_shape": [None, 10, 16, 16, 16], "name": "frames"}},
-            {"class_name": "ConvLSTM2D", "name": "encoder",
-             "inbound_nodes": [[["frames", 0, 0, {}]]],
-             "config": {"name": "encoder", "filters": 8, "kernel_size": [3, 3],
-                        "padding": "same", "return_state": True}},
-            {"class_name": "ConvLSTM2D", "name": "forecaster",
-             "inbound_nodes": [[["frames", 0, 0, {}], ["encoder", 0, 1, {}],
-                                ["encoder", 0, 2, {}]]],
-             "config": {"name": "forecaster", "filters": 8, "kernel_size": [3, 3],
-                        "padding": "same", "return_sequences": True}},
-        ]}}
+    model = {
+        "class_name": "Functional",
+        "config": {
+            "name": "seq2seq",
+            "input_layers": [["frames", 0, 0]],
+            "output_layers": [["forecaster", 0, 0]],
+            "layers": [
+                {
+                    "class_name": "InputLayer",
+                    "name": "frames",
+                    "inbound_nodes": [],
+                    "config": {"batch_input_shape": [None, 10, 16, 16, 16], "name": "frames"},
+                },
+                {
+                    "class_name": "ConvLSTM2D",
+                    "name": "encoder",
+                    "inbound_nodes": [[["frames", 0, 0, {}]]],
+                    "config": {
+                        "name": "encoder",
+                        "filters": 8,
+                        "kernel_size": [3, 3],
+                        "padding": "same",
+                        "return_state": True,
+                    },
+                },
+                {
+                    "class_name": "ConvLSTM2D",
+                    "name": "forecaster",
+                    "inbound_nodes": [
+                        [["frames", 0, 0, {}], ["encoder", 0, 1, {}], ["encoder", 0, 2, {}]]
+                    ],
+                    "config": {
+                        "name": "forecaster",
+                        "filters": 8,
+                        "kernel_size": [3, 3],
+                        "padding": "same",
+                        "return_sequences": True,
+                    },
+                },
+            ],
+        },
+    }
     request = import_keras(model)
     assert request.layers[1].initial_state == ["encoder[0][1]", "encoder[0][2]"]
     summary = summarize(request)

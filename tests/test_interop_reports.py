@@ -31,7 +31,7 @@ HOSTILE_NAMES = [
     "![x](https:evil.example)",
     "`code` **bold** _it_ ~~s~~",
     "line\nbreak",
-    "=HYPERLINK(\"evil.example\",\"x\")",
+    '=HYPERLINK("evil.example","x")',
     "+SUM(A1:A2)",
     "-2+3",
     "@SUM(A1)",
@@ -92,8 +92,13 @@ def test_csv_safe_leaves_numbers_alone() -> None:
 
 @pytest.mark.parametrize(
     ("size", "text"),
-    [(0, "0.00 B"), (1023, "1023.00 B"), (1024, "1.00 KB"), (2_982_720, "2.84 MB"),
-     (3 * 1024**3, "3.00 GB")],
+    [
+        (0, "0.00 B"),
+        (1023, "1023.00 B"),
+        (1024, "1.00 KB"),
+        (2_982_720, "2.84 MB"),
+        (3 * 1024**3, "3.00 GB"),
+    ],
 )
 def test_sizes_read_like_keras(size: int, text: str) -> None:
     assert readable(size) == text
@@ -102,8 +107,14 @@ def test_sizes_read_like_keras(size: int, text: str) -> None:
 def with_costs(summary: ModelSummary) -> ModelSummary:
     """The summary as the core reports it once costs are computed (numbers and formulas)."""
     layers = tuple(
-        replace(layer, costs={"macs": 1000 * (i + 1), "mac_formula": "=3·3",
-                              "saved": {"bytes": 4096, "text": "4.00 KB"}})
+        replace(
+            layer,
+            costs={
+                "macs": 1000 * (i + 1),
+                "mac_formula": "=3·3",
+                "saved": {"bytes": 4096, "text": "4.00 KB"},
+            },
+        )
         for i, layer in enumerate(summary.layers)
     )
     return replace(summary, layers=layers)

@@ -39,6 +39,7 @@ INVALID_EXAMPLES = 100
 PER_TYPE_EXAMPLES = 4
 HTTP_EXAMPLES = 40
 
+
 def parity(max_examples: int) -> settings:
     """Deterministic and bounded: the same cases on every run, no example database."""
     return settings(
@@ -46,8 +47,11 @@ def parity(max_examples: int) -> settings:
         derandomize=True,
         database=None,
         deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                               HealthCheck.filter_too_much],
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.filter_too_much,
+        ],
     )
 
 
@@ -131,7 +135,8 @@ def deliberate_refusal(
         ):
             return "LayerNormalization axis list names one axis twice"
         if layer["type"] == "Softmax" and any(
-            not -rank <= a < rank for a in (axis if isinstance(axis, list) else [axis])
+            not -rank <= a < rank
+            for a in (axis if isinstance(axis, list) else [axis])
             if a is not None
         ):
             return "Softmax axis the input lacks"
@@ -166,11 +171,14 @@ def _types(layer: dict[str, Any]) -> str:
 
 def _report(capsys: pytest.CaptureFixture, title: str, tally: Counter) -> None:
     with capsys.disabled():
-        cases = sum(tally[k] for k in ("both accept and agree", "both refuse",
-                                       "refused on purpose"))
-        print(f"\n{title}: {cases} cases checked against Keras "
-              f"({tally['both accept and agree']} built, {tally['both refuse']} refused by both, "
-              f"{tally['refused on purpose']} refused by us on purpose)")
+        cases = sum(
+            tally[k] for k in ("both accept and agree", "both refuse", "refused on purpose")
+        )
+        print(
+            f"\n{title}: {cases} cases checked against Keras "
+            f"({tally['both accept and agree']} built, {tally['both refuse']} refused by both, "
+            f"{tally['refused on purpose']} refused by us on purpose)"
+        )
         built = sorted(
             ((k.removeprefix("layer "), n) for k, n in tally.items() if k.startswith("layer ")),
             key=lambda kv: (-kv[1], kv[0]),
@@ -260,16 +268,39 @@ NEXT_FRAME = {
     # keras.io example "Next-frame prediction with Conv-LSTM".
     "input_shape": [None, 64, 64, 1],
     "layers": [
-        {"type": "ConvLSTM2D", "filters": 64, "kernel_size": [5, 5], "padding": "same",
-         "return_sequences": True, "activation": "relu"},
+        {
+            "type": "ConvLSTM2D",
+            "filters": 64,
+            "kernel_size": [5, 5],
+            "padding": "same",
+            "return_sequences": True,
+            "activation": "relu",
+        },
         {"type": "BatchNormalization"},
-        {"type": "ConvLSTM2D", "filters": 64, "kernel_size": [3, 3], "padding": "same",
-         "return_sequences": True, "activation": "relu"},
+        {
+            "type": "ConvLSTM2D",
+            "filters": 64,
+            "kernel_size": [3, 3],
+            "padding": "same",
+            "return_sequences": True,
+            "activation": "relu",
+        },
         {"type": "BatchNormalization"},
-        {"type": "ConvLSTM2D", "filters": 64, "kernel_size": [1, 1], "padding": "same",
-         "return_sequences": True, "activation": "relu"},
-        {"type": "Conv3D", "filters": 1, "kernel_size": [3, 3, 3], "activation": "sigmoid",
-         "padding": "same"},
+        {
+            "type": "ConvLSTM2D",
+            "filters": 64,
+            "kernel_size": [1, 1],
+            "padding": "same",
+            "return_sequences": True,
+            "activation": "relu",
+        },
+        {
+            "type": "Conv3D",
+            "filters": 1,
+            "kernel_size": [3, 3, 3],
+            "activation": "sigmoid",
+            "padding": "same",
+        },
     ],
 }
 
@@ -295,8 +326,10 @@ def test_seed_model_over_http_matches_keras(http) -> None:
 
 
 def test_a_model_keras_refuses_is_a_422_naming_the_layer_over_http(http) -> None:
-    request = {"input_shape": [10, 2, 8, 3],
-               "layers": [{"type": "ConvLSTM2D", "filters": 4, "kernel_size": 3}]}
+    request = {
+        "input_shape": [10, 2, 8, 3],
+        "layers": [{"type": "ConvLSTM2D", "filters": 4, "kernel_size": 3}],
+    }
     assert build(request).error is not None
     response = http.post("/summary", json=request)
     assert response.status_code == 422
@@ -326,10 +359,18 @@ FROZEN_LAYERS = [
     ([4, 8, 8, 3], _convlstm(trainable=False)),
     ([4, 8, 8, 3], {"type": "Bidirectional", "layer": _convlstm(), "trainable": False}),
     ([4, 8, 8, 3], {"type": "Bidirectional", "layer": _convlstm(trainable=False)}),
-    ([2, 4, 8, 3], {"type": "TimeDistributed", "layer": {**_convlstm(), "type": "ConvLSTM1D"},
-                    "trainable": False}),
-    ([4, 8, 3], {"type": "TimeDistributed", "layer": {"type": "Dense", "units": 2},
-                 "trainable": False}),
+    (
+        [2, 4, 8, 3],
+        {
+            "type": "TimeDistributed",
+            "layer": {**_convlstm(), "type": "ConvLSTM1D"},
+            "trainable": False,
+        },
+    ),
+    (
+        [4, 8, 3],
+        {"type": "TimeDistributed", "layer": {"type": "Dense", "units": 2}, "trainable": False},
+    ),
 ]
 
 
@@ -370,8 +411,11 @@ def test_convolution_padding_is_case_insensitive_like_keras() -> None:
 
 
 def test_an_explicit_backward_layer_keeps_its_own_name_like_keras() -> None:
-    layer = {"type": "Bidirectional", "layer": _convlstm(),
-             "backward_layer": _convlstm(filters=3, go_backwards=True)}
+    layer = {
+        "type": "Bidirectional",
+        "layer": _convlstm(),
+        "backward_layer": _convlstm(filters=3, go_backwards=True),
+    }
     request = {"input_shape": [4, 8, 8, 3], "layers": [layer]}
     assert build(request).layers[0].weights[3].path.startswith("conv_lstm2d_1/")
     check_parity(request, Counter())
@@ -381,8 +425,10 @@ def test_several_outputs_are_fine_on_the_last_layer_only_like_keras() -> None:
     last = {"input_shape": [4, 8, 8, 3], "layers": [_convlstm(return_state=True)]}
     assert len(build(last).layers[0].output_shape) == 3
     check_parity(last, Counter())
-    inside = {"input_shape": [4, 8, 8, 3],
-              "layers": [_convlstm(return_state=True, return_sequences=True), _convlstm()]}
+    inside = {
+        "input_shape": [4, 8, 8, 3],
+        "layers": [_convlstm(return_state=True, return_sequences=True), _convlstm()],
+    }
     check_parity(inside, Counter())
 
 
@@ -392,8 +438,11 @@ def test_stateful_conv_lstm_without_a_batch_size_is_refused_like_keras() -> None
 
 def test_a_backward_layer_whose_window_does_not_fit_is_refused_on_purpose() -> None:
     # Keras builds it (the output shape comes from the forward layer alone) but cannot run it.
-    layer = {"type": "Bidirectional", "layer": _convlstm(kernel_size=1),
-             "backward_layer": _convlstm(kernel_size=9, go_backwards=True)}
+    layer = {
+        "type": "Bidirectional",
+        "layer": _convlstm(kernel_size=1),
+        "backward_layer": _convlstm(kernel_size=9, go_backwards=True),
+    }
     request = {"input_shape": [4, 8, 8, 3], "layers": [layer]}
     reference = build(request)
     assert reference.error is None
@@ -422,8 +471,11 @@ def _rnn(layer_type: str, **arguments: Any) -> dict[str, Any]:
 @pytest.mark.parametrize("layer_type", ["LSTM", "GRU", "SimpleRNN"])
 @pytest.mark.parametrize("merge_mode", ["concat", None])
 def test_bidirectional_rnn_with_states_matches_keras(layer_type: str, merge_mode) -> None:
-    layer = {"type": "Bidirectional", "layer": _rnn(layer_type, return_state=True),
-             "merge_mode": merge_mode}
+    layer = {
+        "type": "Bidirectional",
+        "layer": _rnn(layer_type, return_state=True),
+        "merge_mode": merge_mode,
+    }
     request = {"input_shape": [None, 4], "layers": [layer]}
     states = {"LSTM": 2, "GRU": 1, "SimpleRNN": 1}[layer_type]
     outputs = build(request).layers[0].output_shape
@@ -433,28 +485,32 @@ def test_bidirectional_rnn_with_states_matches_keras(layer_type: str, merge_mode
 
 @pytest.mark.parametrize("layer_type", ["LSTM", "GRU", "SimpleRNN"])
 def test_return_state_in_the_middle_of_a_stack_is_refused_like_keras(layer_type: str) -> None:
-    request = {"input_shape": [5, 4],
-               "layers": [_rnn(layer_type, return_state=True, return_sequences=True),
-                          _rnn(layer_type)]}
+    request = {
+        "input_shape": [5, 4],
+        "layers": [_rnn(layer_type, return_state=True, return_sequences=True), _rnn(layer_type)],
+    }
     tally: Counter = Counter()
     check_parity(request, tally)
     assert tally["both refuse"] == 1
 
 
 def test_a_stack_of_every_new_layer_type_matches_keras() -> None:
-    request = {"input_shape": [6], "layers": [
-        {"type": "RepeatVector", "n": 5},
-        {"type": "LSTM", "units": 4, "return_sequences": True},
-        {"type": "GRU", "units": 3, "return_sequences": True, "reset_after": False},
-        {"type": "SimpleRNN", "units": 3, "return_sequences": True, "activation": "relu"},
-        {"type": "Permute", "dims": [2, 1]},
-        {"type": "PReLU", "shared_axes": [2]},
-        {"type": "ReLU", "max_value": 6},
-        {"type": "LeakyReLU", "negative_slope": 0.2},
-        {"type": "ELU", "alpha": 0.5},
-        {"type": "Softmax", "axis": 1},
-        {"type": "Bidirectional", "layer": _rnn("LSTM", return_sequences=True)},
-    ]}
+    request = {
+        "input_shape": [6],
+        "layers": [
+            {"type": "RepeatVector", "n": 5},
+            {"type": "LSTM", "units": 4, "return_sequences": True},
+            {"type": "GRU", "units": 3, "return_sequences": True, "reset_after": False},
+            {"type": "SimpleRNN", "units": 3, "return_sequences": True, "activation": "relu"},
+            {"type": "Permute", "dims": [2, 1]},
+            {"type": "PReLU", "shared_axes": [2]},
+            {"type": "ReLU", "max_value": 6},
+            {"type": "LeakyReLU", "negative_slope": 0.2},
+            {"type": "ELU", "alpha": 0.5},
+            {"type": "Softmax", "axis": 1},
+            {"type": "Bidirectional", "layer": _rnn("LSTM", return_sequences=True)},
+        ],
+    }
     tally: Counter = Counter()
     check_parity(request, tally)
     assert tally["both accept and agree"] == 1

@@ -214,8 +214,11 @@ def test_no_serious_or_critical_axe_violations(browser, live_server, language):
     page.locator("#f-layers-0-kernel_size").fill("3,3,3")  # include the error state
     page.locator("#err-layers-0-kernel_size").wait_for(state="visible")
     violations = Axe().run(page).response["violations"]
-    bad = [(v["id"], v["impact"], len(v["nodes"])) for v in violations
-           if v["impact"] in ("serious", "critical")]
+    bad = [
+        (v["id"], v["impact"], len(v["nodes"]))
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
     assert bad == []
     ctx.close()
 
@@ -245,8 +248,11 @@ def test_the_back_button_returns_to_the_model_before_a_structural_edit(page):
 
 
 def test_on_a_phone_the_total_stays_in_sight_and_the_page_stays_accessible(browser, live_server):
-    ctx = browser.new_context(viewport={"width": 390, "height": 800}, color_scheme="dark",
-                              extra_http_headers={"Accept-Language": "en"})
+    ctx = browser.new_context(
+        viewport={"width": 390, "height": 800},
+        color_scheme="dark",
+        extra_http_headers={"Accept-Language": "en"},
+    )
     page = ctx.new_page()
     page.goto(live_server + "/")
     bar = page.locator(".total-bar")

@@ -78,10 +78,14 @@ def test_a_no_js_post_with_an_error_shows_the_last_valid_results_as_out_of_date(
 
 
 def test_broken_fields_never_give_a_server_error(http):
-    for form in ({"layers.0.type": "ConvLSTM2D"}, {"layers.x.filters": "1"},
-                 {**seed_form(), "input_shape": "a,b"}, {**seed_form(), "action": "up:99"},
-                 {**seed_form(), "action": "add", "new_type": "Nope"},
-                 {**seed_form(), "dtype": "float99", "batch_size": "-1"}):
+    for form in (
+        {"layers.0.type": "ConvLSTM2D"},
+        {"layers.x.filters": "1"},
+        {**seed_form(), "input_shape": "a,b"},
+        {**seed_form(), "action": "up:99"},
+        {**seed_form(), "action": "add", "new_type": "Nope"},
+        {**seed_form(), "dtype": "float99", "batch_size": "-1"},
+    ):
         assert http.post("/", data=form, headers=HX).status_code == 200
         assert http.post("/", data=form).status_code == 200
 

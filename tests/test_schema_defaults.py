@@ -23,28 +23,47 @@ def _spec(layer_type: str, **arguments):
     return LAYER_SPECS[layer_type].model_validate({"type": layer_type, **arguments})
 
 
-@pytest.mark.parametrize(("layer_type", "rank"), [
-    ("ConvLSTM1D", 1), ("ConvLSTM2D", 2), ("ConvLSTM3D", 3),
-    ("Conv1D", 1), ("Conv2D", 2), ("Conv3D", 3), ("Conv2DTranspose", 2), ("Conv3DTranspose", 3),
-])
+@pytest.mark.parametrize(
+    ("layer_type", "rank"),
+    [
+        ("ConvLSTM1D", 1),
+        ("ConvLSTM2D", 2),
+        ("ConvLSTM3D", 3),
+        ("Conv1D", 1),
+        ("Conv2D", 2),
+        ("Conv3D", 3),
+        ("Conv2DTranspose", 2),
+        ("Conv3DTranspose", 3),
+    ],
+)
 def test_default_strides_and_dilation_are_ones_of_the_layers_rank(layer_type, rank):
     spec = _spec(layer_type, **_REQUIRED[layer_type])
     assert spec.strides == (1,) * rank
     assert spec.dilation_rate == (1,) * rank
 
 
-@pytest.mark.parametrize(("layer_type", "rank"), [
-    ("MaxPooling1D", 1), ("MaxPooling2D", 2), ("MaxPooling3D", 3),
-])
+@pytest.mark.parametrize(
+    ("layer_type", "rank"),
+    [
+        ("MaxPooling1D", 1),
+        ("MaxPooling2D", 2),
+        ("MaxPooling3D", 3),
+    ],
+)
 def test_default_pool_size_is_twos_of_the_layers_rank_and_strides_stay_none(layer_type, rank):
     spec = _spec(layer_type)
     assert spec.pool_size == (2,) * rank
     assert spec.strides is None
 
 
-@pytest.mark.parametrize(("layer_type", "size"), [
-    ("UpSampling1D", 2), ("UpSampling2D", (2, 2)), ("UpSampling3D", (2, 2, 2)),
-])
+@pytest.mark.parametrize(
+    ("layer_type", "size"),
+    [
+        ("UpSampling1D", 2),
+        ("UpSampling2D", (2, 2)),
+        ("UpSampling3D", (2, 2, 2)),
+    ],
+)
 def test_default_upsampling_size_has_the_form_keras_gives_it(layer_type, size):
     assert _spec(layer_type).size == size
 

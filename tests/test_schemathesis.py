@@ -20,12 +20,16 @@ EXAMPLES_PER_OPERATION = 50
 # The coverage phase enumerates boundary cases for every field of every layer type while pytest
 # collects: minutes for our schema. Negative fuzzing (wrong types, `false` for a number, ...)
 # and the documented examples keep the contract honest within seconds.
-CONFIG = schemathesis.config.SchemathesisConfig.from_dict({
-    "phases": {"coverage": {"enabled": False}, "stateful": {"enabled": False}},
-    "generation": {
-        "mode": "all", "max-examples": EXAMPLES_PER_OPERATION, "deterministic": True,
-    },
-})
+CONFIG = schemathesis.config.SchemathesisConfig.from_dict(
+    {
+        "phases": {"coverage": {"enabled": False}, "stateful": {"enabled": False}},
+        "generation": {
+            "mode": "all",
+            "max-examples": EXAMPLES_PER_OPERATION,
+            "deterministic": True,
+        },
+    }
+)
 # A schema-valid model can still be one Keras refuses (a kernel larger than its input, layers
 # that do not fit together): JSON Schema cannot express that, and the API answers 422 for it.
 SEMANTIC_ONLY = schemathesis.checks.positive_data_acceptance

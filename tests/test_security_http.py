@@ -37,7 +37,8 @@ def test_an_error_response_carries_the_security_headers_too(http):
 
 def test_a_body_over_the_limit_is_refused_with_413_from_its_content_length(http):
     response = http.post(
-        "/summary", content=b" " * (MAX_BODY_BYTES + 1),
+        "/summary",
+        content=b" " * (MAX_BODY_BYTES + 1),
         headers={"content-type": "application/json"},
     )
     assert response.status_code == 413
@@ -53,9 +54,7 @@ def test_a_streamed_body_over_the_limit_is_refused_with_413(http):
         for _ in range(MAX_BODY_BYTES // 65536 + 2):
             yield b" " * 65536
 
-    response = http.post(
-        "/summary", content=chunks(), headers={"content-type": "application/json"}
-    )
+    response = http.post("/summary", content=chunks(), headers={"content-type": "application/json"})
     assert response.status_code == 413
     assert response.json()["detail"][0]["type"] == "body_too_large"
 
@@ -67,11 +66,9 @@ def test_a_streamed_body_under_the_limit_reaches_the_route_intact(http):
 
     def chunks():
         for start in range(0, len(payload), 7):
-            yield payload[start:start + 7]
+            yield payload[start : start + 7]
 
-    response = http.post(
-        "/summary", content=chunks(), headers={"content-type": "application/json"}
-    )
+    response = http.post("/summary", content=chunks(), headers={"content-type": "application/json"})
     assert response.status_code == 200
     assert response.json()["total_params"] == 745680
 

@@ -95,13 +95,23 @@ class TorchConvLSTM:
         h = c = None
         for t in range(x.shape[1]):
             x_t = x[:, t]
-            xs = conv(pad(x_t, layer["strides"], d, layer["padding"]), self.kernel, self.bias,
-                      stride=layer["strides"], dilation=d, padding=pad_in)
+            xs = conv(
+                pad(x_t, layer["strides"], d, layer["padding"]),
+                self.kernel,
+                self.bias,
+                stride=layer["strides"],
+                dilation=d,
+                padding=pad_in,
+            )
             if h is None:
                 h = torch.zeros(1, layer["filters"], *xs.shape[2:])
                 c = torch.zeros_like(h)
-            hs = conv(pad(h, [1] * rank, [1] * rank, "same"), self.recurrent,
-                      self.recurrent_bias, padding=pad_rec)
+            hs = conv(
+                pad(h, [1] * rank, [1] * rank, "same"),
+                self.recurrent,
+                self.recurrent_bias,
+                padding=pad_rec,
+            )
             z_i, z_f, z_c, z_o = (xs + hs).chunk(4, dim=1)
             if self.peepholes is not None:
                 z_i = z_i + self.peepholes[0] * c
@@ -151,8 +161,17 @@ def conv_lstm_cases(draw, odd_kernels_stride_one: bool = False):
 
 SEED_LAYER = {
     "input_shape": [15, 40, 40, 3],
-    "layers": [{"type": "ConvLSTM2D", "filters": 30, "kernel_size": [3, 3], "strides": [1, 1],
-                "dilation_rate": [1, 1], "padding": "same", "use_bias": True}],
+    "layers": [
+        {
+            "type": "ConvLSTM2D",
+            "filters": 30,
+            "kernel_size": [3, 3],
+            "strides": [1, 1],
+            "dilation_rate": [1, 1],
+            "padding": "same",
+            "use_bias": True,
+        }
+    ],
     "convention": "keras",
 }
 
@@ -172,8 +191,12 @@ def sequence(request: dict):
 @example(SEED_LAYER)
 def test_flop_counter_total_is_twice_our_macs(request):
     record = ours(request)
-    cell = TorchConvLSTM(request["layers"][0], request["input_shape"][-1], request["convention"],
-                         record.output_shape[1:-1])
+    cell = TorchConvLSTM(
+        request["layers"][0],
+        request["input_shape"][-1],
+        request["convention"],
+        record.output_shape[1:-1],
+    )
     with FlopCounterMode(display=False) as counter:
         h = cell.run(sequence(request))
     assert tuple(h.shape[2:]) == tuple(record.output_shape[1:-1])
@@ -185,8 +208,12 @@ def test_flop_counter_total_is_twice_our_macs(request):
 @example(SEED_LAYER)
 def test_autograd_saves_what_our_memory_model_says(request):
     record = ours(request)
-    cell = TorchConvLSTM(request["layers"][0], request["input_shape"][-1], request["convention"],
-                         record.output_shape[1:-1])
+    cell = TorchConvLSTM(
+        request["layers"][0],
+        request["input_shape"][-1],
+        request["convention"],
+        record.output_shape[1:-1],
+    )
     params = {p.data_ptr() for p in cell.params}
     saved: dict[tuple, int] = {}
 
@@ -221,13 +248,18 @@ def depthwise_cases(draw, separable: bool):
     kernel = draw(st.lists(st.integers(1, 3), min_size=rank, max_size=rank))
     strides = draw(st.lists(st.integers(1, 3), min_size=rank, max_size=rank))
     dilation = draw(st.lists(st.integers(1, 2), min_size=rank, max_size=rank))
-    spatial = [draw(st.integers(d * (k - 1) + 1, d * (k - 1) + 7))
-               for k, d in zip(kernel, dilation, strict=True)]
+    spatial = [
+        draw(st.integers(d * (k - 1) + 1, d * (k - 1) + 7))
+        for k, d in zip(kernel, dilation, strict=True)
+    ]
     layer = {
         "type": f"{'Separable' if separable else 'Depthwise'}Conv{rank}D",
-        "kernel_size": kernel, "strides": strides, "dilation_rate": dilation,
+        "kernel_size": kernel,
+        "strides": strides,
+        "dilation_rate": dilation,
         "padding": draw(st.sampled_from(["valid", "same"])),
-        "depth_multiplier": draw(st.integers(1, 3)), "use_bias": draw(st.booleans()),
+        "depth_multiplier": draw(st.integers(1, 3)),
+        "use_bias": draw(st.booleans()),
     }
     if separable:
         layer["filters"] = draw(st.integers(1, 4))
@@ -246,8 +278,9 @@ def run_depthwise(request: dict, requires_grad: bool = False):
         return torch.randn(*shape, requires_grad=requires_grad)
 
     bias = layer["use_bias"] and "filters" not in layer
-    y = CONV[rank](x, param(c * m, 1, *k), param(c * m) if bias else None,
-                   stride=s, dilation=d, groups=c)
+    y = CONV[rank](
+        x, param(c * m, 1, *k), param(c * m) if bias else None, stride=s, dilation=d, groups=c
+    )
     if "filters" in layer:
         f = layer["filters"]
         y = CONV[rank](y, param(f, c * m, *[1] * rank), param(f) if layer["use_bias"] else None)
@@ -265,22 +298,42 @@ def test_depthwise_and_separable_flop_counter_total_is_twice_our_macs(request):
 
 
 @settings(max_examples=30, deadline=None)
-@given(n=st.integers(1, 9), c=st.integers(1, 4), f=st.integers(1, 4), k=st.integers(1, 4),
-       stride=st.integers(1, 3), dilation=st.integers(1, 2))
+@given(
+    n=st.integers(1, 9),
+    c=st.integers(1, 4),
+    f=st.integers(1, 4),
+    k=st.integers(1, 4),
+    stride=st.integers(1, 3),
+    dilation=st.integers(1, 2),
+)
 def test_conv1d_transpose_flop_counter_total_is_twice_our_macs(n, c, f, k, stride, dilation):
     if stride > 1:
         dilation = 1  # Keras refuses strides > 1 with dilation > 1 for transposed convolutions
-    request = {"input_shape": [n, c], "layers": [{
-        "type": "Conv1DTranspose", "filters": f, "kernel_size": k, "strides": stride,
-        "dilation_rate": dilation}]}
+    request = {
+        "input_shape": [n, c],
+        "layers": [
+            {
+                "type": "Conv1DTranspose",
+                "filters": f,
+                "kernel_size": k,
+                "strides": stride,
+                "dilation_rate": dilation,
+            }
+        ],
+    }
     record = ours(request)
     # Keras's 'valid' length (n − 1)·s + K + max(K, s) − K is torch's with that output_padding.
     effective = dilation * (k - 1) + 1
     extra = max(effective, stride) - effective
     with FlopCounterMode(display=False) as counter:
-        y = functional.conv_transpose1d(torch.randn(1, c, n), torch.randn(c, f, k),
-                                        torch.randn(f), stride=stride, dilation=dilation,
-                                        output_padding=extra)
+        y = functional.conv_transpose1d(
+            torch.randn(1, c, n),
+            torch.randn(c, f, k),
+            torch.randn(f),
+            stride=stride,
+            dilation=dilation,
+            output_padding=extra,
+        )
     assert (y.shape[2], y.shape[1]) == record.output_shape[1:]
     assert counter.get_total_flops() == 2 * record.costs.macs
 
@@ -317,8 +370,9 @@ class Counted(float):
         return self._count(float(other) * float(self))
 
 
-@pytest.mark.parametrize(("groups", "center", "scale"), [(3, True, True), (-1, False, True),
-                                                          (1, False, False)])
+@pytest.mark.parametrize(
+    ("groups", "center", "scale"), [(3, True, True), (-1, False, True), (1, False, False)]
+)
 def test_group_normalization_counts_follow_the_textbook_derivation(groups, center, scale):
     """Torch's counter sees no convolution or matrix product in `nn.GroupNorm`: 0 FLOPs, which
     is 2 × our 0 MACs. The element-wise FLOPs are derived by hand, counted on the textbook
@@ -328,8 +382,12 @@ def test_group_normalization_counts_follow_the_textbook_derivation(groups, cente
     Per-group work (÷ n, μ², √) is done on plain floats: it is not per element and, as for
     LayerNormalization, not counted."""
     shape, channels = (4, 5, 6), 6
-    request = {"input_shape": list(shape), "layers": [
-        {"type": "GroupNormalization", "groups": groups, "center": center, "scale": scale}]}
+    request = {
+        "input_shape": list(shape),
+        "layers": [
+            {"type": "GroupNormalization", "groups": groups, "center": center, "scale": scale}
+        ],
+    }
     record = ours(request)
     g = channels if groups == -1 else groups
     with FlopCounterMode(display=False) as counter:
@@ -369,6 +427,8 @@ def test_autograd_saves_what_our_memory_model_says_for_a_separable_convolution(r
     with torch.autograd.graph.saved_tensors_hooks(pack, lambda tensor: tensor):
         run_depthwise(request, requires_grad=True)
     assert sum(saved.values()) == record.costs.saved_elements
+
+
 # --- LSTM, GRU and SimpleRNN against torch.nn.LSTM / GRU / RNN ----------------------------------
 
 TORCH_RNN = {"LSTM": torch.nn.LSTM, "GRU": torch.nn.GRU, "SimpleRNN": torch.nn.RNN}
@@ -380,15 +440,20 @@ def rnn_cases(draw):
     layer_type = draw(st.sampled_from(sorted(TORCH_RNN)))
     units, features = draw(st.integers(1, 8)), draw(st.integers(1, 8))
     use_bias = draw(st.booleans())
-    layer = {"type": layer_type, "units": units, "use_bias": use_bias,
-             "return_sequences": draw(st.booleans())}
+    layer = {
+        "type": layer_type,
+        "units": units,
+        "use_bias": use_bias,
+        "return_sequences": draw(st.booleans()),
+    }
     bidirectional = draw(st.booleans())
     request = {
         "input_shape": [draw(st.integers(1, 5)), features],
         "layers": [{"type": "Bidirectional", "layer": layer} if bidirectional else layer],
     }
-    module = TORCH_RNN[layer_type](features, units, batch_first=True, bias=use_bias,
-                                   bidirectional=bidirectional)
+    module = TORCH_RNN[layer_type](
+        features, units, batch_first=True, bias=use_bias, bidirectional=bidirectional
+    )
     return request, module
 
 

@@ -34,8 +34,14 @@ def _body(name: str) -> dict:
 
 
 def _fields(name: str) -> dict[str, str]:
-    return {"input_shape": "15,40,40,3", "layers.0.type": "ConvLSTM2D", "layers.0.filters": "30",
-            "layers.0.kernel_size": "3", "layers.0.padding": "same", "layers.0.name": name}
+    return {
+        "input_shape": "15,40,40,3",
+        "layers.0.type": "ConvLSTM2D",
+        "layers.0.filters": "30",
+        "layers.0.kernel_size": "3",
+        "layers.0.padding": "same",
+        "layers.0.name": name,
+    }
 
 
 def assert_inert(response, name: str) -> None:
@@ -80,11 +86,25 @@ def test_the_gate_diagrams_show_a_hostile_name_escaped(http, name):
 
 @pytest.mark.parametrize("name", PAYLOADS)
 def test_an_imported_keras_model_with_a_hostile_name_is_shown_escaped(http, name):
-    keras_json = json.dumps({"class_name": "Sequential", "config": {"layers": [
-        {"class_name": "InputLayer", "config": {"batch_shape": [None, 15, 40, 40, 3]}},
-        {"class_name": "ConvLSTM2D", "config": {
-            "name": name, "filters": 30, "kernel_size": [3, 3], "padding": "same"}},
-    ]}})
+    keras_json = json.dumps(
+        {
+            "class_name": "Sequential",
+            "config": {
+                "layers": [
+                    {"class_name": "InputLayer", "config": {"batch_shape": [None, 15, 40, 40, 3]}},
+                    {
+                        "class_name": "ConvLSTM2D",
+                        "config": {
+                            "name": name,
+                            "filters": 30,
+                            "kernel_size": [3, 3],
+                            "padding": "same",
+                        },
+                    },
+                ]
+            },
+        }
+    )
     response = http.post("/import", data={"keras_json": keras_json}, follow_redirects=True)
     assert_inert(response, name)
 
@@ -105,8 +125,10 @@ def test_the_markdown_export_escapes_a_hostile_name(http, name):
 @pytest.mark.parametrize("name", PAYLOADS)
 @pytest.mark.parametrize("export", NOT_HTML_EXPORTS)
 def test_other_exports_are_never_served_as_html(http, export, name):
-    for response in (http.post(f"/export/{export}", json=_body(name)),
-                     http.get(f"/download/{export}?" + urlencode(_fields(name)))):
+    for response in (
+        http.post(f"/export/{export}", json=_body(name)),
+        http.get(f"/download/{export}?" + urlencode(_fields(name))),
+    ):
         assert not response.headers["content-type"].startswith("text/html")
         assert response.headers["x-content-type-options"] == "nosniff"
 
@@ -126,7 +148,8 @@ def test_in_chromium_a_hostile_name_typed_into_the_editor_stays_text(browser, li
     page.wait_for_function(
         "name => [...document.querySelectorAll('main *:not(input)')]"
         ".some(e => e.childElementCount === 0 && e.textContent.includes(name))",
-        arg=PAYLOADS[1], timeout=10_000,
+        arg=PAYLOADS[1],
+        timeout=10_000,
     )
     injected = page.evaluate(
         "document.querySelectorAll('img[src=\"x\"], svg[onload], [onerror], [onload]').length"

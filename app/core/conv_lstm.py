@@ -89,8 +89,9 @@ def state_shape(spec: ConvLSTMSpec, input_shape: Shape) -> tuple[Shape, int]:
             f"{spec.type} needs known spatial sizes (only the time axis may be None); "
             f"received {show(input_shape)}",
         )
-    c = known_channels(input_shape[2] if channels_first else input_shape[-1], spec.type,
-                       input_shape)
+    c = known_channels(
+        input_shape[2] if channels_first else input_shape[-1], spec.type, input_shape
+    )
     check_strides_vs_dilation(spec.strides, spec.dilation_rate)
     out = conv_output_spatial(
         spatial, spec.kernel_size, spec.strides, spec.padding, spec.dilation_rate
@@ -152,9 +153,15 @@ def gates(
 
     def gate(name: str) -> GateRecord:
         own = peephole if name in PEEPHOLE_GATES else 0
-        return GateRecord(gate=name, input_kernel=input_kernel,
-                          recurrent_kernel=recurrent_kernel, bias=bias, peephole=own,
-                          normalization=normalization, total=shared + own)
+        return GateRecord(
+            gate=name,
+            input_kernel=input_kernel,
+            recurrent_kernel=recurrent_kernel,
+            bias=bias,
+            peephole=own,
+            normalization=normalization,
+            total=shared + own,
+        )
 
     return tuple(gate(name) for name in GATES)
 
@@ -180,15 +187,18 @@ def formula(spec: ConvLSTMSpec, channels: int, convention: Convention, cell: Sha
         bias = 2 * f if convention == "pytorch" else f
         terms += [str(f), str(f)] if convention == "pytorch" else [str(f)]
     cells = prod(cell) // f  # type: ignore[arg-type]
-    shared = (prod(k_in) * channels * f if spec.input_to_state else 0) + prod(k_rec) * f * f \
-        + bias
+    shared = (prod(k_in) * channels * f if spec.input_to_state else 0) + prod(k_rec) * f * f + bias
     text = f"4 × ({' + '.join(terms)}) = 4 × {shared:,}"
     parts = [(4 * shared, "")]
     if norms(spec):
         n = norms(spec)
-        parts.append((n * 2 * 4 * f * cells,
-                      f"{n} × 2 × 4·{f}·{dot(cell[:-1] if not spec.channels_first else cell[1:])}"
-                      " (gate LayerNorm γ, β)"))
+        parts.append(
+            (
+                n * 2 * 4 * f * cells,
+                f"{n} × 2 × 4·{f}·{dot(cell[:-1] if not spec.channels_first else cell[1:])}"
+                " (gate LayerNorm γ, β)",
+            )
+        )
     if convention == "peephole":
         parts.append((3 * f, f"3 × {f} (peepholes, one per channel)"))
     extra = unused_convs(spec, cells)
@@ -197,8 +207,13 @@ def formula(spec: ConvLSTMSpec, channels: int, convention: Convention, cell: Sha
     total = sum(n for n, _ in parts)
     if len(parts) == 1:
         return f"{text} = {total:,}"
-    return (f"{text} + " + " + ".join(t for _, t in parts[1:])
-            + " = " + " + ".join(f"{n:,}" for n, _ in parts) + f" = {total:,}")
+    return (
+        f"{text} + "
+        + " + ".join(t for _, t in parts[1:])
+        + " = "
+        + " + ".join(f"{n:,}" for n, _ in parts)
+        + f" = {total:,}"
+    )
 
 
 @analyses(ConvLSTM1DSpec, ConvLSTM2DSpec, ConvLSTM3DSpec)
@@ -213,10 +228,19 @@ def conv_lstm(spec: ConvLSTMSpec, input_shape: Shape, namer: Namer) -> LayerFact
     grid = cell[1:] if spec.channels_first else cell[:-1]
     weights = []
     if spec.input_to_state:
-        weights.append(WeightRecord(name="kernel", shape=(*k_in, c, 4 * f),
-                                    count=prod(k_in) * c * 4 * f, trainable=True))
-    weights.append(WeightRecord(name="recurrent_kernel", shape=(*k_rec, f, 4 * f),
-                                count=prod(k_rec) * f * 4 * f, trainable=True))
+        weights.append(
+            WeightRecord(
+                name="kernel", shape=(*k_in, c, 4 * f), count=prod(k_in) * c * 4 * f, trainable=True
+            )
+        )
+    weights.append(
+        WeightRecord(
+            name="recurrent_kernel",
+            shape=(*k_rec, f, 4 * f),
+            count=prod(k_rec) * f * 4 * f,
+            trainable=True,
+        )
+    )
     if spec.use_bias:
         weights.append(WeightRecord(name="bias", shape=(4 * f,), count=4 * f, trainable=True))
         if convention == "pytorch":
@@ -227,11 +251,13 @@ def conv_lstm(spec: ConvLSTMSpec, input_shape: Shape, namer: Namer) -> LayerFact
         # Per channel: the counts of Shi et al. 2015, Table 1, imply F weights per gate.
         weights += [weight(f"{g}_peephole", (f,)) for g in PEEPHOLE_GATES]
     if spec.gate_normalization:
-        for conv in ("kernel", "recurrent")[2 - norms(spec):]:
+        for conv in ("kernel", "recurrent")[2 - norms(spec) :]:
             weights += [weight(f"{conv}_norm_{p}", (4 * f, *grid)) for p in ("gamma", "beta")]
     if spec.openstl_unused_convs:
-        weights += [weight("unused_conv_o", (*spec.kernel_size, 2 * f, f)),
-                    weight("unused_conv_last", (2 * f, f))]
+        weights += [
+            weight("unused_conv_o", (*spec.kernel_size, 2 * f, f)),
+            weight("unused_conv_last", (2 * f, f)),
+        ]
         if spec.gate_normalization:
             weights += [weight(f"unused_conv_o_norm_{p}", (f, *grid)) for p in ("gamma", "beta")]
     output = (state[0], input_shape[1], *cell) if spec.return_sequences else state
@@ -245,8 +271,12 @@ def conv_lstm(spec: ConvLSTMSpec, input_shape: Shape, namer: Namer) -> LayerFact
 
 @cache
 def elementwise_per_cell(
-    convention: Convention, use_bias: bool, recurrent_activation: object, activation: object,
-    input_to_state: bool = True, norm_count: int = 0,
+    convention: Convention,
+    use_bias: bool,
+    recurrent_activation: object,
+    activation: object,
+    input_to_state: bool = True,
+    norm_count: int = 0,
 ) -> tuple[int, int, str]:
     """(element-wise FLOPs per output element (one cell, one filter) and step, of which bias
     adds, and the sum by kind: `4 bias adds + 4 gate sums + ...`). A table over a handful of
@@ -292,8 +322,12 @@ def conv_lstm_costs(spec: ConvLSTMSpec, record: LayerRecord, context: CostContex
     c_used = c if spec.input_to_state else 0
     norm_count = norms(spec)
     per_element, bias_per_cell, by_kind = elementwise_per_cell(
-        context.convention, spec.use_bias, spec.recurrent_activation, spec.activation,
-        spec.input_to_state, norm_count,
+        context.convention,
+        spec.use_bias,
+        spec.recurrent_activation,
+        spec.activation,
+        spec.input_to_state,
+        norm_count,
     )
     peephole = context.convention == "peephole"
     return CostFacts(
@@ -308,14 +342,31 @@ def conv_lstm_costs(spec: ConvLSTMSpec, record: LayerRecord, context: CostContex
         moved=c_used * p_in + 4 * p * f,  # read X_t, H_{t−1}, C_{t−1}; write H_t, C_t
         # Inference working set: input and output sequences, H and C, four gate maps.
         working=elements(record.input_shape) + elements(record.output_shape) + 6 * p * f,
-        texts=partial(cost_texts, p, f, (k_in, k_rec), c_used, p_in, per_element, by_kind,
-                      peephole, norm_count),
+        texts=partial(
+            cost_texts,
+            p,
+            f,
+            (k_in, k_rec),
+            c_used,
+            p_in,
+            per_element,
+            by_kind,
+            peephole,
+            norm_count,
+        ),
     )
 
 
 def cost_texts(
-    p: int, f: int, k: tuple[int, int], c: int, p_in: int, per_element: int, by_kind: str,
-    peephole: bool, norm_count: int = 0,
+    p: int,
+    f: int,
+    k: tuple[int, int],
+    c: int,
+    p_in: int,
+    per_element: int,
+    by_kind: str,
+    peephole: bool,
+    norm_count: int = 0,
 ) -> tuple[str, str, str]:
     """The MAC, FLOP and saved-element derivations of one step, with this layer's numbers
     (k: input-to-state and state-to-state kernel volumes; c = 0 without input-to-state).
@@ -335,6 +386,5 @@ def cost_texts(
         f"{2 * macs:,} + {per_element}·{p}·{f} = {2 * macs + per_element * p * f:,}",
         f"per step C·P_in + 7·P·F{norm_text} (X_t; H_{{t−1}}, "
         f"{'C_t' if peephole else 'C_{t−1}'}, i, f, c̃, o, tanh C_t) = {c}·{p_in} + 7·{p}·{f}"
-        f"{norm_numbers} = {saved:,}"
-        + (f"; once: C_0 = {p * f:,}" if peephole else ""),
+        f"{norm_numbers} = {saved:,}" + (f"; once: C_0 = {p * f:,}" if peephole else ""),
     )

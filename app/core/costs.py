@@ -117,9 +117,9 @@ def layer_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) 
         training_flops=training,
         saved_elements_per_step=facts.saved,
         saved_elements=saved,
-        saved=None if saved is None else Size(
-            bytes=saved * context.batch_size * context.bytes_per_value
-        ),
+        saved=None
+        if saved is None
+        else Size(bytes=saved * context.batch_size * context.bytes_per_value),
         working_elements=facts.working,
         moved_elements_per_step=facts.moved,
         texts=Deferred(written, facts, steps),
@@ -130,7 +130,9 @@ def written(facts: CostFacts, steps: int | None) -> CostTexts:
     """The derivations and the other tools' counts, for `LayerCosts`' computed fields."""
     mac, flop, saved = facts.texts()
     return CostTexts(
-        mac_formula=mac, flop_formula=flop, saved_formula=saved,
+        mac_formula=mac,
+        flop_formula=flop,
+        saved_formula=saved,
         other_tools=other_tools(facts, steps),
     )
 

@@ -94,7 +94,8 @@ def _weighted(
         working=n_in + n_out,
         moved=n_in + n_out,
         texts=lambda: (
-            f"{rule} = {dot(factors)}" + (f" + LoRA merge {num(lora)}" if lora else "")
+            f"{rule} = {dot(factors)}"
+            + (f" + LoRA merge {num(lora)}" if lora else "")
             + f" = {num(macs + lora)}",
             f"2 × {num(macs + lora)} + {num(bias)} bias adds + {num(act)} activations"
             f" = {num(2 * (macs + lora) + bias + act)}",
@@ -151,8 +152,13 @@ def max_pooling_costs(
 ) -> CostFacts:
     n_in = elements(record.input_shape)
     window = prod(spec.pool_size)
-    return _elementwise(record, window - 1, "window − 1 comparisons per output", n_in,
-                        f"input {num(n_in)} (where the maxima were)")
+    return _elementwise(
+        record,
+        window - 1,
+        "window − 1 comparisons per output",
+        n_in,
+        f"input {num(n_in)} (where the maxima were)",
+    )
 
 
 @counts(AveragePooling1DSpec, AveragePooling2DSpec, AveragePooling3DSpec)
@@ -167,8 +173,13 @@ def average_pooling_costs(
 def global_max_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) -> CostFacts:
     n_in = elements(record.input_shape)
     window = n_in // _channels(record.input_shape, spec)
-    return _elementwise(record, window - 1, "cells − 1 comparisons per channel", n_in,
-                        f"input {num(n_in)} (where the maxima were)")
+    return _elementwise(
+        record,
+        window - 1,
+        "cells − 1 comparisons per channel",
+        n_in,
+        f"input {num(n_in)} (where the maxima were)",
+    )
 
 
 @counts(GlobalAveragePooling1DSpec, GlobalAveragePooling2DSpec, GlobalAveragePooling3DSpec)
@@ -231,8 +242,11 @@ def time_distributed_costs(
         saved=inner.saved * inner.steps + inner.saved_once,
         working=elements(record.input_shape) + elements(record.output_shape),
         moved=inner.moved * inner.steps,
-        texts=lambda: _each(inner.texts(), f"per step, the wrapped {spec.layer.type}: ",  # type: ignore[attr-defined]
-                            "per step: "),
+        texts=lambda: _each(
+            inner.texts(),
+            f"per step, the wrapped {spec.layer.type}: ",  # type: ignore[attr-defined]
+            "per step: ",
+        ),
     )
 
 

@@ -117,9 +117,7 @@ def _compatible(a: Shape, b: Shape) -> bool:
     )
 
 
-def _check_states(
-    spec: LayerSpecBase, received: Shape, states: list[Shape], index: int
-) -> None:
+def _check_states(spec: LayerSpecBase, received: Shape, states: list[Shape], index: int) -> None:
     """`layer(x, initial_state=[...])`: a recurrent layer's states, in number and shape."""
     loc: tuple[str | int, ...] = ("layers", index, "initial_state")
     if "return_state" not in type(spec).model_fields:
@@ -155,7 +153,10 @@ def _blame(error: SpecError, index: int) -> SpecError:
 
 
 def _call(
-    graph: Graph, entry: LayerSpecBase | LayerCallSpec, index: int, namer: Namer,
+    graph: Graph,
+    entry: LayerSpecBase | LayerCallSpec,
+    index: int,
+    namer: Namer,
     previous: str | None,
 ) -> Node:
     """Analyses one entry: the first call of a new layer, or a further call of an earlier one."""
@@ -166,8 +167,13 @@ def _call(
         inbound = previous
     refs = inbound if isinstance(inbound, list) else [inbound]
     resolved = [
-        _resolve(graph, ref, ("layers", index, "inputs", k) if isinstance(inbound, list)
-                 else ("layers", index, "inputs"))
+        _resolve(
+            graph,
+            ref,
+            ("layers", index, "inputs", k)
+            if isinstance(inbound, list)
+            else ("layers", index, "inputs"),
+        )
         for k, ref in enumerate(refs)
     ]
     shapes = [shape for _, shape in resolved]
@@ -234,7 +240,12 @@ def _call_again(
         )
     shared = first.params
     return replace(
-        record, name=name, params=0, trainable_params=0, non_trainable_params=0, weights=(),
+        record,
+        name=name,
+        params=0,
+        trainable_params=0,
+        non_trainable_params=0,
+        weights=(),
         gate_split=None,
         derivation=f"shares the weights of its first call ({num(shared)} parameters, counted "
         "there): 0",
@@ -272,9 +283,7 @@ def walk(request: SummaryRequest, input_shapes: list[Shape]) -> tuple[Graph, lis
             graph.specs[node.layer] = entry
         graph.calls[node.layer] = node.index + 1
         graph.nodes[node.key] = node
-        previous = (
-            f"{node.layer}[{node.index}][0]" if len(node.outputs) == 1 else None
-        )
+        previous = f"{node.layer}[{node.index}][0]" if len(node.outputs) == 1 else None
     if request.outputs is not None:
         outputs = [
             "{}[{}][{}]".format(*_resolve(graph, ref, ("outputs", k))[0])
@@ -355,8 +364,10 @@ def analyse_graph(
     order, nodes_in_graph, sequential_like = keras_order(graph, outputs)
     for node in graph.nodes.values():
         if node.record is not None and node.key not in nodes_in_graph:
-            what = f"layer '{node.layer}'" if graph.calls[node.layer] == 1 else (
-                f"call {node.index} of layer '{node.layer}'"
+            what = (
+                f"layer '{node.layer}'"
+                if graph.calls[node.layer] == 1
+                else (f"call {node.index} of layer '{node.layer}'")
             )
             raise SpecError(
                 ("layers", node.entry),
@@ -374,10 +385,14 @@ def analyse_graph(
     inputs = tuple(
         InputRecord(name=name, shape=graph.nodes[(name, 0)].outputs[0]) for name in graph.inputs
     )
-    return records, specs, GraphRecord(
-        name=request.name or graph.namer.auto("functional"),
-        inputs=inputs,
-        outputs=tuple(outputs),
-        order=tuple(order),
-        sequential_like=sequential_like,
+    return (
+        records,
+        specs,
+        GraphRecord(
+            name=request.name or graph.namer.auto("functional"),
+            inputs=inputs,
+            outputs=tuple(outputs),
+            order=tuple(order),
+            sequential_like=sequential_like,
+        ),
     )

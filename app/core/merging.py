@@ -80,9 +80,7 @@ def broadcast(a: Shape, b: Shape) -> Shape:
 def elementwise(spec: LayerSpecBase, received: Shape | list[Shape], namer: Namer) -> LayerFacts:
     shapes = _shapes(spec, received)
     if isinstance(spec, SubtractSpec) and len(shapes) != 2:
-        raise SpecError(
-            ("inputs",), f"Subtract takes exactly 2 inputs; received {len(shapes)}"
-        )
+        raise SpecError(("inputs",), f"Subtract takes exactly 2 inputs; received {len(shapes)}")
     batch = _batch(shapes)
     out = shapes[0][1:]
     for shape in shapes[1:]:
@@ -97,8 +95,7 @@ def concatenate(spec: ConcatenateSpec, received: Shape | list[Shape], namer: Nam
     if len(ranks) > 1:
         raise SpecError(
             ("inputs",),
-            "Concatenate needs inputs of one rank; received "
-            + ", ".join(show(s) for s in shapes),
+            "Concatenate needs inputs of one rank; received " + ", ".join(show(s) for s in shapes),
         )
     rank = ranks.pop()
     if not -rank <= spec.axis < rank:
@@ -149,12 +146,17 @@ def merge_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) 
         return (
             "0 (no weights)",
             f"element-wise: {rule}",
-            f"nothing saved for {spec.type}" if isinstance(spec, ConcatenateSpec)  # type: ignore[attr-defined]
+            f"nothing saved for {spec.type}"
+            if isinstance(spec, ConcatenateSpec)  # type: ignore[attr-defined]
             else f"inputs kept for the backward pass: {num(inputs)}",
         )
 
     saved = 0 if isinstance(spec, (ConcatenateSpec, AddSpec, SubtractSpec, AverageSpec)) else inputs
     return CostFacts(
-        macs=0, elementwise=operations, saved=saved, working=inputs + out,
-        moved=inputs + out, texts=texts,
+        macs=0,
+        elementwise=operations,
+        saved=saved,
+        working=inputs + out,
+        moved=inputs + out,
+        texts=texts,
     )

@@ -33,8 +33,6 @@ Shape = tuple[int | None, ...]
 R = TypeVar("R")
 T = TypeVar("T")
 
-_record = dataclass(slots=True, kw_only=True)
-
 
 @cache
 def adapter(cls: type[R]) -> TypeAdapter[R]:
@@ -127,7 +125,7 @@ def hidden() -> Any:
     return field(default=None, repr=False, compare=False)
 
 
-@_record
+@dataclass(slots=True, kw_only=True)
 class WeightRecord:
     """One weight tensor, with Keras's name and shape."""
 
@@ -137,7 +135,7 @@ class WeightRecord:
     trainable: bool
 
 
-@_record
+@dataclass(slots=True, kw_only=True)
 class GateRecord:
     """One ConvLSTM gate: its slice of the input kernel, recurrent kernel and bias."""
 
@@ -152,7 +150,7 @@ class GateRecord:
     normalization: Annotated[int, Field(exclude_if=lambda value: value == 0)] = 0
 
 
-@_record
+@dataclass(slots=True, kw_only=True)
 class ToolCount:
     """What another tool reports for a layer, in its own unit, and why it differs from ours."""
 
@@ -162,7 +160,7 @@ class ToolCount:
     why: str
 
 
-@_record
+@dataclass(slots=True, kw_only=True)
 class Size:
     """A number of bytes and the way Keras prints it (`2.84 MB` = bytes / 1024²)."""
 
@@ -174,7 +172,7 @@ class Size:
         return readable(self.bytes)
 
 
-@_record
+@dataclass(slots=True, kw_only=True)
 class LayerCosts:
     """Compute and memory of one layer (rules in `docs/costs.md`, code in `app/core/costs.py`).
 
@@ -220,7 +218,7 @@ class LayerCosts:
         return self.texts.get().other_tools
 
 
-@_record
+@dataclass(slots=True, kw_only=True)
 class CostTexts:
     """A layer's cost derivations, with this layer's numbers, and what other tools report."""
 
@@ -230,7 +228,7 @@ class CostTexts:
     other_tools: tuple[ToolCount, ...]
 
 
-@_record
+@dataclass(slots=True, kw_only=True)
 class LayerRecord:
     """What one layer costs. `output_shape` is a list of shapes for multi-output layers."""
 
@@ -277,7 +275,7 @@ class LayerRecord:
         return text if isinstance(text, str) else text.get()
 
 
-@_record
+@dataclass(slots=True, kw_only=True)
 class ModelCosts:
     """Sums of the layers' costs: per sample (`macs`, ...) and for the batch (`batch_*`)."""
 
@@ -293,7 +291,7 @@ class ModelCosts:
     batch_training_flops: int | None
 
 
-@_record
+@dataclass(slots=True, kw_only=True)
 class MemoryReport:
     """Training and inference memory for the request's dtype, batch size and optimizer."""
 
@@ -325,7 +323,7 @@ class MemoryReport:
         )
 
 
-@_record
+@dataclass(slots=True, kw_only=True)
 class LayerLatency:
     name: str
     steps: int | None
@@ -343,7 +341,7 @@ class LayerLatency:
         return readable_seconds(self.seconds)
 
 
-@_record
+@dataclass(slots=True, kw_only=True)
 class LatencyReport:
     """Roofline estimate of one forward pass over the batch: an estimate, not a measurement."""
 
@@ -370,7 +368,7 @@ class LatencyReport:
         return "estimate: " + readable_seconds(self.seconds)
 
 
-@_record
+@dataclass(slots=True, kw_only=True)
 class InputRecord:
     """One input of a graph model (`keras.Input`): an InputLayer row of Keras's summary."""
 
@@ -378,7 +376,7 @@ class InputRecord:
     shape: Shape
 
 
-@_record
+@dataclass(slots=True, kw_only=True)
 class GraphRecord:
     """What a functional model adds to a chain: its name, inputs, outputs and Keras's order."""
 
@@ -389,7 +387,7 @@ class GraphRecord:
     sequential_like: bool  # Keras then prints no "Connected to" column
 
 
-@_record
+@dataclass(slots=True, kw_only=True)
 class ModelSummary:
     """The whole model: per-layer records and their sums."""
 
@@ -422,7 +420,7 @@ class ModelSummary:
     ] = None
 
 
-@_record
+@dataclass(slots=True, kw_only=True)
 class SweepPoint:
     """The model at one value of the swept argument, or why Keras would refuse it."""
 
@@ -435,7 +433,7 @@ class SweepPoint:
     error: str | None = None
 
 
-@_record
+@dataclass(slots=True, kw_only=True)
 class FitResult:
     """The largest `argument` whose training memory stays within `budget`."""
 
@@ -446,7 +444,7 @@ class FitResult:
     note: str | None = None
 
 
-@_record
+@dataclass(slots=True, kw_only=True)
 class SweepResult:
     argument: str
     layer: int

@@ -16,8 +16,10 @@ prod = math.prod
 
 def show(shape: Sequence[int | None]) -> str:
     """`(None, 40, 40, 3)`, as Keras prints shapes."""
-    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + (
-        ",)" if len(shape) == 1 else ")"
+    return (
+        "("
+        + ", ".join("None" if d is None else str(d) for d in shape)
+        + (",)" if len(shape) == 1 else ")")
     )
 
 

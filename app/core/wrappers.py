@@ -34,9 +34,7 @@ from app.schema import (
 RECURRENT = (ConvLSTM1DSpec, ConvLSTM2DSpec, ConvLSTM3DSpec, LSTMSpec, GRUSpec, SimpleRNNSpec)
 
 
-def _wrapped(
-    spec: LayerSpecBase, shape: Shape, namer: Namer, field: str = "layer"
-) -> LayerRecord:
+def _wrapped(spec: LayerSpecBase, shape: Shape, namer: Namer, field: str = "layer") -> LayerRecord:
     """The wrapped layer's record; its errors are located inside the wrapper's `field`."""
     try:
         return analyse(spec, shape, namer, index=0)
@@ -136,13 +134,20 @@ def bidirectional(spec: BidirectionalSpec, input_shape: Shape, namer: Namer) -> 
     )
     weights = _prefixed(forward, forward_name) + _prefixed(backward, backward_name)
     if spec.backward_layer is None:
+
         def formula() -> str:
-            return (f"2 × {num(forward.params)} = {num(2 * forward.params)} "
-                    f"(each direction: {forward.formula})")
+            return (
+                f"2 × {num(forward.params)} = {num(2 * forward.params)} "
+                f"(each direction: {forward.formula})"
+            )
     else:
+
         def formula() -> str:
-            return (f"{num(forward.params)} + {num(backward.params)} = "
-                    f"{num(forward.params + backward.params)}")
+            return (
+                f"{num(forward.params)} + {num(backward.params)} = "
+                f"{num(forward.params + backward.params)}"
+            )
+
     return LayerFacts(
         output_shape=shapes if len(shapes) > 1 else shapes[0],
         weights=weights,

@@ -64,11 +64,15 @@ def _call(spec: LayerSpecBase, record: LayerRecord | None, depth: int, dtype: st
         inner = [_call(layer, None, depth + 2, dtype) for layer in spec.layers]
         indent = _INDENT * (depth + 2)
         return (
-            "keras.Sequential(\n" + _INDENT * (depth + 1) + "[\n"
+            "keras.Sequential(\n"
+            + _INDENT * (depth + 1)
+            + "[\n"
             + "".join(f"{indent}{line},\n" for line in inner)
-            + _INDENT * (depth + 1) + "],\n"
+            + _INDENT * (depth + 1)
+            + "],\n"
             + (_INDENT * (depth + 1) + f"name={_value(name)},\n" if name is not None else "")
-            + _INDENT * depth + ")"
+            + _INDENT * depth
+            + ")"
         )
     parts = []
     for key, value in arguments.items():
@@ -160,7 +164,8 @@ def _functional_code(request: SummaryRequest, summary: ModelSummary) -> str:
         calls[name] = node + 1
         wiring = entry.inputs if entry.inputs is not None else previous
         argument = (
-            "[" + ", ".join(tensor(r) for r in wiring) + "]" if isinstance(wiring, list)
+            "[" + ", ".join(tensor(r) for r in wiring) + "]"
+            if isinstance(wiring, list)
             else tensor(wiring)
         )
         if entry.initial_state:
@@ -225,8 +230,10 @@ def keras_code(request: SummaryRequest, summary: ModelSummary | None = None) -> 
     records = summary.layers if summary is not None else [None] * len(request.layers)
     # Our summary counts bytes for one dtype; Keras needs it on every layer to store weights so.
     dtype = None if request.dtype == "float32" else request.dtype
-    shape = "(" + ", ".join(repr(d) for d in request.input_shape) + (
-        ",)" if len(request.input_shape) == 1 else ")"
+    shape = (
+        "("
+        + ", ".join(repr(d) for d in request.input_shape)
+        + (",)" if len(request.input_shape) == 1 else ")")
     )
     layer_lines = "".join(
         f"{_INDENT * 2}{_call(spec, record, 2, dtype)},\n"
@@ -237,7 +244,8 @@ def keras_code(request: SummaryRequest, summary: ModelSummary | None = None) -> 
         for index, (spec, record) in enumerate(zip(request.layers, records, strict=True))
         for line in _freezes(
             spec,
-            f"model.get_layer({_value(record.name)})" if record is not None
+            f"model.get_layer({_value(record.name)})"
+            if record is not None
             else f"model.layers[{index}]",
         )
     )

@@ -77,11 +77,13 @@ def parse_model_json(data: str | bytes | dict[str, Any]) -> dict[str, Any]:
             value = json_guard.parse(value)
     except json_guard.JSONProblem as problem:
         syntax = problem.kind == "json_invalid" and not isinstance(value, dict | list)
-        raise KerasImportError(problem.loc, ("not valid JSON: " if syntax else "") + problem.msg
-                               ) from None
+        raise KerasImportError(
+            problem.loc, ("not valid JSON: " if syntax else "") + problem.msg
+        ) from None
     if not isinstance(value, dict):
         raise KerasImportError(
-            (), f"expected a Keras model object (what model.to_json() returns); received "
+            (),
+            f"expected a Keras model object (what model.to_json() returns); received "
             f"{type(value).__name__}",
         )
     return value
@@ -275,9 +277,17 @@ def _endpoints(value: Any, key: str) -> list[tuple[str, int, int]]:
     """(layer, node, tensor) triples of `input_layers`/`output_layers`: `["x", 0, 0]` or a list."""
     if isinstance(value, list) and len(value) == 3 and isinstance(value[0], str):
         return [(value[0], value[1], value[2])]
-    if isinstance(value, list) and value and all(
-        isinstance(v, list) and len(v) == 3 and isinstance(v[0], str)
-        and isinstance(v[1], int) and isinstance(v[2], int) for v in value
+    if (
+        isinstance(value, list)
+        and value
+        and all(
+            isinstance(v, list)
+            and len(v) == 3
+            and isinstance(v[0], str)
+            and isinstance(v[1], int)
+            and isinstance(v[2], int)
+            for v in value
+        )
     ):
         return [(str(v[0]), v[1], v[2]) for v in value]
     raise KerasImportError(("config", key), f"cannot read `{key}`: {json.dumps(value)}")
@@ -286,8 +296,11 @@ def _endpoints(value: Any, key: str) -> list[tuple[str, int, int]]:
 def _history(tensor: dict, loc: Loc) -> tuple[str, int, int]:
     history = (tensor.get("config") or {}).get("keras_history")
     if not (
-        isinstance(history, list) and len(history) == 3 and isinstance(history[0], str)
-        and isinstance(history[1], int) and isinstance(history[2], int)
+        isinstance(history, list)
+        and len(history) == 3
+        and isinstance(history[0], str)
+        and isinstance(history[1], int)
+        and isinstance(history[2], int)
     ):
         raise KerasImportError(loc, f"cannot read a tensor's keras_history: {json.dumps(history)}")
     return history[0], history[1], history[2]
@@ -302,7 +315,8 @@ def _wiring(entry: dict, node: Any, loc: Loc) -> dict[str, Any]:
         kwargs = dict(node.get("kwargs") or {})
         if len(args) != 1:
             raise KerasImportError(
-                (*loc, "args"), f"layer '{name}' is called with {len(args)} positional "
+                (*loc, "args"),
+                f"layer '{name}' is called with {len(args)} positional "
                 "arguments; layers take one (a tensor, or a list of tensors)",
             )
         first = args[0]
@@ -315,8 +329,10 @@ def _wiring(entry: dict, node: Any, loc: Loc) -> dict[str, Any]:
         given = kwargs.pop("initial_state", None)
         states = [_ref(*_history(t, loc)) for t in _keras_tensors(given)]
     else:  # tf.keras 2: [["source", node_index, tensor_index, {kwargs}], ...]
-        if not isinstance(node, list) or not node or not all(
-            isinstance(c, list) and len(c) >= 3 for c in node
+        if (
+            not isinstance(node, list)
+            or not node
+            or not all(isinstance(c, list) and len(c) >= 3 for c in node)
         ):
             raise KerasImportError(loc, f"cannot read how layer '{name}' is called")
         kwargs = {}
@@ -333,7 +349,8 @@ def _wiring(entry: dict, node: Any, loc: Loc) -> dict[str, Any]:
     unsupported = sorted(k for k, v in kwargs.items() if k != "training" and v is not None)
     if unsupported:
         raise KerasImportError(
-            loc, f"layer '{name}' is called with {', '.join(unsupported)}; call arguments other "
+            loc,
+            f"layer '{name}' is called with {', '.join(unsupported)}; call arguments other "
             "than the input tensors and initial_state are not supported",
         )
     wiring: dict[str, Any] = {"inputs": refs}
@@ -415,14 +432,16 @@ class _Dtypes:
         variables = _variable_dtype(policy)
         if variables not in DTYPE_BYTES:
             raise KerasImportError(
-                loc, f"{label} stores weights as {variables}, which is not supported "
+                loc,
+                f"{label} stores weights as {variables}, which is not supported "
                 f"(supported: {', '.join(DTYPE_BYTES)})",
             )
         if self.model is None:
             self.model, self.first = variables, label
         elif variables != self.model:
             raise KerasImportError(
-                loc, f"{label} stores weights as {variables} but {self.first} uses "
+                loc,
+                f"{label} stores weights as {variables} but {self.first} uses "
                 f"{self.model}; models whose layers mix weight dtypes are not supported",
             )
         return policy if policy != variables else None
@@ -469,7 +488,8 @@ def _layer(entry: Any, loc: Loc, dtypes: _Dtypes, first: bool) -> dict[str, Any]
             continue
         else:
             raise KerasImportError(
-                where, f"{label}: argument '{key}' = {json.dumps(value)} is not supported",
+                where,
+                f"{label}: argument '{key}' = {json.dumps(value)} is not supported",
             )
     if entry.get("registered_name") not in (None, class_name) and not str(
         entry.get("registered_name")

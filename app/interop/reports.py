@@ -19,11 +19,21 @@ from app.core.shapes import show
 from app.core.units import readable
 from app.interop.summary_text import output_shape_text
 
-_PLAIN_FIELDS = ("name", "type", "output_shape", "params", "trainable_params",
-                 "non_trainable_params")
+_PLAIN_FIELDS = (
+    "name",
+    "type",
+    "output_shape",
+    "params",
+    "trainable_params",
+    "non_trainable_params",
+)
 _HEADERS = {
-    "name": "Layer", "type": "Type", "output_shape": "Output shape", "params": "Params",
-    "trainable_params": "Trainable", "non_trainable_params": "Non-trainable",
+    "name": "Layer",
+    "type": "Type",
+    "output_shape": "Output shape",
+    "params": "Params",
+    "trainable_params": "Trainable",
+    "non_trainable_params": "Non-trainable",
     "connected_to": "Connected to",
     # Costs: per sample, forward pass, unless the heading says otherwise (docs/costs.md).
     "costs.steps": "Time steps",
@@ -90,7 +100,8 @@ def _rows(summary: ModelSummary, text_costs: bool) -> tuple[list[str], list[dict
         if summary.graph is not None:  # a graph model: what each call received
             row["connected_to"] = ", ".join(record.connected_to or ()) or "-"
         row.update(
-            (key, value) for key, value in cost_columns(record).items()
+            (key, value)
+            for key, value in cost_columns(record).items()
             if text_costs or not isinstance(value, str)
         )
         rows.append(row)
@@ -143,8 +154,7 @@ def summary_markdown(summary: ModelSummary) -> str:
         f"- Input shape: `{show(summary.input_shape)}`, dtype `{summary.dtype}` "
         f"({summary.bytes_per_param} bytes per parameter)",
         f"- Total params: {summary.total_params:,} ({readable(summary.total_bytes)})",
-        f"- Trainable params: {summary.trainable_params:,} "
-        f"({readable(summary.trainable_bytes)})",
+        f"- Trainable params: {summary.trainable_params:,} ({readable(summary.trainable_bytes)})",
         f"- Non-trainable params: {summary.non_trainable_params:,} "
         f"({readable(summary.non_trainable_bytes)})",
     ]

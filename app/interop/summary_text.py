@@ -40,8 +40,7 @@ def output_shape_text(record: LayerRecord) -> str:
 def totals_lines(summary: ModelSummary) -> list[str]:
     return [
         f" Total params: {summary.total_params:,} ({readable(summary.total_bytes)})",
-        f" Trainable params: {summary.trainable_params:,} "
-        f"({readable(summary.trainable_bytes)})",
+        f" Trainable params: {summary.trainable_params:,} ({readable(summary.trainable_bytes)})",
         f" Non-trainable params: {summary.non_trainable_params:,} "
         f"({readable(summary.non_trainable_bytes)})",
     ]
@@ -62,8 +61,7 @@ def _rows(summary: ModelSummary) -> list[tuple[str, ...]]:
     graph = summary.graph
     if graph is None:
         return [
-            (f"{r.name} ({r.type})", output_shape_text(r), f"{r.params:,}")
-            for r in summary.layers
+            (f"{r.name} ({r.type})", output_shape_text(r), f"{r.params:,}") for r in summary.layers
         ]
     inputs = {i.name: i for i in graph.inputs}
     calls: dict[str, list[LayerRecord]] = {}
@@ -77,8 +75,10 @@ def _rows(summary: ModelSummary) -> list[tuple[str, ...]]:
             records = calls[name]
             connected = ", ".join(c for r in records for c in (r.connected_to or ()))
             row = (
-                f"{name} ({records[0].type})", output_shape_text(records[-1]),
-                f"{records[0].params:,}", connected or "-",
+                f"{name} ({records[0].type})",
+                output_shape_text(records[-1]),
+                f"{records[0].params:,}",
+                connected or "-",
             )
         rows.append(row if not graph.sequential_like else row[:3])
     return rows
@@ -106,8 +106,13 @@ def keras_summary_text(
         table.add_row(*(rich.text.Text(cell) for cell in row))
     # Keras prints to a console as wide as the terminal; it caps line_length at terminal − 4.
     console = rich.console.Console(
-        file=io.StringIO(), width=line_length + 4, highlight=False, force_terminal=False,
-        color_system=None, markup=False, emoji=False,
+        file=io.StringIO(),
+        width=line_length + 4,
+        highlight=False,
+        force_terminal=False,
+        color_system=None,
+        markup=False,
+        emoji=False,
     )
     console.begin_capture()
     console.print(rich.text.Text(f'Model: "{model_name}"'))
