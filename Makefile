@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WEB_CONCURRENCY ?= 1
 
-.PHONY: run test setup setup-test assets system-deps lint bench
+.PHONY: run test setup setup-test assets system-deps lint check bench
 
 run: setup
 	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) --workers $(WEB_CONCURRENCY)
@@ -80,3 +80,9 @@ bench: setup-test system-deps
 
 lint: setup-test
 	$(BIN)/ruff check .
+
+# The gates: lint, formatting, and mypy --strict over app/ (settings in pyproject.toml).
+check: setup-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy

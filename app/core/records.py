@@ -21,11 +21,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import Field, TypeAdapter, computed_field
+from pydantic import Field, GetCoreSchemaHandler, TypeAdapter, computed_field
 from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import CoreSchema, core_schema
 
 from app.core.units import readable, readable_seconds
 
@@ -34,10 +34,16 @@ R = TypeVar("R")
 T = TypeVar("T")
 
 
-@cache
+_ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}
+
+
 def adapter(cls: type[R]) -> TypeAdapter[R]:
     """pydantic's (de)serialiser of one record class, built once."""
-    return TypeAdapter(cls)
+    # A dict rather than `functools.cache`, whose wrapper mypy types as taking a `Hashable`.
+    found = _ADAPTERS.get(cls)
+    if found is None:
+        found = _ADAPTERS[cls] = TypeAdapter(cls)
+    return found
 
 
 def dump_json(
@@ -110,6 +116,11 @@ class Deferred(Generic[T]):
             self._make, self._args = None, ()
         return self._value
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        # Only ever in a `Hidden` field, which pydantic neither sends nor reads back.
+        return core_schema.any_schema()
+
 
 # A field only graph models fill: left out of the JSON when it is `None`, so a Sequential
 # model's summary keeps exactly the keys it always had.
@@ -118,11 +129,15 @@ def graph_only(description: str) -> Any:
 
 
 # A field the record keeps for its computed text: neither sent, nor in the schema, nor compared.
-Hidden = Annotated[SkipJsonSchema[Any], Field(exclude=True)]
+# `None` in a record loaded from JSON, which keeps the numbers only.
+Hidden = Annotated[SkipJsonSchema[T | None], Field(exclude=True)]
 
 
-def hidden() -> Any:
-    return field(default=None, repr=False, compare=False)
+def _written(value: T | None, what: str) -> T:
+    """A hidden field's value; a record loaded from JSON has none to write its texts from."""
+    if value is None:
+        raise AttributeError(f"this record was loaded from JSON: it keeps no {what}")
+    return value
 
 
 @dataclass(slots=True, kw_only=True)
@@ -166,7 +181,7 @@ class Size:
 
     bytes: int
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field
     @property
     def text(self) -> str:
         return readable(self.bytes)
@@ -195,27 +210,30 @@ class LayerCosts:
     saved: Size | None
     working_elements: int
     moved_elements_per_step: int
-    texts: Hidden = hidden()  # Deferred[CostTexts]
+    texts: Hidden[Deferred[CostTexts]] = field(default=None, repr=False, compare=False)
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field
     @property
     def mac_formula(self) -> str:
-        return self.texts.get().mac_formula
+        return self._texts().mac_formula
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field
     @property
     def flop_formula(self) -> str:
-        return self.texts.get().flop_formula
+        return self._texts().flop_formula
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field
     @property
     def saved_formula(self) -> str:
-        return self.texts.get().saved_formula
+        return self._texts().saved_formula
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field
     @property
     def other_tools(self) -> tuple[ToolCount, ...]:
-        return self.texts.get().other_tools
+        return self._texts().other_tools
+
+    def _texts(self) -> CostTexts:
+        return _written(self.texts, "cost texts").get()
 
 
 @dataclass(slots=True, kw_only=True)
@@ -257,22 +275,28 @@ class LayerRecord:
             "summary writes them (inputs first, then initial states)."
         ),
     ] = None
-    gate_split: Hidden = hidden()  # None, the gates, or Deferred to split the kernels when read
-    derivation: Hidden = hidden()  # the formula's text, or Deferred[str] to write it when read
+    # None, the gates, or Deferred to split the kernels when read.
+    gate_split: Hidden[tuple[GateRecord, ...] | Deferred[tuple[GateRecord, ...]]] = field(
+        default=None, repr=False, compare=False
+    )
+    # The formula's text, or Deferred to write it when read.
+    derivation: Hidden[str | Deferred[str]] = field(default=None, repr=False, compare=False)
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field
     @property
     def gates(self) -> tuple[GateRecord, ...] | None:
         """ConvLSTM only: the four gates' shares of the kernels and bias."""
         split = self.gate_split
         return split.get() if isinstance(split, Deferred) else split
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field
     @property
     def formula(self) -> str:
         """The parameter count's derivation with this layer's numbers."""
         text = self.derivation
-        return text if isinstance(text, str) else text.get()
+        if isinstance(text, Deferred):
+            return text.get()
+        return _written(text, "formula")
 
 
 @dataclass(slots=True, kw_only=True)
@@ -308,7 +332,7 @@ class MemoryReport:
     inference: Size
     peak_layer: str
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field
     @property
     def rules(self) -> tuple[str, ...]:
         b, batch = self.bytes_per_value, self.batch_size
@@ -333,7 +357,7 @@ class LayerLatency:
     bound: str
     seconds: float | None
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field
     @property
     def text(self) -> str:
         if self.seconds is None:
@@ -352,15 +376,17 @@ class LatencyReport:
     source: str
     seconds: float | None
     rule: str
-    rows: Hidden = hidden()  # Deferred[tuple[LayerLatency, ...]]
+    rows: Hidden[Deferred[tuple[LayerLatency, ...]]] = field(
+        default=None, repr=False, compare=False
+    )
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field
     @property
     def layers(self) -> tuple[LayerLatency, ...]:
         """Each layer's share of `seconds`."""
-        return self.rows.get()
+        return _written(self.rows, "latency rows").get()
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field
     @property
     def text(self) -> str:
         if self.seconds is None:
