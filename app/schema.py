@@ -11,7 +11,7 @@ input shape is checked by the core.
 from __future__ import annotations
 
 import difflib
-from typing import Annotated, Any, ClassVar, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import (
     BaseModel,
@@ -95,6 +95,10 @@ class LayerSpecBase(BaseModel):
     initial_state: Annotated[list[TensorRef], Field(min_length=1, max_length=8)] | None = None
 
     rank: ClassVar[int] = 0
+    if TYPE_CHECKING:
+        # Each spec declares its Keras class name as a `Literal` field; typed code that holds
+        # any spec reads it too.
+        type: str
 
     @field_validator("name")
     @classmethod
@@ -1084,15 +1088,19 @@ def _entry_kind(value: Any) -> str | None:
 
 
 # An entry of `layers`: a layer (built and called), or a further call of an earlier one.
-LayerEntry = Annotated[
-    Union[
-        (
-            *(Annotated[spec, Tag(name)] for name, spec in LAYER_SPECS.items()),
-            Annotated[LayerCallSpec, Tag("LayerCall")],
-        )
-    ],
-    Discriminator(_entry_kind),
-]
+if TYPE_CHECKING:
+    # What the union below is, in a form type checkers read (they cannot run its generator).
+    LayerEntry = LayerSpec | LayerCallSpec
+else:
+    LayerEntry = Annotated[
+        Union[
+            (
+                *(Annotated[spec, Tag(name)] for name, spec in LAYER_SPECS.items()),
+                Annotated[LayerCallSpec, Tag("LayerCall")],
+            )
+        ],
+        Discriminator(_entry_kind),
+    ]
 ENTRY_TAGS = frozenset({*LAYER_SPECS, "LayerCall"})
 
 
