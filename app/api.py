@@ -133,5 +133,5 @@ async def _on_spec_error(request: Request, exc: SpecError) -> JSONResponse:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(RequestValidationError, _on_validation_error)  # type: ignore[arg-type]
-    app.add_exception_handler(SpecError, _on_spec_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(SpecError, _on_spec_error)

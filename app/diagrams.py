@@ -104,8 +104,8 @@ def conv_lstm_view(record: LayerRecord, spec: LayerSpecBase) -> ConvLSTMView | N
     if record.gates is None:
         return None
     shapes = {w.name: w.shape for w in record.weights}
-    f = spec.filters  # type: ignore[attr-defined]
-    channels_first = spec.channels_first  # type: ignore[attr-defined]
+    f = spec.filters
+    channels_first = spec.channels_first
     step = _step(record.input_shape)
     c = step[0] if channels_first else step[-1]
     # Without input-to-state (a forecaster layer) there is no W_x; the recurrent kernel may
@@ -115,7 +115,7 @@ def conv_lstm_view(record: LayerRecord, spec: LayerSpecBase) -> ConvLSTMView | N
     output = (
         record.output_shape[0] if isinstance(record.output_shape, list) else record.output_shape
     )
-    state = tuple(output[2:] if spec.return_sequences else output[1:])  # type: ignore[attr-defined]
+    state = tuple(output[2:] if spec.return_sequences else output[1:])
     grid = state[1:] if channels_first else state[:-1]
     gates = tuple(
         GateView(
@@ -123,9 +123,9 @@ def conv_lstm_view(record: LayerRecord, spec: LayerSpecBase) -> ConvLSTMView | N
             symbol=SYMBOLS[g.gate],
             activation=_symbol(
                 spec.activation
-                if g.gate == "cell"  # type: ignore[attr-defined]
+                if g.gate == "cell"
                 else spec.recurrent_activation
-            ),  # type: ignore[attr-defined]
+            ),
             input_kernel_shape=input_kernel_shape,
             input_kernel=g.input_kernel,
             recurrent_kernel_shape=recurrent_kernel_shape,
@@ -147,10 +147,10 @@ def conv_lstm_view(record: LayerRecord, spec: LayerSpecBase) -> ConvLSTMView | N
         grid=_dims(grid),
         channels=c,
         filters=f,
-        strides=by(spec.strides),  # type: ignore[attr-defined]
-        padding=spec.padding,  # type: ignore[attr-defined]
-        dilation=by(spec.dilation_rate),  # type: ignore[attr-defined]
-        activation=_symbol(spec.activation),  # type: ignore[attr-defined]
+        strides=by(spec.strides),
+        padding=spec.padding,
+        dilation=by(spec.dilation_rate),
+        activation=_symbol(spec.activation),
         params=record.params,
         gates=gates,
     )

@@ -61,7 +61,7 @@ def choose(query: str | None, cookie: str | None, accept_language: str) -> str:
     """The page's language code."""
     for explicit in (query, cookie):
         if explicit in LANGUAGES:
-            return explicit  # type: ignore[return-value]
+            return explicit
     wanted = [tag.replace("_", "-") for tag in accepted(accept_language)]
     return negotiate_locale(wanted, list(LANGUAGES), sep="-") or DEFAULT
 
@@ -78,7 +78,7 @@ def environment(code: str) -> Environment:
         lstrip_blocks=True,
     )
     translations: NullTranslations = Translations.load(TRANSLATIONS, [language.locale])
-    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(translations, newstyle=True)
     locale = language.locale
     env.filters["count"] = lambda n: presentation.count(n, locale)
     env.filters["compact"] = lambda n: presentation.compact(n, locale)

@@ -145,8 +145,8 @@ def _context(
         "pinned": pinned,
         "pinned_items": pair,
         "pair_query": pair_query,
-        "comparison": compare.compare(pinned.summary, shown.summary)  # type: ignore[union-attr,arg-type]
-        if both and shown.summary  # type: ignore[union-attr]
+        "comparison": compare.compare(pinned.summary, shown.summary)
+        if both and shown.summary
         else None,
         "amount": compare.amount,
         "difference": compare.difference,

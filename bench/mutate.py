@@ -75,8 +75,8 @@ MUTATIONS = (
     Mutation(
         "inference-memory-ignores-batch",
         "app/core/memory.py",
-        "peak.costs.working_elements * batch_size * b",
-        "peak.costs.working_elements * b",
+        "peak_costs.working_elements * batch_size * b",
+        "peak_costs.working_elements * b",
         True,
     ),
     Mutation("time-distributed-drops-steps", FAMILY, "steps=steps,", "steps=1,", True),
@@ -384,8 +384,8 @@ MUTATIONS = (
     Mutation(
         "inference-peak-is-smallest-layer",
         "app/core/memory.py",
-        "peak = max(records,",
-        "peak = min(records,",
+        "peak, peak_costs = max(",
+        "peak, peak_costs = min(",
     ),
     Mutation(
         "bandwidth-as-mb-s",

@@ -117,13 +117,15 @@ def _compatible(a: Shape, b: Shape) -> bool:
     )
 
 
-def _check_states(spec: LayerSpecBase, received: Shape, states: list[Shape], index: int) -> None:
+def _check_states(
+    spec: LayerSpecBase, received: Shape | list[Shape], states: list[Shape], index: int
+) -> None:
     """`layer(x, initial_state=[...])`: a recurrent layer's states, in number and shape."""
     loc: tuple[str | int, ...] = ("layers", index, "initial_state")
     if "return_state" not in type(spec).model_fields:
         raise SpecError(
             loc,
-            f"{spec.type} takes no initial_state: only recurrent layers (ConvLSTM, LSTM, GRU, "  # type: ignore[attr-defined]
+            f"{spec.type} takes no initial_state: only recurrent layers (ConvLSTM, LSTM, GRU, "
             "SimpleRNN) do",
         )
     probe = spec.model_copy(update={"return_state": True, "name": "probe"})
@@ -134,15 +136,15 @@ def _check_states(spec: LayerSpecBase, received: Shape, states: list[Shape], ind
     if len(states) != len(expected):
         raise SpecError(
             loc,
-            f"{spec.type} takes {len(expected)} initial state(s) "  # type: ignore[attr-defined]
+            f"{spec.type} takes {len(expected)} initial state(s) "
             f"({', '.join(show(s) for s in expected)}); received {len(states)}",
         )
     for k, (given, wanted) in enumerate(zip(states, expected, strict=True)):
         if not _compatible(given, wanted):
             raise SpecError(
                 (*loc, k),
-                f"initial state {k} has shape {show(given)}, but {spec.type} keeps states of "  # type: ignore[attr-defined]
-                f"shape {show(wanted)} for its input {show(received)}",
+                f"initial state {k} has shape {show(given)}, but {spec.type} keeps states of "
+                f"shape {show(wanted)} for its input {show_any(received)}",
             )
 
 
@@ -199,16 +201,16 @@ def _call(
     if isinstance(received, list) and not _merges(spec):
         raise SpecError(
             ("layers", index, "inputs"),
-            f"{spec.type} takes one tensor; received {len(received)} "  # type: ignore[attr-defined]
+            f"{spec.type} takes one tensor; received {len(received)} "
             "(only merge layers such as Concatenate or Add take a list)",
         )
     if states:
-        _check_states(spec, received, [s for _, s in states], index)  # type: ignore[arg-type]
+        _check_states(spec, received, [s for _, s in states], index)
     try:
         if isinstance(entry, LayerCallSpec):
             record = _call_again(graph, spec, name, received, index)
         else:
-            record = analyse(spec, received, namer, index)  # type: ignore[arg-type]
+            record = analyse(spec, received, namer, index)
     except SpecError as error:
         raise _blame(error, index) from None
     node_index = graph.calls.get(record.name, 0)
@@ -230,7 +232,7 @@ def _call_again(
     """A shared layer's later call: its own shapes and costs, no weights of its own."""
     first = graph.nodes[(name, 0)].record
     assert first is not None
-    record = analyse(spec, received, Namer(), index)  # type: ignore[arg-type]
+    record = analyse(spec, received, Namer(), index)
     if [w.shape for w in record.weights] != [w.shape for w in first.weights]:
         raise SpecError(
             ("inputs",),

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.core.errors import SpecError
-from app.core.records import Deferred, LatencyReport, LayerLatency, LayerRecord
+from app.core.records import Deferred, LatencyReport, LayerCosts, LayerLatency, LayerRecord
 
 
 @dataclass(frozen=True)
@@ -101,13 +101,6 @@ def latency_report(
         peak * 1e12 * efficiency,
         chosen.bandwidth_gb_s * 1e9 * efficiency,
     )
-    total: float | None = 0.0
-    for record in records:
-        steps = record.costs.steps  # type: ignore[union-attr]
-        if steps is None:
-            total = None
-            break
-        total += (max(_roofline(record, *rates)) + step_overhead_s) * steps  # type: ignore[operator]
     return (
         LatencyReport(
             device=device,
@@ -116,11 +109,32 @@ def latency_report(
             bandwidth_gb_s=chosen.bandwidth_gb_s,
             source=chosen.source,
             rows=Deferred(latency_rows, records, rates, step_overhead_s),
-            seconds=total,
+            seconds=_seconds(records, rates, step_overhead_s),
             rule=_rule(efficiency, step_overhead_s),
         ),
         None,
     )
+
+
+def _seconds(
+    records: tuple[LayerRecord, ...], rates: tuple[int, int, float, float], step_overhead_s: float
+) -> float | None:
+    """The model's estimate: Σ over layers of (per step time + overhead) × steps; `None` when
+    some layer's number of steps is unknown."""
+    total = 0.0
+    for record in records:
+        steps = _costs(record).steps
+        if steps is None:
+            return None
+        total += (max(_roofline(record, *rates)) + step_overhead_s) * steps
+    return total
+
+
+def _costs(record: LayerRecord) -> LayerCosts:
+    """The layer's costs; the report is only written once every layer has them."""
+    if record.costs is None:
+        raise ValueError(f"layer {record.name} has no costs to estimate a latency from")
+    return record.costs
 
 
 def _rule(efficiency: float, step_overhead_s: float) -> str:
@@ -144,10 +158,10 @@ def _roofline(
     bytes_per_s: float,
 ) -> tuple[float, float]:
     """(compute, memory) seconds of one step of one layer over the batch."""
-    costs = record.costs
+    costs = _costs(record)
     b = bytes_per_value
-    moved = record.params * b + costs.moved_elements_per_step * batch_size * b  # type: ignore[union-attr]
-    return costs.flops_per_step * batch_size / flops_per_s, moved / bytes_per_s  # type: ignore[union-attr]
+    moved = record.params * b + costs.moved_elements_per_step * batch_size * b
+    return costs.flops_per_step * batch_size / flops_per_s, moved / bytes_per_s
 
 
 def latency_rows(
@@ -160,7 +174,7 @@ def latency_rows(
     for record in records:
         compute, memory = _roofline(record, *rates)
         per_step = max(compute, memory) + step_overhead_s
-        steps = record.costs.steps  # type: ignore[union-attr]
+        steps = _costs(record).steps
         rows.append(
             LayerLatency(
                 name=record.name,

@@ -12,7 +12,7 @@ Every value is kept in the one dtype; mixed-precision float32 master copies are 
 
 from __future__ import annotations
 
-from app.core.records import LayerRecord, MemoryReport, Size
+from app.core.records import LayerCosts, LayerRecord, MemoryReport, Size
 
 OPTIMIZER_SLOTS = {"sgd": 0, "sgd_momentum": 1, "rmsprop": 1, "adam": 2, "adamw": 2}
 
@@ -25,14 +25,15 @@ def memory_report(
     optimizer: str,
 ) -> MemoryReport | None:
     """`None` when some layer has no costs (unknown sizes)."""
-    if any(r.costs is None for r in records):
+    costs: list[LayerCosts] = [r.costs for r in records if r.costs is not None]
+    if len(costs) < len(records):
         return None
     b, slots = bytes_per_value, OPTIMIZER_SLOTS[optimizer]
     params = sum(r.params for r in records)
     trainable = sum(r.trainable_params for r in records)
-    saved = [r.costs.saved_elements for r in records]  # type: ignore[union-attr]
-    activations = None if None in saved else sum(saved) * batch_size * b  # type: ignore[arg-type]
-    peak = max(records, key=lambda r: r.costs.working_elements)  # type: ignore[union-attr]
+    saved = [c.saved_elements for c in costs if c.saved_elements is not None]
+    activations = sum(saved) * batch_size * b if len(saved) == len(costs) else None
+    peak, peak_costs = max(zip(records, costs, strict=True), key=lambda rc: rc[1].working_elements)
     fixed = (params + trainable + slots * trainable) * b
     return MemoryReport(
         dtype=dtype,
@@ -45,6 +46,6 @@ def memory_report(
         optimizer_state=Size(bytes=slots * trainable * b),
         activations=None if activations is None else Size(bytes=activations),
         training=None if activations is None else Size(bytes=fixed + activations),
-        inference=Size(bytes=params * b + peak.costs.working_elements * batch_size * b),  # type: ignore[union-attr]
+        inference=Size(bytes=params * b + peak_costs.working_elements * batch_size * b),
         peak_layer=peak.name,
     )

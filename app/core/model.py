@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar, cast
+from typing import TypeVar
 
 # Importing the layer families registers their analysers.
 from app.core import (  # noqa: F401
@@ -35,7 +35,6 @@ from app.core.latency import latency_report
 from app.core.memory import memory_report
 from app.core.records import (
     GraphRecord,
-    LayerCosts,
     LayerRecord,
     ModelCosts,
     ModelSummary,
@@ -45,7 +44,7 @@ from app.core.records import (
 )
 from app.core.registry import Namer, analyse
 from app.core.shapes import show
-from app.schema import DTYPE_BYTES, LayerSpecBase, SummaryRequest
+from app.schema import DTYPE_BYTES, LayerCallSpec, LayerSpecBase, SummaryRequest
 
 T = TypeVar("T")
 
@@ -57,19 +56,19 @@ def _blame(error: SpecError, index: int) -> SpecError:
 
 
 def analyse_layers(
-    input_shape: Shape, layers: list, namer: Namer | None = None
+    input_shape: Shape, layers: Sequence[LayerSpecBase], namer: Namer | None = None
 ) -> tuple[LayerRecord, ...]:
     """Every layer's record, in order; raises `SpecError` located at the offending field.
     `namer` continues an outer model's automatic names (a nested Sequential)."""
     namer = namer or Namer()
     records: list[LayerRecord] = []
-    shape: Shape = input_shape
+    shape: Shape | list[Shape] = input_shape
     for index, spec in enumerate(layers):
-        if records and isinstance(records[-1].output_shape, list):
+        if isinstance(shape, list):
             raise SpecError(
                 ("layers", index),
                 f"layer {index - 1} ({records[-1].name}) has several outputs "
-                f"({', '.join(show(s) for s in records[-1].output_shape)}); only the last layer "
+                f"({', '.join(show(s) for s in shape)}); only the last layer "
                 "of a Sequential model may (set return_state to false or merge_mode to a value)",
             )
         try:
@@ -77,7 +76,7 @@ def analyse_layers(
         except SpecError as error:
             raise _blame(error, index) from None
         records.append(record)
-        shape = record.output_shape  # type: ignore[assignment]
+        shape = record.output_shape
     seen: dict[str, int] = {}
     for record in records:
         if record.name in seen:
@@ -92,10 +91,13 @@ def analyse_layers(
 
 def input_shapes(request: SummaryRequest, steps: int | None = None) -> list[Shape]:
     """Each input's shape with its batch axis; `steps` fills an unknown time axis."""
-    if request.inputs is None:
-        given = [(None, *request.input_shape)]  # type: ignore[misc]
-    else:
+    given: list[Shape]
+    if request.inputs is not None:
         given = [(i.batch_size, *i.shape) for i in request.inputs]
+    elif request.input_shape is not None:
+        given = [(None, *request.input_shape)]
+    else:
+        raise ValueError("a request gives input_shape or inputs (its validator says so)")
     if steps is None:
         return given
     return [(s[0], s[1] or steps, *s[2:]) for s in given]
@@ -116,10 +118,12 @@ def walk(request: SummaryRequest, shapes: list[Shape]) -> Walk:
     if request.is_graph:
         return Walk(*analyse_graph(request, shapes))
     namer = Namer()
-    records = analyse_layers(shapes[0], request.layers, namer)
+    # A chain calls every layer once: an entry that calls a layer again makes `is_graph` true.
+    layers = [entry for entry in request.layers if not isinstance(entry, LayerCallSpec)]
+    records = analyse_layers(shapes[0], layers, namer)
     # Keras's own name for the model: `sequential`, or `sequential_1` after a nested one.
     name = request.name or namer.auto("sequential")
-    return Walk(records, tuple(request.layers), name=None if name == "sequential" else name)
+    return Walk(records, tuple(layers), name=None if name == "sequential" else name)
 
 
 def with_costs(
@@ -160,12 +164,19 @@ def with_costs(
     return records, note
 
 
+def _known(total: int | None) -> int:
+    """A layer's total, known when the first layer's is: the layers share the time axis."""
+    if total is None:
+        raise ValueError("a layer's total is unknown while the first layer's is known")
+    return total
+
+
 def model_costs(records: tuple[LayerRecord, ...], batch_size: int) -> ModelCosts | None:
     """Plain sums over the layers' costs; totals are known for all layers or for none (they
     share the time axis)."""
-    if any(r.costs is None for r in records):
+    costs = [r.costs for r in records if r.costs is not None]
+    if len(costs) < len(records):
         return None
-    costs = cast(list[LayerCosts], [r.costs for r in records])
     if costs[0].steps is None:
         return ModelCosts(
             steps=None,
@@ -180,14 +191,13 @@ def model_costs(records: tuple[LayerRecord, ...], batch_size: int) -> ModelCosts
             batch_training_flops=None,
         )
     steps = macs = elementwise = flops = backward = training = 0
-    for c in costs:  # one pass, every total known (checked above)
-        if c.steps > steps:  # type: ignore[operator]
-            steps = c.steps  # type: ignore[assignment]
-        macs += c.macs  # type: ignore[operator]
-        elementwise += c.elementwise_flops  # type: ignore[operator]
-        flops += c.flops  # type: ignore[operator]
-        backward += c.backward_flops  # type: ignore[operator]
-        training += c.training_flops  # type: ignore[operator]
+    for c in costs:  # one pass, every total known (the first layer's is)
+        steps = max(steps, _known(c.steps))
+        macs += _known(c.macs)
+        elementwise += _known(c.elementwise_flops)
+        flops += _known(c.flops)
+        backward += _known(c.backward_flops)
+        training += _known(c.training_flops)
     return ModelCosts(
         steps=steps,
         macs=macs,

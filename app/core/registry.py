@@ -73,7 +73,9 @@ def analysed_types() -> tuple[type[LayerSpecBase], ...]:
     return tuple(_ANALYSERS)
 
 
-def analyse(spec: LayerSpecBase, input_shape: Shape, namer: Namer, index: int) -> LayerRecord:
+def analyse(
+    spec: LayerSpecBase, input_shape: Shape | list[Shape], namer: Namer, index: int
+) -> LayerRecord:
     """One layer's record. Wrapped layers are named before their wrapper, as Keras does."""
     facts = _ANALYSERS[type(spec)](spec, input_shape, namer)
     weights = facts.weights

@@ -23,8 +23,8 @@ def show(shape: Sequence[int | None]) -> str:
     )
 
 
-def by(values: Sequence[int]) -> str:
-    """`3×3`, the way people write window sizes."""
+def by(values: Sequence[int | str]) -> str:
+    """`3×3`, the way people write window sizes (`?` for an unknown one)."""
     return "×".join(str(v) for v in values)
 
 

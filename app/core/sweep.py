@@ -36,7 +36,7 @@ _ENTRY: TypeAdapter[Any] = TypeAdapter(LayerEntry)
 
 def _layer_body(body: dict[str, Any], index: int, field: str) -> dict[str, Any]:
     """The layer dict (or the wrapped layer's) that owns `field`."""
-    layer = body["layers"][index]
+    layer: dict[str, Any] = body["layers"][index]
     while field not in layer and isinstance(layer.get("layer"), dict):
         layer = layer["layer"]
     if field not in layer:
@@ -49,7 +49,8 @@ def _layer_body(body: dict[str, Any], index: int, field: str) -> dict[str, Any]:
 
 def _input_shape(body: dict[str, Any]) -> list[Any]:
     """The shape the input arguments vary: `input_shape`, or a graph model's first input's."""
-    return body["input_shape"] if "input_shape" in body else body["inputs"][0]["shape"]
+    shape: list[Any] = body["input_shape"] if "input_shape" in body else body["inputs"][0]["shape"]
+    return shape
 
 
 def _spatial_axes(body: dict[str, Any]) -> range:
@@ -60,17 +61,21 @@ def _spatial_axes(body: dict[str, Any]) -> range:
 
 
 def current_value(body: dict[str, Any], argument: str, index: int) -> int:
+    # The body is a validated request's JSON: these are its integers.
     if argument == "batch_size":
-        return body["batch_size"]
+        batch_size: int = body["batch_size"]
+        return batch_size
     if argument == "time_steps":
-        return _input_shape(body)[0] or body.get("time_steps") or 1
+        steps: int = _input_shape(body)[0] or body.get("time_steps") or 1
+        return steps
     if argument == "input_size":
         sizes = [_input_shape(body)[a] for a in _spatial_axes(body)]
         if not sizes or None in sizes:
             raise SpecError(("argument",), "input_size needs known spatial input sizes")
-        return max(sizes)
+        largest: int = max(sizes)
+        return largest
     field = "units" if argument == "filters" and "units" in body["layers"][index] else argument
-    value = _layer_body(body, index, field)[field]
+    value: int | list[int] = _layer_body(body, index, field)[field]
     return max(value) if isinstance(value, (list, tuple)) else value
 
 

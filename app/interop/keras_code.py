@@ -81,7 +81,7 @@ def _call(spec: LayerSpecBase, record: LayerRecord | None, depth: int, dtype: st
             parts.append(f"{key}={_call(value, inner, depth + 1, dtype)}")
         else:
             parts.append(f"{key}={_value(value)}")
-    head = f"keras.layers.{spec.type}("  # type: ignore[attr-defined]
+    head = f"keras.layers.{spec.type}("
     one_line = head + ", ".join(parts) + ")"
     if len(one_line) + len(_INDENT) * depth <= 92 and "\n" not in one_line:
         return one_line

@@ -68,7 +68,7 @@ class _Walk:
             assert summary.graph is not None
             named = [(i.name, (None, *i.shape[1:])) for i in summary.graph.inputs]
         else:
-            named = [("x", (None, *request.input_shape))]  # type: ignore[misc]
+            named = [("x", (None, *request.input_shape))]
         for name, shape in named:
             variable = self.code.name(name)
             self.code.inputs.add(variable)
@@ -91,7 +91,7 @@ class _Walk:
     def _chain(self, request: SummaryRequest, summary: ModelSummary) -> None:
         tensors = self.inputs
         for index, (spec, record) in enumerate(zip(request.layers, summary.layers, strict=True)):
-            tensors = self._layer(spec, tensors[:1], record.name, index)  # type: ignore[arg-type]
+            tensors = self._layer(spec, tensors[:1], record.name, index)
         self.outputs = tensors
 
     def _graph(self, request: SummaryRequest, summary: ModelSummary) -> None:

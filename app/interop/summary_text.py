@@ -95,7 +95,7 @@ def keras_summary_text(
     if model_name is None:
         model_name = graph.name if graph is not None else summary.name or "sequential"
     columns = [
-        rich.table.Column(title, justify=justify, width=width)  # type: ignore[arg-type]
+        rich.table.Column(title, justify=justify, width=width)
         for (title, justify), width in zip(
             header, _column_widths(line_length, positions), strict=True
         )

@@ -51,15 +51,15 @@ def translates(*types: str) -> Callable[[Translator], Translator]:
 
 
 def refuse(spec: LayerSpecBase, field: str, why: str) -> SpecError:
-    return SpecError((field,), f"{spec.type} cannot be written as PyTorch code: {why}")  # type: ignore[attr-defined]
+    return SpecError((field,), f"{spec.type} cannot be written as PyTorch code: {why}")
 
 
 def translate(spec: LayerSpecBase, inputs: list[Tensor], call: Call) -> list[Tensor]:
-    translator = TRANSLATORS.get(spec.type)  # type: ignore[attr-defined]
+    translator = TRANSLATORS.get(spec.type)
     if translator is None:
         raise SpecError(
             ("type",),
-            f"{spec.type} has no PyTorch translation yet; the exported code would miss it, "  # type: ignore[attr-defined]
+            f"{spec.type} has no PyTorch translation yet; the exported code would miss it, "
             "so nothing is exported",
         )
     if not spec.trainable:
@@ -71,7 +71,7 @@ def output_shapes(spec: LayerSpecBase, received: Shape | list[Shape]) -> list[Sh
     """Keras's output shapes of `spec` on `received`, as the core computes them."""
     with using_convention("pytorch"):
         shape = analyse(spec, received, Namer(), 0).output_shape
-    return shape if isinstance(shape, list) else [shape]  # type: ignore[return-value]
+    return shape if isinstance(shape, list) else [shape]
 
 
 def emit(call: Call, module: str, arguments: str, shapes: list[Shape], perms: list) -> list:
