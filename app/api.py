@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -32,7 +32,7 @@ SUMMARY_EXAMPLES = {
 # hands the endpoint's response straight back, and FastAPI's path would revalidate the result
 # against `response_model` first. `response_model` stays declared for the OpenAPI document.
 
-VALIDATION_ERROR = {
+VALIDATION_ERROR: dict[int | str, dict[str, Any]] = {
     422: {"description": "The model is invalid: `detail[].loc` names the layer and the field."},
 }
 
@@ -133,5 +133,7 @@ async def _on_spec_error(request: Request, exc: SpecError) -> JSONResponse:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(RequestValidationError, _on_validation_error)
-    app.add_exception_handler(SpecError, _on_spec_error)
+    # FastAPI's decorator, called: Starlette's `add_exception_handler` is typed for handlers
+    # of any `Exception`, not of the one class each of these is registered for.
+    app.exception_handler(RequestValidationError)(_on_validation_error)
+    app.exception_handler(SpecError)(_on_spec_error)

@@ -13,11 +13,18 @@ from itertools import islice
 
 from app.core.records import GateRecord, LayerRecord, Shape
 from app.core.shapes import by
-from app.schema import LayerSpecBase
+from app.schema import (
+    ConvLSTM1DSpec,
+    ConvLSTM2DSpec,
+    ConvLSTM3DSpec,
+    LayerCallSpec,
+    LayerSpecBase,
+)
 
 # Width of the share bar under each gate, in SVG user units (the gate's viewBox is 340 wide).
 BAR_X, BAR_WIDTH = 20, 300
 SYMBOLS = {"input": "i", "forget": "f", "cell": "c̃", "output": "o"}
+ConvLSTMSpec = ConvLSTM1DSpec | ConvLSTM2DSpec | ConvLSTM3DSpec
 ACTIVATION_SYMBOLS = {"sigmoid": "σ", "tanh": "tanh", "hard_sigmoid": "hard σ", "relu": "ReLU"}
 
 
@@ -88,6 +95,16 @@ def _segments(gate: GateRecord) -> tuple[Segment, ...]:
     return tuple(segments)
 
 
+def _sizes(sizes: int | tuple[int, ...]) -> str:
+    """`1×1`: validated specs hold their sizes as tuples of the layer's rank."""
+    return by((sizes,) if isinstance(sizes, int) else sizes)
+
+
+def _first(shape: Shape | list[Shape]) -> Shape:
+    """The shape of a layer's (first) tensor; a list of shapes is a layer's several tensors."""
+    return shape[0] if isinstance(shape, list) else shape
+
+
 def _step(shape: Shape) -> Shape:
     """Drops batch and time: (None, 15, 40, 40, 3) → (40, 40, 3)."""
     return tuple(shape[2:])
@@ -101,31 +118,28 @@ def conv_lstm_view(record: LayerRecord, spec: LayerSpecBase) -> ConvLSTMView | N
     """The diagram of a ConvLSTM record (or of the ConvLSTM a wrapper holds); None otherwise."""
     while record.gates is None and record.layer is not None:
         record, spec = record.layer, getattr(spec, "layer", spec)
-    if record.gates is None:
+    # Only ConvLSTM records have gates.
+    if record.gates is None or not isinstance(spec, ConvLSTMSpec):
         return None
     shapes = {w.name: w.shape for w in record.weights}
     f = spec.filters
     channels_first = spec.channels_first
-    step = _step(record.input_shape)
+    step = _step(_first(record.input_shape))
     c = step[0] if channels_first else step[-1]
+    if c is None:
+        raise ValueError(f"{record.name}: a ConvLSTM's channels are known (its analyser says so)")
     # Without input-to-state (a forecaster layer) there is no W_x; the recurrent kernel may
     # have its own size (the papers' options).
     input_kernel_shape = by((*shapes["kernel"][:-1], f)) if "kernel" in shapes else "—"
     recurrent_kernel_shape = by((*shapes["recurrent_kernel"][:-1], f))
-    output = (
-        record.output_shape[0] if isinstance(record.output_shape, list) else record.output_shape
-    )
+    output = _first(record.output_shape)
     state = tuple(output[2:] if spec.return_sequences else output[1:])
     grid = state[1:] if channels_first else state[:-1]
     gates = tuple(
         GateView(
             gate=g.gate,
             symbol=SYMBOLS[g.gate],
-            activation=_symbol(
-                spec.activation
-                if g.gate == "cell"
-                else spec.recurrent_activation
-            ),
+            activation=_symbol(spec.activation if g.gate == "cell" else spec.recurrent_activation),
             input_kernel_shape=input_kernel_shape,
             input_kernel=g.input_kernel,
             recurrent_kernel_shape=recurrent_kernel_shape,
@@ -147,9 +161,9 @@ def conv_lstm_view(record: LayerRecord, spec: LayerSpecBase) -> ConvLSTMView | N
         grid=_dims(grid),
         channels=c,
         filters=f,
-        strides=by(spec.strides),
+        strides=_sizes(spec.strides),
         padding=spec.padding,
-        dilation=by(spec.dilation_rate),
+        dilation=_sizes(spec.dilation_rate),
         activation=_symbol(spec.activation),
         params=record.params,
         gates=gates,
@@ -157,10 +171,16 @@ def conv_lstm_view(record: LayerRecord, spec: LayerSpecBase) -> ConvLSTMView | N
 
 
 def conv_lstm_views(
-    records: Sequence[LayerRecord], specs: Sequence[LayerSpecBase], limit: int | None = None
+    records: Sequence[LayerRecord],
+    specs: Sequence[LayerSpecBase | LayerCallSpec],
+    limit: int | None = None,
 ) -> tuple[ConvLSTMView, ...]:
     """The views of the ConvLSTM layers, the first `limit` of them if given. A graph model's
     records follow Keras's order, so each is paired with the entry that built it (`index`); a
     shared layer's later calls add none."""
-    views = (conv_lstm_view(r, specs[r.index]) for r in records if r.node_index in (None, 0))
+    views = (
+        conv_lstm_view(r, spec)
+        for r in records
+        if r.node_index in (None, 0) and not isinstance(spec := specs[r.index], LayerCallSpec)
+    )
     return tuple(islice((v for v in views if v is not None), limit))

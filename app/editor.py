@@ -17,7 +17,7 @@ import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import ValidationError
 
@@ -234,7 +234,7 @@ def control_names(layer_type: str) -> frozenset[str]:
 def editable_types() -> tuple[str, ...]:
     """Layer types the core can analyse and the editor can show (wrappers and nested models
     with their inner layers as JSON)."""
-    names = {t.model_fields["type"].annotation.__args__[0] for t in analysed_types()}
+    names = {get_args(t.model_fields["type"].annotation)[0] for t in analysed_types()}
     return tuple(n for n in LAYER_SPECS if n in names)
 
 
@@ -402,8 +402,9 @@ def _int_or_text(text: str) -> int | str:
     return text if number is None else number
 
 
-def _ints(text: str, allow_none: bool = False) -> list[Any] | int | str:
-    """`3,3` / `3x3` / `3 3` → [3, 3]; a lone `3` stays 3 (Keras repeats it); `None`/`?` → null."""
+def _ints(text: str, allow_none: bool = False) -> list[Any]:
+    """`3,3` / `3x3` / `3 3` → [3, 3], `3` → [3] (callers keep a lone 3: Keras repeats it);
+    `None`/`?` → null."""
     parts = [p for p in _SEPARATORS.split(text.strip()) if p]
     values: list[Any] = []
     for part in parts:

@@ -78,7 +78,9 @@ def environment(code: str) -> Environment:
         lstrip_blocks=True,
     )
     translations: NullTranslations = Translations.load(TRANSLATIONS, [language.locale])
-    env.install_gettext_translations(translations, newstyle=True)
+    # The i18n extension adds this method to the environment at run time; jinja2's types don't
+    # declare it.
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     locale = language.locale
     env.filters["count"] = lambda n: presentation.count(n, locale)
     env.filters["compact"] = lambda n: presentation.compact(n, locale)

@@ -15,7 +15,7 @@ from app.schema import SummaryRequest
 
 router = APIRouter()
 
-_INVALID = {
+_INVALID: dict[int | str, dict[str, Any]] = {
     422: {
         "description": "The input is invalid or unsupported: `detail[].loc` locates the "
         "offending layer and field, `detail[].msg` names the layer and says why.",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterable
 from typing import Any
 
 # Deepest legitimate nesting: a sweep's model, a wrapper's wrapped layer, a serialized
@@ -126,7 +127,8 @@ def _first_problem(value: Any, depth: int) -> tuple[list[str | int], str, str] |
     if kind is dict or kind is list:
         if depth >= MAX_DEPTH:
             return [], "json_invalid", _too_deep()
-        items = value.items() if kind is dict else enumerate(value)
+        # Keys are a dict's strings or a list's indices.
+        items: Iterable[tuple[Any, Any]] = value.items() if kind is dict else enumerate(value)
         for key, item in items:
             if kind is dict and _bad_text(key):
                 return [shown_text(key)], "string_unicode", _surrogate(key)

@@ -19,7 +19,7 @@ returns a `Response`; a `SpecError` it raises becomes a 422 through the app's ha
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any, ClassVar
 
 from fastapi import Request
@@ -37,7 +37,8 @@ Endpoint = Callable[..., Response]
 
 
 def _content_type(request: Request) -> str:
-    for name, value in request.scope["headers"]:
+    headers: list[tuple[bytes, bytes]] = request.scope["headers"]  # ASGI's raw headers
+    for name, value in headers:
         if name == b"content-type":
             return value.decode("latin-1")
     return ""
@@ -55,6 +56,14 @@ def unprocessable(detail: list[dict[str, Any]]) -> JSONResponse:
     return JSONResponse(status_code=422, content={"detail": detail})
 
 
+def _adapter(query: ModelField) -> TypeAdapter[Any]:
+    """The validator of a query parameter's annotated type (`Annotated[bool, Query()]`)."""
+    annotation = query.field_info.annotation
+    if annotation is None:
+        raise TypeError(f"query parameter {query.name} needs a type annotation")
+    return TypeAdapter(annotation)
+
+
 class _Body:
     """How one route turns a body into its endpoint's answer."""
 
@@ -64,7 +73,7 @@ class _Body:
         self.adapter = TypeAdapter(annotation)
         self.endpoint = endpoint
         self.name = name
-        self.queries = {q.alias: (q.name, TypeAdapter(q.field_info.annotation)) for q in queries}
+        self.queries = {q.alias: (q.name, _adapter(q)) for q in queries}
         self.defaults = {q.name: q.field_info.get_default() for q in queries}
 
     def answer(self, raw: bytes, content_type: str, query: dict[str, str]) -> Response:
@@ -145,7 +154,7 @@ class JSONBodyRoute(APIRoute):
     # than two hand-offs to a thread for the seed model (bench/api_load.py).
     inline_max_bytes: ClassVar[int] = 2048
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         bodies, parameters = self.dependant.body_params, inspect.signature(self.endpoint).parameters
         queries = self.dependant.query_params
         given = [b.name for b in bodies] + [q.name for q in queries]

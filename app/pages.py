@@ -130,7 +130,7 @@ def _context(
     focus: str = "",
     metric: str = "params",
     pinned: Outcome | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """What every template gets: the draft being edited and the results on screen.
 
     `shown` is the outcome whose results are displayed: the current one when it is valid, else
@@ -140,13 +140,14 @@ def _context(
     chosen = model_picture.metric_of(metric)
     pair = compare.pin_items(pinned.draft) if pinned else []
     pair_query = "&" + urlencode(pair, safe=",") if pair else ""
-    both = pinned is not None and pinned.summary is not None and shown is not None
+    pinned_summary = pinned.summary if pinned is not None else None
+    shown_summary = shown.summary if shown is not None else None
     return {
         "pinned": pinned,
         "pinned_items": pair,
         "pair_query": pair_query,
-        "comparison": compare.compare(pinned.summary, shown.summary)
-        if both and shown.summary
+        "comparison": compare.compare(pinned_summary, shown_summary)
+        if pinned_summary is not None and shown_summary is not None
         else None,
         "amount": compare.amount,
         "difference": compare.difference,

@@ -35,7 +35,7 @@ def nice_step(span: float, count: int = 4) -> float:
     if span <= 0:
         return 1.0
     raw = span / count
-    power = 10 ** math.floor(math.log10(raw))
+    power: float = 10 ** math.floor(math.log10(raw))  # an int from 1 up: steps print so
     return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
 
 
