@@ -273,8 +273,8 @@ def _layout(
     them. Returns the rows, the picture's width and each long edge's placeholders."""
     by_key = {n.key: n for n in nodes}
     for node in nodes:  # sources always come first: entries only use earlier tensors
-        rows = [by_key[s].row for s, _ in node.sources if s in by_key]
-        node.row = max(rows) + 1 if rows else 0
+        source_rows = [by_key[s].row for s, _ in node.sources if s in by_key]
+        node.row = max(source_rows) + 1 if source_rows else 0
     rows: list[list[_Node]] = [[] for _ in range(max((n.row for n in nodes), default=0) + 1)]
     for node in nodes:
         rows[node.row].append(node)
@@ -288,9 +288,9 @@ def _layout(
                 continue
             previous = by_key[source]
             chain = []
-            for row in range(previous.row + 1, node.row):
+            for crossed in range(previous.row + 1, node.row):
                 hop = _Node(
-                    f"{node.key}~{k}~{row}",
+                    f"{node.key}~{k}~{crossed}",
                     "via",
                     "",
                     "",
@@ -298,10 +298,10 @@ def _layout(
                     None,
                     [(previous.key, state)],
                     node.order,
-                    row,
+                    crossed,
                 )
                 above[hop.key] = [previous]
-                rows[row].append(hop)
+                rows[crossed].append(hop)
                 chain.append(hop)
                 previous = hop
             via[(node.key, k)] = chain
@@ -371,6 +371,9 @@ def picture(summary: ModelSummary, request: SummaryRequest, metric: Metric = "pa
     }
     boxes: dict[str, Box] = {}
     for node in nodes:
+        kind = node.kind
+        if kind == "via":  # placeholders are in the layout's rows only, never in `nodes`
+            continue
         record = node.record
         value = _value(record, metric)
         height = BOX_HEIGHT if node.kind == "layer" else END_HEIGHT
@@ -380,7 +383,7 @@ def picture(summary: ModelSummary, request: SummaryRequest, metric: Metric = "pa
         costs = record.costs if record else None
         boxes[node.key] = Box(
             key=node.key,
-            kind=node.kind,
+            kind=kind,
             name=node.name,
             type=node.type,
             shape=node.shape,
@@ -416,23 +419,23 @@ def picture(summary: ModelSummary, request: SummaryRequest, metric: Metric = "pa
             first_hop[(target, k)] = x
     edges = []
     for node in nodes:
-        target = boxes[node.key]
+        target_box = boxes[node.key]
         # A target's edges arrive left to right in the order they come from, so none cross.
         coming = []
         for k, (source_key, _) in enumerate(node.sources):
-            chain = via.get((node.key, k))
-            if chain:
-                coming.append((chain[-1].x, k))
+            hops = via.get((node.key, k))
+            if hops:
+                coming.append((hops[-1].x, k))
             elif source_key in boxes:
                 coming.append((first_hop[(node.key, k)], k))
         arrive = dict(
-            zip((k for _, k in sorted(coming)), _ends(len(coming), target.x), strict=True)
+            zip((k for _, k in sorted(coming)), _ends(len(coming), target_box.x), strict=True)
         )
         for k, (source_key, state) in enumerate(node.sources):
-            source = boxes.get(source_key)
-            if source is None:
+            source_box = boxes.get(source_key)
+            if source_box is None:
                 continue
-            x, y = first_hop[(node.key, k)], source.y + source.height
+            x, y = first_hop[(node.key, k)], source_box.y + source_box.height
             path = [f"M{x} {y}"]
             for hop in via[(node.key, k)]:
                 hx, top, bottom = (
@@ -442,16 +445,16 @@ def picture(summary: ModelSummary, request: SummaryRequest, metric: Metric = "pa
                 )
                 path += [_curve(x, y, hx, top), f"L{hx} {bottom}"]
                 x, y = hx, bottom
-            path.append(_curve(x, y, arrive[k], target.y - 2))
+            path.append(_curve(x, y, arrive[k], target_box.y - 2))
             edges.append(Edge(source_key, node.key, state, " ".join(path)))
-    height = row_bottom[-1] + MARGIN if rows else 2 * MARGIN
+    picture_height = row_bottom[-1] + MARGIN if rows else 2 * MARGIN
     return Picture(
         name=model_name(summary),
         metric=metric,
         boxes=tuple(boxes.values()),
         edges=tuple(edges),
         width=round(width, 1),
-        height=height,
+        height=picture_height,
         outputs=tuple(summary.graph.outputs) if summary.graph else (),
     )
 
