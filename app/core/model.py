@@ -114,12 +114,17 @@ class Walk:
     name: str | None = None
 
 
+def chain_specs(request: SummaryRequest) -> list[LayerSpecBase]:
+    """A chain's layers, in order (a chain calls every layer once: an entry that calls a layer
+    again makes `is_graph` true)."""
+    return [entry for entry in request.layers if not isinstance(entry, LayerCallSpec)]
+
+
 def walk(request: SummaryRequest, shapes: list[Shape]) -> Walk:
     if request.is_graph:
         return Walk(*analyse_graph(request, shapes))
     namer = Namer()
-    # A chain calls every layer once: an entry that calls a layer again makes `is_graph` true.
-    layers = [entry for entry in request.layers if not isinstance(entry, LayerCallSpec)]
+    layers = chain_specs(request)
     records = analyse_layers(shapes[0], layers, namer)
     # Keras's own name for the model: `sequential`, or `sequential_1` after a nested one.
     name = request.name or namer.auto("sequential")

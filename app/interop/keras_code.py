@@ -77,8 +77,8 @@ def _call(spec: LayerSpecBase, record: LayerRecord | None, depth: int, dtype: st
     parts = []
     for key, value in arguments.items():
         if key in _WRAPPED and value is not None:
-            inner = record.layer if key == "layer" and record is not None else None
-            parts.append(f"{key}={_call(value, inner, depth + 1, dtype)}")
+            wrapped = record.layer if key == "layer" and record is not None else None
+            parts.append(f"{key}={_call(value, wrapped, depth + 1, dtype)}")
         else:
             parts.append(f"{key}={_value(value)}")
     head = f"keras.layers.{spec.type}("
@@ -136,12 +136,14 @@ def _functional_code(request: SummaryRequest, summary: ModelSummary) -> str:
     lines: list[str] = []
     assert summary.graph is not None
     inputs = request.inputs or []
-    for given, record in zip(inputs, summary.graph.inputs, strict=True):
-        variable = make(record.name)
-        variables[f"{record.name}[0][0]"] = variable
+    for given, input_record in zip(inputs, summary.graph.inputs, strict=True):
+        variable = make(input_record.name)
+        variables[f"{input_record.name}[0][0]"] = variable
         shape = _tuple(given.shape)
         batch = f", batch_size={given.batch_size}" if given.batch_size is not None else ""
-        lines.append(f"{variable} = keras.Input(shape={shape}{batch}, name={_value(record.name)})")
+        lines.append(
+            f"{variable} = keras.Input(shape={shape}{batch}, name={_value(input_record.name)})"
+        )
     built = {(r.index, r.node_index): r for r in summary.layers}
     calls: dict[str, int] = {}
     previous = f"{summary.graph.inputs[0].name}[0][0]"
@@ -227,21 +229,21 @@ def keras_code(request: SummaryRequest, summary: ModelSummary | None = None) -> 
         from app.core.model import summarize
 
         return _functional_code(request, summary or summarize(request))
-    records = summary.layers if summary is not None else [None] * len(request.layers)
+    # A chain calls every layer once: an entry that calls a layer again makes `is_graph` true.
+    layers = [entry for entry in request.layers if not isinstance(entry, LayerCallSpec)]
+    records = summary.layers if summary is not None else [None] * len(layers)
     # Our summary counts bytes for one dtype; Keras needs it on every layer to store weights so.
     dtype = None if request.dtype == "float32" else request.dtype
-    shape = (
-        "("
-        + ", ".join(repr(d) for d in request.input_shape)
-        + (",)" if len(request.input_shape) == 1 else ")")
-    )
+    if request.input_shape is None:
+        raise ValueError("a chain's request has an input_shape (its validator says so)")
+    shape = _tuple(request.input_shape)
     layer_lines = "".join(
         f"{_INDENT * 2}{_call(spec, record, 2, dtype)},\n"
-        for spec, record in zip(request.layers, records, strict=True)
+        for spec, record in zip(layers, records, strict=True)
     )
     freeze_lines = "".join(
         f"{line}\n"
-        for index, (spec, record) in enumerate(zip(request.layers, records, strict=True))
+        for index, (spec, record) in enumerate(zip(layers, records, strict=True))
         for line in _freezes(
             spec,
             f"model.get_layer({_value(record.name)})"

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from app.core.errors import SpecError
 from app.core.graph import parse_ref
-from app.core.model import summarize
+from app.core.model import chain_specs, input_shapes, summarize
 from app.core.records import ModelSummary, Shape
 from app.interop import torch_recurrent  # noqa: F401 (registers the recurrent translators)
 from app.interop.torch_emit import Code, Perm, Tensor, identity
@@ -63,12 +63,14 @@ class _Walk:
         else:
             self._chain(request, summary)
 
-    def _start(self, request: SummaryRequest, summary: ModelSummary, wanted: dict) -> None:
+    def _start(
+        self, request: SummaryRequest, summary: ModelSummary, wanted: dict[str, Perm]
+    ) -> None:
         if request.is_graph:
             assert summary.graph is not None
             named = [(i.name, (None, *i.shape[1:])) for i in summary.graph.inputs]
         else:
-            named = [("x", (None, *request.input_shape))]
+            named = [("x", input_shapes(request)[0])]
         for name, shape in named:
             variable = self.code.name(name)
             self.code.inputs.add(variable)
@@ -90,7 +92,8 @@ class _Walk:
 
     def _chain(self, request: SummaryRequest, summary: ModelSummary) -> None:
         tensors = self.inputs
-        for index, (spec, record) in enumerate(zip(request.layers, summary.layers, strict=True)):
+        layers = chain_specs(request)
+        for index, (spec, record) in enumerate(zip(layers, summary.layers, strict=True)):
             tensors = self._layer(spec, tensors[:1], record.name, index)
         self.outputs = tensors
 
@@ -139,7 +142,9 @@ def _axes_note(label: str, tensor: Tensor) -> str:
     return text + f" = Keras's {shown(tensor.shape)}.permute{tensor.perm}"
 
 
-def _pytorch_summary(request: SummaryRequest, summary: ModelSummary | None) -> tuple:
+def _pytorch_summary(
+    request: SummaryRequest, summary: ModelSummary | None
+) -> tuple[SummaryRequest, ModelSummary]:
     if request.convention != "pytorch":
         request = request.model_copy(update={"convention": "pytorch"})
         summary = None

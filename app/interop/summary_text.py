@@ -16,6 +16,7 @@ import rich.box
 import rich.console
 import rich.table
 import rich.text
+from rich.console import JustifyMethod
 
 from app.core.records import LayerRecord, ModelSummary
 from app.core.shapes import show
@@ -23,11 +24,12 @@ from app.core.units import readable
 
 LINE_LENGTH = 88
 POSITIONS = (0.45, 0.80, 1.0)
-HEADER = (("Layer (type)", "left"), ("Output Shape", "left"), ("Param #", "right"))
+Header = tuple[tuple[str, JustifyMethod], ...]  # (title, alignment) per column
+HEADER: Header = (("Layer (type)", "left"), ("Output Shape", "left"), ("Param #", "right"))
 # A functional model that is not a plain chain gets a fourth column and a wider table.
 GRAPH_LINE_LENGTH = 108
 GRAPH_POSITIONS = (0.3, 0.56, 0.74, 1.0)
-GRAPH_HEADER = (*HEADER, ("Connected to", "left"))
+GRAPH_HEADER: Header = (*HEADER, ("Connected to", "left"))
 
 
 def output_shape_text(record: LayerRecord) -> str:
@@ -67,7 +69,7 @@ def _rows(summary: ModelSummary) -> list[tuple[str, ...]]:
     calls: dict[str, list[LayerRecord]] = {}
     for record in summary.layers:
         calls.setdefault(record.name, []).append(record)
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for name in graph.order:
         if name in inputs:
             row = (f"{name} (InputLayer)", show(inputs[name].shape), "0", "-")

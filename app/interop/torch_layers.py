@@ -19,7 +19,7 @@ from app.core.records import Shape
 from app.core.registry import Namer, analyse, snake_case
 from app.core.shapes import transpose_output_length
 from app.interop.torch_activations import apply, uses_linear
-from app.interop.torch_emit import Code, Tensor, channels_at, identity
+from app.interop.torch_emit import Code, Perm, Tensor, channels_at, identity
 from app.schema import LayerSpecBase
 
 
@@ -74,7 +74,9 @@ def output_shapes(spec: LayerSpecBase, received: Shape | list[Shape]) -> list[Sh
     return shape if isinstance(shape, list) else [shape]
 
 
-def emit(call: Call, module: str, arguments: str, shapes: list[Shape], perms: list) -> list:
+def emit(
+    call: Call, module: str, arguments: str, shapes: list[Shape], perms: list[Perm]
+) -> list[Tensor]:
     """`a, b = self.m(args)`: one variable per output."""
     names = [
         call.code.name(call.hint if len(shapes) == 1 else f"{call.hint}_{i}")

@@ -55,7 +55,7 @@ def layouts(spec: Any, rank: int) -> tuple[tuple[int, ...], tuple[int, ...], tup
     return sequence, sequence, channels_at(rank - 1, rank - 2, 1)
 
 
-def _paper_options(spec: Any, grid: tuple) -> str:
+def _paper_options(spec: Any, grid: Shape) -> str:
     """The ConvLSTM options of Shi et al. and OpenSTL (`PAPER_OPTIONS`) that differ from Keras."""
     given = ""
     if spec.recurrent_kernel_size is not None:
@@ -70,7 +70,7 @@ def _paper_options(spec: Any, grid: tuple) -> str:
     return given + (f", grid={tuple(grid)}" if needs_grid else "")
 
 
-def build(call: Call, spec: Any, x: Tensor, go_backwards: bool, state_grid: tuple = ()) -> str:
+def build(call: Call, spec: Any, x: Tensor, go_backwards: bool, state_grid: Shape = ()) -> str:
     """The module expression for one recurrent layer on input `x` (already in its layout);
     `state_grid`: the spatial size of a ConvLSTM's state."""
     flags = _flags(spec, go_backwards)
