@@ -51,7 +51,7 @@ _HARMLESS: dict[str, Any] = {
 _RENAMED = {("LeakyReLU", "alpha"): "negative_slope"}
 
 # Serialized initializers whose config is all defaults are written as Keras's string alias.
-_DEFAULT_INITIALIZER_CONFIGS = (
+_DEFAULT_INITIALIZER_CONFIGS: tuple[dict[str, Any], ...] = (
     {},
     {"seed": None},
     {"seed": None, "input_axes": None, "output_axes": None},
@@ -143,13 +143,16 @@ def compact(request: SummaryRequest) -> dict[str, Any]:
     body["layers"] = [entry(spec) for spec in request.layers]
     if request.outputs is not None:
         body["outputs"] = request.outputs
-    return json.loads(json.dumps(body))  # tuples → lists, as the API sends them
+    compacted: dict[str, Any] = json.loads(json.dumps(body))  # tuples → lists, as the API sends
+    return compacted
 
 
 # --- Sequential -------------------------------------------------------------------------------
 
 
-def _sequential(model: dict, config: dict) -> tuple[list, list[tuple[int, dict]]]:
+def _sequential(
+    model: dict[str, Any], config: dict[str, Any]
+) -> tuple[list[Any], list[tuple[int, dict[str, Any]]]]:
     layers = list(enumerate(config["layers"]))
     input_shape = None
     if layers and _class(layers[0][1]) == "InputLayer":
@@ -179,23 +182,28 @@ def _sequential(model: dict, config: dict) -> tuple[list, list[tuple[int, dict]]
     return list(input_shape), layers
 
 
-def _input_layer_shape(entry: dict, loc: Loc) -> list:
+def _input_layer_shape(entry: dict[str, Any], loc: Loc) -> list[Any]:
     config = entry.get("config") or {}
     for key in _SHAPE_KEYS:
-        if isinstance(config.get(key), list):
-            return config[key]
+        shape = config.get(key)
+        if isinstance(shape, list):
+            return shape
     raise KerasImportError((*loc, "config"), "the InputLayer has no batch_shape")
 
 
 # --- Functional -------------------------------------------------------------------------------
 
 
-def _functional(model: dict, config: dict) -> dict[str, Any]:
+# One layer call of a functional config: (config index, node, entry, wiring).
+_Call = tuple[int, int, dict[str, Any], dict[str, Any]]
+
+
+def _functional(model: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
     """A graph request: every InputLayer an input, every call of a layer an entry (its first
     call builds it, later calls are `{"call": name}`), in an order where each call comes after
     the calls it uses; the model's name and outputs kept."""
     entries = config["layers"]
-    by_name: dict[str, tuple[int, dict]] = {}
+    by_name: dict[str, tuple[int, dict[str, Any]]] = {}
     for index, entry in enumerate(entries):
         by_name[_name(entry)] = (index, entry)
     inputs = []
@@ -214,7 +222,7 @@ def _functional(model: dict, config: dict) -> dict[str, Any]:
         _ref(name, node, tensor)
         for name, node, tensor in _endpoints(config.get("output_layers"), "output_layers")
     ]
-    calls: list[tuple[int, int, dict, dict[str, Any]]] = []  # (config index, node, entry, wiring)
+    calls: list[_Call] = []
     for index, entry in enumerate(entries):
         if _class(entry) == "InputLayer":
             continue
@@ -239,13 +247,11 @@ def _ref(name: Any, node: Any, tensor: Any) -> str:
     return f"{name}[{node}][{tensor}]"
 
 
-def _in_call_order(
-    calls: list[tuple[int, int, dict, dict[str, Any]]], inputs: set[str]
-) -> list[tuple[int, int, dict, dict[str, Any]]]:
+def _in_call_order(calls: list[_Call], inputs: set[str]) -> list[_Call]:
     """The calls reordered so that each comes after the calls whose tensors it uses (Keras
     lists a shared layer once, at its deepest call, so its list order may not be one)."""
     done = {(name, 0) for name in inputs}
-    ordered: list[tuple[int, int, dict, dict[str, Any]]] = []
+    ordered: list[_Call] = []
     pending = list(calls)
     while pending:
         rest = []
@@ -293,7 +299,7 @@ def _endpoints(value: Any, key: str) -> list[tuple[str, int, int]]:
     raise KerasImportError(("config", key), f"cannot read `{key}`: {json.dumps(value)}")
 
 
-def _history(tensor: dict, loc: Loc) -> tuple[str, int, int]:
+def _history(tensor: dict[str, Any], loc: Loc) -> tuple[str, int, int]:
     history = (tensor.get("config") or {}).get("keras_history")
     if not (
         isinstance(history, list)
@@ -306,7 +312,7 @@ def _history(tensor: dict, loc: Loc) -> tuple[str, int, int]:
     return history[0], history[1], history[2]
 
 
-def _wiring(entry: dict, node: Any, loc: Loc) -> dict[str, Any]:
+def _wiring(entry: dict[str, Any], node: Any, loc: Loc) -> dict[str, Any]:
     """What one call received: `inputs` (one ref, or a list for merges), `initial_state`, and
     the (layer, node) pairs it uses."""
     name = _name(entry)
@@ -368,7 +374,7 @@ def _split(ref: str) -> tuple[str, int, int]:
     return head, int(node.rstrip("]")), int(tensor.rstrip("]"))
 
 
-def _keras_tensors(value: Any) -> Iterator[dict]:
+def _keras_tensors(value: Any) -> Iterator[dict[str, Any]]:
     if isinstance(value, dict):
         if value.get("class_name") == "__keras_tensor__":
             yield value
@@ -387,7 +393,7 @@ def _class(entry: Any) -> str:
     return entry.get("class_name", "") if isinstance(entry, dict) else ""
 
 
-def _name(entry: dict) -> str:
+def _name(entry: dict[str, Any]) -> str:
     return str(entry.get("name") or (entry.get("config") or {}).get("name") or "")
 
 
@@ -502,7 +508,9 @@ def _layer(entry: Any, loc: Loc, dtypes: _Dtypes, first: bool) -> dict[str, Any]
     return spec
 
 
-def _nested_sequential(config: dict, name: str, loc: Loc, dtypes: _Dtypes) -> dict[str, Any]:
+def _nested_sequential(
+    config: dict[str, Any], name: str, loc: Loc, dtypes: _Dtypes
+) -> dict[str, Any]:
     """A Sequential used as a layer: its layers (its InputLayer says nothing the outer model's
     tensor does not), its name and its freeze."""
     entries = config.get("layers")
@@ -521,10 +529,10 @@ def _nested_sequential(config: dict, name: str, loc: Loc, dtypes: _Dtypes) -> di
     return spec
 
 
-def _build_graph(config: dict, graph: dict[str, Any]) -> SummaryRequest:
+def _build_graph(config: dict[str, Any], graph: dict[str, Any]) -> SummaryRequest:
     dtypes = _Dtypes()
     entries: list[dict[str, Any]] = []
-    origin: list[tuple[int, dict]] = []
+    origin: list[tuple[int, dict[str, Any]]] = []
     first_input = True
     for index, node, entry, wiring in graph["calls"]:
         call = {k: v for k, v in wiring.items() if k != "uses"}
@@ -555,7 +563,7 @@ def _build_graph(config: dict, graph: dict[str, Any]) -> SummaryRequest:
         raise _located(error, origin) from None
 
 
-def _located(error: ValidationError, origin: list[tuple[int, dict]]) -> KerasImportError:
+def _located(error: ValidationError, origin: list[tuple[int, dict[str, Any]]]) -> KerasImportError:
     """The first validation error, located in the user's JSON."""
     first = error.errors()[0]
     loc = [p for p in first["loc"] if not (isinstance(p, str) and p in ENTRY_TAGS)]
@@ -572,7 +580,10 @@ def _located(error: ValidationError, origin: list[tuple[int, dict]]) -> KerasImp
 
 
 def _build(
-    model: dict, config: dict, input_shape: list, chain: list[tuple[int, dict]]
+    model: dict[str, Any],
+    config: dict[str, Any],
+    input_shape: list[Any],
+    chain: list[tuple[int, dict[str, Any]]],
 ) -> SummaryRequest:
     dtypes = _Dtypes()
     specs, keras_index = [], []
