@@ -23,12 +23,20 @@ from common import server  # noqa: E402
 SHOTS = {
     "screenshot.png": {"viewport": {"width": 1440, "height": 1100}, "color_scheme": "light"},
     "screenshot-dark.png": {"viewport": {"width": 1440, "height": 1100}, "color_scheme": "dark"},
-    "screenshot-phone.png": {"viewport": {"width": 390, "height": 1400}, "color_scheme": "light",
-                             "device_scale_factor": 1},
-    "screenshot-phone-dark.png": {"viewport": {"width": 390, "height": 1400},
-                                  "color_scheme": "dark"},
-    "screenshot-zh.png": {"viewport": {"width": 1440, "height": 1100}, "color_scheme": "light",
-                          "locale": "zh-CN"},
+    "screenshot-phone.png": {
+        "viewport": {"width": 390, "height": 1400},
+        "color_scheme": "light",
+        "device_scale_factor": 1,
+    },
+    "screenshot-phone-dark.png": {
+        "viewport": {"width": 390, "height": 1400},
+        "color_scheme": "dark",
+    },
+    "screenshot-zh.png": {
+        "viewport": {"width": 1440, "height": 1100},
+        "color_scheme": "light",
+        "locale": "zh-CN",
+    },
 }
 
 
@@ -50,6 +58,7 @@ def main() -> None:
                 print("wrote docs/gate-diagram.png")
             page.close()
         browser.close()
+
 
 if __name__ == "__main__":
     main()
