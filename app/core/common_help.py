@@ -73,7 +73,5 @@ KERNEL_AND_BIAS = {
     "kernel_constraint": N_(
         "Projection applied to the kernel after each update (e.g. max_norm); no effect on counts."
     ),
-    "bias_constraint": N_(
-        "Projection applied to the bias after each update; no effect on counts."
-    ),
+    "bias_constraint": N_("Projection applied to the bias after each update; no effect on counts."),
 }

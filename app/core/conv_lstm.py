@@ -407,9 +407,7 @@ _CONV_LSTM_HELP = {
     "data_format": N_("Where the channels axis is; default is channels_last."),
     "dilation_rate": N_("Spacing between kernel taps of the input convolution."),
     "activation": N_("Activation of the cell candidate and of C_t in H_t (default tanh)."),
-    "recurrent_activation": N_(
-        "Activation of the gates (default sigmoid); linear costs no FLOPs."
-    ),
+    "recurrent_activation": N_("Activation of the gates (default sigmoid); linear costs no FLOPs."),
     "use_bias": N_("Adds F bias weights per gate."),
     "return_sequences": N_("Return H_t for every time step, not just the last."),
     "return_state": N_("Also return the last H_t and C_t."),

@@ -146,8 +146,8 @@ from app.core.gettext_marker import N_  # noqa: E402
 
 # γ, β and their settings: the same meaning in BatchNormalization and LayerNormalization.
 _AFFINE_HELP = {
-    "center": N_("Adds the learned offset β (one per normalized channel)."),
-    "scale": N_("Adds the learned factor γ (one per normalized channel)."),
+    "center": N_("Adds the learned offset β, one per entry of axis."),
+    "scale": N_("Adds the learned factor γ, one per entry of axis."),
     "beta_initializer": N_("Starting values of β (default zeros); no effect on counts."),
     "gamma_initializer": N_("Starting values of γ (default ones); no effect on counts."),
     "beta_regularizer": N_("Penalty on β added to the loss; no effect on counts."),

@@ -106,12 +106,14 @@ _WINDOW_HELP = {
     **layer_help(NO_WEIGHTS),
     "strides": N_("Step of the window per axis; empty: pool_size (windows do not overlap)."),
     "padding": N_(
-        "valid: only whole windows, the output shrinks; same: output = input ÷ strides, "
-        "rounded up."
+        "valid: only whole windows, the output shrinks; same: output = input ÷ strides, rounded up."
     ),
     "data_format": _DATA_FORMAT,
 }
-_MAX_HELP = {**_WINDOW_HELP, "pool_size": N_("Window per axis whose largest value is kept, e.g. 2,2.")}
+_MAX_HELP = {
+    **_WINDOW_HELP,
+    "pool_size": N_("Window per axis whose largest value is kept, e.g. 2,2."),
+}
 _AVERAGE_HELP = {**_WINDOW_HELP, "pool_size": N_("Window per axis that is averaged, e.g. 2,2.")}
 _GLOBAL_MAX_HELP = {
     **layer_help(NO_WEIGHTS),
