@@ -153,10 +153,6 @@ from app.core.gettext_marker import N_  # noqa: E402
 _SHARED_HELP = {
     **layer_help(),
     **KERNEL_AND_BIAS,
-    "filters": N_(
-        "Output channels of the convolution: the kernel holds filters × kernel volume × input "
-        "channels weights."
-    ),
     "kernel_size": N_("Convolution window per spatial axis, e.g. 3 or 3,3."),
     "data_format": N_(
         "Where the channels axis is: channels_last (default, ..., C) or channels_first (C, ...)."
@@ -166,21 +162,25 @@ _SHARED_HELP = {
 }
 _CONV_HELP = {
     **_SHARED_HELP,
+    "filters": N_(
+        "Output channels of the convolution: its kernel holds window volume × C ÷ groups × "
+        "filters weights."
+    ),
     "strides": N_("Step of the window per axis; the output shrinks by about this factor."),
     "padding": N_(
         "valid: no zeros, the output shrinks by (kernel − 1) × dilation; same: output = input "
         "÷ strides, rounded up."
     ),
     "dilation_rate": N_(
-        "Spacing between kernel taps: a wider view with the same weights; strides must be 1."
+        "Spacing between kernel taps: a wider view with the same weights; needs strides of 1."
     ),
     "groups": N_(
         "Channel groups: each group convolves C ÷ groups input channels into filters ÷ groups "
         "outputs, so the kernel is groups times smaller."
     ),
     "lora_rank": N_(
-        "LoRA rank r: freezes the kernel and adds trainable lora_kernel_a (window × C × r) and "
-        "lora_kernel_b (r × filters); empty: no LoRA."
+        "LoRA rank r: freezes the kernel and adds trainable lora_kernel_a "
+        "(window × C ÷ groups × r) and lora_kernel_b (r × filters); empty: no LoRA."
     ),
     "lora_alpha": N_(
         "LoRA scale: the low-rank update is multiplied by lora_alpha ÷ r (empty: r, a scale of "
@@ -189,6 +189,10 @@ _CONV_HELP = {
 }
 _TRANSPOSE_HELP = {
     **_SHARED_HELP,
+    "filters": N_(
+        "Output channels of the transposed convolution: its kernel holds window volume × C × "
+        "filters weights."
+    ),
     "strides": N_("Upsampling factor per axis: the output grows by about this factor."),
     "padding": N_(
         "same: output = input × strides; valid: output = (input − 1) × strides + the larger of "

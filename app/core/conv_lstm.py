@@ -420,7 +420,8 @@ _CONV_LSTM_HELP = {
     ),
     "bias_initializer": N_("Starting values of the 4F biases (default zeros)."),
     "unit_forget_bias": N_(
-        "Starts the forget gate's F biases at 1 (the rest at 0); no effect on counts."
+        "Starts the forget gate's F biases at 1 (the rest from bias_initializer); no effect "
+        "on counts."
     ),
     "kernel_regularizer": N_("Penalty on the input kernel W_x added to the loss."),
     "recurrent_regularizer": N_("Penalty on the recurrent kernel W_h added to the loss."),

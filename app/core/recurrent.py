@@ -235,7 +235,8 @@ HELP: dict[str, dict[str, str]] = {
         "use_bias": N_("Adds 4 × units bias weights (one per gate and unit)."),
         "return_state": N_("Also return the last h_t and c_t."),
         "unit_forget_bias": N_(
-            "Starts the forget gate's biases at 1 (the rest at 0); no effect on counts."
+            "Starts the forget gate's biases at 1 (the rest from bias_initializer); no effect "
+            "on counts."
         ),
     },
     "GRU": {

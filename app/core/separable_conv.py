@@ -157,7 +157,7 @@ _DEPTHWISE_PART = {
     "data_format": N_(
         "Where the channels axis is: channels_last (default, ..., C) or channels_first (C, ...)."
     ),
-    "dilation_rate": N_("Spacing between the depthwise kernel's taps; strides must be 1."),
+    "dilation_rate": N_("Spacing between the depthwise kernel's taps; needs strides of 1."),
     "bias_initializer": N_("Starting values of the bias (default zeros); no effect on counts."),
     "depthwise_initializer": N_(
         "How the depthwise kernel starts (default glorot_uniform); no effect on counts."
