@@ -31,11 +31,15 @@ def client():
         yield test_client
 
 
-@pytest.fixture(scope="module")
-def zh() -> dict[str, str]:
+def zh_catalog() -> dict[str, str]:
     """The Chinese catalog: msgid → msgstr, fuzzy entries left out."""
     with ZH_CATALOG.open("rb") as po:
         return {m.id: m.string for m in read_po(po) if m.id and not m.fuzzy}
+
+
+@pytest.fixture(scope="module")
+def zh() -> dict[str, str]:
+    return zh_catalog()
 
 
 def shown_help(client: TestClient, layer_type: str, lang: str) -> dict[str, str]:
