@@ -15,6 +15,7 @@ from babel.support import NullTranslations, Translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app import presentation
+from app.argument_help import help_for
 from app.core.units import readable_seconds
 from app.static_files import static_url
 
@@ -90,4 +91,5 @@ def environment(code: str) -> Environment:
     env.globals["language"] = language
     env.globals["languages"] = LANGUAGES
     env.globals["static_url"] = static_url
+    env.globals["help_for"] = help_for
     return env

@@ -18,17 +18,8 @@ def serious(page) -> list[str]:
 
 
 @pytest.fixture
-def page(browser, live_server):
-    ctx = browser.new_context(
-        viewport={"width": 1440, "height": 900}, extra_http_headers={"Accept-Language": "en"}
-    )
-    page = ctx.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.goto(live_server + "/")
-    yield page
-    ctx.close()
-    assert problems == []
+def page(open_page):
+    return open_page()
 
 
 def test_pin_then_edit_b_shows_differences_and_keeps_the_pair_in_the_url(page):

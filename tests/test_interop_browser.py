@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import PLAYWRIGHT_DEFAULT
 from playwright.sync_api import expect
 from test_interop_http import KERAS_JSON
 
@@ -12,24 +13,8 @@ HOSTILE = "<img src=x onerror=window.__pwned=1>"
 
 
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(
-        locale="en-US", extra_http_headers={"Accept-Language": "en"}, accept_downloads=True
-    )
-    page = context.new_page()
-    problems: list[str] = []
-    # A refused import answers 422 on purpose (the page with the error); Chromium logs that.
-    page.on(
-        "console",
-        lambda m: (
-            problems.append(m.text) if m.type == "error" and "status of 422" not in m.text else None
-        ),
-    )
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.goto(live_server + "/")
-    yield page
-    context.close()
-    assert problems == [], f"console errors (CSP violations included): {problems}"
+def page(open_page):
+    return open_page(viewport=PLAYWRIGHT_DEFAULT, accept_downloads=True)
 
 
 def paste(page, text: str) -> None:

@@ -4,6 +4,7 @@ updates the totals like any other control (see tests/test_lazy_cards.py for the 
 from __future__ import annotations
 
 import pytest
+from conftest import PLAYWRIGHT_DEFAULT
 from playwright.sync_api import expect
 
 from app.lazy_cards import FULL_CARDS
@@ -11,15 +12,8 @@ from tests.test_lazy_cards import FOLDED, big_model, page_url
 
 
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(locale="en-US", extra_http_headers={"Accept-Language": "en"})
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.goto(live_server + page_url(big_model(filters=7)))
-    yield page
-    context.close()
-    assert problems == []
+def page(open_page):
+    return open_page(page_url(big_model(filters=7)), viewport=PLAYWRIGHT_DEFAULT)
 
 
 def test_opening_a_folded_card_loads_its_controls_and_they_edit_the_model(page):

@@ -14,26 +14,8 @@ ERROR_RED = "rgb(179, 38, 30)"  # --error, light theme
 
 
 @pytest.fixture
-def context(browser):
-    ctx = browser.new_context(
-        locale="en-US",
-        viewport={"width": 1440, "height": 900},
-        extra_http_headers={"Accept-Language": "en"},
-    )
-    yield ctx
-    ctx.close()
-
-
-@pytest.fixture
-def page(context, live_server):
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.goto(live_server + "/")
-    page.evaluate("window.__sameDocument = true")
-    yield page
-    assert problems == [], f"console errors (CSP violations included): {problems}"
+def page(open_page):
+    return open_page()
 
 
 def total(page):

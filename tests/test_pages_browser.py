@@ -10,6 +10,7 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from conftest import PLAYWRIGHT_DEFAULT
 from playwright.sync_api import expect
 
 from app.core.model import summarize
@@ -25,28 +26,8 @@ def total_of(draft) -> str:
 
 
 @pytest.fixture
-def context(browser):
-    ctx = browser.new_context(locale="en-US", extra_http_headers={"Accept-Language": "en"})
-    yield ctx
-    ctx.close()
-
-
-@pytest.fixture
-def page(context, live_server):
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.goto(live_server + "/")
-    # A marker that a full reload would wipe out.
-    page.evaluate("window.__sameDocument = true")
-    yield page
-    if any(p.startswith("htmx:sendAbort") for p in problems):
-        # A refresh superseded by a newer one is aborted by design (`hx-sync="this:replace"`
-        # on the diagrams); htmx logs the abort and its unsuccessful afterRequest as errors.
-        superseded = ("htmx:sendAbort", "htmx:afterRequest")
-        problems = [p for p in problems if not p.startswith(superseded)]
-    assert problems == [], f"console errors (CSP violations included): {problems}"
+def page(open_page):
+    return open_page(viewport=PLAYWRIGHT_DEFAULT)
 
 
 def same_document(page) -> bool:

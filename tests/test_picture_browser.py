@@ -22,26 +22,8 @@ def url_of(body: dict) -> str:
 
 
 @pytest.fixture
-def context(browser):
-    ctx = browser.new_context(
-        locale="en-US",
-        viewport={"width": 1440, "height": 900},
-        accept_downloads=True,
-        extra_http_headers={"Accept-Language": "en"},
-    )
-    yield ctx
-    ctx.close()
-
-
-@pytest.fixture
-def page(context, live_server):
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.goto(live_server + "/")
-    yield page
-    assert problems == [], f"console errors (CSP violations included): {problems}"
+def page(open_page):
+    return open_page(accept_downloads=True)
 
 
 def boxes(page):

@@ -17,28 +17,8 @@ INVALID_LINK = "/?input_shape=15,40,40,3&layers.0.type=ConvLSTM2D&layers.0.filte
 
 
 @pytest.fixture
-def context(browser):
-    ctx = browser.new_context(
-        viewport={"width": 1440, "height": 900}, extra_http_headers={"Accept-Language": "en"}
-    )
-    yield ctx
-    ctx.close()
-
-
-@pytest.fixture
-def page(context, live_server):
-    page = context.new_page()
-    problems: list[str] = []
-    page.on(
-        "console",
-        lambda m: (
-            problems.append(m.text) if m.type == "error" and "status of 422" not in m.text else None
-        ),
-    )
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.goto(live_server + "/")
-    yield page
-    assert problems == [], f"console errors: {problems}"
+def page(open_page):
+    return open_page()
 
 
 def paste(page, text: str) -> None:

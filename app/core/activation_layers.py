@@ -94,3 +94,41 @@ def prelu_costs(spec: PReLUSpec, record: LayerRecord, context: CostContext) -> C
     return _elementwise(
         record, 2, "activation + product with alpha per element", n_in, f"input {num(n_in)}"
     )
+
+
+# Help per editor control (app/argument_help.py), English; the page translates it.
+from app.core.common_help import NO_WEIGHTS, layer_help  # noqa: E402
+from app.core.gettext_marker import N_  # noqa: E402
+
+HELP: dict[str, dict[str, str]] = {
+    "ReLU": {
+        **layer_help(NO_WEIGHTS),
+        "max_value": N_("Upper limit of the output; empty for none."),
+        "negative_slope": N_("Slope for inputs below the threshold."),
+        "threshold": N_("Inputs below it are damped (default 0)."),
+    },
+    "LeakyReLU": {
+        **layer_help(NO_WEIGHTS),
+        "negative_slope": N_("Slope for negative inputs: x × negative_slope (default 0.3)."),
+    },
+    "ELU": {
+        **layer_help(NO_WEIGHTS),
+        "alpha": N_("Scale of the negative part: alpha × (exp(x) − 1) for x below 0 (default 1)."),
+    },
+    "Softmax": {
+        **layer_help(NO_WEIGHTS),
+        "axis": N_("Axis (or axes) over which the outputs sum to 1 (default -1, the last)."),
+    },
+    "PReLU": {
+        **layer_help(),
+        "shared_axes": N_(
+            "Axes (from 1) that share one slope; every other axis gets a slope per element."
+        ),
+        "alpha_initializer": N_(
+            "Starting values of the learned slopes (default zeros: starts as ReLU); no effect "
+            "on counts."
+        ),
+        "alpha_regularizer": N_("Penalty on the learned slopes added to the loss."),
+        "alpha_constraint": N_("Projection applied to the learned slopes after each update."),
+    },
+}

@@ -144,3 +144,77 @@ def conv_transpose(spec: ConvTransposeSpec, input_shape: Shape, namer: Namer) ->
         weights=tuple(weights),
         formula=formula,
     )
+
+
+# Help per editor control (app/argument_help.py), English; the page translates it.
+from app.core.common_help import KERNEL_AND_BIAS, layer_help  # noqa: E402
+from app.core.gettext_marker import N_  # noqa: E402
+
+_SHARED_HELP = {
+    **layer_help(),
+    **KERNEL_AND_BIAS,
+    "kernel_size": N_("Convolution window per spatial axis, e.g. 3 or 3,3."),
+    "data_format": N_(
+        "Where the channels axis is: channels_last (default, ..., C) or channels_first (C, ...)."
+    ),
+    "activation": N_("Applied to the convolution's output (default none: linear)."),
+    "use_bias": N_("Adds one bias per filter."),
+}
+_CONV_HELP = {
+    **_SHARED_HELP,
+    "filters": N_(
+        "Output channels of the convolution: its kernel holds window volume × C ÷ groups × "
+        "filters weights."
+    ),
+    "strides": N_("Step of the window per axis; the output shrinks by about this factor."),
+    "padding": N_(
+        "valid: no zeros, the output shrinks by (kernel − 1) × dilation; same: output = input "
+        "÷ strides, rounded up."
+    ),
+    "dilation_rate": N_(
+        "Spacing between kernel taps: a wider view with the same weights; needs strides of 1."
+    ),
+    "groups": N_(
+        "Channel groups: each group convolves C ÷ groups input channels into filters ÷ groups "
+        "outputs, so the kernel is groups times smaller."
+    ),
+    "lora_rank": N_(
+        "LoRA rank r: freezes the kernel and adds trainable lora_kernel_a "
+        "(window × C ÷ groups × r) and lora_kernel_b (r × filters); empty: no LoRA."
+    ),
+    "lora_alpha": N_(
+        "LoRA scale: the low-rank update is multiplied by lora_alpha ÷ r (empty: r, a scale of "
+        "1); no effect on counts."
+    ),
+}
+_TRANSPOSE_HELP = {
+    **_SHARED_HELP,
+    "filters": N_(
+        "Output channels of the transposed convolution: its kernel holds window volume × C × "
+        "filters weights."
+    ),
+    "strides": N_("Upsampling factor per axis: the output grows by about this factor."),
+    "padding": N_(
+        "same: output = input × strides; valid: output = (input − 1) × strides + the larger of "
+        "the (dilated) kernel and strides."
+    ),
+    "dilation_rate": N_("Spacing between kernel taps of the transposed convolution."),
+    "output_padding": N_(
+        "Extra size at one end of the output per axis, less than strides; empty: Keras derives "
+        "it from padding."
+    ),
+}
+HELP: dict[str, dict[str, str]] = {
+    "Conv1D": {
+        **_CONV_HELP,
+        "padding": N_(
+            "valid: no zeros, the output shrinks; same: output = input ÷ strides, rounded up; "
+            "causal: zeros on the left only, so no step sees the future."
+        ),
+    },
+    "Conv2D": _CONV_HELP,
+    "Conv3D": _CONV_HELP,
+    "Conv1DTranspose": _TRANSPOSE_HELP,
+    "Conv2DTranspose": _TRANSPOSE_HELP,
+    "Conv3DTranspose": _TRANSPOSE_HELP,
+}

@@ -388,3 +388,81 @@ def cost_texts(
         f"{'C_t' if peephole else 'C_{t−1}'}, i, f, c̃, o, tanh C_t) = {c}·{p_in} + 7·{p}·{f}"
         f"{norm_numbers} = {saved:,}" + (f"; once: C_0 = {p * f:,}" if peephole else ""),
     )
+
+
+# Help per editor control (app/argument_help.py), English; the page translates it.
+from app.core.common_help import LSTM_STATES, layer_help  # noqa: E402
+from app.core.gettext_marker import N_  # noqa: E402
+
+_CONV_LSTM_HELP = {
+    **layer_help(initial_state=LSTM_STATES),
+    "filters": N_("Output channels F: the channels of H_t and C_t."),
+    "kernel_size": N_(
+        "Convolution window, e.g. 3,3. Used by both the input and the recurrent convolution."
+    ),
+    "strides": N_("Step of the input convolution; the recurrent one always uses 1."),
+    "padding": N_(
+        "valid shrinks the grid, same keeps it; the recurrent convolution is always same."
+    ),
+    "data_format": N_("Where the channels axis is; default is channels_last."),
+    "dilation_rate": N_("Spacing between kernel taps of the input convolution."),
+    "activation": N_("Activation of the cell candidate and of C_t in H_t (default tanh)."),
+    "recurrent_activation": N_("Activation of the gates (default sigmoid); linear costs no FLOPs."),
+    "use_bias": N_("Adds F bias weights per gate."),
+    "return_sequences": N_("Return H_t for every time step, not just the last."),
+    "return_state": N_("Also return the last H_t and C_t."),
+    "kernel_initializer": N_(
+        "How the input kernel W_x (all 4 gates) starts (default glorot_uniform); no effect on "
+        "counts."
+    ),
+    "recurrent_initializer": N_(
+        "How the recurrent kernel W_h starts (default orthogonal); no effect on counts."
+    ),
+    "bias_initializer": N_("Starting values of the 4F biases (default zeros)."),
+    "unit_forget_bias": N_(
+        "Starts the forget gate's F biases at 1 (the rest from bias_initializer); no effect "
+        "on counts."
+    ),
+    "kernel_regularizer": N_("Penalty on the input kernel W_x added to the loss."),
+    "recurrent_regularizer": N_("Penalty on the recurrent kernel W_h added to the loss."),
+    "bias_regularizer": N_("Penalty on the 4F biases added to the loss."),
+    "activity_regularizer": N_("Penalty on the layer's output H added to the loss."),
+    "kernel_constraint": N_("Projection applied to W_x after each update (e.g. max_norm)."),
+    "recurrent_constraint": N_("Projection applied to W_h after each update."),
+    "bias_constraint": N_("Projection applied to the biases after each update."),
+    "dropout": N_(
+        "Fraction of the input X_t dropped during training, before the input convolution."
+    ),
+    "recurrent_dropout": N_(
+        "Fraction of H_(t−1) dropped during training, before the recurrent convolution."
+    ),
+    "seed": N_("Seed of the dropout masks; empty: random."),
+    "go_backwards": N_("Process the sequence from the last step to the first."),
+    "stateful": N_(
+        "Keeps each sample's last H and C as its start in the next batch; needs a fixed batch size."
+    ),
+    "unroll": N_(
+        "Unrolls the time loop into a straight graph: faster for short sequences, more memory."
+    ),
+    "recurrent_kernel_size": N_(
+        "Not Keras: the state-to-state kernel W_h when it differs from kernel_size (Shi et al. "
+        "2015); needs a non-keras convention."
+    ),
+    "input_to_state": N_(
+        "Not Keras: false drops W_x (a forecaster without input of its own, Shi et al. 2015); "
+        "needs a non-keras convention."
+    ),
+    "gate_normalization": N_(
+        "Not Keras: layer puts OpenSTL's LayerNorm over the 4F gate channels after each "
+        "convolution; needs a non-keras convention."
+    ),
+    "openstl_unused_convs": N_(
+        "Not Keras: counts the two convolutions OpenSTL's cell builds but never calls "
+        "(parameters, no arithmetic); needs a non-keras convention."
+    ),
+}
+HELP: dict[str, dict[str, str]] = {
+    "ConvLSTM1D": _CONV_LSTM_HELP,
+    "ConvLSTM2D": _CONV_LSTM_HELP,
+    "ConvLSTM3D": _CONV_LSTM_HELP,
+}

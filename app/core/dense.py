@@ -42,3 +42,34 @@ def dense(spec: DenseSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
 def activation(spec: ActivationSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     check_activation(spec.activation)
     return LayerFacts(output_shape=input_shape)
+
+
+# Help per editor control (app/argument_help.py), English; the page translates it.
+from app.core.common_help import KERNEL_AND_BIAS, NO_WEIGHTS, layer_help  # noqa: E402
+from app.core.gettext_marker import N_  # noqa: E402
+
+HELP: dict[str, dict[str, str]] = {
+    "Dense": {
+        **layer_help(),
+        **KERNEL_AND_BIAS,
+        "units": N_(
+            "Output size: the kernel is last input axis × units, applied at every other position."
+        ),
+        "activation": N_("Applied to the output (default none: linear)."),
+        "use_bias": N_("Adds one bias per unit."),
+        "lora_rank": N_(
+            "LoRA rank r: freezes the kernel and adds trainable lora_kernel_a (input × r) and "
+            "lora_kernel_b (r × units); empty: no LoRA."
+        ),
+        "lora_alpha": N_(
+            "LoRA scale: the low-rank update is multiplied by lora_alpha ÷ r (empty: r, a scale "
+            "of 1); no effect on counts."
+        ),
+    },
+    "Activation": {
+        **layer_help(NO_WEIGHTS),
+        "activation": N_(
+            "The function applied to every element, e.g. relu, sigmoid, tanh, softmax."
+        ),
+    },
+}

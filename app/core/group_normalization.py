@@ -73,3 +73,28 @@ def group_normalization_costs(
         + (", + β" if spec.center else "")
     )
     return _elementwise(record, per, rule, n_in, f"input {num(n_in)}")
+
+
+# Help per editor control (app/argument_help.py), English; the page translates it.
+from app.core.common_help import layer_help  # noqa: E402
+from app.core.gettext_marker import N_  # noqa: E402
+
+HELP: dict[str, dict[str, str]] = {
+    "GroupNormalization": {
+        **layer_help(),
+        "groups": N_(
+            "Channel groups normalized together; the channels must divide by it; -1: one group "
+            "per channel (instance normalization)."
+        ),
+        "axis": N_("The channels axis that is split into groups (default -1, the last)."),
+        "center": N_("Adds the learned offset β, one per channel."),
+        "scale": N_("Adds the learned factor γ, one per channel."),
+        "epsilon": N_("Small number added to the variance before its square root, against ÷ 0."),
+        "beta_initializer": N_("Starting values of β (default zeros); no effect on counts."),
+        "gamma_initializer": N_("Starting values of γ (default ones); no effect on counts."),
+        "beta_regularizer": N_("Penalty on β added to the loss; no effect on counts."),
+        "gamma_regularizer": N_("Penalty on γ added to the loss; no effect on counts."),
+        "beta_constraint": N_("Projection applied to β after each update; no effect on counts."),
+        "gamma_constraint": N_("Projection applied to γ after each update; no effect on counts."),
+    },
+}

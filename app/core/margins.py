@@ -98,3 +98,45 @@ def margin_costs(
             f"nothing: 0 (output {num(n_out)} elements)",
         ),
     )
+
+
+# Help per editor control (app/argument_help.py), English; the page translates it.
+from app.core.common_help import NO_WEIGHTS, layer_help  # noqa: E402
+from app.core.gettext_marker import N_  # noqa: E402
+
+_DATA_FORMAT = N_(
+    "Where the channels axis is: channels_last (default, ..., C) or channels_first (C, ...)."
+)
+_PAD_PER_AXIS = {
+    **layer_help(NO_WEIGHTS),
+    "padding": N_(
+        "Zeros added per axis: one number for every side, one per axis (1,2), or before,after "
+        "per axis with ; between axes (1,2;0,3)."
+    ),
+    "data_format": _DATA_FORMAT,
+}
+_CROP_PER_AXIS = {
+    **layer_help(NO_WEIGHTS),
+    "cropping": N_(
+        "Values cut off per axis: one number for every side, one per axis (1,2), or "
+        "before,after per axis with ; between axes (1,2;0,3)."
+    ),
+    "data_format": _DATA_FORMAT,
+}
+HELP: dict[str, dict[str, str]] = {
+    "ZeroPadding1D": {
+        **layer_help(NO_WEIGHTS),
+        "padding": N_("Zeros added at the start and end: one number for both, or start,end (1,2)."),
+        "data_format": _DATA_FORMAT,
+    },
+    "ZeroPadding2D": _PAD_PER_AXIS,
+    "ZeroPadding3D": _PAD_PER_AXIS,
+    "Cropping1D": {
+        **layer_help(NO_WEIGHTS),
+        "cropping": N_(
+            "Steps cut off at the start and end: one number for both, or start,end (1,2)."
+        ),
+    },
+    "Cropping2D": _CROP_PER_AXIS,
+    "Cropping3D": _CROP_PER_AXIS,
+}

@@ -160,3 +160,31 @@ def merge_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) 
         moved=inputs + out,
         texts=texts,
     )
+
+
+# Help per editor control (app/argument_help.py), English; the page translates it.
+from app.core.common_help import NO_WEIGHTS, SEVERAL_INPUTS, layer_help  # noqa: E402
+from app.core.gettext_marker import N_  # noqa: E402
+
+_ELEMENTWISE_HELP = layer_help(NO_WEIGHTS, inputs=SEVERAL_INPUTS)
+HELP: dict[str, dict[str, str]] = {
+    "Concatenate": {
+        **_ELEMENTWISE_HELP,
+        "axis": N_(
+            "Axis along which the inputs are joined (default -1, the last); the other axes must "
+            "match."
+        ),
+    },
+    "Add": _ELEMENTWISE_HELP,
+    "Subtract": layer_help(
+        NO_WEIGHTS,
+        inputs=N_(
+            "Graph models: exactly two tensors, the first minus the second, e.g. a, b "
+            "(layer[call][output])."
+        ),
+    ),
+    "Multiply": _ELEMENTWISE_HELP,
+    "Average": _ELEMENTWISE_HELP,
+    "Maximum": _ELEMENTWISE_HELP,
+    "Minimum": _ELEMENTWISE_HELP,
+}

@@ -77,3 +77,15 @@ def nested_costs(spec: SequentialSpec, record: LayerRecord, context: CostContext
         recurrent=any(f.recurrent for f in facts),
         texts=texts,
     )
+
+
+# Help per editor control (app/argument_help.py), English; the page translates it.
+from app.core.common_help import layer_help  # noqa: E402
+from app.core.gettext_marker import N_  # noqa: E402
+
+HELP: dict[str, dict[str, str]] = {
+    "Sequential": {
+        **layer_help(N_("false freezes the weights of every nested layer.")),
+        "layers": N_("The nested model's layers, as a JSON list of layer specs."),
+    },
+}

@@ -138,3 +138,68 @@ def layer_normalization(
         weights=weights,
         formula=f"{len(weights)} × {size} = {num(total)} ({labels} of shape {show(shape)})",
     )
+
+
+# Help per editor control (app/argument_help.py), English; the page translates it.
+from app.core.common_help import layer_help  # noqa: E402
+from app.core.gettext_marker import N_  # noqa: E402
+
+# γ, β and their settings: the same meaning in BatchNormalization and LayerNormalization.
+_AFFINE_HELP = {
+    "center": N_("Adds the learned offset β, one per entry of axis."),
+    "scale": N_("Adds the learned factor γ, one per entry of axis."),
+    "beta_initializer": N_("Starting values of β (default zeros); no effect on counts."),
+    "gamma_initializer": N_("Starting values of γ (default ones); no effect on counts."),
+    "beta_regularizer": N_("Penalty on β added to the loss; no effect on counts."),
+    "gamma_regularizer": N_("Penalty on γ added to the loss; no effect on counts."),
+    "beta_constraint": N_("Projection applied to β after each update; no effect on counts."),
+    "gamma_constraint": N_("Projection applied to γ after each update; no effect on counts."),
+}
+HELP: dict[str, dict[str, str]] = {
+    "BatchNormalization": {
+        **layer_help(
+            N_(
+                "false freezes γ and β too; the moving mean and variance are never trainable "
+                "(they are updated by running averages, not gradients)."
+            )
+        ),
+        **_AFFINE_HELP,
+        "axis": N_(
+            "The channels axis: each of its channels gets its own statistics, γ and β "
+            "(default -1, the last)."
+        ),
+        "momentum": N_(
+            "Weight of the old value in the moving mean and variance: new = momentum × old + "
+            "(1 − momentum) × batch."
+        ),
+        "epsilon": N_("Small number added to the variance before its square root, against ÷ 0."),
+        "moving_mean_initializer": N_(
+            "Starting values of the moving mean (default zeros); no effect on counts."
+        ),
+        "moving_variance_initializer": N_(
+            "Starting values of the moving variance (default ones); no effect on counts."
+        ),
+        "renorm": N_(
+            "Batch renormalization: adds 3 non-trainable vectors per channel (moving stddev, "
+            "renorm mean, renorm stddev)."
+        ),
+        "renorm_clipping": N_(
+            "With renorm: limits of its corrections, an object with rmax, rmin and dmax."
+        ),
+        "renorm_momentum": N_(
+            "With renorm: momentum of the renorm mean and stddev; no effect on counts."
+        ),
+        "synchronized": N_(
+            "Statistics over the batches of all devices (TensorFlow backend only); no effect on "
+            "counts."
+        ),
+    },
+    "LayerNormalization": {
+        **layer_help(),
+        **_AFFINE_HELP,
+        "axis": N_(
+            "Axis or axes normalized within each sample (default -1); γ and β have their sizes."
+        ),
+        "epsilon": N_("Small number added to the variance before its square root, against ÷ 0."),
+    },
+}

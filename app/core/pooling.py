@@ -93,3 +93,67 @@ def up_sampling(spec: UpSamplingSpec, input_shape: Shape, namer: Namer) -> Layer
     return LayerFacts(
         output_shape=join_channels(input_shape[0], out, channels, spec.channels_first)
     )
+
+
+# Help per editor control (app/argument_help.py), English; the page translates it.
+from app.core.common_help import NO_WEIGHTS, layer_help  # noqa: E402
+from app.core.gettext_marker import N_  # noqa: E402
+
+_DATA_FORMAT = N_(
+    "Where the channels axis is: channels_last (default, ..., C) or channels_first (C, ...)."
+)
+_WINDOW_HELP = {
+    **layer_help(NO_WEIGHTS),
+    "strides": N_("Step of the window per axis; empty: pool_size (windows do not overlap)."),
+    "padding": N_(
+        "valid: only whole windows, the output shrinks; same: output = input ÷ strides, rounded up."
+    ),
+    "data_format": _DATA_FORMAT,
+}
+_MAX_HELP = {
+    **_WINDOW_HELP,
+    "pool_size": N_("Window per axis whose largest value is kept, e.g. 2,2."),
+}
+_AVERAGE_HELP = {**_WINDOW_HELP, "pool_size": N_("Window per axis that is averaged, e.g. 2,2.")}
+_GLOBAL_MAX_HELP = {
+    **layer_help(NO_WEIGHTS),
+    "data_format": N_(
+        "Where the channels axis is; the largest value over every other axis is kept per channel."
+    ),
+    "keepdims": N_("Keeps the pooled axes with size 1 instead of dropping them."),
+}
+_GLOBAL_AVERAGE_HELP = {
+    **_GLOBAL_MAX_HELP,
+    "data_format": N_("Where the channels axis is; every other axis is averaged per channel."),
+}
+_UPSAMPLING_HELP = {
+    **layer_help(NO_WEIGHTS),
+    "size": N_("Repeat factor per axis: each row (column, frame) is repeated this often."),
+    "data_format": _DATA_FORMAT,
+}
+HELP: dict[str, dict[str, str]] = {
+    "MaxPooling1D": _MAX_HELP,
+    "MaxPooling2D": _MAX_HELP,
+    "MaxPooling3D": _MAX_HELP,
+    "AveragePooling1D": _AVERAGE_HELP,
+    "AveragePooling2D": _AVERAGE_HELP,
+    "AveragePooling3D": _AVERAGE_HELP,
+    "GlobalMaxPooling1D": _GLOBAL_MAX_HELP,
+    "GlobalMaxPooling2D": _GLOBAL_MAX_HELP,
+    "GlobalMaxPooling3D": _GLOBAL_MAX_HELP,
+    "GlobalAveragePooling1D": _GLOBAL_AVERAGE_HELP,
+    "GlobalAveragePooling2D": _GLOBAL_AVERAGE_HELP,
+    "GlobalAveragePooling3D": _GLOBAL_AVERAGE_HELP,
+    "UpSampling1D": {
+        **layer_help(NO_WEIGHTS),
+        "size": N_("How many times each time step is repeated along the steps axis."),
+    },
+    "UpSampling2D": {
+        **_UPSAMPLING_HELP,
+        "interpolation": N_(
+            "How new pixels are filled: nearest repeats them; bilinear and the others blend "
+            "neighbours (same shape, more arithmetic)."
+        ),
+    },
+    "UpSampling3D": _UPSAMPLING_HELP,
+}

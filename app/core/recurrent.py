@@ -178,3 +178,82 @@ def cost_texts(
         f"per step D + {saved_units}·U (x_t; {SAVED_TEXT[layer_type]}) = "
         f"{d} + {saved_units}·{u} = {num(d + saved_units * u)}",
     )
+
+
+# Help per editor control (app/argument_help.py), English; the page translates it.
+from app.core.common_help import LSTM_STATES, ONE_STATE, layer_help  # noqa: E402
+from app.core.gettext_marker import N_  # noqa: E402
+
+_RNN_HELP = {
+    "return_sequences": N_("Return h_t for every time step, not just the last."),
+    "kernel_initializer": N_(
+        "How the input kernel W starts (default glorot_uniform); no effect on counts."
+    ),
+    "recurrent_initializer": N_(
+        "How the recurrent kernel U starts (default orthogonal); no effect on counts."
+    ),
+    "bias_initializer": N_("Starting values of the biases (default zeros); no effect on counts."),
+    "kernel_regularizer": N_("Penalty on the input kernel W added to the loss."),
+    "recurrent_regularizer": N_("Penalty on the recurrent kernel U added to the loss."),
+    "bias_regularizer": N_("Penalty on the biases added to the loss."),
+    "activity_regularizer": N_("Penalty on the layer's output added to the loss."),
+    "kernel_constraint": N_("Projection applied to W after each update (e.g. max_norm)."),
+    "recurrent_constraint": N_("Projection applied to U after each update."),
+    "bias_constraint": N_("Projection applied to the biases after each update."),
+    "dropout": N_("Fraction of the input x_t dropped during training, before the product with W."),
+    "recurrent_dropout": N_(
+        "Fraction of h_(t−1) dropped during training, before the product with U."
+    ),
+    "seed": N_("Seed of the dropout masks; empty: random."),
+    "go_backwards": N_("Process the sequence from the last step to the first."),
+    "stateful": N_(
+        "Keeps each sample's last state as its start in the next batch; needs a fixed batch size."
+    ),
+    "unroll": N_(
+        "Unrolls the time loop into a straight graph: faster for short sequences, more memory."
+    ),
+}
+HELP: dict[str, dict[str, str]] = {
+    "SimpleRNN": {
+        **layer_help(initial_state=ONE_STATE),
+        **_RNN_HELP,
+        "units": N_("Size of the state h and of the output: W is D × units, U is units × units."),
+        "activation": N_("Activation of the new state h_t (default tanh)."),
+        "use_bias": N_("Adds units bias weights."),
+        "return_state": N_("Also return the last h_t."),
+    },
+    "LSTM": {
+        **layer_help(initial_state=LSTM_STATES),
+        **_RNN_HELP,
+        "units": N_(
+            "Size of h and c; the 4 gates (i, f, c, o) each take units columns of W and U."
+        ),
+        "activation": N_("Activation of the cell candidate and of c_t in h_t (default tanh)."),
+        "recurrent_activation": N_(
+            "Activation of the i, f and o gates (default sigmoid); linear costs no FLOPs."
+        ),
+        "use_bias": N_("Adds 4 × units bias weights (one per gate and unit)."),
+        "return_state": N_("Also return the last h_t and c_t."),
+        "unit_forget_bias": N_(
+            "Starts the forget gate's biases at 1 (the rest from bias_initializer); no effect "
+            "on counts."
+        ),
+    },
+    "GRU": {
+        **layer_help(initial_state=ONE_STATE),
+        **_RNN_HELP,
+        "units": N_("Size of h; the 3 gates (z, r, h) each take units columns of W and U."),
+        "activation": N_("Activation of the candidate state (default tanh)."),
+        "recurrent_activation": N_(
+            "Activation of the update and reset gates (default sigmoid); linear costs no FLOPs."
+        ),
+        "use_bias": N_(
+            "Adds 3 × units bias weights, twice that with reset_after (a second bias for U)."
+        ),
+        "return_state": N_("Also return the last h_t."),
+        "reset_after": N_(
+            "GRU: apply the reset gate after the recurrent product, which then has its own bias "
+            "(+3 × units)."
+        ),
+    },
+}

@@ -58,3 +58,40 @@ def spatial_dropout(spec: SpatialDropoutSpec, input_shape: Shape, namer: Namer) 
     channels_first = getattr(spec, "channels_first", False)
     expect_ndim(input_shape, spec.rank + 2, spec.type, spatial_layout(spec.rank, channels_first))
     return LayerFacts(output_shape=input_shape)
+
+
+# Help per editor control (app/argument_help.py), English; the page translates it.
+from app.core.common_help import NO_WEIGHTS, layer_help  # noqa: E402
+from app.core.gettext_marker import N_  # noqa: E402
+
+_SEED = N_("Seed of the dropout mask; empty: random.")
+_SPATIAL_HELP = {
+    **layer_help(NO_WEIGHTS),
+    "rate": N_(
+        "Fraction of whole channels (feature maps) set to 0 during training; nothing at inference."
+    ),
+    "seed": _SEED,
+}
+HELP: dict[str, dict[str, str]] = {
+    "Dropout": {
+        **layer_help(NO_WEIGHTS),
+        "rate": N_(
+            "Fraction of inputs set to 0 during training (the rest scaled by 1 ÷ (1 − rate)); "
+            "nothing at inference."
+        ),
+        "noise_shape": N_(
+            "Shape of the dropout mask, one entry per input axis: a 1 shares the mask along "
+            "that axis (e.g. null,1,64); empty: the input's shape."
+        ),
+        "seed": _SEED,
+    },
+    "SpatialDropout1D": _SPATIAL_HELP,
+    "SpatialDropout2D": {
+        **_SPATIAL_HELP,
+        "data_format": N_("Where the channels axis is, whose entries are dropped whole."),
+    },
+    "SpatialDropout3D": {
+        **_SPATIAL_HELP,
+        "data_format": N_("Where the channels axis is, whose entries are dropped whole."),
+    },
+}

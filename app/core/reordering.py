@@ -40,3 +40,19 @@ def repeat_vector(spec: RepeatVectorSpec, input_shape: Shape, namer: Namer) -> L
 @counts(PermuteSpec, RepeatVectorSpec)
 def reordering_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) -> CostFacts:
     return _elementwise(record, 0, "a copy of the same values in another order")
+
+
+# Help per editor control (app/argument_help.py), English; the page translates it.
+from app.core.common_help import NO_WEIGHTS, layer_help  # noqa: E402
+from app.core.gettext_marker import N_  # noqa: E402
+
+HELP: dict[str, dict[str, str]] = {
+    "Permute": {
+        **layer_help(NO_WEIGHTS),
+        "dims": N_("New order of the axes after the batch axis, counted from 1 (e.g. 2,1)."),
+    },
+    "RepeatVector": {
+        **layer_help(NO_WEIGHTS),
+        "n": N_("How many times the input vector is repeated."),
+    },
+}

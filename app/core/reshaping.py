@@ -70,3 +70,22 @@ def reshape(spec: ReshapeSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     return LayerFacts(
         output_shape=(input_shape[0], *(size // known if d == -1 else d for d in target))
     )
+
+
+# Help per editor control (app/argument_help.py), English; the page translates it.
+from app.core.common_help import NO_WEIGHTS, layer_help  # noqa: E402
+from app.core.gettext_marker import N_  # noqa: E402
+
+HELP: dict[str, dict[str, str]] = {
+    "Flatten": {
+        **layer_help(NO_WEIGHTS),
+        "data_format": N_(
+            "channels_first: the input is first transposed to channels-last order, so the flat "
+            "vector is ordered as for channels_last."
+        ),
+    },
+    "Reshape": {
+        **layer_help(NO_WEIGHTS),
+        "target_shape": N_("Shape without the batch axis; one entry may be -1."),
+    },
+}

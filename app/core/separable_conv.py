@@ -138,3 +138,67 @@ def _with_depthwise(
         )
 
     return written
+
+
+# Help per editor control (app/argument_help.py), English; the page translates it.
+from app.core.common_help import layer_help  # noqa: E402
+from app.core.gettext_marker import N_  # noqa: E402
+
+_DEPTHWISE_PART = {
+    **layer_help(),
+    "kernel_size": N_("Window of the depthwise convolution per spatial axis, e.g. 3 or 3,3."),
+    "strides": N_(
+        "Step of the depthwise window per axis; the output shrinks by about this factor."
+    ),
+    "padding": N_(
+        "valid: no zeros, the output shrinks by (kernel − 1) × dilation; same: output = input "
+        "÷ strides, rounded up."
+    ),
+    "data_format": N_(
+        "Where the channels axis is: channels_last (default, ..., C) or channels_first (C, ...)."
+    ),
+    "dilation_rate": N_("Spacing between the depthwise kernel's taps; needs strides of 1."),
+    "bias_initializer": N_("Starting values of the bias (default zeros); no effect on counts."),
+    "depthwise_initializer": N_(
+        "How the depthwise kernel starts (default glorot_uniform); no effect on counts."
+    ),
+    "depthwise_regularizer": N_("Penalty on the depthwise kernel added to the loss."),
+    "bias_regularizer": N_("Penalty on the bias added to the loss; no effect on counts."),
+    "activity_regularizer": N_(
+        "Penalty on the layer's output added to the loss; no effect on counts."
+    ),
+    "depthwise_constraint": N_("Projection applied to the depthwise kernel after each update."),
+    "bias_constraint": N_("Projection applied to the bias after each update; no effect on counts."),
+}
+_DEPTHWISE_HELP = {
+    **_DEPTHWISE_PART,
+    "depth_multiplier": N_(
+        "Filters per input channel: output channels = C × depth_multiplier, each from its own "
+        "channel only."
+    ),
+    "activation": N_("Applied to the depthwise output (default none: linear)."),
+    "use_bias": N_("Adds one bias per output channel (C × depth_multiplier)."),
+}
+_SEPARABLE_HELP = {
+    **_DEPTHWISE_PART,
+    "filters": N_(
+        "Output channels of the pointwise 1×1 convolution that mixes the depthwise result."
+    ),
+    "depth_multiplier": N_(
+        "Depthwise filters per input channel: the pointwise convolution receives "
+        "C × depth_multiplier channels."
+    ),
+    "activation": N_("Applied after the pointwise convolution (default none: linear)."),
+    "use_bias": N_("Adds one bias per filter, after the pointwise convolution."),
+    "pointwise_initializer": N_(
+        "How the pointwise 1×1 kernel starts (default glorot_uniform); no effect on counts."
+    ),
+    "pointwise_regularizer": N_("Penalty on the pointwise kernel added to the loss."),
+    "pointwise_constraint": N_("Projection applied to the pointwise kernel after each update."),
+}
+HELP: dict[str, dict[str, str]] = {
+    "DepthwiseConv1D": _DEPTHWISE_HELP,
+    "DepthwiseConv2D": _DEPTHWISE_HELP,
+    "SeparableConv1D": _SEPARABLE_HELP,
+    "SeparableConv2D": _SEPARABLE_HELP,
+}

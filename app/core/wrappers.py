@@ -154,3 +154,34 @@ def bidirectional(spec: BidirectionalSpec, input_shape: Shape, namer: Namer) -> 
         formula=Deferred(formula),
         inner=replace(forward, name=forward_name),
     )
+
+
+# Help per editor control (app/argument_help.py), English; the page translates it.
+from app.core.common_help import layer_help  # noqa: E402
+from app.core.gettext_marker import N_  # noqa: E402
+
+_WRAPPED_TRAINABLE = N_("false freezes the wrapped layer's weights too.")
+HELP: dict[str, dict[str, str]] = {
+    "TimeDistributed": {
+        **layer_help(_WRAPPED_TRAINABLE),
+        "layer": N_(
+            "The layer applied to every time step (axis 1) with the same weights, as JSON, e.g. "
+            '{"type": "Conv2D", "filters": 32, "kernel_size": 3}.'
+        ),
+    },
+    "Bidirectional": {
+        **layer_help(_WRAPPED_TRAINABLE),
+        "layer": N_(
+            "The recurrent layer that runs forwards, as JSON, e.g. "
+            '{"type": "LSTM", "units": 64}; a copy runs backwards (twice the parameters).'
+        ),
+        "merge_mode": N_(
+            "How the forward and backward outputs combine: concat doubles the channels; sum, "
+            "mul and ave keep them; empty: both are returned, as a list."
+        ),
+        "backward_layer": N_(
+            "Optional: the backward layer, as JSON; empty means a copy of the wrapped layer "
+            "running backwards."
+        ),
+    },
+}

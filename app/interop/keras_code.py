@@ -15,8 +15,6 @@ sub-layers (a ConvLSTM's cell, a wrapper's inner layers), so it would not freeze
 from __future__ import annotations
 
 import json
-import keyword
-import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -24,6 +22,7 @@ from app.core.errors import SpecError
 from app.core.graph import parse_ref
 from app.core.records import LayerRecord, ModelSummary
 from app.interop.arguments import explicit_arguments
+from app.interop.identifiers import fresh_identifier
 from app.schema import (
     PAPER_OPTIONS,
     BidirectionalSpec,
@@ -108,18 +107,7 @@ def _freezes(spec: LayerSpecBase, access: str) -> list[str]:
 def _identifiers() -> Callable[[str], str]:
     """A distinct Python variable name for each tensor or layer name (`enc[0][1]` → `enc_0_1`)."""
     taken: set[str] = {"keras", "model"}
-
-    def make(name: str) -> str:
-        base = re.sub(r"\W+", "_", name).strip("_") or "t"
-        if base[0].isdigit() or keyword.iskeyword(base):
-            base = "t_" + base
-        candidate, n = base, 1
-        while candidate in taken:
-            candidate, n = f"{base}_{n}", n + 1
-        taken.add(candidate)
-        return candidate
-
-    return make
+    return lambda name: fresh_identifier(name, taken)
 
 
 def _tuple(values: list[int | None]) -> str:

@@ -11,11 +11,10 @@ channel axis last.
 from __future__ import annotations
 
 import builtins
-import keyword
-import re
 from dataclasses import dataclass, field
 
 from app.core.records import Shape
+from app.interop.identifiers import fresh_identifier
 
 Perm = tuple[int, ...]
 
@@ -125,15 +124,7 @@ class Code:
 
     def name(self, hint: str, taken: set[str] | None = None) -> str:
         """A fresh Python identifier like `hint` (`conv_lstm2d`, `enc[0][1]` → `enc_0_1`)."""
-        taken = self._taken if taken is None else taken
-        base = re.sub(r"\W+", "_", hint, flags=re.ASCII).strip("_") or "t"
-        if base[0].isdigit() or keyword.iskeyword(base):
-            base = "t_" + base
-        candidate, n = base, 1
-        while candidate in taken:
-            candidate, n = f"{base}_{n}", n + 1
-        taken.add(candidate)
-        return candidate
+        return fresh_identifier(hint, self._taken if taken is None else taken)
 
     def module(self, key: str, hint: str, build: str) -> str:
         """`self.<hint>`, built once per layer: a shared layer's later calls reuse it."""
