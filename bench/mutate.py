@@ -148,8 +148,8 @@ MUTATIONS = (
     Mutation(
         "max-pool-window-comparisons",
         FAMILY,
-        'window - 1, "window − 1 comparisons',
-        'window, "window − 1 comparisons',
+        'window - 1,\n        "window − 1 comparisons',
+        'window,\n        "window − 1 comparisons',
     ),
     Mutation(
         "average-pool-no-division",
@@ -160,8 +160,8 @@ MUTATIONS = (
     Mutation(
         "global-max-window-comparisons",
         FAMILY,
-        'window - 1, "cells − 1 comparisons',
-        'window, "cells − 1 comparisons',
+        'window - 1,\n        "cells − 1 comparisons',
+        'window,\n        "cells − 1 comparisons',
     ),
     Mutation(
         "upsampling-taps-without-minus-one",
