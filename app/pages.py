@@ -1,9 +1,11 @@
 """HTML routes: the explorer page and its htmx fragments.
 
 `GET /?<model>` renders the whole page; the model is in the query string (see README, "Page
-URLs"). `POST /` takes the editor form: without JavaScript it answers with the whole page; with
-htmx (`HX-Request`) it answers with the regions that change, out of band, and the model's URL in
-`HX-Replace-Url` (typing) or `HX-Push-Url` (adding, removing, moving layers).
+URLs"). `POST /` takes the editor form: without JavaScript it answers a valid model with a 303
+to the model's URL (Post/Redirect/Get: the address bar holds the model, a reload posts nothing)
+and an invalid one with the whole page; with htmx (`HX-Request`) it answers with the regions
+that change, out of band, and the model's URL in `HX-Push-Url`: every edit is a step Back
+undoes (static/explorer.js folds a burst of typing in one field into one step).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
@@ -27,6 +29,7 @@ from app.editor import ModelDraft
 from app.interop.formats import file_stem
 from app.limits import MAX_FORM_FIELDS
 from app.schema import SummaryRequest
+from app.url_headers import MAX_URL_HEADER_BYTES
 
 router = APIRouter()
 STATIC = i18n.ROOT / "static"
@@ -242,13 +245,37 @@ def page(request: Request) -> HTMLResponse:
 # of milliseconds, and nothing may hold the loop that long.
 
 
-@router.post("/", response_class=HTMLResponse, include_in_schema=False)
-async def edit(request: Request) -> HTMLResponse:
+def model_url(context: dict[str, Any]) -> str:
+    """The page URL of the model in `context` (with its pinned "A" and picture metric)."""
+    metric = context["metric"]
+    return "/?" + context["query"] + ("" if metric == "params" else "&picture=" + metric)
+
+
+def focus_anchor(focus: str) -> str:
+    """The fragment that brings a no-JavaScript page to the control `focus_after` chose: a
+    card (`layers-3-first` → `#layer-3`, whose next Tab is its first field) or the control."""
+    if focus.startswith("layers-") and focus.endswith("-first"):
+        return "#layer-" + focus.removeprefix("layers-").removesuffix("-first")
+    return "#" + focus if focus else ""
+
+
+def _no_js_url(request: Request, context: dict[str, Any]) -> str:
+    """Where a form posted without JavaScript is sent (Post/Redirect/Get): the model's URL, the
+    language only when the cookie or the browser would not choose it, and the control to go on
+    from as the fragment."""
+    url = model_url(context)
+    if context["lang"] != _lang(request):
+        url += "&lang=" + context["lang"]
+    return url + focus_anchor(context["focus"])
+
+
+@router.post("/", response_class=HTMLResponse, response_model=None, include_in_schema=False)
+async def edit(request: Request) -> HTMLResponse | RedirectResponse:
     """An edit from the form: a whole page, or (htmx) the regions that change."""
     return await run_in_threadpool(_edit, request, await read_form(request))
 
 
-def _edit(request: Request, form: FormData) -> HTMLResponse:
+def _edit(request: Request, form: FormData) -> HTMLResponse | RedirectResponse:
     items = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
     draft = editor.draft_from_fields(items) or editor.seed_draft()
     action = str(form.get("action") or "")
@@ -261,11 +288,16 @@ def _edit(request: Request, form: FormData) -> HTMLResponse:
     metric = model_picture.metric_of(str(form.get("picture") or ""))
     context = _context(outcome, shown, lang, focus, metric, pinned(items, action, draft))
     if request.headers.get("hx-request") != "true":
-        return _page(lang, context, remember_lang=False)
+        url = _no_js_url(request, context)
+        # An invalid model: its typed values stay next to the last valid results, marked out
+        # of date, which its URL alone could not bring back. A URL too long for a proxy's
+        # header buffer (app/url_headers.py): the page itself, as before.
+        if outcome.errors or len(url.encode()) > MAX_URL_HEADER_BYTES:
+            return _page(lang, context, remember_lang=False)
+        return RedirectResponse(url, status_code=303)
     context["structural"] = bool(action)
     response = HTMLResponse(_render(lang, "fragments/update.html", context))
-    url = "/?" + context["query"] + ("" if metric == "params" else "&picture=" + metric)
-    response.headers["HX-Push-Url" if action else "HX-Replace-Url"] = url
+    response.headers["HX-Push-Url"] = model_url(context)
     if outcome.errors:
         # Keep the last valid results on screen: only the out-of-band regions are swapped.
         response.headers["HX-Reswap"] = "none"

@@ -99,6 +99,39 @@
     foldOnNarrowScreens();
     restore();
   });
+  // History: the server pushes every edit's URL (HX-Push-Url), so Back undoes an edit. A burst
+  // of typing is one step: an edit of the field edited last, less than GROUP_MS after it,
+  // replaces that entry, and so does an edit that leaves the URL as it is (Enter after typing).
+  var GROUP_MS = 1000;
+  var lastEdit = { field: "", at: 0 };
+  document.addEventListener("htmx:beforeHistoryUpdate", function (event) {
+    var update = event.detail.history;
+    var config = event.detail.requestConfig;
+    var trigger = config && config.triggeringEvent;
+    var field = trigger && trigger.type === "input" && trigger.target ? trigger.target.id : "";
+    var now = Date.now();
+    var sameBurst = field !== "" && field === lastEdit.field && now - lastEdit.at < GROUP_MS;
+    var target = new URL(update.path, location.href);
+    var unchanged = target.pathname + target.search === location.pathname + location.search;
+    if (update.type === "push" && (sameBurst || unchanged)) {
+      update.type = "replace";
+    }
+    lastEdit = { field: field, at: now };
+  });
+
+  // Back and Forward: htmx keeps no snapshots here (hx-history="false"), and the URL holds the
+  // whole model, so a step to another model's URL reloads it: fields and results as they were.
+  // Only the model counts: a step between #anchors of one page stays a scroll. This listener
+  // is added before htmx's own (htmx sets window.onpopstate once the document is parsed).
+  var shownModel = location.pathname + location.search;
+  function shown() { shownModel = location.pathname + location.search; }
+  document.addEventListener("htmx:pushedIntoHistory", shown);
+  document.addEventListener("htmx:replacedInHistory", shown);
+  window.addEventListener("popstate", function (event) {
+    event.stopImmediatePropagation();
+    if (location.pathname + location.search !== shownModel) location.reload();
+  });
+
   document.addEventListener("htmx:oobAfterSwap", function (event) {
     if (event.detail && event.detail.target && event.detail.target.id === "field-errors") {
       showFieldErrors();

@@ -97,3 +97,63 @@ def test_a_convention_other_than_keras_is_flagged_at_the_totals_in_both_language
     expect(banner).to_contain_text(warning)
     expect(banner).to_contain_text("b_ih")
     ctx.close()
+
+
+# 10. Back undoes the last edit; without JavaScript the address bar holds the model.
+def test_back_undoes_the_last_edit_and_a_burst_of_typing_is_one_step(page):
+    total = page.locator("#total-params")
+    first, second = page.locator("#f-layers-0-filters"), page.locator("#f-layers-1-filters")
+    first.fill("3")
+    expect(total).not_to_have_text(SEED_TOTAL)
+    first.fill("31")  # the same field, a moment later: the same step
+    expect(total).to_have_text("749,788")
+    second.fill("51")
+    page.wait_for_function("location.search.includes('layers.1.filters=51')")
+    after_both = total.inner_text()
+    assert after_both not in (SEED_TOTAL, "749,788")
+
+    page.go_back()
+    expect(page.locator("#f-layers-1-filters")).to_have_value("50")
+    expect(page.locator("#f-layers-0-filters")).to_have_value("31")
+    expect(total).to_have_text("749,788")
+    page.go_back()
+    expect(page.locator("#f-layers-0-filters")).to_have_value("30")
+    expect(total).to_have_text(SEED_TOTAL)
+    page.go_forward()
+    expect(total).to_have_text("749,788")
+
+
+def test_a_step_between_anchors_is_a_scroll_not_a_reload(page):
+    page.evaluate("window.__sameDocument = true")
+    page.locator("#f-layers-0-filters").fill("31")
+    expect(page.locator("#total-params")).to_have_text("749,788")
+    page.evaluate("location.hash = 'gates-0'")
+    page.go_back()
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__sameDocument === true")
+    expect(page.locator("#total-params")).to_have_text("749,788")
+
+
+def test_without_javascript_update_costs_lands_on_the_models_url(browser, live_server):
+    ctx = browser.new_context(java_script_enabled=False, locale="en-US")
+    page = ctx.new_page()
+    page.goto(live_server + "/")
+    page.locator("#f-layers-2-filters").fill("61")
+    with page.expect_navigation():
+        page.locator(".submit-row button").click()
+    assert "layers.2.filters=61" in page.url
+    assert page.locator("#f-layers-2-filters").input_value() == "61"
+    changed = page.locator("#total-params").inner_text()
+    assert changed != SEED_TOTAL
+    # Removing a card lands on the model's URL too, at the card that took its place.
+    with page.expect_navigation():
+        page.locator("#layer-1").get_by_role("button", name="Remove").click()
+    assert "layers.3." not in page.url and page.url.endswith("#layer-1")
+    assert page.locator(".layer-card").count() == 3
+    # A reload shows the same model (nothing is posted again); Back shows the one before.
+    page.reload()
+    assert page.locator(".layer-card").count() == 3
+    page.go_back()
+    assert page.locator(".layer-card").count() == 4
+    assert page.locator("#total-params").inner_text() == changed
+    ctx.close()

@@ -38,19 +38,43 @@ def test_the_query_string_describes_the_model(http):
     assert '<span id="total-params" class="figure">749,788</span>' in http.get("/?" + query).text
 
 
-def test_a_post_without_htmx_returns_the_whole_page(http):
+def test_a_post_without_htmx_sees_the_models_url_and_its_whole_page(http):
     response = http.post("/", data=seed_form(**{"layers.0.filters": "31"}))
-    assert response.text.lstrip().startswith("<!doctype html>")
-    assert "749,788" in response.text
+    assert response.status_code == 303  # Post/Redirect/Get: the address bar holds the model
+    assert response.headers["location"].startswith("/?input_shape=15,40,40,3&")
+    assert "layers.0.filters=31" in response.headers["location"]
+    page = http.get(response.headers["location"]).text
+    assert page.lstrip().startswith("<!doctype html>")
+    assert "749,788" in page
 
 
-def test_an_htmx_edit_returns_results_and_replaces_the_url(http):
+def test_a_post_without_htmx_keeps_the_language_and_lands_on_the_card_to_focus(http):
+    form = {**seed_form(), "lang": "zh", "action": "remove:1"}
+    location = http.post("/", data=form, headers={"Accept-Language": "en"}).headers["location"]
+    assert location.endswith("&lang=zh#layer-1")
+    assert "layers.3." not in location
+    same = http.post("/", data=form, headers={"Accept-Language": "zh-CN"}).headers["location"]
+    assert "lang=" not in same  # the browser would choose Chinese anyway
+
+
+def test_a_post_without_htmx_whose_url_would_outgrow_a_proxy_gets_the_page_itself(http):
+    form = {"input_shape": "8"}
+    for n in range(600):  # a valid model whose URL is past MAX_URL_HEADER_BYTES
+        form |= {f"layers.{n}.type": "Dense", f"layers.{n}.units": "4"}
+        form[f"layers.{n}.name"] = f"dense_{n:04d}_".ljust(100, "x")
+    response = http.post("/", data=form)
+    assert response.status_code == 200 and "location" not in response.headers
+    assert "dense_0599_" in response.text
+
+
+def test_an_htmx_edit_returns_results_and_pushes_the_url(http):
     response = http.post("/", data=seed_form(**{"layers.0.filters": "31"}), headers=HX)
     assert "<!doctype" not in response.text
     assert 'id="results"' in response.text
     assert 'id="editor-fields"' not in response.text  # the field being typed in stays put
-    assert response.headers["HX-Replace-Url"].startswith("/?input_shape=15,40,40,3&")
-    assert "layers.0.filters=31" in response.headers["HX-Replace-Url"]
+    # Every edit is a step Back undoes (the page folds a burst of typing into one).
+    assert response.headers["HX-Push-Url"].startswith("/?input_shape=15,40,40,3&")
+    assert "layers.0.filters=31" in response.headers["HX-Push-Url"]
 
 
 def test_an_htmx_action_re_renders_the_layer_cards_and_pushes_the_url(http):
@@ -87,7 +111,7 @@ def test_broken_fields_never_give_a_server_error(http):
         {**seed_form(), "dtype": "float99", "batch_size": "-1"},
     ):
         assert http.post("/", data=form, headers=HX).status_code == 200
-        assert http.post("/", data=form).status_code == 200
+        assert http.post("/", data=form, follow_redirects=True).status_code == 200
 
 
 def test_chinese_comes_from_accept_language(http):
