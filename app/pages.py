@@ -133,12 +133,16 @@ def _context(
     focus: str = "",
     metric: str = "params",
     pinned: Outcome | None = None,
+    open_gates: frozenset[int] = frozenset(),
+    open_more: frozenset[int] = frozenset(),
 ) -> dict:
     """What every template gets: the draft being edited and the results on screen.
 
     `shown` is the outcome whose results are displayed: the current one when it is valid, else
     the last valid one (marked out of date), else None. `metric` is what the picture's bars
     show (`?picture=macs`). `pinned` is model "A" of a comparison, carried in `a.` fields.
+    `open_gates`: the layers whose gate diagrams are drawn besides the first (`?gates=N`);
+    `open_more`: the cards whose "More arguments" are drawn, open (`?more=N`).
     """
     chosen = model_picture.metric_of(metric)
     pair = compare.pin_items(pinned.draft) if pinned else []
@@ -176,6 +180,8 @@ def _context(
         "full_cards": lazy_cards.FULL_CARDS,
         "max_cost_rules": MAX_COST_RULES,
         "field_errors": lazy_cards.field_errors(outcome.errors),
+        "open_gates": open_gates,
+        "open_more": open_more,
     }
 
 
@@ -223,6 +229,14 @@ async def read_form(request: Request) -> FormData:
     return await request.form(max_fields=MAX_FORM_FIELDS)
 
 
+def indexes(values: list[str]) -> frozenset[int]:
+    """`?gates=3&gates=5` → {3, 5}: the layers a view flag names (`gates`: gate diagrams drawn
+    besides the first; `more`: a card's "More arguments" drawn). Only a few ASCII digits count."""
+    return frozenset(
+        int(v) for v in values[:MAX_DIAGRAMS] if v.isascii() and v.isdigit() and len(v) < 6
+    )
+
+
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def page(request: Request) -> HTMLResponse:
     """The explorer, showing the model the query string describes (the seed model if none)."""
@@ -235,6 +249,8 @@ def page(request: Request) -> HTMLResponse:
         lang,
         metric=request.query_params.get("picture", ""),
         pinned=pinned(request.query_params.multi_items()),
+        open_gates=indexes(request.query_params.getlist("gates")),
+        open_more=indexes(request.query_params.getlist("more")),
     )
     # Only a language the page has is remembered; `?lang=xx` falls back without a cookie.
     return _page(lang, context, remember_lang=request.query_params.get("lang") == lang)
@@ -259,13 +275,19 @@ def focus_anchor(focus: str) -> str:
     return "#" + focus if focus else ""
 
 
-def _no_js_url(request: Request, context: dict[str, Any]) -> str:
+def _no_js_url(request: Request, context: dict[str, Any], form: FormData | None = None) -> str:
     """Where a form posted without JavaScript is sent (Post/Redirect/Get): the model's URL, the
     language only when the cookie or the browser would not choose it, and the control to go on
     from as the fragment."""
     url = model_url(context)
     if context["lang"] != _lang(request):
         url += "&lang=" + context["lang"]
+    # A folded figure's "Draw" button, a card's "Show these arguments": the page comes back
+    # with them drawn, at them.
+    for flag, anchor in (("gates", "gates-"), ("more", "layer-")):
+        chosen = min(indexes([str(v) for v in form.getlist(flag)]), default=None) if form else None
+        if chosen is not None:
+            return url + f"&{flag}={chosen}#{anchor}{chosen}"
     return url + focus_anchor(context["focus"])
 
 
@@ -288,7 +310,7 @@ def _edit(request: Request, form: FormData) -> HTMLResponse | RedirectResponse:
     metric = model_picture.metric_of(str(form.get("picture") or ""))
     context = _context(outcome, shown, lang, focus, metric, pinned(items, action, draft))
     if request.headers.get("hx-request") != "true":
-        url = _no_js_url(request, context)
+        url = _no_js_url(request, context, form)
         # An invalid model: its typed values stay next to the last valid results, marked out
         # of date, which its URL alone could not bring back. A URL too long for a proxy's
         # header buffer (app/url_headers.py): the page itself, as before.
@@ -322,3 +344,21 @@ def _diagrams(request: Request, form: FormData) -> HTMLResponse:
     if outcome.errors:
         response.headers["HX-Reswap"] = "none"
     return response
+
+
+@router.post("/gate-figure", response_class=HTMLResponse, include_in_schema=False)
+async def gate_figure(request: Request, index: int = 0) -> HTMLResponse:
+    """One layer's gate diagrams, drawn when its folded figure is first opened."""
+    return await run_in_threadpool(_gate_figure, request, await read_form(request), index)
+
+
+def _gate_figure(request: Request, form: FormData, index: int) -> HTMLResponse:
+    items = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+    outcome = evaluate(editor.draft_from_fields(items) or editor.seed_draft())
+    view = next((v for v in outcome.views_shown if v.index == index), None)
+    lang = _lang(request, str(form.get("lang") or "") or None)
+    if view is None:
+        # An invalid model, or no such ConvLSTM layer: the link stays, nothing is swapped.
+        return HTMLResponse("", headers={"HX-Reswap": "none"})
+    context = {**_context(outcome, outcome, lang), "view": view}
+    return HTMLResponse(_render(lang, "partials/gate_figure.html", context))

@@ -99,6 +99,20 @@
     foldOnNarrowScreens();
     restore();
   });
+  // A folded layer's gate diagrams are drawn when it is first opened, by the user, by a link to
+  // #gates-N or by restore() after an edit: the page sends only the first figure (sixteen were
+  // most of a big model's page and of every edit's answer). `toggle` does not bubble: capture.
+  document.addEventListener("toggle", function (event) {
+    var details = event.target;
+    if (!(details instanceof HTMLDetailsElement) || !details.open) return;
+    var lazy = details.querySelector(":scope > .gate-lazy:not([data-loading])");
+    if (!lazy || !window.htmx) return;
+    lazy.setAttribute("data-loading", "");
+    window.htmx.ajax("POST", "/gate-figure?index=" + lazy.getAttribute("data-index"),
+                     { source: lazy, target: lazy, swap: "outerHTML" })
+      .then(function () { lazy.removeAttribute("data-loading"); });
+  }, true);
+
   // History: the server pushes every edit's URL (HX-Push-Url), so Back undoes an edit. A burst
   // of typing is one step: an edit of the field edited last, less than GROUP_MS after it,
   // replaces that entry, and so does an edit that leaves the URL as it is (Enter after typing).
