@@ -135,6 +135,8 @@ def _context(
     pinned: Outcome | None = None,
     open_gates: frozenset[int] = frozenset(),
     open_more: frozenset[int] = frozenset(),
+    open_rules: frozenset[int] = frozenset(),
+    open_gallery: bool = False,
 ) -> dict:
     """What every template gets: the draft being edited and the results on screen.
 
@@ -142,7 +144,9 @@ def _context(
     the last valid one (marked out of date), else None. `metric` is what the picture's bars
     show (`?picture=macs`). `pinned` is model "A" of a comparison, carried in `a.` fields.
     `open_gates`: the layers whose gate diagrams are drawn besides the first (`?gates=N`);
-    `open_more`: the cards whose "More arguments" are drawn, open (`?more=N`).
+    `open_more`: the cards whose "More arguments" are drawn, open (`?more=N`); `open_rules`:
+    the layers whose cost derivations are written out, open (`?rules=N`); `open_gallery`: the
+    gallery's entries are in the page, open (`?gallery=0`).
     """
     chosen = model_picture.metric_of(metric)
     pair = compare.pin_items(pinned.draft) if pinned else []
@@ -182,6 +186,8 @@ def _context(
         "field_errors": lazy_cards.field_errors(outcome.errors),
         "open_gates": open_gates,
         "open_more": open_more,
+        "open_rules": open_rules,
+        "open_gallery": open_gallery,
     }
 
 
@@ -251,6 +257,8 @@ def page(request: Request) -> HTMLResponse:
         pinned=pinned(request.query_params.multi_items()),
         open_gates=indexes(request.query_params.getlist("gates")),
         open_more=indexes(request.query_params.getlist("more")),
+        open_rules=indexes(request.query_params.getlist("rules")),
+        open_gallery="gallery" in request.query_params,
     )
     # Only a language the page has is remembered; `?lang=xx` falls back without a cookie.
     return _page(lang, context, remember_lang=request.query_params.get("lang") == lang)
@@ -275,6 +283,15 @@ def focus_anchor(focus: str) -> str:
     return "#" + focus if focus else ""
 
 
+# The view flags a no-JavaScript button posts, and where the page comes back to.
+FLAG_ANCHORS = {
+    "gates": "gates-{}",
+    "more": "layer-{}",
+    "rules": "cost-rules-{}",
+    "gallery": "gallery",
+}
+
+
 def _no_js_url(request: Request, context: dict[str, Any], form: FormData | None = None) -> str:
     """Where a form posted without JavaScript is sent (Post/Redirect/Get): the model's URL, the
     language only when the cookie or the browser would not choose it, and the control to go on
@@ -284,10 +301,10 @@ def _no_js_url(request: Request, context: dict[str, Any], form: FormData | None 
         url += "&lang=" + context["lang"]
     # A folded figure's "Draw" button, a card's "Show these arguments": the page comes back
     # with them drawn, at them.
-    for flag, anchor in (("gates", "gates-"), ("more", "layer-")):
+    for flag, anchor in FLAG_ANCHORS.items():
         chosen = min(indexes([str(v) for v in form.getlist(flag)]), default=None) if form else None
         if chosen is not None:
-            return url + f"&{flag}={chosen}#{anchor}{chosen}"
+            return url + f"&{flag}={chosen}#" + anchor.format(chosen)
     return url + focus_anchor(context["focus"])
 
 
@@ -362,3 +379,32 @@ def _gate_figure(request: Request, form: FormData, index: int) -> HTMLResponse:
         return HTMLResponse("", headers={"HX-Reswap": "none"})
     context = {**_context(outcome, outcome, lang), "view": view}
     return HTMLResponse(_render(lang, "partials/gate_figure.html", context))
+
+
+@router.post("/cost-rule", response_class=HTMLResponse, include_in_schema=False)
+async def cost_rule(request: Request, index: int = 0) -> HTMLResponse:
+    """How one layer's costs are counted, written out when its folded panel is first opened."""
+    return await run_in_threadpool(_cost_rule, request, await read_form(request), index)
+
+
+def _cost_rule(request: Request, form: FormData, index: int) -> HTMLResponse:
+    items = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+    outcome = evaluate(editor.draft_from_fields(items) or editor.seed_draft())
+    layers = outcome.summary.layers if outcome.summary else ()
+    costs = layers[index].costs if 0 <= index < min(len(layers), MAX_COST_RULES) else None
+    if costs is None:
+        # An invalid model, or no such layer: the button stays, nothing is swapped.
+        return HTMLResponse("", headers={"HX-Reswap": "none"})
+    lang = _lang(request, str(form.get("lang") or "") or None)
+    context = {**_context(outcome, outcome, lang), "k": costs}
+    return HTMLResponse(_render(lang, "partials/cost_rule.html", context))
+
+
+@router.get("/gallery-list", response_class=HTMLResponse, include_in_schema=False)
+def gallery_list(request: Request) -> HTMLResponse:
+    """The gallery's entries, fetched when it is first opened (the same for every model)."""
+    lang = _lang(request)
+    context = {"gallery": gallery.gallery(), "lang": lang}
+    response = HTMLResponse(_render(lang, "partials/gallery_list.html", context))
+    response.headers["Vary"] = "Accept-Language, Cookie"
+    return response

@@ -99,16 +99,17 @@
     foldOnNarrowScreens();
     restore();
   });
-  // A folded layer's gate diagrams are drawn when it is first opened, by the user, by a link to
-  // #gates-N or by restore() after an edit: the page sends only the first figure (sixteen were
-  // most of a big model's page and of every edit's answer). `toggle` does not bubble: capture.
+  // Folded parts drawn when first opened (by the user, a link to their #id or restore() after
+  // an edit): a layer's gate diagrams, how a layer's costs are counted. The page sends only
+  // what is open (sixteen figures and 32 derivations were most of a big model's page and of
+  // every edit's answer). Their placeholder names what to ask for. `toggle` does not bubble.
   document.addEventListener("toggle", function (event) {
     var details = event.target;
     if (!(details instanceof HTMLDetailsElement) || !details.open) return;
-    var lazy = details.querySelector(":scope > .gate-lazy:not([data-loading])");
+    var lazy = details.querySelector(":scope > .lazy-part:not([data-loading])");
     if (!lazy || !window.htmx) return;
     lazy.setAttribute("data-loading", "");
-    window.htmx.ajax("POST", "/gate-figure?index=" + lazy.getAttribute("data-index"),
+    window.htmx.ajax(lazy.getAttribute("data-method") || "POST", lazy.getAttribute("data-load"),
                      { source: lazy, target: lazy, swap: "outerHTML" })
       .then(function () { lazy.removeAttribute("data-loading"); });
   }, true);

@@ -152,3 +152,68 @@ def test_the_diagrams_route_renders_the_editors_model(http):
 def test_the_diagrams_route_keeps_the_old_ones_when_the_model_is_invalid(http):
     response = http.post("/diagrams", data=seed_form(**{"layers.0.filters": "x"}), headers=HX)
     assert response.headers["HX-Reswap"] == "none"
+
+
+# Folded parts of the page are drawn when opened: by htmx (a route each) or by a view flag.
+def test_the_page_draws_the_first_gate_figure_and_leaves_the_rest_to_be_asked_for(http):
+    page = http.get("/").text
+    assert page.count('class="gate-figure"') == 1
+    assert 'data-load="/gate-figure?index=2"' in page
+    assert 'data-load="/cost-rule?index=1"' in page and "mac-formula" not in page
+
+
+def test_a_folded_gate_figure_and_a_cost_derivation_are_drawn_on_request(http):
+    figure = http.post("/gate-figure?index=2", data=seed_form()).text
+    assert 'id="gates-2-caption"' in figure and figure.count("<svg") == 5
+    rule = http.post("/cost-rule?index=1", data=seed_form()).text
+    assert "MACs: per step" in rule and "Other tools would say" in rule
+    for route in ("/gate-figure?index=99", "/cost-rule?index=99"):
+        missing = http.post(route, data=seed_form())
+        assert missing.status_code == 200 and missing.headers["HX-Reswap"] == "none"
+    invalid = http.post("/gate-figure?index=0", data=seed_form(**{"layers.0.filters": "0"}))
+    assert invalid.headers["HX-Reswap"] == "none"
+
+
+def test_view_flags_draw_folded_parts_open(http):
+    query = urlencode(seed_form(), safe=",") + "&gates=2&rules=1&more=3"
+    page = http.get("/?" + query).text
+    assert 'id="gates-2" open' in page and 'id="gates-2-caption"' in page
+    assert 'id="cost-rules-1" class="cost-rule" open' in page and "mac-formula" in page
+    assert '<details class="more" open>' in page and 'id="f-layers-3-name"' in page
+    assert 'id="f-layers-2-name"' not in page  # the other cards' "More arguments" stay folded
+
+
+def test_a_folded_cards_more_arguments_keep_their_values_hidden(http):
+    query = urlencode(seed_form(**{"layers.1.kernel_initializer": "he_normal"}), safe=",")
+    page = http.get("/?" + query).text
+    assert '<input type="hidden" name="layers.1.kernel_initializer" value="he_normal">' in page
+    more = http.get(
+        "/layer-controls",
+        params={
+            "index": 1,
+            "part": "more",
+            "layers.1.type": "ConvLSTM2D",
+            "layers.1.kernel_initializer": "he_normal",
+        },
+    ).text
+    assert 'value="he_normal" id="f-layers-1-kernel_initializer"' in more
+    assert 'id="f-layers-1-filters"' not in more  # only the folded part
+
+
+def test_without_javascript_a_draw_button_comes_back_to_its_part(http):
+    for flag, anchor in (("gates", "#gates-2"), ("rules", "#cost-rules-2"), ("more", "#layer-2")):
+        location = http.post("/", data={**seed_form(), flag: "2"}).headers["location"]
+        assert location.endswith(f"&{flag}=2{anchor}")
+    location = http.post("/", data={**seed_form(), "gallery": "0"}).headers["location"]
+    assert location.endswith("&gallery=0#gallery")
+
+
+def test_the_gallery_comes_when_opened_or_asked_for(http):
+    assert 'id="preset-seed"' not in http.get("/").text
+    assert (
+        'data-load="/gallery-list?lang=en"' in http.get("/", headers={"Accept-Language": "en"}).text
+    )
+    entries = http.get("/gallery-list?lang=zh").text
+    assert 'id="preset-seed"' in entries and "完全一致" in entries
+    page = http.get("/?gallery=0").text
+    assert '<details id="gallery" class="gallery" open>' in page and 'id="preset-seed"' in page
