@@ -137,7 +137,7 @@ def _context(
     open_more: frozenset[int] = frozenset(),
     open_rules: frozenset[int] = frozenset(),
     open_gallery: bool = False,
-) -> dict:
+) -> dict[str, Any]:
     """What every template gets: the draft being edited and the results on screen.
 
     `shown` is the outcome whose results are displayed: the current one when it is valid, else
@@ -271,8 +271,8 @@ def page(request: Request) -> HTMLResponse:
 
 def model_url(context: dict[str, Any]) -> str:
     """The page URL of the model in `context` (with its pinned "A" and picture metric)."""
-    metric = context["metric"]
-    return "/?" + context["query"] + ("" if metric == "params" else "&picture=" + metric)
+    metric, query = str(context["metric"]), str(context["query"])
+    return "/?" + query + ("" if metric == "params" else "&picture=" + metric)
 
 
 def focus_anchor(focus: str) -> str:
