@@ -100,9 +100,11 @@
     restore();
   });
   // Folded parts drawn when first opened (by the user, a link to their #id or restore() after
-  // an edit): a layer's gate diagrams, how a layer's costs are counted. The page sends only
-  // what is open (sixteen figures and 32 derivations were most of a big model's page and of
-  // every edit's answer). Their placeholder names what to ask for. `toggle` does not bubble.
+  // an edit): a layer's gate diagrams, how a layer's costs are counted, the gallery. The page
+  // sends only what is open (sixteen figures and 32 derivations were most of a big model's page
+  // and of every edit's answer); a placeholder (.lazy-part) names what to ask for. A card's
+  // "More arguments" load by htmx attributes alone: cards are not swapped by edits. `toggle`
+  // does not bubble: captured.
   document.addEventListener("toggle", function (event) {
     var details = event.target;
     if (!(details instanceof HTMLDetailsElement) || !details.open) return;

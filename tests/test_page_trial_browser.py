@@ -48,7 +48,11 @@ def number(text: str | None) -> int:
 
 def serious_axe_violations(page) -> list[str]:
     violations = Axe().run(page).response["violations"]
-    return [v["id"] for v in violations if v["impact"] in ("serious", "critical")]
+    return [
+        f"{v['id']}: {[n['target'] for n in v['nodes']]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 # 7. The peephole convention: its weights are drawn, and the page says it is not Keras.
@@ -152,6 +156,7 @@ def test_without_javascript_update_costs_lands_on_the_models_url(browser, live_s
         page.locator("#layer-1").get_by_role("button", name="Remove").click()
     assert "layers.3." not in page.url and page.url.endswith("#layer-1")
     assert page.locator(".layer-card").count() == 3
+    assert page.evaluate("document.activeElement.id") == "layer-1"  # Tab: its first field
     # A reload shows the same model (nothing is posted again); Back shows the one before.
     page.reload()
     assert page.locator(".layer-card").count() == 3
@@ -242,8 +247,11 @@ def test_a_20_layer_page_draws_one_gate_figure_and_folded_parts_when_opened(
     expect(page.locator("#gates-5 summary strong")).to_have_text("fifth")
     # Both stay drawn through the next edit.
     page.locator("#f-layers-0-filters").fill("9")
+    page.wait_for_url(re.compile(r"layers\.0\.filters=9&"))
+    page.wait_for_load_state("networkidle")  # the diagrams' and the open parts' requests
     expect(page.locator("#gates-5 svg.gate-input .shape").first).to_have_text("3×3×12×13")
     assert page.locator("#f-layers-5-name").input_value() == "fifth"
+    assert serious_axe_violations(page) == []
 
 
 def test_without_javascript_folded_parts_come_back_drawn_by_their_buttons(browser, live_server):
