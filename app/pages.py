@@ -249,10 +249,13 @@ def page(request: Request) -> HTMLResponse:
     draft = editor.draft_from_fields(request.query_params.multi_items()) or editor.seed_draft()
     outcome = evaluate(draft)
     lang = _lang(request)
+    # `card=N`: a no-JS action landed on a card past FULL_CARDS; it comes whole, focused.
+    card = min(indexes(request.query_params.getlist("card")), default=None)
     context = _context(
         outcome,
         _last_valid(outcome, ""),
         lang,
+        focus="" if card is None else f"layers-{card}-first",
         metric=request.query_params.get("picture", ""),
         pinned=pinned(request.query_params.multi_items()),
         open_gates=indexes(request.query_params.getlist("gates")),
@@ -305,7 +308,12 @@ def _no_js_url(request: Request, context: dict[str, Any], form: FormData | None 
         chosen = min(indexes([str(v) for v in form.getlist(flag)]), default=None) if form else None
         if chosen is not None:
             return url + f"&{flag}={chosen}#" + anchor.format(chosen)
-    return url + focus_anchor(context["focus"])
+    focus = str(context["focus"])
+    card = focus.removeprefix("layers-").removesuffix("-first")
+    if focus.endswith("-first") and card.isdigit() and int(card) >= lazy_cards.FULL_CARDS:
+        # Past the first cards a card is folded; the page draws this one whole (and focuses it).
+        url += f"&card={card}"
+    return url + focus_anchor(focus)
 
 
 @router.post("/", response_class=HTMLResponse, response_model=None, include_in_schema=False)

@@ -4,6 +4,7 @@ import re
 from urllib.parse import urlencode
 
 from app.editor import query_items, seed_draft
+from app.lazy_cards import FULL_CARDS
 
 HX = {"HX-Request": "true"}
 
@@ -217,3 +218,15 @@ def test_the_gallery_comes_when_opened_or_asked_for(http):
     assert 'id="preset-seed"' in entries and "完全一致" in entries
     page = http.get("/?gallery=0").text
     assert '<details id="gallery" class="gallery" open>' in page and 'id="preset-seed"' in page
+
+
+def test_without_javascript_a_card_added_past_the_full_cards_comes_whole(http):
+    form = {"input_shape": "8"}
+    for n in range(FULL_CARDS):
+        form |= {f"layers.{n}.type": "Dense", f"layers.{n}.units": "4"}
+    location = http.post("/", data={**form, "action": "add", "new_type": "Dense"}).headers[
+        "location"
+    ]
+    assert location.endswith(f"&card={FULL_CARDS}#layer-{FULL_CARDS}")
+    page = http.get(location.split("#")[0]).text
+    assert f'id="f-layers-{FULL_CARDS}-units"' in page and " autofocus" in page
