@@ -52,6 +52,23 @@ class GateView:
     peephole: int = 0  # peephole convention: W_c· ∘ C, one weight per channel
     normalization: int = 0  # gate LayerNorm's γ and β (OpenSTL's option)
 
+    @property
+    def peephole_state(self) -> str:
+        """The cell state a peephole looks at (Shi et al. 2015, eq. 3): i and f see C_{t−1},
+        o sees the new C_t, since o is computed after C_t."""
+        return "t" if self.gate == "output" else "t−1"
+
+    @property
+    def parts_total(self) -> int:
+        """What the diagram's boxes add up to; equals `total` (the test holds it to that)."""
+        return (
+            self.input_kernel
+            + self.recurrent_kernel
+            + self.bias
+            + self.peephole
+            + self.normalization
+        )
+
 
 @dataclass(frozen=True)
 class ConvLSTMView:

@@ -45,8 +45,9 @@ def _layer(request: Request, index: int) -> LayerDraft:
 
 
 @router.get("/layer-controls", response_class=HTMLResponse, include_in_schema=False)
-def layer_controls(request: Request, index: int = 0) -> HTMLResponse:
-    """One card's controls, with the values its hidden inputs carried."""
+def layer_controls(request: Request, index: int = 0, part: str = "") -> HTMLResponse:
+    """One card's controls, with the values its hidden inputs carried; `part=more`: only its
+    "More arguments" (a card draws those when they are first opened)."""
     lang = i18n.choose(
         request.query_params.get("lang"),
         request.cookies.get(i18n.COOKIE),
@@ -63,6 +64,8 @@ def layer_controls(request: Request, index: int = 0) -> HTMLResponse:
         "fid": lambda key: key.replace(".", "-") or "form",
         "is_on": editor.is_on,
         "lang": lang,
+        "part": part,
+        "open_more": frozenset(),
     }
     template = i18n.environment(lang).get_template("partials/layer_controls.html")
     response = HTMLResponse(template.render(context))

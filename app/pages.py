@@ -1,9 +1,11 @@
 """HTML routes: the explorer page and its htmx fragments.
 
 `GET /?<model>` renders the whole page; the model is in the query string (see README, "Page
-URLs"). `POST /` takes the editor form: without JavaScript it answers with the whole page; with
-htmx (`HX-Request`) it answers with the regions that change, out of band, and the model's URL in
-`HX-Replace-Url` (typing) or `HX-Push-Url` (adding, removing, moving layers).
+URLs"). `POST /` takes the editor form: without JavaScript it answers a valid model with a 303
+to the model's URL (Post/Redirect/Get: the address bar holds the model, a reload posts nothing)
+and an invalid one with the whole page; with htmx (`HX-Request`) it answers with the regions
+that change, out of band, and the model's URL in `HX-Push-Url`: every edit is a step Back
+undoes (static/explorer.js folds a burst of typing in one field into one step).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
@@ -27,6 +29,7 @@ from app.editor import ModelDraft
 from app.interop.formats import file_stem
 from app.limits import MAX_FORM_FIELDS
 from app.schema import SummaryRequest
+from app.url_headers import MAX_URL_HEADER_BYTES
 
 router = APIRouter()
 STATIC = i18n.ROOT / "static"
@@ -130,12 +133,20 @@ def _context(
     focus: str = "",
     metric: str = "params",
     pinned: Outcome | None = None,
+    open_gates: frozenset[int] = frozenset(),
+    open_more: frozenset[int] = frozenset(),
+    open_rules: frozenset[int] = frozenset(),
+    open_gallery: bool = False,
 ) -> dict[str, Any]:
     """What every template gets: the draft being edited and the results on screen.
 
     `shown` is the outcome whose results are displayed: the current one when it is valid, else
     the last valid one (marked out of date), else None. `metric` is what the picture's bars
     show (`?picture=macs`). `pinned` is model "A" of a comparison, carried in `a.` fields.
+    `open_gates`: the layers whose gate diagrams are drawn besides the first (`?gates=N`);
+    `open_more`: the cards whose "More arguments" are drawn, open (`?more=N`); `open_rules`:
+    the layers whose cost derivations are written out, open (`?rules=N`); `open_gallery`: the
+    gallery's entries are in the page, open (`?gallery=0`).
     """
     chosen = model_picture.metric_of(metric)
     pair = compare.pin_items(pinned.draft) if pinned else []
@@ -174,6 +185,10 @@ def _context(
         "full_cards": lazy_cards.FULL_CARDS,
         "max_cost_rules": MAX_COST_RULES,
         "field_errors": lazy_cards.field_errors(outcome.errors),
+        "open_gates": open_gates,
+        "open_more": open_more,
+        "open_rules": open_rules,
+        "open_gallery": open_gallery,
     }
 
 
@@ -221,18 +236,33 @@ async def read_form(request: Request) -> FormData:
     return await request.form(max_fields=MAX_FORM_FIELDS)
 
 
+def indexes(values: list[str]) -> frozenset[int]:
+    """`?gates=3&gates=5` → {3, 5}: the layers a view flag names (`gates`: gate diagrams drawn
+    besides the first; `more`: a card's "More arguments" drawn). Only a few ASCII digits count."""
+    return frozenset(
+        int(v) for v in values[:MAX_DIAGRAMS] if v.isascii() and v.isdigit() and len(v) < 6
+    )
+
+
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def page(request: Request) -> HTMLResponse:
     """The explorer, showing the model the query string describes (the seed model if none)."""
     draft = editor.draft_from_fields(request.query_params.multi_items()) or editor.seed_draft()
     outcome = evaluate(draft)
     lang = _lang(request)
+    # `card=N`: a no-JS action landed on a card past FULL_CARDS; it comes whole, focused.
+    card = min(indexes(request.query_params.getlist("card")), default=None)
     context = _context(
         outcome,
         _last_valid(outcome, ""),
         lang,
+        focus="" if card is None else f"layers-{card}-first",
         metric=request.query_params.get("picture", ""),
         pinned=pinned(request.query_params.multi_items()),
+        open_gates=indexes(request.query_params.getlist("gates")),
+        open_more=indexes(request.query_params.getlist("more")),
+        open_rules=indexes(request.query_params.getlist("rules")),
+        open_gallery="gallery" in request.query_params,
     )
     # Only a language the page has is remembered; `?lang=xx` falls back without a cookie.
     return _page(lang, context, remember_lang=request.query_params.get("lang") == lang)
@@ -243,13 +273,57 @@ def page(request: Request) -> HTMLResponse:
 # of milliseconds, and nothing may hold the loop that long.
 
 
-@router.post("/", response_class=HTMLResponse, include_in_schema=False)
-async def edit(request: Request) -> HTMLResponse:
+def model_url(context: dict[str, Any]) -> str:
+    """The page URL of the model in `context` (with its pinned "A" and picture metric)."""
+    metric, query = str(context["metric"]), str(context["query"])
+    return "/?" + query + ("" if metric == "params" else "&picture=" + metric)
+
+
+def focus_anchor(focus: str) -> str:
+    """The fragment that brings a no-JavaScript page to the control `focus_after` chose: a
+    card (`layers-3-first` → `#layer-3`, whose next Tab is its first field) or the control."""
+    if focus.startswith("layers-") and focus.endswith("-first"):
+        return "#layer-" + focus.removeprefix("layers-").removesuffix("-first")
+    return "#" + focus if focus else ""
+
+
+# The view flags a no-JavaScript button posts, and where the page comes back to.
+FLAG_ANCHORS = {
+    "gates": "gates-{}",
+    "more": "layer-{}",
+    "rules": "cost-rules-{}",
+    "gallery": "gallery",
+}
+
+
+def _no_js_url(request: Request, context: dict[str, Any], form: FormData | None = None) -> str:
+    """Where a form posted without JavaScript is sent (Post/Redirect/Get): the model's URL, the
+    language only when the cookie or the browser would not choose it, and the control to go on
+    from as the fragment."""
+    url = model_url(context)
+    if context["lang"] != _lang(request):
+        url += "&lang=" + context["lang"]
+    # A folded figure's "Draw" button, a card's "Show these arguments": the page comes back
+    # with them drawn, at them.
+    for flag, anchor in FLAG_ANCHORS.items():
+        chosen = min(indexes([str(v) for v in form.getlist(flag)]), default=None) if form else None
+        if chosen is not None:
+            return url + f"&{flag}={chosen}#" + anchor.format(chosen)
+    focus = str(context["focus"])
+    card = focus.removeprefix("layers-").removesuffix("-first")
+    if focus.endswith("-first") and card.isdigit() and int(card) >= lazy_cards.FULL_CARDS:
+        # Past the first cards a card is folded; the page draws this one whole (and focuses it).
+        url += f"&card={card}"
+    return url + focus_anchor(focus)
+
+
+@router.post("/", response_class=HTMLResponse, response_model=None, include_in_schema=False)
+async def edit(request: Request) -> HTMLResponse | RedirectResponse:
     """An edit from the form: a whole page, or (htmx) the regions that change."""
     return await run_in_threadpool(_edit, request, await read_form(request))
 
 
-def _edit(request: Request, form: FormData) -> HTMLResponse:
+def _edit(request: Request, form: FormData) -> HTMLResponse | RedirectResponse:
     items = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
     draft = editor.draft_from_fields(items) or editor.seed_draft()
     action = str(form.get("action") or "")
@@ -262,11 +336,16 @@ def _edit(request: Request, form: FormData) -> HTMLResponse:
     metric = model_picture.metric_of(str(form.get("picture") or ""))
     context = _context(outcome, shown, lang, focus, metric, pinned(items, action, draft))
     if request.headers.get("hx-request") != "true":
-        return _page(lang, context, remember_lang=False)
+        url = _no_js_url(request, context, form)
+        # An invalid model: its typed values stay next to the last valid results, marked out
+        # of date, which its URL alone could not bring back. A URL too long for a proxy's
+        # header buffer (app/url_headers.py): the page itself, as before.
+        if outcome.errors or len(url.encode()) > MAX_URL_HEADER_BYTES:
+            return _page(lang, context, remember_lang=False)
+        return RedirectResponse(url, status_code=303)
     context["structural"] = bool(action)
     response = HTMLResponse(_render(lang, "fragments/update.html", context))
-    url = "/?" + context["query"] + ("" if metric == "params" else "&picture=" + metric)
-    response.headers["HX-Push-Url" if action else "HX-Replace-Url"] = url
+    response.headers["HX-Push-Url"] = model_url(context)
     if outcome.errors:
         # Keep the last valid results on screen: only the out-of-band regions are swapped.
         response.headers["HX-Reswap"] = "none"
@@ -290,4 +369,51 @@ def _diagrams(request: Request, form: FormData) -> HTMLResponse:
     )
     if outcome.errors:
         response.headers["HX-Reswap"] = "none"
+    return response
+
+
+@router.post("/gate-figure", response_class=HTMLResponse, include_in_schema=False)
+async def gate_figure(request: Request, index: int = 0) -> HTMLResponse:
+    """One layer's gate diagrams, drawn when its folded figure is first opened."""
+    return await run_in_threadpool(_gate_figure, request, await read_form(request), index)
+
+
+def _gate_figure(request: Request, form: FormData, index: int) -> HTMLResponse:
+    items = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+    outcome = evaluate(editor.draft_from_fields(items) or editor.seed_draft())
+    view = next((v for v in outcome.views_shown if v.index == index), None)
+    lang = _lang(request, str(form.get("lang") or "") or None)
+    if view is None:
+        # An invalid model, or no such ConvLSTM layer: the link stays, nothing is swapped.
+        return HTMLResponse("", headers={"HX-Reswap": "none"})
+    context = {**_context(outcome, outcome, lang), "view": view}
+    return HTMLResponse(_render(lang, "partials/gate_figure.html", context))
+
+
+@router.post("/cost-rule", response_class=HTMLResponse, include_in_schema=False)
+async def cost_rule(request: Request, index: int = 0) -> HTMLResponse:
+    """How one layer's costs are counted, written out when its folded panel is first opened."""
+    return await run_in_threadpool(_cost_rule, request, await read_form(request), index)
+
+
+def _cost_rule(request: Request, form: FormData, index: int) -> HTMLResponse:
+    items = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+    outcome = evaluate(editor.draft_from_fields(items) or editor.seed_draft())
+    layers = outcome.summary.layers if outcome.summary else ()
+    costs = layers[index].costs if 0 <= index < min(len(layers), MAX_COST_RULES) else None
+    if costs is None:
+        # An invalid model, or no such layer: the button stays, nothing is swapped.
+        return HTMLResponse("", headers={"HX-Reswap": "none"})
+    lang = _lang(request, str(form.get("lang") or "") or None)
+    context = {**_context(outcome, outcome, lang), "k": costs}
+    return HTMLResponse(_render(lang, "partials/cost_rule.html", context))
+
+
+@router.get("/gallery-list", response_class=HTMLResponse, include_in_schema=False)
+def gallery_list(request: Request) -> HTMLResponse:
+    """The gallery's entries, fetched when it is first opened (the same for every model)."""
+    lang = _lang(request)
+    context = {"gallery": gallery.gallery(), "lang": lang}
+    response = HTMLResponse(_render(lang, "partials/gallery_list.html", context))
+    response.headers["Vary"] = "Accept-Language, Cookie"
     return response

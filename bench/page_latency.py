@@ -1,6 +1,6 @@
 """Explorer page speed in headless Chromium: edit → updated totals, and first-load size.
 
-    .venv/bin/python bench/page_latency.py [--edits 50]
+    .venv/bin/python bench/page_latency.py [--edits 50] [--layers 20]
 
 Starts `uvicorn app.main:app` on a free loopback port (as `make run` does), opens the page, and
 types a new `filters` value into layer 1 fifty times. For each edit it records, in the page:
@@ -11,7 +11,9 @@ types a new `filters` value into layer 1 fifty times. For each edit it records, 
   t_diagrams the moment the per-gate diagrams (fetched right after the totals) are swapped in.
 Latency without debounce = t_dom − t_request; with debounce = t_dom − t_input.
 First-load transfer: bytes on the wire (headers + encoded bodies) of every request a fresh,
-cache-less page makes. Prints figures and their ratio to the targets; not a test.
+cache-less page makes, and the page's HTML (decoded). `--layers N`: the same on a model of N
+ConvLSTM2D layers (8, 9, … filters, 3×3, same padding, sequences returned) instead of the seed.
+Prints figures and their ratio to the targets; not a test.
 """
 
 from __future__ import annotations
@@ -83,7 +85,19 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-def first_load_bytes(browser, base: str) -> tuple[int, list[tuple[str, int]]]:
+def model_path(layers: int) -> str:
+    """The page URL of the seed (0) or of a stack of `layers` ConvLSTM2D layers."""
+    if not layers:
+        return "/"
+    query = "/?input_shape=15,40,40,3"
+    for n in range(layers):
+        query += f"&layers.{n}.type=ConvLSTM2D&layers.{n}.filters={8 + n}"
+        query += f"&layers.{n}.kernel_size=3,3&layers.{n}.padding=same"
+        query += f"&layers.{n}.return_sequences=true"
+    return query
+
+
+def first_load_bytes(browser, base: str, path: str = "/") -> tuple[int, list[tuple[str, int]]]:
     context = browser.new_context()
     page = context.new_page()
     sizes: list[tuple[str, int]] = []
@@ -95,7 +109,7 @@ def first_load_bytes(browser, base: str) -> tuple[int, list[tuple[str, int]]]:
         )
 
     page.on("requestfinished", finished)
-    page.goto(base + "/", wait_until="networkidle")
+    page.goto(base + path, wait_until="networkidle")
     context.close()
     return sum(n for _, n in sizes), sizes
 
@@ -103,12 +117,15 @@ def first_load_bytes(browser, base: str) -> tuple[int, list[tuple[str, int]]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--edits", type=int, default=50)
+    parser.add_argument("--layers", type=int, default=0, help="N ConvLSTM2D layers, not the seed")
     args = parser.parse_args()
+    path = model_path(args.layers)
     with server() as running, sync_playwright() as p:
         browser = launch(p)
-        total, parts = first_load_bytes(browser, running.base)
+        total, parts = first_load_bytes(browser, running.base, path)
         page = browser.new_page()
-        page.goto(running.base + "/")
+        response = page.goto(running.base + path)
+        html = len(response.body()) if response else 0
         page.evaluate(EDIT_LOOP, 5)  # warm up: templates compiled, connections open
         rows = page.evaluate(EDIT_LOOP, args.edits)
         browser.close()
@@ -121,6 +138,10 @@ def main() -> None:
     p95 = percentile(without, 0.95)
     print(machine())
     print(f"edits measured: {len(rows)} (after 5 warm-up edits), Chromium headless, 1 worker")
+    print(
+        f"model: {'seed' if not args.layers else f'{args.layers} ConvLSTM2D layers'}; "
+        f"page HTML {html / 1024:.0f} KB (decoded)"
+    )
     print(
         f"edit → totals in DOM, debounce excluded: median {statistics.median(without):.1f} ms, "
         f"p95 {p95:.1f} ms (target p95 < {TARGET_P95_MS:.0f} ms: "

@@ -99,6 +99,56 @@
     foldOnNarrowScreens();
     restore();
   });
+  // Folded parts drawn when first opened (by the user, a link to their #id or restore() after
+  // an edit): a layer's gate diagrams, how a layer's costs are counted, the gallery. The page
+  // sends only what is open (sixteen figures and 32 derivations were most of a big model's page
+  // and of every edit's answer); a placeholder (.lazy-part) names what to ask for. A card's
+  // "More arguments" load by htmx attributes alone: cards are not swapped by edits. `toggle`
+  // does not bubble: captured.
+  document.addEventListener("toggle", function (event) {
+    var details = event.target;
+    if (!(details instanceof HTMLDetailsElement) || !details.open) return;
+    var lazy = details.querySelector(":scope > .lazy-part:not([data-loading])");
+    if (!lazy || !window.htmx) return;
+    lazy.setAttribute("data-loading", "");
+    window.htmx.ajax(lazy.getAttribute("data-method") || "POST", lazy.getAttribute("data-load"),
+                     { source: lazy, target: lazy, swap: "outerHTML" })
+      .then(function () { lazy.removeAttribute("data-loading"); });
+  }, true);
+
+  // History: the server pushes every edit's URL (HX-Push-Url), so Back undoes an edit. A burst
+  // of typing is one step: an edit of the field edited last, less than GROUP_MS after it,
+  // replaces that entry, and so does an edit that leaves the URL as it is (Enter after typing).
+  var GROUP_MS = 1000;
+  var lastEdit = { field: "", at: 0 };
+  document.addEventListener("htmx:beforeHistoryUpdate", function (event) {
+    var update = event.detail.history;
+    var config = event.detail.requestConfig;
+    var trigger = config && config.triggeringEvent;
+    var field = trigger && trigger.type === "input" && trigger.target ? trigger.target.id : "";
+    var now = Date.now();
+    var sameBurst = field !== "" && field === lastEdit.field && now - lastEdit.at < GROUP_MS;
+    var target = new URL(update.path, location.href);
+    var unchanged = target.pathname + target.search === location.pathname + location.search;
+    if (update.type === "push" && (sameBurst || unchanged)) {
+      update.type = "replace";
+    }
+    lastEdit = { field: field, at: now };
+  });
+
+  // Back and Forward: htmx keeps no snapshots here (hx-history="false"), and the URL holds the
+  // whole model, so a step to another model's URL reloads it: fields and results as they were.
+  // Only the model counts: a step between #anchors of one page stays a scroll. This listener
+  // is added before htmx's own (htmx sets window.onpopstate once the document is parsed).
+  var shownModel = location.pathname + location.search;
+  function shown() { shownModel = location.pathname + location.search; }
+  document.addEventListener("htmx:pushedIntoHistory", shown);
+  document.addEventListener("htmx:replacedInHistory", shown);
+  window.addEventListener("popstate", function (event) {
+    event.stopImmediatePropagation();
+    if (location.pathname + location.search !== shownModel) location.reload();
+  });
+
   document.addEventListener("htmx:oobAfterSwap", function (event) {
     if (event.detail && event.detail.target && event.detail.target.id === "field-errors") {
       showFieldErrors();

@@ -129,8 +129,8 @@ def test_htmx_edits_keep_a_in_the_url_and_compare_with_it(client):
     form = [*editor.query_items(SEED), *compare.pin_items(SEED)]
     form = [(k, "40" if k == "layers.0.filters" else v) for k, v in form]
     response = post(client, form, headers={"HX-Request": "true"})
-    assert "a.layers.0.filters=30" in response.headers["HX-Replace-Url"]
-    assert "layers.0.filters=40" in response.headers["HX-Replace-Url"]
+    assert "a.layers.0.filters=30" in response.headers["HX-Push-Url"]
+    assert "layers.0.filters=40" in response.headers["HX-Push-Url"]
     assert "+44,320" in response.text
 
 

@@ -48,3 +48,37 @@ def test_valid_padding_and_strides_shrink_the_output_grid():
     request = SummaryRequest.model_validate(body)
     (view,) = conv_lstm_views(summarize(request).layers, request.layers)
     assert (view.grid, view.strides, view.padding) == ("19×19", "2×2", "valid")
+
+
+def _views(convention: str, **options: object):
+    body = {
+        **SEED_MODEL,
+        "convention": convention,
+        "layers": [{"type": "ConvLSTM2D", "filters": 30, "kernel_size": 3, **options}],
+    }
+    request = SummaryRequest.model_validate(body)
+    return conv_lstm_views(summarize(request).layers, request.layers)
+
+
+def test_under_every_convention_a_gates_boxes_add_up_to_its_title():
+    cases = [
+        ("keras", {}),
+        ("pytorch", {}),
+        ("peephole", {}),
+        ("peephole", {"recurrent_kernel_size": 5, "gate_normalization": "layer"}),
+        ("pytorch", {"input_to_state": False}),
+    ]
+    for convention, options in cases:
+        (view,) = _views(convention, **options)
+        for gate in view.gates:
+            assert gate.parts_total == gate.total, (convention, options, gate.gate)
+
+
+def test_peepholes_are_f_weights_on_i_f_and_o_looking_at_the_cell_state():
+    (view,) = _views("peephole")
+    by_gate = {g.symbol: g for g in view.gates}
+    assert {s: g.peephole for s, g in by_gate.items()} == {"i": 30, "f": 30, "c̃": 0, "o": 30}
+    assert by_gate["i"].total == 810 + 8100 + 30 + 30
+    # Shi et al. 2015, eq. 3: i and f look at C_{t−1}; o at the new C_t.
+    assert [by_gate[s].peephole_state for s in ("i", "f", "o")] == ["t−1", "t−1", "t"]
+    assert sum(g.total for g in view.gates) == view.params

@@ -110,13 +110,13 @@ def big_page_form(layers: int = 330, name_length: int = 128) -> dict[str, str]:
 
 @needs_nginx
 def test_a_big_models_url_fits_through_the_proxy_both_ways(front_door):
-    """htmx's HX-Replace-Url carries the page URL in a response header, then the browser's
+    """htmx's HX-Push-Url carries the page URL in a response header, then the browser's
     reload sends it back as the request line: both pass nginx's buffers."""
     _, door = front_door
     with httpx.Client(base_url=door.base, timeout=60) as client:
         response = client.post("/", data=big_page_form(), headers={"HX-Request": "true"})
         assert response.status_code == 200
-        url = response.headers["hx-replace-url"]
+        url = response.headers["hx-push-url"]
         assert len(url) > 55_000
         reload = client.get(url)
         assert reload.status_code == 200
@@ -125,13 +125,13 @@ def test_a_big_models_url_fits_through_the_proxy_both_ways(front_door):
 
 @needs_nginx
 def test_an_htmx_answer_with_a_giant_value_is_not_a_502(front_door):
-    """A typed value is echoed into HX-Replace-Url; past 65,000 bytes the app leaves the header
+    """A typed value is echoed into HX-Push-Url; past 65,000 bytes the app leaves the header
     out rather than outgrow the proxy's response-header buffer."""
     _, door = front_door
     form = {"input_shape": "8", "layers.0.type": "Dense", "layers.0.name": "x" * 300_000}
     response = httpx.post(f"{door.base}/", data=form, headers={"HX-Request": "true"}, timeout=60)
     assert response.status_code == 200
-    assert "hx-replace-url" not in response.headers
+    assert "hx-push-url" not in response.headers
 
 
 @needs_nginx

@@ -142,7 +142,9 @@ def test_reloading_the_pushed_url_restores_the_model(page):
     page.locator("#f-layers-0-filters").fill("31")
     page.locator("#f-layers-2-kernel_size").fill("5,5")
     page.wait_for_url(re.compile(r"layers\.2\.kernel_size=5,5"))
-    # Let the diagrams' follow-up request finish, so the reload aborts nothing.
+    # Let the diagrams' follow-up request finish, so the reload aborts nothing (a folded
+    # figure is drawn when opened).
+    page.locator("#gates-2 > summary").click()
     expect(page.locator("#gates-2 svg.gate-input .shape").first).to_have_text("5×5×50×60")
     shown = total(page).inner_text()
     page.reload()
@@ -215,6 +217,8 @@ def test_no_axe_contrast_violations_in_either_colour_scheme(browser, live_server
 
 
 def test_the_gate_diagrams_follow_an_edit(page):
+    page.locator("#gates-1 > summary").click()  # opened, it stays open and drawn through edits
+    expect(page.locator("#gates-1 svg.gate-input .shape").first).to_have_text("3×3×30×50")
     page.locator("#f-layers-0-filters").fill("31")
     expect(page.locator("#gates-0 svg.gate-forget .shape").nth(1)).to_have_text("3×3×31×31")
     expect(page.locator("#gates-1 svg.gate-input .shape").first).to_have_text("3×3×31×50")

@@ -4,6 +4,7 @@ import re
 from urllib.parse import urlencode
 
 from app.editor import query_items, seed_draft
+from app.lazy_cards import FULL_CARDS
 
 HX = {"HX-Request": "true"}
 
@@ -38,19 +39,43 @@ def test_the_query_string_describes_the_model(http):
     assert '<span id="total-params" class="figure">749,788</span>' in http.get("/?" + query).text
 
 
-def test_a_post_without_htmx_returns_the_whole_page(http):
+def test_a_post_without_htmx_sees_the_models_url_and_its_whole_page(http):
     response = http.post("/", data=seed_form(**{"layers.0.filters": "31"}))
-    assert response.text.lstrip().startswith("<!doctype html>")
-    assert "749,788" in response.text
+    assert response.status_code == 303  # Post/Redirect/Get: the address bar holds the model
+    assert response.headers["location"].startswith("/?input_shape=15,40,40,3&")
+    assert "layers.0.filters=31" in response.headers["location"]
+    page = http.get(response.headers["location"]).text
+    assert page.lstrip().startswith("<!doctype html>")
+    assert "749,788" in page
 
 
-def test_an_htmx_edit_returns_results_and_replaces_the_url(http):
+def test_a_post_without_htmx_keeps_the_language_and_lands_on_the_card_to_focus(http):
+    form = {**seed_form(), "lang": "zh", "action": "remove:1"}
+    location = http.post("/", data=form, headers={"Accept-Language": "en"}).headers["location"]
+    assert location.endswith("&lang=zh#layer-1")
+    assert "layers.3." not in location
+    same = http.post("/", data=form, headers={"Accept-Language": "zh-CN"}).headers["location"]
+    assert "lang=" not in same  # the browser would choose Chinese anyway
+
+
+def test_a_post_without_htmx_whose_url_would_outgrow_a_proxy_gets_the_page_itself(http):
+    form = {"input_shape": "8"}
+    for n in range(600):  # a valid model whose URL is past MAX_URL_HEADER_BYTES
+        form |= {f"layers.{n}.type": "Dense", f"layers.{n}.units": "4"}
+        form[f"layers.{n}.name"] = f"dense_{n:04d}_".ljust(100, "x")
+    response = http.post("/", data=form)
+    assert response.status_code == 200 and "location" not in response.headers
+    assert "dense_0599_" in response.text
+
+
+def test_an_htmx_edit_returns_results_and_pushes_the_url(http):
     response = http.post("/", data=seed_form(**{"layers.0.filters": "31"}), headers=HX)
     assert "<!doctype" not in response.text
     assert 'id="results"' in response.text
     assert 'id="editor-fields"' not in response.text  # the field being typed in stays put
-    assert response.headers["HX-Replace-Url"].startswith("/?input_shape=15,40,40,3&")
-    assert "layers.0.filters=31" in response.headers["HX-Replace-Url"]
+    # Every edit is a step Back undoes (the page folds a burst of typing into one).
+    assert response.headers["HX-Push-Url"].startswith("/?input_shape=15,40,40,3&")
+    assert "layers.0.filters=31" in response.headers["HX-Push-Url"]
 
 
 def test_an_htmx_action_re_renders_the_layer_cards_and_pushes_the_url(http):
@@ -87,7 +112,7 @@ def test_broken_fields_never_give_a_server_error(http):
         {**seed_form(), "dtype": "float99", "batch_size": "-1"},
     ):
         assert http.post("/", data=form, headers=HX).status_code == 200
-        assert http.post("/", data=form).status_code == 200
+        assert http.post("/", data=form, follow_redirects=True).status_code == 200
 
 
 def test_chinese_comes_from_accept_language(http):
@@ -128,3 +153,80 @@ def test_the_diagrams_route_renders_the_editors_model(http):
 def test_the_diagrams_route_keeps_the_old_ones_when_the_model_is_invalid(http):
     response = http.post("/diagrams", data=seed_form(**{"layers.0.filters": "x"}), headers=HX)
     assert response.headers["HX-Reswap"] == "none"
+
+
+# Folded parts of the page are drawn when opened: by htmx (a route each) or by a view flag.
+def test_the_page_draws_the_first_gate_figure_and_leaves_the_rest_to_be_asked_for(http):
+    page = http.get("/").text
+    assert page.count('class="gate-figure"') == 1
+    assert 'data-load="/gate-figure?index=2"' in page
+    assert 'data-load="/cost-rule?index=1"' in page and "mac-formula" not in page
+
+
+def test_a_folded_gate_figure_and_a_cost_derivation_are_drawn_on_request(http):
+    figure = http.post("/gate-figure?index=2", data=seed_form()).text
+    assert 'id="gates-2-caption"' in figure and figure.count("<svg") == 5
+    rule = http.post("/cost-rule?index=1", data=seed_form()).text
+    assert "MACs: per step" in rule and "Other tools would say" in rule
+    for route in ("/gate-figure?index=99", "/cost-rule?index=99"):
+        missing = http.post(route, data=seed_form())
+        assert missing.status_code == 200 and missing.headers["HX-Reswap"] == "none"
+    invalid = http.post("/gate-figure?index=0", data=seed_form(**{"layers.0.filters": "0"}))
+    assert invalid.headers["HX-Reswap"] == "none"
+
+
+def test_view_flags_draw_folded_parts_open(http):
+    query = urlencode(seed_form(), safe=",") + "&gates=2&rules=1&more=3"
+    page = http.get("/?" + query).text
+    assert 'id="gates-2" open' in page and 'id="gates-2-caption"' in page
+    assert 'id="cost-rules-1" class="cost-rule" open' in page and "mac-formula" in page
+    assert '<details class="more" open>' in page and 'id="f-layers-3-name"' in page
+    assert 'id="f-layers-2-name"' not in page  # the other cards' "More arguments" stay folded
+
+
+def test_a_folded_cards_more_arguments_keep_their_values_hidden(http):
+    query = urlencode(seed_form(**{"layers.1.kernel_initializer": "he_normal"}), safe=",")
+    page = http.get("/?" + query).text
+    assert '<input type="hidden" name="layers.1.kernel_initializer" value="he_normal">' in page
+    more = http.get(
+        "/layer-controls",
+        params={
+            "index": 1,
+            "part": "more",
+            "layers.1.type": "ConvLSTM2D",
+            "layers.1.kernel_initializer": "he_normal",
+        },
+    ).text
+    assert 'value="he_normal" id="f-layers-1-kernel_initializer"' in more
+    assert 'id="f-layers-1-filters"' not in more  # only the folded part
+
+
+def test_without_javascript_a_draw_button_comes_back_to_its_part(http):
+    for flag, anchor in (("gates", "#gates-2"), ("rules", "#cost-rules-2"), ("more", "#layer-2")):
+        location = http.post("/", data={**seed_form(), flag: "2"}).headers["location"]
+        assert location.endswith(f"&{flag}=2{anchor}")
+    location = http.post("/", data={**seed_form(), "gallery": "0"}).headers["location"]
+    assert location.endswith("&gallery=0#gallery")
+
+
+def test_the_gallery_comes_when_opened_or_asked_for(http):
+    assert 'id="preset-seed"' not in http.get("/").text
+    assert (
+        'data-load="/gallery-list?lang=en"' in http.get("/", headers={"Accept-Language": "en"}).text
+    )
+    entries = http.get("/gallery-list?lang=zh").text
+    assert 'id="preset-seed"' in entries and "完全一致" in entries
+    page = http.get("/?gallery=0").text
+    assert '<details id="gallery" class="gallery" open>' in page and 'id="preset-seed"' in page
+
+
+def test_without_javascript_a_card_added_past_the_full_cards_comes_whole(http):
+    form = {"input_shape": "8"}
+    for n in range(FULL_CARDS):
+        form |= {f"layers.{n}.type": "Dense", f"layers.{n}.units": "4"}
+    location = http.post("/", data={**form, "action": "add", "new_type": "Dense"}).headers[
+        "location"
+    ]
+    assert location.endswith(f"&card={FULL_CARDS}#layer-{FULL_CARDS}")
+    page = http.get(location.split("#")[0]).text
+    assert f'id="f-layers-{FULL_CARDS}-units"' in page and " autofocus" in page

@@ -56,7 +56,7 @@ def test_the_metric_switch_is_a_link_and_edits_keep_it(http):
     assert '<input type="hidden" name="picture" value="macs">' in macs
     form = {**dict(query_items(seed_draft())), "picture": "macs"}
     response = http.post("/", data=form, headers=HX)
-    assert response.headers["HX-Replace-Url"].endswith("&picture=macs")
+    assert response.headers["HX-Push-Url"].endswith("&picture=macs")
     assert '<strong aria-current="true">MACs</strong>' in response.text
 
 

@@ -10,7 +10,7 @@ HX = {"HX-Request": "true"}
 def test_a_model_url_within_the_limit_is_sent(http):
     form = {"input_shape": "8", "layers.0.type": "Dense", "layers.0.units": "4"}
     response = http.post("/", data=form, headers=HX)
-    assert response.headers["hx-replace-url"].startswith("/?input_shape=8")
+    assert response.headers["hx-push-url"].startswith("/?input_shape=8")
 
 
 def test_a_url_past_the_limit_is_left_out_and_the_results_still_come(http):
