@@ -65,6 +65,17 @@ def test_the_chinese_catalog_has_no_untranslated_or_fuzzy_entries():
     assert (untranslated, fuzzy) == ([], [])
 
 
+def test_the_chinese_catalog_defines_each_message_once():
+    """Babel keeps the last of two definitions silently; GNU msgfmt refuses the file. Branches
+    that append translations of the same text make such pairs."""
+    ids = [
+        "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', block))
+        for block in re.findall(r'^msgid ((?:".*"\n)+)', ZH_CATALOG.read_text(), flags=re.M)
+    ]
+    repeated = sorted({i for i in ids if i and ids.count(i) > 1})
+    assert repeated == []
+
+
 def test_the_chinese_catalog_holds_every_text_of_the_templates_and_the_app():
     missing = _source_messages() - {m.id for m in _catalog() if m.id}
     assert not missing, "run the two pybabel commands of README, 'Languages', and translate"
