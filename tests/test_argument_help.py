@@ -123,6 +123,7 @@ def test_the_chinese_page_of_a_batch_normalization_layer_shows_chinese_help(
             "layers.0.return_sequences": "true",
             "layers.1.type": "BatchNormalization",
             "lang": "zh",
+            "more": "1",  # its "More arguments" drawn open, as its no-JS button asks
         },
     ).text
     for argument in ("axis", "center", "scale", "momentum", "epsilon", "renorm"):
