@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from app import json_guard
 from app.core.errors import SpecError
 from app.core.registry import analysed_types
-from app.errors import clean_error
+from app.errors import user_errors
 from app.form_numbers import index as parse_index
 from app.form_numbers import whole_number
 from app.schema import LAYER_SPECS, MAX_LAYERS, SEED_MODEL, WIRING_FIELDS, SummaryRequest
@@ -561,8 +561,9 @@ def validate(draft: ModelDraft) -> tuple[SummaryRequest | None, dict[str, str]]:
         return SummaryRequest.model_validate(body), {}
     except ValidationError as error:
         errors: dict[str, str] = {}
-        for detail in error.errors():
-            cleaned = clean_error({**detail, "loc": ("body", *detail["loc"])}, {"body": body})
+        located = [{**detail, "loc": ("body", *detail["loc"])} for detail in error.errors()]
+        for cleaned in user_errors(located, body):
+            # A `Said`: the page says it in its language (`pages._context`).
             errors.setdefault(field_key(draft, cleaned["loc"]), cleaned["msg"])
         return None, errors
 

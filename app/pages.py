@@ -8,6 +8,7 @@ htmx (`HX-Request`) it answers with the regions that change, out of band, and th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
@@ -24,6 +25,7 @@ from app.core.model import summarize
 from app.core.records import ModelSummary
 from app.diagrams import ConvLSTMView, conv_lstm_views
 from app.editor import ModelDraft
+from app.error_words import localized
 from app.interop.formats import file_stem
 from app.limits import MAX_FORM_FIELDS
 from app.schema import SummaryRequest
@@ -138,6 +140,7 @@ def _context(
     show (`?picture=macs`). `pinned` is model "A" of a comparison, carried in `a.` fields.
     """
     chosen = model_picture.metric_of(metric)
+    errors = localized_errors(outcome.errors, lang)
     pair = compare.pin_items(pinned.draft) if pinned else []
     pair_query = "&" + urlencode(pair, safe=",") if pair else ""
     both = pinned is not None and pinned.summary is not None and shown is not None
@@ -157,7 +160,7 @@ def _context(
         "rows_of": model_picture.rows_of,
         "max_picture_boxes": model_picture.MAX_PAGE_BOXES,
         "draft": outcome.draft,
-        "errors": outcome.errors,
+        "errors": errors,
         "query": outcome.query + pair_query,
         "shown": shown,
         "summary": shown.summary if shown else None,
@@ -172,8 +175,14 @@ def _context(
         "gallery": gallery.gallery(),
         "full_cards": lazy_cards.FULL_CARDS,
         "max_cost_rules": MAX_COST_RULES,
-        "field_errors": lazy_cards.field_errors(outcome.errors),
+        "field_errors": lazy_cards.field_errors(errors),
     }
+
+
+def localized_errors(errors: Mapping[str, str], lang: str) -> dict[str, str]:
+    """The field errors in the page's language (outcomes are cached for every language)."""
+    gettext = i18n.translations(lang).gettext
+    return {key: localized(message, gettext) for key, message in errors.items()}
 
 
 def _render(lang: str, template: str, context: dict[str, Any]) -> str:

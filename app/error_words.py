@@ -1,0 +1,212 @@
+"""What a refused value is told, in the user's words and language: one sentence per pydantic
+error type, written from the error's context and the user's field name.
+
+The sentences are gettext message ids (marked `N_`, translated in app/translations). A message
+is a `Said`: the English text (a `str`, as the API and the page have always shown it) that
+remembers its message ids and values, so that `Said.localize` says it in another language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from app.core.keras_objects import ACTIVATIONS, CONSTRAINTS, INITIALIZERS, REGULARIZERS
+
+Translate = Callable[[str], str]
+
+
+def N_(text: str) -> str:  # gettext's name for "translate later"
+    return text
+
+
+def _same(text: str) -> str:
+    return text
+
+
+Part = tuple[str, Mapping[str, Any] | None]
+
+
+class Said(str):
+    """An English message and what it is made of: (message id, values) parts, each formatted
+    with its values (None: a literal sentence, looked up as it is)."""
+
+    parts: tuple[Part, ...]
+
+    def __new__(cls, *parts: Part) -> Said:
+        said = super().__new__(cls, "".join(_format(_same, *part) for part in parts))
+        said.parts = parts
+        return said
+
+    def __add__(self, other: str) -> Said:  # type: ignore[override]  # Said + Said is a Said
+        tail = other.parts if isinstance(other, Said) else ((other, None),)
+        return Said(*self.parts, *tail)
+
+    def localize(self, gettext: Translate) -> str:
+        return "".join(_format(gettext, *part) for part in self.parts)
+
+
+def _format(gettext: Translate, msgid: str, values: Mapping[str, Any] | None) -> str:
+    if values is None:
+        return gettext(msgid)
+    return gettext(msgid).format(
+        **{k: v.localize(gettext) if isinstance(v, Said) else v for k, v in values.items()}
+    )
+
+
+def say(msgid: str, **values: Any) -> Said:
+    return Said((msgid, values))
+
+
+def literal(text: str) -> Said:
+    """A sentence from elsewhere (a validator's): translated where the catalog has it."""
+    return Said((text, None))
+
+
+def localized(message: str, gettext: Translate) -> str:
+    return message.localize(gettext) if isinstance(message, Said) else gettext(message)
+
+
+# pydantic's type errors: the value is not of this type (of this member, inside a union).
+TYPE_FORMS = {
+    "int_type": N_("an integer"),
+    "int_parsing": N_("an integer"),
+    "int_from_float": N_("an integer"),
+    "float_type": N_("a number"),
+    "float_parsing": N_("a number"),
+    "bool_type": N_("true or false"),
+    "bool_parsing": N_("true or false"),
+    "string_type": N_("a text"),
+    "list_type": N_("a list"),
+    "tuple_type": N_("a list"),
+    "dict_type": N_("an object"),
+    "model_type": N_("an object"),
+    "model_attributes_type": N_("an object"),
+    "none_required": N_("null"),
+}
+MUST_BE = N_("{field} must be {forms}; received {input}")
+OR = N_(" or ")
+
+# Sizes (`kernel_size: 3` or `[3, 3]`), said as Keras's docs say them, with an example.
+SIZES = N_("{field} must be a positive integer or a list of them (e.g. {one} or {many})")
+NON_NEGATIVE_SIZES = N_("{field} must be an integer ≥ 0 or a list of them (e.g. 0 or {many})")
+
+SENTENCES = {
+    "greater_than_equal": N_("{field} must be at least {ge}; received {input}"),
+    "greater_than": N_("{field} must be greater than {gt}; received {input}"),
+    "less_than_equal": N_("{field} must be at most {le}; received {input}"),
+    "less_than": N_("{field} must be less than {lt}; received {input}"),
+    "literal_error": N_("{field} must be one of {expected}; received {input}"),
+    "too_short": N_("{field} needs at least {min_length} entries; received {actual_length}"),
+    "too_long": N_("{field} takes at most {max_length} entries; received {actual_length}"),
+    "string_too_short": N_("{field} must not be empty"),
+    "string_too_long": N_("{field} takes at most {max_length} characters"),
+    "string_pattern_mismatch": N_(
+        "{field} is not a name Keras takes here (no '/', '[' or ']' inside a name; a tensor is "
+        "'layer' or 'layer[node][tensor]'); received {input}"
+    ),
+    "finite_number": N_("{field} must be a finite number; received {input}"),
+}
+
+KERAS_KINDS = {
+    "activation": N_("activation"),
+    "initializer": N_("initializer"),
+    "regularizer": N_("regularizer"),
+    "constraint": N_("constraint"),
+}
+UNKNOWN_OBJECT = N_("Keras does not know the {kind} '{name}'")
+DID_YOU_MEAN = N_("; did you mean '{suggestion}'?")
+KNOWN_NAMES = N_("; Keras knows {names}")
+OBJECT_TYPE = N_(
+    "{field} must be a name (e.g. '{example}'), null, or an object "
+    '{{"class_name": ..., "config": {{...}}}}; received {input}'
+)
+OBJECT_UNSUPPORTED = N_(
+    "'{name}' cannot stand as an activation here: give an activation name, or one of the "
+    "layers {layers} (from keras.layers; PReLU has weights of its own)"
+)
+NAMES = {
+    "activation": ACTIVATIONS,
+    "initializer": INITIALIZERS,
+    "regularizer": REGULARIZERS,
+    "constraint": CONSTRAINTS,
+}
+EXAMPLES = {
+    "activation": "relu",
+    "initializer": "glorot_uniform",
+    "regularizer": "l2",
+    "constraint": "max_norm",
+}
+
+
+def field_name(loc: Sequence[Any]) -> str:
+    """The user's name for where `loc` points: its last key, with list indexes after it
+    (`kernel_size[1]`)."""
+    indexes = ""
+    for part in reversed(loc):
+        if isinstance(part, int):
+            indexes = f"[{part}]{indexes}"
+        else:
+            return f"{part}{indexes}"
+    return f"value{indexes}"
+
+
+def shown(value: Any) -> str:
+    """A received value as the sentences show it (`'x'`, `0`, `[3, 0]`)."""
+    return repr(value)
+
+
+def union_words(field: str, kinds: Sequence[str], value: Any, rank: int) -> Said:
+    """One sentence for a value that no member of a union takes, by the members' types."""
+    base = field.split("[")[0]
+    if {"int_type", "tuple_type"} >= set(kinds) and rank:
+        from app.schema import SIZE_FIELDS  # the fields that take `3` or `[3, 3]`
+
+        if base in SIZE_FIELDS:
+            one = 3 if base == "kernel_size" else 2
+            return say(SIZES, field=field, one=one, many=[one] * rank)
+        if base == "output_padding":
+            return say(NON_NEGATIVE_SIZES, field=field, many=[0] * rank)
+    forms: list[str] = []
+    for kind in kinds:
+        if TYPE_FORMS[kind] not in forms:
+            forms.append(TYPE_FORMS[kind])
+    joined = say(forms[0])
+    for form in forms[1:]:
+        joined = joined + say(OR) + say(form)
+    return say(MUST_BE, field=field, forms=joined, input=shown(value))
+
+
+def keras_object_words(kind: str, field: str, error: dict[str, Any]) -> Said:
+    """The sentences of `app.core.keras_objects`' errors."""
+    ctx = error.get("ctx") or {}
+    if kind == "keras_object_unknown":
+        text = say(UNKNOWN_OBJECT, kind=say(KERAS_KINDS[ctx["kind"]]), name=ctx["name"])
+        if ctx.get("suggestion"):
+            return text + say(DID_YOU_MEAN, suggestion=ctx["suggestion"])
+        return text + say(KNOWN_NAMES, names=", ".join(NAMES[ctx["kind"]]))
+    if kind == "keras_object_type":
+        return say(
+            OBJECT_TYPE, field=field, example=EXAMPLES[ctx["kind"]], input=shown(error.get("input"))
+        )
+    return say(OBJECT_UNSUPPORTED, name=ctx["name"], layers=ctx["layers"])
+
+
+def words(error: dict[str, Any], field: str) -> Said | None:
+    """The sentence for one pydantic error at `field`, or None where pydantic's own is kept."""
+    kind = str(error.get("type"))
+    ctx = error.get("ctx") or {}
+    if kind in TYPE_FORMS:
+        return say(
+            MUST_BE, field=field, forms=say(TYPE_FORMS[kind]), input=shown(error.get("input"))
+        )
+    if kind in SENTENCES:
+        said = say(SENTENCES[kind], **ctx, field=field, input=shown(error.get("input")))
+        try:
+            said.localize(_same)
+        except (KeyError, IndexError):  # a context pydantic did not give: its own words
+            return None
+        return said
+    if kind.startswith("keras_object_"):
+        return keras_object_words(kind, field, error)
+    return None
