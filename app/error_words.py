@@ -171,6 +171,8 @@ def union_words(field: str, kinds: Sequence[str], value: Any, rank: int) -> Said
     for kind in kinds:
         if TYPE_FORMS[kind] not in forms:
             forms.append(TYPE_FORMS[kind])
+    if TYPE_FORMS["float_type"] in forms and TYPE_FORMS["int_type"] in forms:
+        forms.remove(TYPE_FORMS["int_type"])  # `StrictFloat | StrictInt`: any number
     joined = say(forms[0])
     for form in forms[1:]:
         joined = joined + say(OR) + say(form)

@@ -158,6 +158,18 @@ def _one_of(
     return item
 
 
+def _inside(value: Any, path: Sequence[Any]) -> Any:
+    """What `path` points at inside a refused value (None where it has nothing there)."""
+    for part in path:
+        if isinstance(value, dict):
+            value = value.get(part)
+        elif isinstance(value, list) and isinstance(part, int) and -len(value) <= part < len(value):
+            value = value[part]
+        else:
+            return None
+    return value
+
+
 def clean_error(error: dict[str, Any], body: Any) -> dict[str, Any]:
     """One error in our words at the user's location (tags dropped; see `user_errors` for a
     field's several union members)."""
@@ -195,9 +207,12 @@ def clean_error(error: dict[str, Any], body: Any) -> dict[str, Any]:
         config = {**ctx["config"], "type": ctx["name"]}
         (said,) = user_errors([{**inner, "loc": ("body", 0, *inner["loc"])}], [config])
         loc, msg = [*loc, *ctx["at"]], said["msg"]
+        error = {**error, "input": _inside(error.get("input"), ctx["at"])}
     elif kind != "value_error":  # a validator's own sentence stays (translated if catalogued)
         if kind.startswith("keras_object_"):
+            # Pointed inside the object (its `class_name`): so is what it echoes.
             loc = [*loc, *ctx.get("at", ())]
+            error = {**error, "input": _inside(error.get("input"), ctx.get("at", ()))}
         msg = words({**error, "input": echo(error.get("input"))}, field_name(loc)) or msg
     cleaned = {"type": kind, "loc": loc, "msg": msg}
     if "input" in error:
