@@ -131,6 +131,10 @@ NAMES = {
     "regularizer": REGULARIZERS,
     "constraint": CONSTRAINTS,
 }
+NEEDS_CONFIG = N_(
+    'Keras builds {name} only with {keys} in its config: {{"class_name": "{name}", '
+    '"config": {{"{first}": ...}}}}'
+)
 EXAMPLES = {
     "activation": "relu",
     "initializer": "glorot_uniform",
@@ -191,6 +195,9 @@ def keras_object_words(kind: str, field: str, error: dict[str, Any]) -> Said:
         return say(
             OBJECT_TYPE, field=field, example=EXAMPLES[ctx["kind"]], input=shown(error.get("input"))
         )
+    if kind == "keras_object_needs_config":
+        first = ctx["keys"].split(", ")[0]
+        return say(NEEDS_CONFIG, name=ctx["name"], keys=ctx["keys"], first=first)
     return say(OBJECT_UNSUPPORTED, name=ctx["name"], layers=ctx["layers"])
 
 

@@ -50,6 +50,10 @@ CONSTRAINTS = (
     "min_max_norm", "non_neg", "unit_norm",
 )  # fmt: skip
 
+# Classes Keras cannot build from their name alone: `get("constant")` raises KeyError 'value'
+# (`Constant.from_config` reads it); a config must give these keys.
+NEEDS_CONFIG: Mapping[str, tuple[str, ...]] = {"Constant": ("value",), "constant": ("value",)}
+
 # Keras layers that may stand as an activation here: they have no weights (PReLU has: built on
 # first call inside the host layer, Keras counts them there; we refuse it) and keep the shape.
 # Each costs what the activation function it computes costs (`None`: the Activation layer's own).
@@ -108,9 +112,11 @@ def _by_name(kind: str, names: tuple[str, ...]) -> Callable[[Any], Any]:
     known = frozenset(names)
 
     def check(value: Any) -> Any:
-        if value is None or (type(value) is str and value in known):
+        if value is None or (type(value) is str and value in known and value not in NEEDS_CONFIG):
             return value
         if isinstance(value, str):
+            if value in NEEDS_CONFIG:
+                raise _needs_config(value, ())
             raise _unknown(kind, value, names)
         if not isinstance(value, dict):
             raise _wrong_type(kind, value)
@@ -122,9 +128,20 @@ def _by_name(kind: str, names: tuple[str, ...]) -> Callable[[Any], Any]:
             raise _unknown(kind, name, names, ("class_name",))
         if isinstance(config, str):
             raise _wrong_type(kind, value, ("config",))
+        if any(key not in (config or {}) for key in NEEDS_CONFIG.get(name, ())):
+            raise _needs_config(name, ("config",))
         return value
 
     return check
+
+
+def _needs_config(name: str, at: tuple[str, ...]) -> PydanticCustomError:
+    keys = NEEDS_CONFIG[name]
+    return PydanticCustomError(
+        "keras_object_needs_config",
+        "Keras builds {name} only with {keys} in its config",
+        {"name": name, "keys": ", ".join(keys), "at": at},
+    )
 
 
 def check_activation(value: Any) -> Any:
