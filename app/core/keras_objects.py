@@ -70,10 +70,13 @@ _FUNCTION_MODULES = (None, "keras.activations", "builtins")
 
 def suggestion(name: str, names: tuple[str, ...]) -> str | None:
     """The closest known name: same letters in another case first (`Relu` → `relu`), else
-    difflib's closest (`sigmod` → `sigmoid`)."""
+    difflib's closest as typed (`L_2` → `L2`), else ignoring case (`SIGMOD` → `sigmoid`)."""
     by_lower = {n.lower(): n for n in names}
     if name.lower() in by_lower:
         return by_lower[name.lower()]
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    if close:
+        return close[0]
     close = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=0.6)
     return by_lower[close[0]] if close else None
 
