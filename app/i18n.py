@@ -62,7 +62,7 @@ def choose(query: str | None, cookie: str | None, accept_language: str) -> str:
     """The page's language code."""
     for explicit in (query, cookie):
         if explicit in LANGUAGES:
-            return explicit  # type: ignore[return-value]
+            return explicit
     wanted = [tag.replace("_", "-") for tag in accepted(accept_language)]
     return negotiate_locale(wanted, list(LANGUAGES), sep="-") or DEFAULT
 

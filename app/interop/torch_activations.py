@@ -113,4 +113,5 @@ def function(value: Any, dim: int, field: str) -> str:
 
 def uses_linear(value: Any) -> bool:
     """Whether the `linear` helper must be copied into the file."""
-    return _plain(value) == "linear"
+    plain: object = _plain(value)
+    return plain == "linear"
