@@ -92,6 +92,8 @@ NEW_LAYER_VALUES = {
     "dims": "2,1",
     "n": "2",
 }
+# Arguments that take a Keras object (`app.core.keras_objects`): a name, or its JSON.
+KERAS_OBJECT_SUFFIXES = ("activation", "_initializer", "_regularizer", "_constraint")
 # Arguments that are always a list, even of a single value.
 LIST_ARGUMENTS = frozenset({"target_shape", "dims"})
 RNN_TYPES = frozenset({"LSTM", "GRU", "SimpleRNN"})
@@ -465,6 +467,14 @@ def parse_value(control: Control, text: str) -> Any:
             return json.loads(text)
         except (ValueError, RecursionError):
             return text  # validation names the field: not a layer
+    if text.startswith("{") and control.name.endswith(KERAS_OBJECT_SUFFIXES):
+        # A serialised Keras object (`activation`: a LeakyReLU layer, an initializer with its
+        # config), shown as its JSON by `show_value`: read back as that object.
+        try:
+            value = json.loads(text)
+        except (ValueError, RecursionError):
+            return text  # validation says why it is no name
+        return value if isinstance(value, dict) else text
     return text
 
 

@@ -22,6 +22,7 @@ from keras_reference import build, keras
 from pydantic import ValidationError
 from test_keras_parity import assert_same_layers
 
+from app import editor
 from app.core import keras_objects
 from app.core.model import summarize, summary_json
 from app.interop.keras_code import keras_code
@@ -265,3 +266,18 @@ def test_the_pytorch_export_runs_with_an_activation_object(activation: dict[str,
 
     for shape, host in (HOSTS[0], HOSTS[3], HOSTS[7], HOSTS[8]):
         check({"input_shape": shape, "layers": [{**host, "activation": activation}]}, False)
+
+
+def test_the_page_form_keeps_a_keras_object_as_its_json() -> None:
+    layer = {
+        "type": "ConvLSTM2D",
+        "filters": 2,
+        "kernel_size": 3,
+        "activation": layer_object("LeakyReLU", negative_slope=0.2),
+        "kernel_regularizer": {"class_name": "L2", "config": {"l2": 0.01}},
+    }
+    draft = editor.draft_from_body({"input_shape": [5, 8, 8, 3], "layers": [layer]})
+    request, errors = editor.validate(draft)
+    assert errors == {} and request is not None
+    assert request.layers[0].activation == layer["activation"]
+    assert request.layers[0].kernel_regularizer == layer["kernel_regularizer"]
