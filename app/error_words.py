@@ -135,6 +135,7 @@ NEEDS_CONFIG = N_(
     'Keras builds {name} only with {keys} in its config: {{"class_name": "{name}", '
     '"config": {{"{first}": ...}}}}'
 )
+WRONG_MODULE = N_("Keras finds {name} in the module '{module}'; give that, or leave module out")
 EXAMPLES = {
     "activation": "relu",
     "initializer": "glorot_uniform",
@@ -195,6 +196,8 @@ def keras_object_words(kind: str, field: str, error: dict[str, Any]) -> Said:
         return say(
             OBJECT_TYPE, field=field, example=EXAMPLES[ctx["kind"]], input=shown(error.get("input"))
         )
+    if kind == "keras_object_module":
+        return say(WRONG_MODULE, name=ctx["name"], module=ctx["module"])
     if kind == "keras_object_needs_config":
         first = ctx["keys"].split(", ")[0]
         return say(NEEDS_CONFIG, name=ctx["name"], keys=ctx["keys"], first=first)

@@ -122,6 +122,14 @@ def test_an_activation_object_keras_would_give_weights_is_refused_saying_why() -
     assert "PReLU has weights of its own" in error["msg"]
 
 
+def test_a_module_keras_would_not_look_in_is_named_with_the_one_it_would() -> None:
+    activation = {"module": "keras.activations", "class_name": "ReLU", "config": {}}
+    (error,) = detail(one_layer({**CONV, "activation": activation}))
+    assert error["loc"] == ["body", "layers", 0, "activation", "module"]
+    assert error["input"] == "keras.activations"
+    assert "'keras.layers'" in error["msg"]
+
+
 def test_a_union_of_numbers_says_a_number() -> None:
     (error,) = detail(one_layer({"type": "BatchNormalization", "momentum": "x"}))
     assert error["loc"] == ["body", "layers", 0, "momentum"]

@@ -126,7 +126,7 @@ def _by_name(kind: str, names: tuple[str, ...]) -> Callable[[Any], Any]:
         name, config = _checked_dict(kind, value)
         if "module" in value and value["module"] is None:
             # `deserialize`: "Cannot deserialize object of type ..." (a custom class).
-            raise _wrong_type(kind, value, ("module",))
+            raise _wrong_module(name, f"keras.{kind}s")
         if name not in known:
             raise _unknown(kind, name, names, ("class_name",))
         if isinstance(config, str):
@@ -161,18 +161,26 @@ def check_activation(value: Any) -> Any:
         if not isinstance(config, str):
             raise _wrong_type("activation", value, ("config",))
         if module not in _FUNCTION_MODULES:
-            raise _unsupported(name, ("module",))
+            raise _wrong_module(name, "keras.activations")
         if config not in _ACTIVATION_SET:
             raise _unknown("activation", config, ACTIVATIONS, ("config",))
         return value
     if name not in ACTIVATION_LAYERS:
         raise _unsupported(name, ("class_name",))
     if module not in _LAYER_MODULES:
-        raise _unsupported(name, ("module",))
+        raise _wrong_module(name, "keras.layers")
     if isinstance(config, str):
         raise _wrong_type("activation", value, ("config",))
     _check_layer_config(name, config or {})
     return value
+
+
+def _wrong_module(name: str, module: str) -> PydanticCustomError:
+    return PydanticCustomError(
+        "keras_object_module",
+        "Keras finds {name} in {module}",
+        {"name": name, "module": module, "at": ("module",)},
+    )
 
 
 def _unsupported(name: str, at: tuple[str, ...]) -> PydanticCustomError:
