@@ -8,6 +8,7 @@ remembers its message ids and values, so that `Said.localize` says it in another
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -142,6 +143,67 @@ EXAMPLES = {
     "regularizer": "l2",
     "constraint": "max_norm",
 }
+
+
+# The schema's validators write their sentences in English (`app/schema.py`): each is read back
+# into its values here, so that it is said from a catalogued message id like every other.
+VALIDATOR_SENTENCES = (
+    (
+        r"`(?P<field>\w+)` must be an integer or a list of (?P<rank>\d+) integers; "
+        r"received (?P<received>.*) \((?P<count>\d+) values\)",
+        N_(
+            "`{field}` must be an integer or a list of {rank} integers; received {received} "
+            "({count} values)"
+        ),
+    ),
+    (
+        r"a layer name cannot contain '/'; received (?P<received>.*)",
+        N_("a layer name cannot contain '/'; received {received}"),
+    ),
+    (
+        r"`(?P<field>\w+)` must be a number ≥ 0, or \[start, end\], each at most "
+        r"(?P<most>[\d,]+); received (?P<received>.*)",
+        N_(
+            "`{field}` must be a number ≥ 0, or [start, end], each at most {most}; "
+            "received {received}"
+        ),
+    ),
+    (
+        r"`(?P<field>\w+)` must be a number ≥ 0, a list of (?P<rank>\d+) numbers \(one per axis\) "
+        r"or a list of (?P=rank) \[before, after\] pairs, each at most (?P<most>[\d,]+); "
+        r"received (?P<received>.*)",
+        N_(
+            "`{field}` must be a number ≥ 0, a list of {rank} numbers (one per axis) or a list "
+            "of {rank} [before, after] pairs, each at most {most}; received {received}"
+        ),
+    ),
+    (
+        r"groups must be a positive integer, or -1 for one group per channel",
+        N_("groups must be a positive integer, or -1 for one group per channel"),
+    ),
+    (
+        r"give either input_shape \(a Sequential model\) or inputs \(a graph model\); "
+        r"received (?P<which>both|neither)",
+        N_(
+            "give either input_shape (a Sequential model) or inputs (a graph model); "
+            "received {which}"
+        ),
+    ),
+)
+_VALIDATOR_PATTERNS = tuple((re.compile(p, re.DOTALL), m) for p, m in VALIDATOR_SENTENCES)
+WHICH = {"both": N_("both"), "neither": N_("neither")}
+
+
+def validator_words(text: str) -> Said:
+    """A validator's English sentence as a `Said` of its message id (or as it is, if new)."""
+    for pattern, msgid in _VALIDATOR_PATTERNS:
+        found = pattern.fullmatch(text)
+        if found:
+            values: dict[str, Any] = dict(found.groupdict())
+            if "which" in values:
+                values["which"] = say(WHICH[values["which"]])
+            return say(msgid, **values)
+    return literal(text)
 
 
 def field_name(loc: Sequence[Any]) -> str:

@@ -23,10 +23,10 @@ from app.error_words import (
     Said,
     Translate,
     field_name,
-    literal,
     localized,
     say,
     union_words,
+    validator_words,
     words,
 )
 from app.json_guard import MAX_DEPTH, JSONProblem, shown_text
@@ -175,7 +175,7 @@ def clean_error(error: dict[str, Any], body: Any) -> dict[str, Any]:
     field's several union members)."""
     kind = str(error.get("type"))
     loc, _ = _walk(error["loc"], body, kind)
-    msg: Said = literal(str(error.get("msg", "")).removeprefix("Value error, "))
+    msg: Said = validator_words(str(error.get("msg", "")).removeprefix("Value error, "))
     ctx = error.get("ctx") or {}
     if kind == "extra_forbidden":
         layer_type = _layer_type_at(body, _in_body(loc)[:-1])

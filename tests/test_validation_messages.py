@@ -206,13 +206,25 @@ def test_every_refusal_is_at_the_user_s_field_once_in_both_languages(layer: dict
         assert not any(isinstance(p, str) and TAG.search(p) for p in error["loc"]), error
         assert _points_into(body, error["loc"]), error
         assert "Input should" not in error["msg"] and "constrained" not in error["msg"], error
-        if error["type"] != "value_error":  # a validator's own sentence: see the note below
-            assert CJK.search(said["msg"]), said
+        assert CJK.search(said["msg"]), said
 
 
-# A validator's own sentence (`_as_tuple`'s "`kernel_size` must be an integer or a list of 2
-# integers", the margins' forms) stays as the validator wrote it: English unless the catalog
-# holds that exact sentence. The wrong-rank size message is one of them.
+@pytest.mark.parametrize(
+    "body",
+    [
+        one_layer({**CONV, "kernel_size": [3, 3, 3]}),
+        one_layer({**CONV, "name": "a/b"}),
+        one_layer({"type": "ZeroPadding2D", "padding": [1, 2, 3]}),
+        one_layer({"type": "ZeroPadding1D", "padding": -1}),
+        one_layer({"type": "GroupNormalization", "groups": 0}),
+        {"layers": [CONV]},
+        {**one_layer(CONV), "inputs": [{"shape": [5, 8, 8, 3]}]},
+    ],
+)
+def test_a_validator_s_own_sentence_is_said_in_chinese_too(body: dict[str, Any]) -> None:
+    (english,), (chinese,) = detail(body), detail(body, "zh")
+    assert english["type"] == "value_error"
+    assert not CJK.search(english["msg"]) and CJK.search(chinese["msg"]), (english, chinese)
 
 
 # --- the language of the answer ------------------------------------------------------------------
