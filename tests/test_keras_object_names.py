@@ -24,9 +24,12 @@ from test_keras_parity import assert_same_layers
 
 from app import editor
 from app.core import keras_objects
+from app.core.errors import SpecError
 from app.core.model import summarize, summary_json
+from app.interop.formats import FORMATS
 from app.interop.keras_code import keras_code
 from app.interop.keras_import import import_keras
+from app.interop.pytorch_code import pytorch_code
 from app.schema import SummaryRequest
 
 KINDS = {
@@ -281,3 +284,23 @@ def test_the_page_form_keeps_a_keras_object_as_its_json() -> None:
     assert errors == {} and request is not None
     assert request.layers[0].activation == layer["activation"]
     assert request.layers[0].kernel_regularizer == layer["kernel_regularizer"]
+
+
+def test_every_export_format_writes_a_model_with_activation_objects() -> None:
+    layers = [
+        {**host, "activation": activation}
+        for (_, host), activation in zip(HOSTS[:1], OBJECTS[:1], strict=True)
+    ]
+    request = SummaryRequest.model_validate({"input_shape": [5, 8, 8, 3], "layers": layers})
+    summary = summarize(request)
+    for export in FORMATS.values():
+        assert export.render(request, summary), export.name
+
+
+def test_an_activation_object_torch_cannot_compute_is_refused_by_field() -> None:
+    # ReLU(threshold=...) has no faithful torch function here: refused, naming the field.
+    layer = {**HOSTS[7][1], "activation": layer_object("ReLU", threshold=0.5)}
+    request = SummaryRequest.model_validate({"input_shape": HOSTS[7][0], "layers": [layer]})
+    with pytest.raises(SpecError) as caught:
+        pytorch_code(request)
+    assert caught.value.loc[-1] == "activation" and "ReLU object" in caught.value.msg
