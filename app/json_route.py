@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable
+from functools import cache
 from typing import Any, ClassVar
 
 from fastapi import Request
@@ -56,6 +57,18 @@ def unprocessable(detail: list[dict[str, Any]]) -> JSONResponse:
     return JSONResponse(status_code=422, content={"detail": detail})
 
 
+def _language_of(request: Request, query: dict[str, str]) -> Translate:
+    """The request's gettext, as the pages choose the language (`?lang=`, cookie,
+    `Accept-Language`); chosen on the first refusal only, so valid requests never pay."""
+
+    @cache
+    def catalog() -> Translate:
+        accept = request.headers.get("accept-language", "")
+        return i18n.translations(i18n.request_language(query, request.cookies, accept)).gettext
+
+    return lambda text: catalog()(text)
+
+
 class _Body:
     """How one route turns a body into its endpoint's answer."""
 
@@ -69,9 +82,8 @@ class _Body:
         self.defaults = {q.name: q.field_info.get_default() for q in queries}
 
     def answer(
-        self, raw: bytes, content_type: str, query: dict[str, str], lang: str = i18n.DEFAULT
+        self, raw: bytes, content_type: str, query: dict[str, str], gettext: Translate
     ) -> Response:
-        gettext = i18n.translations(lang).gettext
         options = self.options(query, gettext)
         if isinstance(options, Response):
             return options
@@ -174,13 +186,10 @@ class JSONBodyRoute(APIRoute):
             except ClientDisconnect:  # as FastAPI answers it (nobody is left to read it)
                 return JSONResponse({"detail": "There was an error parsing the body"}, 400)
             query = dict(request.query_params)
-            # Refusals are said in the request's language, as the pages choose it.
-            lang = i18n.request_language(
-                query, request.cookies, request.headers.get("accept-language", "")
-            )
+            gettext = _language_of(request, query)
             if len(raw) <= inline_max_bytes:
-                return answer(raw, _content_type(request), query, lang)
-            return await run_in_threadpool(answer, raw, _content_type(request), query, lang)
+                return answer(raw, _content_type(request), query, gettext)
+            return await run_in_threadpool(answer, raw, _content_type(request), query, gettext)
 
         return handler
 
