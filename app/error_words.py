@@ -90,6 +90,11 @@ OR = N_(" or ")
 
 # Sizes (`kernel_size: 3` or `[3, 3]`), said as Keras's docs say them, with an example.
 SIZES = N_("{field} must be a positive integer or a list of them (e.g. {one} or {many})")
+# What a layer is called on (`inputs`: one tensor or a list, for merges).
+TENSORS = N_(
+    "{field} must be a tensor name (e.g. 'frames' or 'encoder[0][1]') or a list of them; "
+    "received {input}"
+)
 NON_NEGATIVE_SIZES = N_("{field} must be an integer ≥ 0 or a list of them (e.g. 0 or {many})")
 
 SENTENCES = {
@@ -234,6 +239,8 @@ def union_words(field: str, kinds: Sequence[str], value: Any, rank: int) -> Said
             return say(SIZES, field=field, one=one, many=[one] * rank)
         if base == "output_padding":
             return say(NON_NEGATIVE_SIZES, field=field, many=[0] * rank)
+    if base == "inputs" and set(kinds) <= {"string_type", "list_type"}:
+        return say(TENSORS, field=field, input=shown(value))
     forms: list[str] = []
     for kind in kinds:
         if TYPE_FORMS[kind] not in forms:

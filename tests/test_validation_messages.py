@@ -130,6 +130,12 @@ def test_a_module_keras_would_not_look_in_is_named_with_the_one_it_would() -> No
     assert "'keras.layers'" in error["msg"]
 
 
+def test_what_a_layer_is_called_on_is_said_as_tensors() -> None:
+    (error,) = detail(one_layer({**CONV, "inputs": 5}))
+    assert error["loc"] == ["body", "layers", 0, "inputs"]
+    assert error["msg"].startswith("inputs must be a tensor name (e.g. 'frames'")
+
+
 def test_a_union_of_numbers_says_a_number() -> None:
     (error,) = detail(one_layer({"type": "BatchNormalization", "momentum": "x"}))
     assert error["loc"] == ["body", "layers", 0, "momentum"]
