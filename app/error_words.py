@@ -281,6 +281,8 @@ def words(error: dict[str, Any], field: str) -> Said | None:
         return say(
             MUST_BE, field=field, forms=say(TYPE_FORMS[kind]), input=shown(error.get("input"))
         )
+    if kind == "too_short" and ctx.get("min_length") == 1:
+        return say(SENTENCES["string_too_short"], field=field)  # "must not be empty"
     if kind in SENTENCES:
         said = say(SENTENCES[kind], **ctx, field=field, input=shown(error.get("input")))
         try:
