@@ -215,6 +215,29 @@ def test_every_refusal_is_at_the_user_s_field_once_in_both_languages(layer: dict
         assert CJK.search(said["msg"]), said
 
 
+MODEL_FIELDS = [f for f in SummaryRequest.model_fields if f != "layers"]
+
+
+@settings(max_examples=150, derandomize=True, database=None, deadline=None)
+@given(st.data())
+def test_every_refusal_of_a_model_argument_is_at_it_once_in_both_languages(data) -> None:
+    body = one_layer(CONV)
+    for field in data.draw(st.lists(st.sampled_from(MODEL_FIELDS), min_size=1, max_size=3)):
+        body[field] = data.draw(JUNK)
+    try:
+        SummaryRequest.model_validate(body)
+    except ValidationError:
+        pass
+    else:
+        return
+    english, chinese = detail(body), detail(body, "zh")
+    fields = [_field(e["loc"]) for e in english]
+    assert len(fields) == len(set(fields)), english
+    for error, said in zip(english, chinese, strict=True):
+        assert not any(isinstance(p, str) and TAG.search(p) for p in error["loc"]), error
+        assert "Input should" not in error["msg"] and CJK.search(said["msg"]), (error, said)
+
+
 @pytest.mark.parametrize(
     "body",
     [
