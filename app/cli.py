@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from app.core.errors import SpecError
 from app.core.model import summarize
-from app.errors import clean_error
+from app.errors import user_errors
 from app.interop.formats import FORMATS
 from app.interop.keras_import import import_keras, looks_like_keras, parse_model_json
 from app.schema import LAYER_SPECS, SummaryRequest
@@ -58,7 +58,7 @@ def load_request(text: str) -> SummaryRequest:
     except ValidationError as error:
         # The API's plain-words messages ("did you mean 'filters'?"); an unknown argument
         # explains a missing one, so it goes first.
-        errors = [clean_error({**e, "loc": ("body", *e["loc"])}, data) for e in error.errors()]
+        errors = user_errors([{**e, "loc": ("body", *e["loc"])} for e in error.errors()], data)
         errors.sort(key=lambda e: e["type"] != "extra_forbidden")
         more = len(errors) - 1
         suffix = f" (and {more} more error{'s' if more > 1 else ''})" if more else ""

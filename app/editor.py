@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from app import json_guard
 from app.core.errors import SpecError
 from app.core.registry import analysed_types
-from app.errors import clean_error
+from app.errors import user_errors
 from app.form_numbers import index as parse_index
 from app.form_numbers import whole_number
 from app.schema import LAYER_SPECS, MAX_LAYERS, SEED_MODEL, WIRING_FIELDS, SummaryRequest
@@ -92,6 +92,8 @@ NEW_LAYER_VALUES = {
     "dims": "2,1",
     "n": "2",
 }
+# Arguments that take a Keras object (`app.core.keras_objects`): a name, or its JSON.
+KERAS_OBJECT_SUFFIXES = ("activation", "_initializer", "_regularizer", "_constraint")
 # Arguments that are always a list, even of a single value.
 LIST_ARGUMENTS = frozenset({"target_shape", "dims"})
 RNN_TYPES = frozenset({"LSTM", "GRU", "SimpleRNN"})
@@ -466,6 +468,14 @@ def parse_value(control: Control, text: str) -> Any:
             return json.loads(text)
         except (ValueError, RecursionError):
             return text  # validation names the field: not a layer
+    if text.startswith("{") and control.name.endswith(KERAS_OBJECT_SUFFIXES):
+        # A serialised Keras object (`activation`: a LeakyReLU layer, an initializer with its
+        # config), shown as its JSON by `show_value`: read back as that object.
+        try:
+            value = json.loads(text)
+        except (ValueError, RecursionError):
+            return text  # validation says why it is no name
+        return value if isinstance(value, dict) else text
     return text
 
 
@@ -562,8 +572,9 @@ def validate(draft: ModelDraft) -> tuple[SummaryRequest | None, dict[str, str]]:
         return SummaryRequest.model_validate(body), {}
     except ValidationError as error:
         errors: dict[str, str] = {}
-        for detail in error.errors():
-            cleaned = clean_error({**detail, "loc": ("body", *detail["loc"])}, {"body": body})
+        located = [{**detail, "loc": ("body", *detail["loc"])} for detail in error.errors()]
+        for cleaned in user_errors(located, body):
+            # A `Said`: the page says it in its language (`pages._context`).
             errors.setdefault(field_key(draft, cleaned["loc"]), cleaned["msg"])
         return None, errors
 

@@ -6,6 +6,7 @@ Catalogs live in `app/translations/<locale>/LC_MESSAGES/messages.po`; `make setu
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -68,6 +69,17 @@ def choose(query: str | None, cookie: str | None, accept_language: str) -> str:
 
 
 @cache
+def translations(code: str) -> NullTranslations:
+    """The language's gettext catalog (English: the message ids themselves)."""
+    return Translations.load(TRANSLATIONS, [LANGUAGES[code].locale])
+
+
+def request_language(query: Mapping[str, str], cookies: Mapping[str, str], accept: str) -> str:
+    """`choose` over what a request carries: `?lang=`, the `lang` cookie, `Accept-Language`."""
+    return choose(query.get("lang"), cookies.get(COOKIE), accept)
+
+
+@cache
 def environment(code: str) -> Environment:
     """Templates with this language's catalog installed and its number formats as filters."""
     language = LANGUAGES[code]
@@ -78,10 +90,9 @@ def environment(code: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    translations: NullTranslations = Translations.load(TRANSLATIONS, [language.locale])
     # The i18n extension adds this method to the environment at run time; jinja2's types don't
     # declare it.
-    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(translations(code), newstyle=True)  # type: ignore[attr-defined]
     locale = language.locale
     env.filters["count"] = lambda n: presentation.count(n, locale)
     env.filters["compact"] = lambda n: presentation.compact(n, locale)

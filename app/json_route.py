@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Coroutine
+from functools import cache
 from typing import Any, ClassVar
 
 from fastapi import Request
@@ -30,7 +31,8 @@ from pydantic import TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
-from app import json_guard
+from app import i18n, json_guard
+from app.error_words import Translate
 from app.errors import json_problem_detail, validation_detail
 
 Endpoint = Callable[..., Response]
@@ -64,6 +66,18 @@ def _adapter(query: ModelField) -> TypeAdapter[Any]:
     return TypeAdapter(annotation)
 
 
+def _language_of(request: Request, query: dict[str, str]) -> Translate:
+    """The request's gettext, as the pages choose the language (`?lang=`, cookie,
+    `Accept-Language`); chosen on the first refusal only, so valid requests never pay."""
+
+    @cache
+    def catalog() -> Translate:
+        accept = request.headers.get("accept-language", "")
+        return i18n.translations(i18n.request_language(query, request.cookies, accept)).gettext
+
+    return lambda text: catalog()(text)
+
+
 class _Body:
     """How one route turns a body into its endpoint's answer."""
 
@@ -76,17 +90,19 @@ class _Body:
         self.queries = {q.alias: (q.name, _adapter(q)) for q in queries}
         self.defaults = {q.name: q.field_info.get_default() for q in queries}
 
-    def answer(self, raw: bytes, content_type: str, query: dict[str, str]) -> Response:
-        options = self.options(query)
+    def answer(
+        self, raw: bytes, content_type: str, query: dict[str, str], gettext: Translate
+    ) -> Response:
+        options = self.options(query, gettext)
         if isinstance(options, Response):
             return options
-        value = self.value(raw, content_type)
+        value = self.value(raw, content_type, gettext)
         if isinstance(value, Response):
             return value
         response: Response = self.endpoint(**{self.name: value}, **options)
         return response
 
-    def options(self, query: dict[str, str]) -> dict[str, Any] | Response:
+    def options(self, query: dict[str, str], gettext: Translate) -> dict[str, Any] | Response:
         """The endpoint's query parameters (their defaults where not given), or the 422."""
         options = dict(self.defaults)
         for alias, (name, adapter) in self.queries.items():
@@ -96,14 +112,14 @@ class _Body:
                 options[name] = adapter.validate_strings(query[alias])
             except ValidationError as error:
                 errors = [{**e, "loc": ("query", alias)} for e in error.errors(include_url=False)]
-                return unprocessable(validation_detail(errors, None))
+                return unprocessable(validation_detail(errors, None, gettext))
         return options
 
-    def value(self, raw: bytes, content_type: str) -> Any:
+    def value(self, raw: bytes, content_type: str, gettext: Translate) -> Any:
         """The validated body, or the 422 that says why there is none."""
         if not raw:
             missing = {"type": "missing", "loc": ("body",), "msg": "Field required"}
-            return unprocessable(validation_detail([missing], None))
+            return unprocessable(validation_detail([missing], None, gettext))
         if not is_json(content_type):
             # As FastAPI does: the bytes themselves are the value (an `Any` body takes them).
             try:
@@ -113,11 +129,11 @@ class _Body:
                     "; send JSON with `Content-Type: application/json` (received "
                     f"{json_guard.shown_text(content_type)[:80]})"
                 )
-                return self.refusal(error, None, hint)
+                return self.refusal(error, None, gettext, hint)
         try:
             value = self.adapter.validate_json(raw)
         except ValidationError:
-            return self.slow_path(raw)
+            return self.slow_path(raw, gettext)
         if json_guard.may_need_check(raw):
             try:
                 json_guard.parse(raw)
@@ -125,7 +141,7 @@ class _Body:
                 return unprocessable(json_problem_detail(problem, "body"))
         return value
 
-    def slow_path(self, raw: bytes) -> Any:
+    def slow_path(self, raw: bytes, gettext: Translate) -> Any:
         """What FastAPI does (`json.loads`, then validation), with every value checked first."""
         try:
             parsed = json_guard.parse(raw)
@@ -134,12 +150,14 @@ class _Body:
         try:
             return self.adapter.validate_python(parsed, from_attributes=True)
         except ValidationError as error:
-            return self.refusal(error, parsed)
+            return self.refusal(error, parsed, gettext)
 
     @staticmethod
-    def refusal(error: ValidationError, parsed: Any, hint: str = "") -> JSONResponse:
+    def refusal(
+        error: ValidationError, parsed: Any, gettext: Translate, hint: str = ""
+    ) -> JSONResponse:
         errors = [{**e, "loc": ("body", *e["loc"])} for e in error.errors(include_url=False)]
-        detail = validation_detail(errors, parsed)
+        detail = validation_detail(errors, parsed, gettext)
         if hint:
             for item in detail:
                 if item["loc"] == ["body"]:
@@ -177,9 +195,10 @@ class JSONBodyRoute(APIRoute):
             except ClientDisconnect:  # as FastAPI answers it (nobody is left to read it)
                 return JSONResponse({"detail": "There was an error parsing the body"}, 400)
             query = dict(request.query_params)
+            gettext = _language_of(request, query)
             if len(raw) <= inline_max_bytes:
-                return answer(raw, _content_type(request), query)
-            return await run_in_threadpool(answer, raw, _content_type(request), query)
+                return answer(raw, _content_type(request), query, gettext)
+            return await run_in_threadpool(answer, raw, _content_type(request), query, gettext)
 
         return handler
 

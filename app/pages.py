@@ -10,6 +10,7 @@ undoes (static/explorer.js folds a burst of typing in one field into one step).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
@@ -26,6 +27,7 @@ from app.core.model import summarize
 from app.core.records import ModelSummary
 from app.diagrams import ConvLSTMView, conv_lstm_views
 from app.editor import ModelDraft
+from app.error_words import localized
 from app.interop.formats import file_stem
 from app.limits import MAX_FORM_FIELDS
 from app.schema import SummaryRequest
@@ -149,6 +151,7 @@ def _context(
     gallery's entries are in the page, open (`?gallery=0`).
     """
     chosen = model_picture.metric_of(metric)
+    errors = localized_errors(outcome.errors, lang)
     pair = compare.pin_items(pinned.draft) if pinned else []
     pair_query = "&" + urlencode(pair, safe=",") if pair else ""
     pinned_summary = pinned.summary if pinned is not None else None
@@ -169,7 +172,7 @@ def _context(
         "rows_of": model_picture.rows_of,
         "max_picture_boxes": model_picture.MAX_PAGE_BOXES,
         "draft": outcome.draft,
-        "errors": outcome.errors,
+        "errors": errors,
         "query": outcome.query + pair_query,
         "shown": shown,
         "summary": shown.summary if shown else None,
@@ -184,12 +187,18 @@ def _context(
         "gallery": gallery.gallery(),
         "full_cards": lazy_cards.FULL_CARDS,
         "max_cost_rules": MAX_COST_RULES,
-        "field_errors": lazy_cards.field_errors(outcome.errors),
+        "field_errors": lazy_cards.field_errors(errors),
         "open_gates": open_gates,
         "open_more": open_more,
         "open_rules": open_rules,
         "open_gallery": open_gallery,
     }
+
+
+def localized_errors(errors: Mapping[str, str], lang: str) -> dict[str, str]:
+    """The field errors in the page's language (outcomes are cached for every language)."""
+    gettext = i18n.translations(lang).gettext
+    return {key: localized(message, gettext) for key, message in errors.items()}
 
 
 def _render(lang: str, template: str, context: dict[str, Any]) -> str:

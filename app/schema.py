@@ -26,6 +26,8 @@ from pydantic import (
     model_validator,
 )
 
+from app.core.keras_objects import Activation, Constraint, Initializer, Regularizer
+
 # Limits: generous for real models, small enough that no request can hang the server.
 MAX_LAYERS = 1024
 MAX_DIM = 1_048_576
@@ -174,20 +176,20 @@ class _ConvLSTMSpec(_SpatialSpec):
     padding: Padding = "valid"
     data_format: DataFormat | None = None
     dilation_rate: DefaultSizes = 1
-    activation: Any = "tanh"
-    recurrent_activation: Any = "sigmoid"
+    activation: Activation = "tanh"
+    recurrent_activation: Activation = "sigmoid"
     use_bias: StrictBool = True
-    kernel_initializer: Any = "glorot_uniform"
-    recurrent_initializer: Any = "orthogonal"
-    bias_initializer: Any = "zeros"
+    kernel_initializer: Initializer = "glorot_uniform"
+    recurrent_initializer: Initializer = "orthogonal"
+    bias_initializer: Initializer = "zeros"
     unit_forget_bias: StrictBool = True
-    kernel_regularizer: Any = None
-    recurrent_regularizer: Any = None
-    bias_regularizer: Any = None
-    activity_regularizer: Any = None
-    kernel_constraint: Any = None
-    recurrent_constraint: Any = None
-    bias_constraint: Any = None
+    kernel_regularizer: Regularizer = None
+    recurrent_regularizer: Regularizer = None
+    bias_regularizer: Regularizer = None
+    activity_regularizer: Regularizer = None
+    kernel_constraint: Constraint = None
+    recurrent_constraint: Constraint = None
+    bias_constraint: Constraint = None
     dropout: Rate = 0.0
     recurrent_dropout: Rate = 0.0
     seed: StrictInt | None = None
@@ -250,15 +252,15 @@ class _ConvBase(_SpatialSpec):
     padding: Padding = "valid"
     data_format: DataFormat | None = None
     dilation_rate: DefaultSizes = 1
-    activation: Any = None
+    activation: Activation = None
     use_bias: StrictBool = True
-    kernel_initializer: Any = "glorot_uniform"
-    bias_initializer: Any = "zeros"
-    kernel_regularizer: Any = None
-    bias_regularizer: Any = None
-    activity_regularizer: Any = None
-    kernel_constraint: Any = None
-    bias_constraint: Any = None
+    kernel_initializer: Initializer = "glorot_uniform"
+    bias_initializer: Initializer = "zeros"
+    kernel_regularizer: Regularizer = None
+    bias_regularizer: Regularizer = None
+    activity_regularizer: Regularizer = None
+    kernel_constraint: Constraint = None
+    bias_constraint: Constraint = None
 
 
 class _ConvSpec(_ConvBase):
@@ -466,14 +468,14 @@ class BatchNormalizationSpec(LayerSpecBase):
     epsilon: StrictFloat | StrictInt = 0.001
     center: StrictBool = True
     scale: StrictBool = True
-    beta_initializer: Any = "zeros"
-    gamma_initializer: Any = "ones"
-    moving_mean_initializer: Any = "zeros"
-    moving_variance_initializer: Any = "ones"
-    beta_regularizer: Any = None
-    gamma_regularizer: Any = None
-    beta_constraint: Any = None
-    gamma_constraint: Any = None
+    beta_initializer: Initializer = "zeros"
+    gamma_initializer: Initializer = "ones"
+    moving_mean_initializer: Initializer = "zeros"
+    moving_variance_initializer: Initializer = "ones"
+    beta_regularizer: Regularizer = None
+    gamma_regularizer: Regularizer = None
+    beta_constraint: Constraint = None
+    gamma_constraint: Constraint = None
     renorm: StrictBool = False
     renorm_clipping: Any = None
     renorm_momentum: StrictFloat | StrictInt = 0.99
@@ -486,12 +488,12 @@ class LayerNormalizationSpec(LayerSpecBase):
     epsilon: StrictFloat | StrictInt = 0.001
     center: StrictBool = True
     scale: StrictBool = True
-    beta_initializer: Any = "zeros"
-    gamma_initializer: Any = "ones"
-    beta_regularizer: Any = None
-    gamma_regularizer: Any = None
-    beta_constraint: Any = None
-    gamma_constraint: Any = None
+    beta_initializer: Initializer = "zeros"
+    gamma_initializer: Initializer = "ones"
+    beta_regularizer: Regularizer = None
+    gamma_regularizer: Regularizer = None
+    beta_constraint: Constraint = None
+    gamma_constraint: Constraint = None
 
 
 class FlattenSpec(LayerSpecBase):
@@ -516,15 +518,15 @@ class ReshapeSpec(LayerSpecBase):
 class DenseSpec(LayerSpecBase):
     type: Literal["Dense"]
     units: Dim
-    activation: Any = None
+    activation: Activation = None
     use_bias: StrictBool = True
-    kernel_initializer: Any = "glorot_uniform"
-    bias_initializer: Any = "zeros"
-    kernel_regularizer: Any = None
-    bias_regularizer: Any = None
-    activity_regularizer: Any = None
-    kernel_constraint: Any = None
-    bias_constraint: Any = None
+    kernel_initializer: Initializer = "glorot_uniform"
+    bias_initializer: Initializer = "zeros"
+    kernel_regularizer: Regularizer = None
+    bias_regularizer: Regularizer = None
+    activity_regularizer: Regularizer = None
+    kernel_constraint: Constraint = None
+    bias_constraint: Constraint = None
     lora_rank: Dim | None = None
     lora_alpha: StrictFloat | StrictInt | None = None
     quantization_config: None = None
@@ -532,7 +534,7 @@ class DenseSpec(LayerSpecBase):
 
 class ActivationSpec(LayerSpecBase):
     type: Literal["Activation"]
-    activation: Any
+    activation: Activation
 
 
 class TimeDistributedSpec(LayerSpecBase):
@@ -608,15 +610,15 @@ class _DepthwiseBase(_SpatialSpec):
     depth_multiplier: Dim = 1
     data_format: DataFormat | None = None
     dilation_rate: DefaultSizes = 1
-    activation: Any = None
+    activation: Activation = None
     use_bias: StrictBool = True
-    depthwise_initializer: Any = "glorot_uniform"
-    bias_initializer: Any = "zeros"
-    depthwise_regularizer: Any = None
-    bias_regularizer: Any = None
-    activity_regularizer: Any = None
-    depthwise_constraint: Any = None
-    bias_constraint: Any = None
+    depthwise_initializer: Initializer = "glorot_uniform"
+    bias_initializer: Initializer = "zeros"
+    depthwise_regularizer: Regularizer = None
+    bias_regularizer: Regularizer = None
+    activity_regularizer: Regularizer = None
+    depthwise_constraint: Constraint = None
+    bias_constraint: Constraint = None
 
 
 class DepthwiseConv1DSpec(_DepthwiseBase):
@@ -642,18 +644,18 @@ class _SeparableBase(_SpatialSpec):
     data_format: DataFormat | None = None
     dilation_rate: DefaultSizes = 1
     depth_multiplier: Dim = 1
-    activation: Any = None
+    activation: Activation = None
     use_bias: StrictBool = True
-    depthwise_initializer: Any = "glorot_uniform"
-    pointwise_initializer: Any = "glorot_uniform"
-    bias_initializer: Any = "zeros"
-    depthwise_regularizer: Any = None
-    pointwise_regularizer: Any = None
-    bias_regularizer: Any = None
-    activity_regularizer: Any = None
-    depthwise_constraint: Any = None
-    pointwise_constraint: Any = None
-    bias_constraint: Any = None
+    depthwise_initializer: Initializer = "glorot_uniform"
+    pointwise_initializer: Initializer = "glorot_uniform"
+    bias_initializer: Initializer = "zeros"
+    depthwise_regularizer: Regularizer = None
+    pointwise_regularizer: Regularizer = None
+    bias_regularizer: Regularizer = None
+    activity_regularizer: Regularizer = None
+    depthwise_constraint: Constraint = None
+    pointwise_constraint: Constraint = None
+    bias_constraint: Constraint = None
 
 
 class SeparableConv1DSpec(_SeparableBase):
@@ -797,12 +799,12 @@ class GroupNormalizationSpec(LayerSpecBase):
     epsilon: StrictFloat | StrictInt = 0.001
     center: StrictBool = True
     scale: StrictBool = True
-    beta_initializer: Any = "zeros"
-    gamma_initializer: Any = "ones"
-    beta_regularizer: Any = None
-    gamma_regularizer: Any = None
-    beta_constraint: Any = None
-    gamma_constraint: Any = None
+    beta_initializer: Initializer = "zeros"
+    gamma_initializer: Initializer = "ones"
+    beta_regularizer: Regularizer = None
+    gamma_regularizer: Regularizer = None
+    beta_constraint: Constraint = None
+    gamma_constraint: Constraint = None
 
     @field_validator("groups")
     @classmethod
@@ -819,18 +821,18 @@ class _RNNSpec(LayerSpecBase):
     """Arguments LSTM, GRU and SimpleRNN share (`keras/src/layers/rnn/`)."""
 
     units: Dim
-    activation: Any = "tanh"
+    activation: Activation = "tanh"
     use_bias: StrictBool = True
-    kernel_initializer: Any = "glorot_uniform"
-    recurrent_initializer: Any = "orthogonal"
-    bias_initializer: Any = "zeros"
-    kernel_regularizer: Any = None
-    recurrent_regularizer: Any = None
-    bias_regularizer: Any = None
-    activity_regularizer: Any = None
-    kernel_constraint: Any = None
-    recurrent_constraint: Any = None
-    bias_constraint: Any = None
+    kernel_initializer: Initializer = "glorot_uniform"
+    recurrent_initializer: Initializer = "orthogonal"
+    bias_initializer: Initializer = "zeros"
+    kernel_regularizer: Regularizer = None
+    recurrent_regularizer: Regularizer = None
+    bias_regularizer: Regularizer = None
+    activity_regularizer: Regularizer = None
+    kernel_constraint: Constraint = None
+    recurrent_constraint: Constraint = None
+    bias_constraint: Constraint = None
     dropout: Rate = 0.0
     recurrent_dropout: Rate = 0.0
     seed: StrictInt | None = None
@@ -851,7 +853,7 @@ class LSTMSpec(_RNNSpec):
     """`keras.layers.LSTM`: four gates (i, f, c, o) side by side in every weight."""
 
     type: Literal["LSTM"]
-    recurrent_activation: Any = "sigmoid"
+    recurrent_activation: Activation = "sigmoid"
     unit_forget_bias: StrictBool = True
     use_cudnn: Literal["auto"] | StrictBool = "auto"
 
@@ -861,7 +863,7 @@ class GRUSpec(_RNNSpec):
     kernel its own bias, so `bias` is (2, 3·units)."""
 
     type: Literal["GRU"]
-    recurrent_activation: Any = "sigmoid"
+    recurrent_activation: Activation = "sigmoid"
     reset_after: StrictBool = True
     use_cudnn: Literal["auto"] | StrictBool = "auto"
 
@@ -927,9 +929,9 @@ class PReLUSpec(LayerSpecBase):
     `shared_axes` (1-based, as Keras indexes them)."""
 
     type: Literal["PReLU"]
-    alpha_initializer: Any = "Zeros"
-    alpha_regularizer: Any = None
-    alpha_constraint: Any = None
+    alpha_initializer: Initializer = "Zeros"
+    alpha_regularizer: Regularizer = None
+    alpha_constraint: Constraint = None
     shared_axes: StrictInt | list[StrictInt] | None = None
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from core_records import record, refusal
+from core_records import invalid, record, refusal
 from layer_parity import assert_layer_matches_keras, keras_refuses
 from pydantic import ValidationError
 
@@ -216,9 +216,9 @@ def test_empty_transpose_output_that_keras_builds_is_refused():
 
 def test_unknown_activation_name_is_refused():
     layer = {"type": "Conv1D", "filters": 2, "kernel_size": 3, "activation": "Relu"}
-    error = refusal([10, 3], layer)
-    assert error.loc == ("layers", 0, "activation")
-    assert "did you mean 'relu'?" in error.msg
+    error = invalid([10, 3], layer)
+    assert error["loc"] == ["layers", 0, "activation"]
+    assert "did you mean 'relu'?" in error["msg"]
 
 
 def test_conv1d_transpose_kernel_puts_filters_before_channels():

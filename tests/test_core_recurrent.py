@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from core_records import record, refusal
+from core_records import invalid, record, refusal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from layer_parity import assert_layer_matches_keras, keras_refuses
@@ -164,8 +164,8 @@ def test_stateful_without_a_batch_size_is_refused_at_stateful():
 @pytest.mark.parametrize("field", ["activation", "recurrent_activation"])
 def test_an_unknown_activation_is_refused_at_its_field(field):
     layer = {"type": "LSTM", "units": 2, field: "sigmoidal"}
-    error = refusal([5, 3], layer)
-    assert error.loc == ("layers", 0, field) and "did you mean 'sigmoid'?" in error.msg
+    error = invalid([5, 3], layer)
+    assert error["loc"] == ["layers", 0, field] and "did you mean 'sigmoid'?" in error["msg"]
     assert keras_refuses([5, 3], layer)
 
 

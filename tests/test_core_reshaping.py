@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from core_records import record, refusal
+from core_records import invalid, record, refusal
 from layer_parity import assert_layer_matches_keras, keras_refuses
 
 KERAS_CASES = [
@@ -88,7 +88,7 @@ def test_spatial_dropout_of_the_wrong_rank_is_refused(layer_type, input_shape):
 
 def test_unknown_activation_is_refused():
     layer = {"type": "Activation", "activation": "foo"}
-    assert refusal([3], layer).loc == ("layers", 0, "activation")
+    assert invalid([3], layer)["loc"] == ["layers", 0, "activation"]
     assert keras_refuses([3], layer)
 
 

@@ -10,14 +10,10 @@ import difflib
 from typing import Any
 
 from app.core.errors import SpecError
+from app.core.keras_objects import ACTIVATIONS
 
-KERAS_ACTIVATIONS = (
-    "celu", "elu", "exponential", "gelu", "glu", "hard_shrink", "hard_sigmoid", "hard_silu",
-    "hard_swish", "hard_tanh", "leaky_relu", "linear", "log_sigmoid", "log_softmax", "mish",
-    "relu", "relu6", "selu", "sigmoid", "silu", "soft_shrink", "softmax", "softplus",
-    "softsign", "sparse_plus", "sparse_sigmoid", "sparsemax", "squareplus", "swish", "tanh",
-    "tanh_shrink", "threshold",
-)  # fmt: skip
+# One table: the request schema checks the same names (`app.core.keras_objects`).
+KERAS_ACTIVATIONS = ACTIVATIONS
 
 
 def check_activation(value: Any, field: str = "activation") -> None:

@@ -38,6 +38,7 @@ from app.core.conventions import Convention, current_convention
 from app.core.costs import CostContext, CostFacts, counts, elements
 from app.core.errors import SpecError
 from app.core.formula import dot
+from app.core.keras_objects import activation_function, is_linear
 from app.core.records import Deferred, GateRecord, LayerRecord, Shape, WeightRecord
 from app.core.registry import LayerFacts, Namer, analyses, weight
 from app.core.shapes import (
@@ -103,7 +104,7 @@ PEEPHOLE_GATES = ("input", "forget", "output")
 
 
 def _linear(activation: object) -> bool:
-    return activation in (None, "linear")
+    return is_linear(activation)
 
 
 def check_options(spec: ConvLSTMSpec, convention: Convention) -> None:
@@ -324,8 +325,9 @@ def conv_lstm_costs(spec: ConvLSTMSpec, record: LayerRecord, context: CostContex
     per_element, bias_per_cell, by_kind = elementwise_per_cell(
         context.convention,
         spec.use_bias,
-        spec.recurrent_activation,
-        spec.activation,
+        # By the function computed: hashable for the cache, a LeakyReLU layer as `leaky_relu`.
+        activation_function(spec.recurrent_activation),
+        activation_function(spec.activation),
         spec.input_to_state,
         norm_count,
     )

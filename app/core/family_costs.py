@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from app.core.costs import CostContext, CostFacts, cost_facts, counts, elements
 from app.core.formula import dot, num
+from app.core.keras_objects import is_linear
 from app.core.records import LayerRecord, Shape
 from app.core.registry import Namer, analyse
 from app.core.shapes import prod
@@ -67,7 +68,8 @@ def _channels(shape: Shape, spec: LayerSpecBase) -> int:
 
 
 def _nonlinear(activation: object) -> bool:
-    return activation not in (None, "linear")
+    """An activation layer object costs what its function costs: one FLOP per element."""
+    return not is_linear(activation)
 
 
 def _lora_macs(record: LayerRecord) -> int:

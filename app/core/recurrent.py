@@ -33,6 +33,7 @@ from app.core.activations import check_activation
 from app.core.costs import CostContext, CostFacts, counts, elements
 from app.core.errors import SpecError
 from app.core.formula import dot, num
+from app.core.keras_objects import is_linear
 from app.core.records import Deferred, LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer, analyses, weight
 from app.core.shapes import expect_ndim, known_channels
@@ -98,7 +99,7 @@ def recurrent(spec: RNNSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
 
 
 def _linear(activation: object) -> bool:
-    return activation in (None, "linear")
+    return is_linear(activation)
 
 
 def elementwise_per_unit(spec: RNNSpec) -> dict[str, int]:

@@ -4,7 +4,10 @@ The code is a `keras.Sequential` of `keras.Input(shape=...)` and one `keras.laye
 call per layer, passing only the arguments that differ from Keras's defaults, plus every layer's
 name (so `model.summary()` shows the same names as ours in any session). Every value is written
 with `repr`, so user text (names) can never break out of its string literal. Serialized Keras
-objects (a custom initializer, a regularizer) are rebuilt with
+objects are rebuilt as Keras looks them up: an activation layer object as its constructor call
+(`activation=keras.layers.LeakyReLU(negative_slope=0.2)`), a serialised function as its name,
+an initializer, regularizer or constraint with its kind's `get` (`keras.regularizers.get(...)`,
+which finds `class_name` without a `module`), anything else with
 `keras.saving.deserialize_keras_object`.
 
 A frozen layer (`"trainable": false`) is frozen after the model is built, with the
@@ -24,6 +27,7 @@ from app.core.records import LayerRecord, ModelSummary
 from app.interop.arguments import explicit_arguments
 from app.interop.identifiers import fresh_identifier
 from app.schema import (
+    LAYER_SPECS,
     PAPER_OPTIONS,
     BidirectionalSpec,
     LayerCallSpec,
@@ -47,6 +51,36 @@ def _value(value: Any) -> str:
         # escaped), in the double quotes Python style guides prefer.
         return json.dumps(value, ensure_ascii=False)
     return repr(value)
+
+
+# An argument's name ends with its kind: `kernel_initializer` → `keras.initializers.get`.
+_KINDS = {
+    "_initializer": "initializers",
+    "_regularizer": "regularizers",
+    "_constraint": "constraints",
+}
+
+
+def _argument(key: str, value: Any, depth: int) -> str:
+    """One constructor argument's value as code (see the module docstring)."""
+    if isinstance(value, dict) and "class_name" in value:
+        if key.endswith("activation"):
+            return _activation_object(value, depth)
+        kind = next((k for suffix, k in _KINDS.items() if key.endswith(suffix)), None)
+        if kind is not None:
+            return f"keras.{kind}.get({value!r})"
+    return _value(value)
+
+
+def _activation_object(value: dict[str, Any], depth: int) -> str:
+    """`keras.layers.LeakyReLU(negative_slope=0.2)`, or a serialised function's name."""
+    name, config = value["class_name"], value.get("config") or {}
+    if name == "function":
+        return _value(config)
+    spec = LAYER_SPECS[name].model_validate({**config, "type": name})
+    # Its own name, dtype and trainable change nothing here: the host layer owns it.
+    spec = spec.model_copy(update={"name": None, "dtype": None, "trainable": True})
+    return _call(spec, None, depth, None)
 
 
 def _call(spec: LayerSpecBase, record: LayerRecord | None, depth: int, dtype: str | None) -> str:
@@ -79,7 +113,7 @@ def _call(spec: LayerSpecBase, record: LayerRecord | None, depth: int, dtype: st
             wrapped = record.layer if key == "layer" and record is not None else None
             parts.append(f"{key}={_call(value, wrapped, depth + 1, dtype)}")
         else:
-            parts.append(f"{key}={_value(value)}")
+            parts.append(f"{key}={_argument(key, value, depth + 1)}")
     head = f"keras.layers.{spec.type}("
     one_line = head + ", ".join(parts) + ")"
     if len(one_line) + len(_INDENT) * depth <= 92 and "\n" not in one_line:

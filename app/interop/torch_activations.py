@@ -51,11 +51,45 @@ _FUNCTIONS = {
 }  # fmt: skip
 
 
+def _plain(value: Any) -> Any:
+    """A serialised function or `Activation` layer as its name (None: linear); an activation
+    layer object (LeakyReLU, ...) as it is."""
+    if isinstance(value, dict):
+        config = value.get("config")
+        if value.get("class_name") == "function":
+            return _plain(config)
+        if value.get("class_name") == "Activation":
+            return _plain((config or {}).get("activation"))
+    return "linear" if value is None else value
+
+
+def _layer_template(value: dict[str, Any]) -> str | None:
+    """An activation layer object (`app.core.keras_objects.ACTIVATION_LAYERS`) as torch, with
+    Keras's defaults (`keras/src/layers/activations/`); None where torch has no faithful form."""
+    name, config = value.get("class_name"), value.get("config") or {}
+    if name == "LeakyReLU":
+        # Keras 3 still takes the deprecated `alpha`, which wins (as LeakyReLUSpec reads it).
+        slope = config.get("alpha", config.get("negative_slope", 0.3))
+        return f"F.leaky_relu({{x}}, {float(slope)!r})"
+    if name == "ELU":
+        return f"F.elu({{x}}, {float(config.get('alpha', 1.0))!r})"
+    if name == "Softmax" and config.get("axis", -1) == -1:
+        return "torch.softmax({x}, dim={dim})"
+    if name == "ReLU" and not config.get("negative_slope") and not config.get("threshold"):
+        top = config.get("max_value")
+        return "torch.relu({x})" if top is None else f"torch.clamp({{x}}, 0.0, {float(top)!r})"
+    return None
+
+
 def _template(value: Any, field: str) -> str:
-    name = "linear" if value is None else value
+    name = _plain(value)
     if isinstance(name, str) and name in _TEMPLATES:
         return _TEMPLATES[name]
-    shown = name if isinstance(name, str) else "a serialized activation"
+    if isinstance(name, dict):
+        template = _layer_template(name)
+        if template is not None:
+            return template
+    shown = name if isinstance(name, str) else f"{name.get('class_name')} object"
     raise SpecError(
         (field,),
         f"the activation {shown!r} has no PyTorch translation here (supported: "
@@ -71,12 +105,13 @@ def apply(value: Any, x: str, dim: int = -1, field: str = "activation") -> str:
 def function(value: Any, dim: int, field: str) -> str:
     """`value` as a callable (a ConvLSTM's or RNN's gate function), channels at `dim`."""
     _template(value, field)  # refuses what has no translation
-    name = "linear" if value is None else value
-    if name in _FUNCTIONS:
+    name = _plain(value)
+    if isinstance(name, str) and name in _FUNCTIONS:
         return _FUNCTIONS[name]
     return "lambda t: " + apply(value, "t", dim, field)
 
 
 def uses_linear(value: Any) -> bool:
     """Whether the `linear` helper must be copied into the file."""
-    return value in (None, "linear")
+    plain: object = _plain(value)
+    return plain == "linear"
