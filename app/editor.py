@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from app import json_guard
 from app.core.errors import SpecError
-from app.core.registry import analysed_types
+from app.core.families import FAMILY_OF
 from app.errors import clean_error
 from app.form_numbers import index as parse_index
 from app.form_numbers import whole_number
@@ -234,8 +234,7 @@ def control_names(layer_type: str) -> frozenset[str]:
 def editable_types() -> tuple[str, ...]:
     """Layer types the core can analyse and the editor can show (wrappers and nested models
     with their inner layers as JSON)."""
-    names = {t.model_fields["type"].annotation.__args__[0] for t in analysed_types()}
-    return tuple(n for n in LAYER_SPECS if n in names)
+    return tuple(name for name, spec in LAYER_SPECS.items() if spec in FAMILY_OF)
 
 
 @dataclass(frozen=True)

@@ -13,23 +13,22 @@ gradient of alpha needs it).
 
 from __future__ import annotations
 
-from app.core.costs import CostContext, CostFacts, counts, elements
+from app.core.costs import CostContext, CostFacts, elements
 from app.core.errors import SpecError
+from app.core.family import EditorHints, LayerFamily
 from app.core.family_costs import _elementwise
 from app.core.formula import dot, num
 from app.core.records import LayerRecord, Shape
-from app.core.registry import LayerFacts, Namer, analyses, weight
+from app.core.registry import LayerFacts, Namer, weight
 from app.core.shapes import show
 from app.schema import ELUSpec, LayerSpecBase, LeakyReLUSpec, PReLUSpec, ReLUSpec, SoftmaxSpec
 
 
-@analyses(ReLUSpec, LeakyReLUSpec, ELUSpec)
 def elementwise_activation(spec: LayerSpecBase, input_shape: Shape, namer: Namer) -> LayerFacts:
     # Their arguments are checked by the schema as Keras's constructors check them.
     return LayerFacts(output_shape=input_shape)
 
 
-@analyses(SoftmaxSpec)
 def softmax(spec: SoftmaxSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     """Keras builds any `axis` (its output shape is the input's) but the first call fails on
     an axis the input lacks; we refuse that at once."""
@@ -51,7 +50,6 @@ def shared_axes(spec: PReLUSpec) -> list[int]:
     return [spec.shared_axes] if isinstance(spec.shared_axes, int) else list(spec.shared_axes)
 
 
-@analyses(PReLUSpec)
 def prelu(spec: PReLUSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     alpha: list[int | None] = list(input_shape[1:])
     n = len(alpha)
@@ -80,7 +78,6 @@ def prelu(spec: PReLUSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     )
 
 
-@counts(ReLUSpec, LeakyReLUSpec, ELUSpec, SoftmaxSpec)
 def activation_layer_costs(
     spec: LayerSpecBase, record: LayerRecord, context: CostContext
 ) -> CostFacts:
@@ -88,9 +85,30 @@ def activation_layer_costs(
     return _elementwise(record, 1, "one per element", n_out, f"output {num(n_out)}")
 
 
-@counts(PReLUSpec)
 def prelu_costs(spec: PReLUSpec, record: LayerRecord, context: CostContext) -> CostFacts:
     n_in = elements(record.input_shape)
     return _elementwise(
         record, 2, "activation + product with alpha per element", n_in, f"input {num(n_in)}"
     )
+
+
+FAMILY = LayerFamily(
+    name="Activation layers",
+    specs=(
+        ReLUSpec,
+        LeakyReLUSpec,
+        ELUSpec,
+        SoftmaxSpec,
+        PReLUSpec,
+    ),
+    analysers=(
+        ((ReLUSpec, LeakyReLUSpec, ELUSpec), elementwise_activation),
+        ((SoftmaxSpec,), softmax),
+        ((PReLUSpec,), prelu),
+    ),
+    costs=(
+        ((ReLUSpec, LeakyReLUSpec, ELUSpec, SoftmaxSpec), activation_layer_costs),
+        ((PReLUSpec,), prelu_costs),
+    ),
+    editor=EditorHints(primary=frozenset({"axis", "shared_axes"})),
+)

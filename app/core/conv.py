@@ -9,11 +9,14 @@ K·F·C + F. Output lengths follow `_get_output_shape_given_tf_padding`.
 from __future__ import annotations
 
 from app.core.activations import check_activation
+from app.core.costs import CostContext, CostFacts, elements
 from app.core.errors import SpecError
+from app.core.family import EditorHints, LayerFamily
+from app.core.family_costs import _channels, _weighted
 from app.core.formula import dot, num, plus
 from app.core.lora import check_lora, freeze_for_lora, lora_note, lora_weights
-from app.core.records import Shape, WeightRecord
-from app.core.registry import LayerFacts, Namer, analyses, weight
+from app.core.records import LayerRecord, Shape, WeightRecord
+from app.core.registry import LayerFacts, Namer, weight
 from app.core.shapes import (
     by,
     check_strides_vs_dilation,
@@ -21,6 +24,7 @@ from app.core.shapes import (
     expect_ndim,
     join_channels,
     known_channels,
+    prod,
     spatial_layout,
     split_channels,
     transpose_output_length,
@@ -76,7 +80,6 @@ def with_bias(
     return weights, f"{terms} = {num(total)}"
 
 
-@analyses(Conv1DSpec, Conv2DSpec, Conv3DSpec)
 def conv(spec: ConvSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     check_activation(spec.activation)
     check_strides_vs_dilation(spec.strides, spec.dilation_rate)
@@ -115,7 +118,6 @@ def check_output_padding(spec: ConvTransposeSpec) -> None:
             )
 
 
-@analyses(Conv1DTransposeSpec, Conv2DTransposeSpec, Conv3DTransposeSpec)
 def conv_transpose(spec: ConvTransposeSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     check_activation(spec.activation)
     check_strides_vs_dilation(spec.strides, spec.dilation_rate)
@@ -144,3 +146,54 @@ def conv_transpose(spec: ConvTransposeSpec, input_shape: Shape, namer: Namer) ->
         weights=tuple(weights),
         formula=formula,
     )
+
+
+def conv_costs(spec: Conv2DSpec, record: LayerRecord, context: CostContext) -> CostFacts:
+    n_out, k = elements(record.output_shape), prod(spec.kernel_size)
+    c = _channels(record.input_shape, spec) // spec.groups
+    return _weighted(spec, record, n_out * c * k, "N_out·(C/g)·K", [n_out, c, k])
+
+
+def conv_transpose_costs(
+    spec: Conv2DTransposeSpec, record: LayerRecord, context: CostContext
+) -> CostFacts:
+    n_in, k = elements(record.input_shape), prod(spec.kernel_size)
+    return _weighted(spec, record, n_in * k * spec.filters, "N_in·K·F", [n_in, k, spec.filters])
+
+
+FAMILY = LayerFamily(
+    name="Convolution",
+    specs=(
+        Conv1DSpec,
+        Conv2DSpec,
+        Conv3DSpec,
+        Conv1DTransposeSpec,
+        Conv2DTransposeSpec,
+        Conv3DTransposeSpec,
+    ),
+    analysers=(
+        ((Conv1DSpec, Conv2DSpec, Conv3DSpec), conv),
+        ((Conv1DTransposeSpec, Conv2DTransposeSpec, Conv3DTransposeSpec), conv_transpose),
+    ),
+    costs=(
+        ((Conv1DSpec, Conv2DSpec, Conv3DSpec), conv_costs),
+        ((Conv1DTransposeSpec, Conv2DTransposeSpec, Conv3DTransposeSpec), conv_transpose_costs),
+    ),
+    editor=EditorHints(
+        primary=frozenset(
+            {
+                "filters",
+                "kernel_size",
+                "strides",
+                "padding",
+                "data_format",
+                "dilation_rate",
+                "groups",
+                "output_padding",
+                "use_bias",
+                "activation",
+            }
+        ),
+        new_values={"filters": 32, "kernel_size": 3},
+    ),
+)

@@ -35,11 +35,12 @@ from __future__ import annotations
 from functools import cache, partial
 
 from app.core.conventions import Convention, current_convention
-from app.core.costs import CostContext, CostFacts, counts, elements
+from app.core.costs import CostContext, CostFacts, elements
 from app.core.errors import SpecError
+from app.core.family import EditorHints, LayerFamily
 from app.core.formula import dot
 from app.core.records import Deferred, GateRecord, LayerRecord, Shape, WeightRecord
-from app.core.registry import LayerFacts, Namer, analyses, weight
+from app.core.registry import LayerFacts, Namer, weight
 from app.core.shapes import (
     check_strides_vs_dilation,
     conv_output_spatial,
@@ -216,7 +217,6 @@ def formula(spec: ConvLSTMSpec, channels: int, convention: Convention, cell: Sha
     )
 
 
-@analyses(ConvLSTM1DSpec, ConvLSTM2DSpec, ConvLSTM3DSpec)
 def conv_lstm(spec: ConvLSTMSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     state, c = state_shape(spec, input_shape)
     convention = current_convention()
@@ -306,7 +306,6 @@ def _state_of(spec: ConvLSTMSpec, output_shape: Shape | list[Shape]) -> Shape:
     return output_shape
 
 
-@counts(ConvLSTM1DSpec, ConvLSTM2DSpec, ConvLSTM3DSpec)
 def conv_lstm_costs(spec: ConvLSTMSpec, record: LayerRecord, context: CostContext) -> CostFacts:
     """MACs, element-wise FLOPs and saved elements of one time step (see the module docstring)."""
     # The record's shapes were checked by `state_shape` in the analyser: read H_t's shape and C
@@ -388,3 +387,39 @@ def cost_texts(
         f"{'C_t' if peephole else 'C_{t−1}'}, i, f, c̃, o, tanh C_t) = {c}·{p_in} + 7·{p}·{f}"
         f"{norm_numbers} = {saved:,}" + (f"; once: C_0 = {p * f:,}" if peephole else ""),
     )
+
+
+FAMILY_SPECS = (
+    ConvLSTM1DSpec,
+    ConvLSTM2DSpec,
+    ConvLSTM3DSpec,
+)
+FAMILY = LayerFamily(
+    name="ConvLSTM",
+    specs=FAMILY_SPECS,
+    analysers=((FAMILY_SPECS, conv_lstm),),
+    costs=((FAMILY_SPECS, conv_lstm_costs),),
+    editor=EditorHints(
+        primary=frozenset(
+            {
+                "filters",
+                "kernel_size",
+                "strides",
+                "padding",
+                "data_format",
+                "dilation_rate",
+                "use_bias",
+                "return_sequences",
+                "return_state",
+                "activation",
+                "recurrent_activation",
+            }
+        ),
+        new_values={"filters": 32},
+        # A 3×3 kernel with "same" padding keeps the grid: what a forecasting stack wants.
+        new_by_type={
+            f"ConvLSTM{rank}D": {"kernel_size": [3] * rank, "padding": "same"} for rank in (1, 2, 3)
+        },
+        stacks=True,
+    ),
+)

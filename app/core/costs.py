@@ -10,8 +10,7 @@ What counts (the full rules are in `docs/costs.md`):
   the gradient of the input, one for the gradient of the weights); training = forward + backward.
 - Saved elements are the tensors a layer keeps for backpropagation (through time), per sample.
 
-Each layer family registers a rule with `@counts(SpecClass, ...)`, as analysers register with
-`@analyses`. A rule gets the layer's spec, its record from a walk with concrete sizes, and the
+Each layer family's module names its rules in its `FAMILY` (`app.core.families`). A rule gets the layer's spec, its record from a walk with concrete sizes, and the
 context, and returns `CostFacts` for one sample and one step.
 """
 
@@ -61,27 +60,20 @@ class CostFacts:
     recurrent: bool = False
 
 
-CostRule = Callable[[LayerSpecBase, LayerRecord, CostContext], CostFacts]
-_RULES: dict[type[LayerSpecBase], CostRule] = {}
-
-
-def counts(*spec_types: type[LayerSpecBase]) -> Callable[[CostRule], CostRule]:
-    """Register `fn(spec, record, context) -> CostFacts` for these spec classes."""
-
-    def register(fn: CostRule) -> CostRule:
-        for spec_type in spec_types:
-            _RULES[spec_type] = fn
-        return fn
-
-    return register
-
-
 def has_rule(spec: LayerSpecBase) -> bool:
-    return type(spec) in _RULES
+    # Imported here: the families import the modules that import this one.
+    from app.core.families import cost_rule
+
+    return cost_rule(type(spec)) is not None
 
 
 def cost_facts(spec: LayerSpecBase, record: LayerRecord, context: CostContext) -> CostFacts:
-    return _RULES[type(spec)](spec, record, context)
+    from app.core.families import cost_rule
+
+    rule = cost_rule(type(spec))
+    if rule is None:
+        raise LookupError(f"no cost rule for {type(spec).__name__}")
+    return rule(spec, record, context)
 
 
 def elements(shape: Shape | list[Shape]) -> int:

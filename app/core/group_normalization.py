@@ -11,13 +11,14 @@ Costs, as LayerNormalization's: per element mean and variance (3), x − μ and 
 
 from __future__ import annotations
 
-from app.core.costs import CostContext, CostFacts, counts, elements
+from app.core.costs import CostContext, CostFacts, elements
 from app.core.errors import SpecError
+from app.core.family import EditorHints, LayerFamily
 from app.core.family_costs import _elementwise
 from app.core.formula import num
 from app.core.normalization import known_sizes
 from app.core.records import LayerRecord, Shape
-from app.core.registry import LayerFacts, Namer, analyses, weight
+from app.core.registry import LayerFacts, Namer, weight
 from app.core.shapes import axis_index
 from app.schema import GroupNormalizationSpec
 
@@ -42,7 +43,6 @@ def group_count(spec: GroupNormalizationSpec, channels: int) -> int:
     return groups
 
 
-@analyses(GroupNormalizationSpec)
 def group_normalization(
     spec: GroupNormalizationSpec, input_shape: Shape, namer: Namer
 ) -> LayerFacts:
@@ -61,7 +61,6 @@ def group_normalization(
     return LayerFacts(output_shape=input_shape, weights=weights, formula=formula)
 
 
-@counts(GroupNormalizationSpec)
 def group_normalization_costs(
     spec: GroupNormalizationSpec, record: LayerRecord, context: CostContext
 ) -> CostFacts:
@@ -73,3 +72,13 @@ def group_normalization_costs(
         + (", + β" if spec.center else "")
     )
     return _elementwise(record, per, rule, n_in, f"input {num(n_in)}")
+
+
+FAMILY_SPECS = (GroupNormalizationSpec,)
+FAMILY = LayerFamily(
+    name="Group normalization",
+    specs=FAMILY_SPECS,
+    analysers=((FAMILY_SPECS, group_normalization),),
+    costs=((FAMILY_SPECS, group_normalization_costs),),
+    editor=EditorHints(primary=frozenset({"groups", "axis", "center", "scale"})),
+)

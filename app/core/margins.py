@@ -11,11 +11,12 @@ anything for backward (the gradient is the output gradient cropped or padded bac
 
 from __future__ import annotations
 
-from app.core.costs import CostContext, CostFacts, counts, elements
+from app.core.costs import CostContext, CostFacts, elements
 from app.core.errors import SpecError
+from app.core.family import EditorHints, LayerFamily
 from app.core.formula import num
 from app.core.records import LayerRecord, Shape
-from app.core.registry import LayerFacts, Namer, analyses
+from app.core.registry import LayerFacts, Namer
 from app.core.shapes import expect_ndim, join_channels, show, spatial_layout, split_channels
 from app.schema import (
     Cropping1DSpec,
@@ -46,7 +47,6 @@ def _pairs_text(pairs: tuple[tuple[int, int], ...]) -> str:
     return ", ".join(f"{a}+{b}" for a, b in pairs)
 
 
-@analyses(ZeroPadding1DSpec, ZeroPadding2DSpec, ZeroPadding3DSpec)
 def zero_padding(spec: ZeroPaddingSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     """n + before + after on every spatial axis."""
     spatial, channels = _spatial(spec, input_shape)
@@ -59,7 +59,6 @@ def zero_padding(spec: ZeroPaddingSpec, input_shape: Shape, namer: Namer) -> Lay
     )
 
 
-@analyses(Cropping1DSpec, Cropping2DSpec, Cropping3DSpec)
 def cropping(spec: CroppingSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     """n − before − after on every spatial axis; Keras refuses an empty or negative result."""
     spatial, channels = _spatial(spec, input_shape)
@@ -79,7 +78,6 @@ def cropping(spec: CroppingSpec, input_shape: Shape, namer: Namer) -> LayerFacts
     )
 
 
-@counts(*MARGIN_TYPES)
 def margin_costs(
     spec: ZeroPaddingSpec | CroppingSpec, record: LayerRecord, context: CostContext
 ) -> CostFacts:
@@ -98,3 +96,23 @@ def margin_costs(
             f"nothing: 0 (output {num(n_out)} elements)",
         ),
     )
+
+
+FAMILY_SPECS = (
+    ZeroPadding1DSpec,
+    ZeroPadding2DSpec,
+    ZeroPadding3DSpec,
+    Cropping1DSpec,
+    Cropping2DSpec,
+    Cropping3DSpec,
+)
+FAMILY = LayerFamily(
+    name="Zero padding and cropping",
+    specs=FAMILY_SPECS,
+    analysers=(
+        ((ZeroPadding1DSpec, ZeroPadding2DSpec, ZeroPadding3DSpec), zero_padding),
+        ((Cropping1DSpec, Cropping2DSpec, Cropping3DSpec), cropping),
+    ),
+    costs=((FAMILY_SPECS, margin_costs),),
+    editor=EditorHints(primary=frozenset({"padding", "cropping", "data_format"})),
+)

@@ -11,11 +11,12 @@ operations per output element, plus one multiplication by 1/n for `Average`.
 
 from __future__ import annotations
 
-from app.core.costs import CostContext, CostFacts, counts
+from app.core.costs import CostContext, CostFacts
 from app.core.errors import SpecError
+from app.core.family import EditorHints, LayerFamily
 from app.core.formula import num
 from app.core.records import LayerRecord, Shape
-from app.core.registry import LayerFacts, Namer, analyses
+from app.core.registry import LayerFacts, Namer
 from app.core.shapes import prod, show
 from app.schema import (
     AddSpec,
@@ -76,7 +77,6 @@ def broadcast(a: Shape, b: Shape) -> Shape:
     return tuple(out)
 
 
-@analyses(*ELEMENTWISE)
 def elementwise(spec: LayerSpecBase, received: Shape | list[Shape], namer: Namer) -> LayerFacts:
     shapes = _shapes(spec, received)
     if isinstance(spec, SubtractSpec) and len(shapes) != 2:
@@ -88,7 +88,6 @@ def elementwise(spec: LayerSpecBase, received: Shape | list[Shape], namer: Namer
     return LayerFacts(output_shape=(batch, *out))
 
 
-@analyses(ConcatenateSpec)
 def concatenate(spec: ConcatenateSpec, received: Shape | list[Shape], namer: Namer) -> LayerFacts:
     shapes = _shapes(spec, received)
     ranks = {len(s) for s in shapes}
@@ -128,7 +127,6 @@ def concatenate(spec: ConcatenateSpec, received: Shape | list[Shape], namer: Nam
     return LayerFacts(output_shape=tuple(out))
 
 
-@counts(*MERGES)
 def merge_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) -> CostFacts:
     """Per sample, once: (n − 1) operations per output element (+1 for Average's 1/n)."""
     n = len(record.input_shape) if isinstance(record.input_shape, list) else 1
@@ -160,3 +158,21 @@ def merge_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) 
         moved=inputs + out,
         texts=texts,
     )
+
+
+FAMILY_SPECS = (
+    ConcatenateSpec,
+    AddSpec,
+    SubtractSpec,
+    MultiplySpec,
+    AverageSpec,
+    MaximumSpec,
+    MinimumSpec,
+)
+FAMILY = LayerFamily(
+    name="Merging",
+    specs=FAMILY_SPECS,
+    analysers=((ELEMENTWISE, elementwise), ((ConcatenateSpec,), concatenate)),
+    costs=((FAMILY_SPECS, merge_costs),),
+    editor=EditorHints(primary=frozenset({"axis"})),
+)

@@ -11,11 +11,12 @@ Costs: the sum of its layers' counts for the whole sequence, reported as one ste
 
 from __future__ import annotations
 
-from app.core.costs import CostContext, CostFacts, cost_facts, counts
+from app.core.costs import CostContext, CostFacts, cost_facts
 from app.core.errors import SpecError
+from app.core.family import EditorHints, LayerFamily
 from app.core.formula import num
 from app.core.records import LayerRecord, Shape
-from app.core.registry import LayerFacts, Namer, analyses
+from app.core.registry import LayerFacts, Namer
 from app.schema import SequentialSpec
 
 
@@ -31,7 +32,6 @@ def _records(spec: SequentialSpec, input_shape: Shape, namer: Namer) -> tuple[La
         raise
 
 
-@analyses(SequentialSpec)
 def nested_sequential(spec: SequentialSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     records = _records(spec, input_shape, namer)
     namer.auto("functional")  # the Functional that Keras builds inside it
@@ -49,7 +49,6 @@ def nested_sequential(spec: SequentialSpec, input_shape: Shape, namer: Namer) ->
     )
 
 
-@counts(SequentialSpec)
 def nested_costs(spec: SequentialSpec, record: LayerRecord, context: CostContext) -> CostFacts:
     """Σ over its layers of (per-step count × steps), as one step; the working set is the
     largest of its layers'."""
@@ -77,3 +76,16 @@ def nested_costs(spec: SequentialSpec, record: LayerRecord, context: CostContext
         recurrent=any(f.recurrent for f in facts),
         texts=texts,
     )
+
+
+FAMILY_SPECS = (SequentialSpec,)
+FAMILY = LayerFamily(
+    name="Nested Sequential",
+    specs=FAMILY_SPECS,
+    analysers=((FAMILY_SPECS, nested_sequential),),
+    costs=((FAMILY_SPECS, nested_costs),),
+    editor=EditorHints(
+        new_by_type={"Sequential": {"layers": [{"type": "Dense", "units": 64}]}},
+        layer_arguments=frozenset({"layers"}),
+    ),
+)

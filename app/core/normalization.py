@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.core.costs import CostContext, CostFacts, elements
 from app.core.errors import SpecError
+from app.core.family import EditorHints, LayerFamily
+from app.core.family_costs import _elementwise
 from app.core.formula import dot, num
-from app.core.records import Shape, WeightRecord
-from app.core.registry import LayerFacts, Namer, analyses, weight
+from app.core.records import LayerRecord, Shape, WeightRecord
+from app.core.registry import LayerFacts, Namer, weight
 from app.core.shapes import axis_index, show
-from app.schema import BatchNormalizationSpec, LayerNormalizationSpec
+from app.schema import BatchNormalizationSpec, LayerNormalizationSpec, LayerSpecBase
 
 RENORM_CLIPPING_KEYS = ("rmax", "rmin", "dmax")
 
@@ -77,7 +80,6 @@ BN_LABELS = {
 }
 
 
-@analyses(BatchNormalizationSpec)
 def batch_normalization(
     spec: BatchNormalizationSpec, input_shape: Shape, namer: Namer
 ) -> LayerFacts:
@@ -108,7 +110,6 @@ def batch_normalization(
     )
 
 
-@analyses(LayerNormalizationSpec)
 def layer_normalization(
     spec: LayerNormalizationSpec, input_shape: Shape, namer: Namer
 ) -> LayerFacts:
@@ -138,3 +139,30 @@ def layer_normalization(
         weights=weights,
         formula=f"{len(weights)} × {size} = {num(total)} ({labels} of shape {show(shape)})",
     )
+
+
+def normalization_costs(
+    spec: LayerSpecBase, record: LayerRecord, context: CostContext
+) -> CostFacts:
+    n_in = elements(record.input_shape)
+    per = 2 + int(spec.scale) + int(spec.center)  # type: ignore[attr-defined]
+    rule = "x − μ, ÷ σ" + (", × γ" if spec.scale else "") + (", + β" if spec.center else "")  # type: ignore[attr-defined]
+    if isinstance(spec, LayerNormalizationSpec):
+        per, rule = per + 3, rule + ", mean and variance (3)"
+    return _elementwise(record, per, rule, n_in, f"input {num(n_in)}")
+
+
+FAMILY_SPECS = (
+    BatchNormalizationSpec,
+    LayerNormalizationSpec,
+)
+FAMILY = LayerFamily(
+    name="Batch and layer normalization",
+    specs=FAMILY_SPECS,
+    analysers=(
+        ((BatchNormalizationSpec,), batch_normalization),
+        ((LayerNormalizationSpec,), layer_normalization),
+    ),
+    costs=((FAMILY_SPECS, normalization_costs),),
+    editor=EditorHints(primary=frozenset({"axis", "center", "scale"})),
+)

@@ -7,12 +7,17 @@ spatial axes (or keeps them as 1 with `keepdims`). UpSampling multiplies each sp
 
 from __future__ import annotations
 
-from app.core.records import Shape
-from app.core.registry import LayerFacts, Namer, analyses
+from app.core.costs import CostContext, CostFacts, elements
+from app.core.family import EditorHints, LayerFamily
+from app.core.family_costs import _channels, _elementwise
+from app.core.formula import num
+from app.core.records import LayerRecord, Shape
+from app.core.registry import LayerFacts, Namer
 from app.core.shapes import (
     conv_output_spatial,
     expect_ndim,
     join_channels,
+    prod,
     spatial_layout,
     split_channels,
 )
@@ -26,6 +31,7 @@ from app.schema import (
     GlobalMaxPooling1DSpec,
     GlobalMaxPooling2DSpec,
     GlobalMaxPooling3DSpec,
+    LayerSpecBase,
     MaxPooling1DSpec,
     MaxPooling2DSpec,
     MaxPooling3DSpec,
@@ -60,7 +66,6 @@ def spatial_input(spec, input_shape: Shape) -> tuple[Shape, int | None]:
     return split_channels(input_shape, spec.channels_first)
 
 
-@analyses(*PoolingSpec.__args__)
 def pooling(spec: PoolingSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     spatial, channels = spatial_input(spec, input_shape)
     strides = spec.pool_size if spec.strides is None else spec.strides
@@ -73,7 +78,6 @@ def pooling(spec: PoolingSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     )
 
 
-@analyses(*GlobalPoolingSpec.__args__)
 def global_pooling(spec: GlobalPoolingSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     _, channels = spatial_input(spec, input_shape)
     if not spec.keepdims:
@@ -84,7 +88,6 @@ def global_pooling(spec: GlobalPoolingSpec, input_shape: Shape, namer: Namer) ->
     )
 
 
-@analyses(*UpSamplingSpec.__args__)
 def up_sampling(spec: UpSamplingSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     # UpSampling1D has no data_format: it always repeats axis 1 of (batch, steps, features).
     spatial, channels = spatial_input(spec, input_shape)
@@ -93,3 +96,95 @@ def up_sampling(spec: UpSamplingSpec, input_shape: Shape, namer: Namer) -> Layer
     return LayerFacts(
         output_shape=join_channels(input_shape[0], out, channels, spec.channels_first)
     )
+
+
+_TAPS = {"nearest": 1, "area": 1, "bilinear": 4, "bicubic": 16, "lanczos3": 36, "lanczos5": 100}
+
+
+def max_pooling_costs(
+    spec: MaxPooling2DSpec, record: LayerRecord, context: CostContext
+) -> CostFacts:
+    n_in = elements(record.input_shape)
+    window = prod(spec.pool_size)
+    return _elementwise(
+        record,
+        window - 1,
+        "window − 1 comparisons per output",
+        n_in,
+        f"input {num(n_in)} (where the maxima were)",
+    )
+
+
+def average_pooling_costs(
+    spec: AveragePooling2DSpec, record: LayerRecord, context: CostContext
+) -> CostFacts:
+    window = prod(spec.pool_size)
+    return _elementwise(record, window, "window − 1 adds + 1 division per output")
+
+
+def global_max_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) -> CostFacts:
+    n_in = elements(record.input_shape)
+    window = n_in // _channels(record.input_shape, spec)
+    return _elementwise(
+        record,
+        window - 1,
+        "cells − 1 comparisons per channel",
+        n_in,
+        f"input {num(n_in)} (where the maxima were)",
+    )
+
+
+def global_average_costs(
+    spec: LayerSpecBase, record: LayerRecord, context: CostContext
+) -> CostFacts:
+    window = elements(record.input_shape) // _channels(record.input_shape, spec)
+    return _elementwise(record, window, "cells − 1 adds + 1 division per channel")
+
+
+def up_sampling_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) -> CostFacts:
+    taps = _TAPS[getattr(spec, "interpolation", "nearest")]
+    return _elementwise(record, 2 * taps - 1 if taps > 1 else 0, "2·taps − 1 per output")
+
+
+FAMILY = LayerFamily(
+    name="Pooling and upsampling",
+    specs=(
+        MaxPooling1DSpec,
+        MaxPooling2DSpec,
+        MaxPooling3DSpec,
+        AveragePooling1DSpec,
+        AveragePooling2DSpec,
+        AveragePooling3DSpec,
+        GlobalAveragePooling1DSpec,
+        GlobalAveragePooling2DSpec,
+        GlobalAveragePooling3DSpec,
+        GlobalMaxPooling1DSpec,
+        GlobalMaxPooling2DSpec,
+        GlobalMaxPooling3DSpec,
+        UpSampling1DSpec,
+        UpSampling2DSpec,
+        UpSampling3DSpec,
+    ),
+    analysers=(
+        (PoolingSpec.__args__, pooling),
+        (GlobalPoolingSpec.__args__, global_pooling),
+        (UpSamplingSpec.__args__, up_sampling),
+    ),
+    costs=(
+        ((MaxPooling1DSpec, MaxPooling2DSpec, MaxPooling3DSpec), max_pooling_costs),
+        ((AveragePooling1DSpec, AveragePooling2DSpec, AveragePooling3DSpec), average_pooling_costs),
+        (
+            (GlobalMaxPooling1DSpec, GlobalMaxPooling2DSpec, GlobalMaxPooling3DSpec),
+            global_max_costs,
+        ),
+        (
+            (GlobalAveragePooling1DSpec, GlobalAveragePooling2DSpec, GlobalAveragePooling3DSpec),
+            global_average_costs,
+        ),
+        (UpSamplingSpec.__args__, up_sampling_costs),
+    ),
+    editor=EditorHints(
+        primary=frozenset({"pool_size", "strides", "padding", "data_format", "keepdims", "size"}),
+        new_values={"pool_size": 2},
+    ),
+)

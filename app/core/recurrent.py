@@ -30,11 +30,12 @@ from __future__ import annotations
 from functools import partial
 
 from app.core.activations import check_activation
-from app.core.costs import CostContext, CostFacts, counts, elements
+from app.core.costs import CostContext, CostFacts, elements
 from app.core.errors import SpecError
+from app.core.family import EditorHints, LayerFamily
 from app.core.formula import dot, num
 from app.core.records import Deferred, LayerRecord, Shape
-from app.core.registry import LayerFacts, Namer, analyses, weight
+from app.core.registry import LayerFacts, Namer, weight
 from app.core.shapes import expect_ndim, known_channels
 from app.schema import GRUSpec, LSTMSpec, SimpleRNNSpec
 
@@ -80,7 +81,6 @@ def formula(spec: RNNSpec, d: int) -> str:
     return f"{g} × ({terms}) = {g} × {num(share)} = {num(g * share)}"
 
 
-@analyses(SimpleRNNSpec, LSTMSpec, GRUSpec)
 def recurrent(spec: RNNSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     d = check_input(spec, input_shape)
     g, u = GATES[spec.type], spec.units
@@ -137,7 +137,6 @@ MOVED_PER_UNIT = {"SimpleRNN": 2, "LSTM": 4, "GRU": 2}
 WORKING_PER_UNIT = {"SimpleRNN": 1, "LSTM": 6, "GRU": 4}
 
 
-@counts(SimpleRNNSpec, LSTMSpec, GRUSpec)
 def recurrent_costs(spec: RNNSpec, record: LayerRecord, context: CostContext) -> CostFacts:
     """MACs, element-wise FLOPs and saved elements of one time step (module docstring)."""
     g, u = GATES[spec.type], spec.units
@@ -178,3 +177,33 @@ def cost_texts(
         f"per step D + {saved_units}·U (x_t; {SAVED_TEXT[layer_type]}) = "
         f"{d} + {saved_units}·{u} = {num(d + saved_units * u)}",
     )
+
+
+FAMILY_SPECS = (
+    SimpleRNNSpec,
+    LSTMSpec,
+    GRUSpec,
+)
+FAMILY = LayerFamily(
+    name="Recurrent (SimpleRNN, LSTM, GRU)",
+    specs=FAMILY_SPECS,
+    analysers=((FAMILY_SPECS, recurrent),),
+    costs=((FAMILY_SPECS, recurrent_costs),),
+    editor=EditorHints(
+        primary=frozenset(
+            {
+                "units",
+                "activation",
+                "recurrent_activation",
+                "use_bias",
+                "reset_after",
+                "return_sequences",
+                "return_state",
+            }
+        ),
+        new_values={"units": 64},
+        # It only picks a backend kernel ("auto", true or false: no checkbox shows three).
+        hidden=frozenset({"use_cudnn"}),
+        stacks=True,
+    ),
+)

@@ -1,13 +1,12 @@
-"""Which function analyses which layer spec, and what such a function returns."""
+"""What analysing a layer spec returns, Keras's automatic names, and the walk's dispatch to the
+analyser of a spec's family (`app.core.families`)."""
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
-from typing import TypeVar
 
 from app.core.records import Deferred, GateRecord, LayerRecord, Shape, WeightRecord
 from app.schema import LayerSpecBase
@@ -52,30 +51,12 @@ def snake_case(class_name: str) -> str:
     return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
-Analyser = Callable[..., LayerFacts]
-S = TypeVar("S", bound=LayerSpecBase)
-_ANALYSERS: dict[type[LayerSpecBase], Analyser] = {}
-
-
-def analyses(*spec_types: type[LayerSpecBase]) -> Callable[[Analyser], Analyser]:
-    """Register `fn(spec, input_shape, namer) -> LayerFacts` for these spec classes."""
-
-    def register(fn: Analyser) -> Analyser:
-        for spec_type in spec_types:
-            _ANALYSERS[spec_type] = fn
-        return fn
-
-    return register
-
-
-def analysed_types() -> tuple[type[LayerSpecBase], ...]:
-    """The spec classes some family has registered an analyser for."""
-    return tuple(_ANALYSERS)
-
-
 def analyse(spec: LayerSpecBase, input_shape: Shape, namer: Namer, index: int) -> LayerRecord:
     """One layer's record. Wrapped layers are named before their wrapper, as Keras does."""
-    facts = _ANALYSERS[type(spec)](spec, input_shape, namer)
+    # Imported here: the families import the modules that import this one.
+    from app.core.families import analyser
+
+    facts = analyser(type(spec))(spec, input_shape, namer)
     weights = facts.weights
     if not spec.trainable:
         weights = tuple(replace(w, trainable=False) for w in weights)

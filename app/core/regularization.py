@@ -8,11 +8,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.core.costs import CostContext, CostFacts, elements
 from app.core.errors import SpecError
-from app.core.records import Shape
-from app.core.registry import LayerFacts, Namer, analyses
+from app.core.family import EditorHints, LayerFamily
+from app.core.family_costs import _elementwise
+from app.core.formula import num
+from app.core.records import LayerRecord, Shape
+from app.core.registry import LayerFacts, Namer
 from app.core.shapes import expect_ndim, show, spatial_layout
-from app.schema import DropoutSpec, SpatialDropout1DSpec, SpatialDropout2DSpec, SpatialDropout3DSpec
+from app.schema import (
+    DropoutSpec,
+    LayerSpecBase,
+    SpatialDropout1DSpec,
+    SpatialDropout2DSpec,
+    SpatialDropout3DSpec,
+)
 
 
 def check_noise_shape(noise_shape: Any, input_shape: Shape) -> None:
@@ -44,7 +54,6 @@ def check_noise_shape(noise_shape: Any, input_shape: Shape) -> None:
         )
 
 
-@analyses(DropoutSpec)
 def dropout(spec: DropoutSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     check_noise_shape(spec.noise_shape, input_shape)
     return LayerFacts(output_shape=input_shape)
@@ -53,8 +62,30 @@ def dropout(spec: DropoutSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
 SpatialDropoutSpec = SpatialDropout1DSpec | SpatialDropout2DSpec | SpatialDropout3DSpec
 
 
-@analyses(SpatialDropout1DSpec, SpatialDropout2DSpec, SpatialDropout3DSpec)
 def spatial_dropout(spec: SpatialDropoutSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     channels_first = getattr(spec, "channels_first", False)
     expect_ndim(input_shape, spec.rank + 2, spec.type, spatial_layout(spec.rank, channels_first))
     return LayerFacts(output_shape=input_shape)
+
+
+def dropout_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) -> CostFacts:
+    n_out = elements(record.output_shape)
+    return _elementwise(record, 0, "identity at inference", n_out, f"mask {num(n_out)}")
+
+
+FAMILY_SPECS = (
+    DropoutSpec,
+    SpatialDropout1DSpec,
+    SpatialDropout2DSpec,
+    SpatialDropout3DSpec,
+)
+FAMILY = LayerFamily(
+    name="Dropout",
+    specs=FAMILY_SPECS,
+    analysers=(
+        ((DropoutSpec,), dropout),
+        ((SpatialDropout1DSpec, SpatialDropout2DSpec, SpatialDropout3DSpec), spatial_dropout),
+    ),
+    costs=((FAMILY_SPECS, dropout_costs),),
+    editor=EditorHints(primary=frozenset({"rate", "data_format"}), new_values={"rate": 0.5}),
+)

@@ -7,16 +7,16 @@ axis dims[j]. RepeatVector: (batch, features) → (batch, n, features).
 
 from __future__ import annotations
 
-from app.core.costs import CostContext, CostFacts, counts
+from app.core.costs import CostContext, CostFacts
 from app.core.errors import SpecError
+from app.core.family import EditorHints, LayerFamily
 from app.core.family_costs import _elementwise
 from app.core.records import LayerRecord, Shape
-from app.core.registry import LayerFacts, Namer, analyses
+from app.core.registry import LayerFacts, Namer
 from app.core.shapes import expect_ndim
 from app.schema import LayerSpecBase, PermuteSpec, RepeatVectorSpec
 
 
-@analyses(PermuteSpec)
 def permute(spec: PermuteSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     dims = list(spec.dims)
     if sorted(dims) != list(range(1, len(dims) + 1)):
@@ -31,12 +31,27 @@ def permute(spec: PermuteSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     return LayerFacts(output_shape=(input_shape[0], *(input_shape[d] for d in dims)))
 
 
-@analyses(RepeatVectorSpec)
 def repeat_vector(spec: RepeatVectorSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     expect_ndim(input_shape, 2, spec.type, "(batch, features)")
     return LayerFacts(output_shape=(input_shape[0], spec.n, input_shape[1]))
 
 
-@counts(PermuteSpec, RepeatVectorSpec)
 def reordering_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) -> CostFacts:
     return _elementwise(record, 0, "a copy of the same values in another order")
+
+
+FAMILY_SPECS = (
+    PermuteSpec,
+    RepeatVectorSpec,
+)
+FAMILY = LayerFamily(
+    name="Permute and RepeatVector",
+    specs=FAMILY_SPECS,
+    analysers=(((PermuteSpec,), permute), ((RepeatVectorSpec,), repeat_vector)),
+    costs=((FAMILY_SPECS, reordering_costs),),
+    editor=EditorHints(
+        primary=frozenset({"dims", "n"}),
+        new_values={"dims": [2, 1], "n": 2},
+        list_arguments=frozenset({"dims"}),
+    ),
+)

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import math
 
+from app.core.costs import CostContext, CostFacts
 from app.core.errors import SpecError
+from app.core.family import EditorHints, LayerFamily
+from app.core.family_costs import _elementwise
 from app.core.formula import num
-from app.core.records import Shape
-from app.core.registry import LayerFacts, Namer, analyses
+from app.core.records import LayerRecord, Shape
+from app.core.registry import LayerFacts, Namer
 from app.core.shapes import show
-from app.schema import FlattenSpec, ReshapeSpec
+from app.schema import FlattenSpec, LayerSpecBase, ReshapeSpec
 
 
-@analyses(FlattenSpec)
 def flatten(spec: FlattenSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     # data_format only reorders the values (channels_first moves channels last first).
     rest = input_shape[1:]
@@ -30,7 +32,6 @@ def divisors(n: int, limit: int = 12) -> str:
     return ", ".join(map(str, found[:limit])) + (", ..." if len(found) > limit else "")
 
 
-@analyses(ReshapeSpec)
 def reshape(spec: ReshapeSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     target = list(spec.target_shape)
     if target.count(-1) > 1:
@@ -70,3 +71,24 @@ def reshape(spec: ReshapeSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     return LayerFacts(
         output_shape=(input_shape[0], *(size // known if d == -1 else d for d in target))
     )
+
+
+def reshaping_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) -> CostFacts:
+    return _elementwise(record, 0, "a view of the same values")
+
+
+FAMILY_SPECS = (
+    FlattenSpec,
+    ReshapeSpec,
+)
+FAMILY = LayerFamily(
+    name="Flatten and Reshape",
+    specs=FAMILY_SPECS,
+    analysers=(((FlattenSpec,), flatten), ((ReshapeSpec,), reshape)),
+    costs=((FAMILY_SPECS, reshaping_costs),),
+    editor=EditorHints(
+        primary=frozenset({"target_shape", "data_format"}),
+        new_values={"target_shape": [-1]},
+        list_arguments=frozenset({"target_shape"}),
+    ),
+)

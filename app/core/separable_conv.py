@@ -20,11 +20,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.core.activations import check_activation
-from app.core.costs import CostContext, CostFacts, counts, elements
+from app.core.costs import CostContext, CostFacts, elements
+from app.core.family import EditorHints, LayerFamily
 from app.core.family_costs import _weighted
 from app.core.formula import dot, num, plus
 from app.core.records import LayerRecord, Shape
-from app.core.registry import LayerFacts, Namer, analyses, weight
+from app.core.registry import LayerFacts, Namer, weight
 from app.core.shapes import (
     conv_output_spatial,
     expect_ndim,
@@ -59,7 +60,6 @@ def _grid(spec: DepthwiseSpec | SeparableSpec, input_shape: Shape) -> tuple[Shap
     return out, c
 
 
-@analyses(DepthwiseConv1DSpec, DepthwiseConv2DSpec)
 def depthwise_conv(spec: DepthwiseSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     out, c = _grid(spec, input_shape)
     m = spec.depth_multiplier
@@ -75,7 +75,6 @@ def depthwise_conv(spec: DepthwiseSpec, input_shape: Shape, namer: Namer) -> Lay
     )
 
 
-@analyses(SeparableConv1DSpec, SeparableConv2DSpec)
 def separable_conv(spec: SeparableSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     out, c = _grid(spec, input_shape)
     m, f = spec.depth_multiplier, spec.filters
@@ -100,13 +99,11 @@ def separable_conv(spec: SeparableSpec, input_shape: Shape, namer: Namer) -> Lay
     )
 
 
-@counts(DepthwiseConv1DSpec, DepthwiseConv2DSpec)
 def depthwise_costs(spec: DepthwiseSpec, record: LayerRecord, context: CostContext) -> CostFacts:
     n_out, k = elements(record.output_shape), prod(spec.kernel_size)
     return _weighted(spec, record, n_out * k, "N_out·K", [n_out, k])
 
 
-@counts(SeparableConv1DSpec, SeparableConv2DSpec)
 def separable_costs(spec: SeparableSpec, record: LayerRecord, context: CostContext) -> CostFacts:
     """The depthwise pass and the pointwise one; the depthwise result is also saved."""
     shape = record.input_shape
@@ -138,3 +135,38 @@ def _with_depthwise(
         )
 
     return written
+
+
+FAMILY = LayerFamily(
+    name="Depthwise and separable convolution",
+    specs=(
+        DepthwiseConv1DSpec,
+        DepthwiseConv2DSpec,
+        SeparableConv1DSpec,
+        SeparableConv2DSpec,
+    ),
+    analysers=(
+        ((DepthwiseConv1DSpec, DepthwiseConv2DSpec), depthwise_conv),
+        ((SeparableConv1DSpec, SeparableConv2DSpec), separable_conv),
+    ),
+    costs=(
+        ((DepthwiseConv1DSpec, DepthwiseConv2DSpec), depthwise_costs),
+        ((SeparableConv1DSpec, SeparableConv2DSpec), separable_costs),
+    ),
+    editor=EditorHints(
+        primary=frozenset(
+            {
+                "filters",
+                "kernel_size",
+                "strides",
+                "padding",
+                "data_format",
+                "dilation_rate",
+                "depth_multiplier",
+                "use_bias",
+                "activation",
+            }
+        ),
+        new_values={"filters": 32, "kernel_size": 3},
+    ),
+)

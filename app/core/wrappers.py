@@ -14,10 +14,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from app.core.costs import CostContext, CostFacts, cost_facts, elements
 from app.core.errors import SpecError
+from app.core.family import EditorHints, LayerFamily
 from app.core.formula import num
 from app.core.records import Deferred, LayerRecord, Shape, WeightRecord
-from app.core.registry import LayerFacts, Namer, analyse, analyses
+from app.core.registry import LayerFacts, Namer, analyse
 from app.core.shapes import show
 from app.schema import (
     BidirectionalSpec,
@@ -44,7 +46,6 @@ def _wrapped(spec: LayerSpecBase, shape: Shape, namer: Namer, field: str = "laye
         raise error.within(field) from None
 
 
-@analyses(TimeDistributedSpec)
 def time_distributed(spec: TimeDistributedSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     if len(input_shape) < 3:
         raise SpecError(
@@ -92,7 +93,6 @@ def _prefixed(record: LayerRecord, prefix: str) -> tuple[WeightRecord, ...]:
     return tuple(replace(w, name=f"{prefix}/{w.name}") for w in record.weights)
 
 
-@analyses(BidirectionalSpec)
 def bidirectional(spec: BidirectionalSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     for field, wrapped in (("layer", spec.layer), ("backward_layer", spec.backward_layer)):
         if wrapped is not None and not isinstance(wrapped, RECURRENT):
@@ -154,3 +154,89 @@ def bidirectional(spec: BidirectionalSpec, input_shape: Shape, namer: Namer) -> 
         formula=Deferred(formula),
         inner=replace(forward, name=forward_name),
     )
+
+
+def time_distributed_costs(
+    spec: TimeDistributedSpec, record: LayerRecord, context: CostContext
+) -> CostFacts:
+    """The wrapped layer's costs on one time step's slice, once per step."""
+    inner = cost_facts(spec.layer, record.layer, context)  # type: ignore[arg-type]
+    steps = record.input_shape[1]
+    return CostFacts(
+        steps=steps,  # type: ignore[arg-type]
+        recurrent=inner.recurrent,
+        macs=inner.macs * inner.steps,
+        bias_adds=inner.bias_adds * inner.steps,
+        elementwise=inner.elementwise * inner.steps + inner.elementwise_once,
+        saved=inner.saved * inner.steps + inner.saved_once,
+        working=elements(record.input_shape) + elements(record.output_shape),
+        moved=inner.moved * inner.steps,
+        texts=lambda: _each(
+            inner.texts(),
+            f"per step, the wrapped {spec.layer.type}: ",  # type: ignore[attr-defined]
+            "per step: ",
+        ),
+    )
+
+
+def _each(texts: tuple[str, str, str], mac_prefix: str, prefix: str) -> tuple[str, str, str]:
+    mac, flop, saved = texts
+    return mac_prefix + mac, prefix + flop, prefix + saved
+
+
+def bidirectional_costs(
+    spec: BidirectionalSpec, record: LayerRecord, context: CostContext
+) -> CostFacts:
+    """Forward plus backward copy; sum/ave/mul merges add one FLOP (ave two) per output."""
+    forward_record = record.layer
+    forward = cost_facts(spec.layer, forward_record, context)  # type: ignore[arg-type]
+    backward = forward
+    if spec.backward_layer is not None:
+        backward_record = analyse(spec.backward_layer, record.input_shape, Namer(), 0)
+        backward = cost_facts(spec.backward_layer, backward_record, context)
+    outputs = record.output_shape
+    merged = elements(outputs[0] if isinstance(outputs, list) else outputs)
+    merge = {"sum": 1, "mul": 1, "ave": 2}.get(spec.merge_mode or "", 0) * merged
+    return CostFacts(
+        steps=forward.steps,
+        recurrent=forward.recurrent,
+        macs=forward.macs + backward.macs,
+        bias_adds=forward.bias_adds + backward.bias_adds,
+        elementwise=forward.elementwise + backward.elementwise,
+        elementwise_once=forward.elementwise_once + backward.elementwise_once + merge,
+        saved=forward.saved + backward.saved,
+        saved_once=forward.saved_once + backward.saved_once,
+        working=forward.working + backward.working,
+        moved=forward.moved + backward.moved,
+        texts=lambda: _merged(
+            _each(forward.texts(), "forward + backward, each ", "forward + backward, each "),
+            f"; merge ({spec.merge_mode}) {num(merge)}" if merge else "",
+        ),
+    )
+
+
+def _merged(texts: tuple[str, str, str], merge: str) -> tuple[str, str, str]:
+    mac, flop, saved = texts
+    return mac, flop + merge, saved
+
+
+FAMILY = LayerFamily(
+    name="Wrappers (TimeDistributed, Bidirectional)",
+    specs=(
+        TimeDistributedSpec,
+        BidirectionalSpec,
+    ),
+    analysers=(((TimeDistributedSpec,), time_distributed), ((BidirectionalSpec,), bidirectional)),
+    costs=(
+        ((TimeDistributedSpec,), time_distributed_costs),
+        ((BidirectionalSpec,), bidirectional_costs),
+    ),
+    editor=EditorHints(
+        primary=frozenset({"merge_mode"}),
+        new_by_type={
+            "TimeDistributed": {"layer": {"type": "Conv2D", "filters": 32, "kernel_size": 3}},
+            "Bidirectional": {"layer": {"type": "LSTM", "units": 64, "return_sequences": True}},
+        },
+        layer_arguments=frozenset({"layer", "backward_layer"}),
+    ),
+)
