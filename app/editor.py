@@ -33,69 +33,12 @@ Kind = Literal["int", "ints", "pairs", "bool", "choice", "number", "text", "refs
 # A card that calls an earlier layer again (a shared layer): `{"call": name, "inputs": ...}`.
 CALL = "LayerCall"
 
-# Arguments that change shapes or costs get their own control; the rest sit under "more".
-PRIMARY = frozenset(
-    {
-        "filters",
-        "kernel_size",
-        "strides",
-        "padding",
-        "data_format",
-        "dilation_rate",
-        "use_bias",
-        "return_sequences",
-        "return_state",
-        "trainable",
-        "units",
-        "groups",
-        "pool_size",
-        "size",
-        "target_shape",
-        "output_padding",
-        "keepdims",
-        "center",
-        "scale",
-        "axis",
-        "rate",
-        "merge_mode",
-        "activation",
-        "cropping",
-        "depth_multiplier",
-        "recurrent_activation",
-        "reset_after",
-        "dims",
-        "n",
-        "shared_axes",
-    }
-)
-# Arguments the editor leaves out: per-layer dtype policies and wrapped layers.
-# `use_cudnn` only picks a backend kernel ("auto", true or false: no checkbox shows three).
-HIDDEN = frozenset({"type", "dtype", "weights", "quantization_config", "use_cudnn"})
-# Layers inside a layer (a wrapper's, a nested Sequential's): typed as their JSON, the spec
-# `POST /summary` takes.
-NESTED = frozenset({"layer", "backward_layer", "layers"})
-# What a new wrapper or nested model starts with.
-NEW_NESTED = {
-    "TimeDistributed": {"type": "Conv2D", "filters": 32, "kernel_size": 3},
-    "Bidirectional": {"type": "LSTM", "units": 64, "return_sequences": True},
-    "Sequential": [{"type": "Dense", "units": 64}],
-}
-# What a new layer of each kind starts with, for the arguments Keras requires.
-NEW_LAYER_VALUES = {
-    "filters": "32",
-    "kernel_size": "3",
-    "units": "64",
-    "rate": "0.5",
-    "pool_size": "2",
-    "target_shape": "-1",
-    "activation": "relu",
-    "dims": "2,1",
-    "n": "2",
-}
-# Arguments that are always a list, even of a single value.
-LIST_ARGUMENTS = frozenset({"target_shape", "dims"})
-RNN_TYPES = frozenset({"LSTM", "GRU", "SimpleRNN"})
-CONV_LSTM_DEFAULTS = {"kernel_size": "3,3", "padding": "same"}
+# What each layer type's editor shows beyond its spec's fields comes from its family's
+# `EditorHints` (`app.core.families`): primary arguments, a new layer's values, nested layers.
+# `trainable` is every layer's, and primary: it changes the trainable/non-trainable split.
+SHARED_PRIMARY = frozenset({"trainable"})
+# Arguments the editor leaves out for every type: per-layer dtype policies, loaded weights.
+HIDDEN = frozenset({"type", "dtype", "weights", "quantization_config"})
 # Cost settings (docs/costs.md) as typed, with the value that means "the request's default".
 COST_FIELDS = {
     "convention": "keras",
@@ -126,6 +69,7 @@ class Control:
     required: bool
     primary: bool
     choices: tuple[str, ...] = ()
+    always_list: bool = False  # a list even of one value (`dims=[1]`)
 
 
 def _members(annotation: Any) -> list[Any]:
@@ -204,11 +148,15 @@ def controls(layer_type: str) -> tuple[Control, ...]:
     if layer_type == CALL:
         return _CALL_CONTROLS
     spec = LAYER_SPECS[layer_type]
+    hints = FAMILY_OF[spec].editor
+    primary = hints.primary | SHARED_PRIMARY
     found = []
     for name, info in spec.model_fields.items():
-        if name in HIDDEN or name in WIRING_FIELDS:
+        if name in HIDDEN or name in hints.hidden or name in WIRING_FIELDS:
             continue
-        kind, choices, optional = ("json", (), True) if name in NESTED else _kind(info.annotation)
+        kind, choices, optional = (
+            ("json", (), True) if name in hints.layer_arguments else _kind(info.annotation)
+        )
         if kind == "choice" and optional:
             choices = ("", *choices)
         default = "" if info.is_required() else show_value(info.default)
@@ -218,8 +166,9 @@ def controls(layer_type: str) -> tuple[Control, ...]:
                 kind,
                 default,
                 info.is_required(),
-                name in PRIMARY or info.is_required(),
+                name in primary or info.is_required(),
                 choices,
+                name in hints.list_arguments,
             )
         )
     # Primary first; `trainable` closes the primary group (it changes the split, not the total).
@@ -452,7 +401,7 @@ def parse_value(control: Control, text: str) -> Any:
         return _int_or_text(text)
     if control.kind == "ints":
         values = _ints(text)
-        return values[0] if len(values) == 1 and control.name not in LIST_ARGUMENTS else values
+        return values[0] if len(values) == 1 and not control.always_list else values
     if control.kind == "pairs":
         return _pairs(text)
     if control.kind == "number":
@@ -574,28 +523,27 @@ def spec_errors(draft: ModelDraft, error: SpecError) -> dict[str, str]:
 
 
 def new_layer(layer_type: str) -> LayerDraft:
-    """A new layer with sensible values for the arguments Keras requires."""
-    values = {c.name: NEW_LAYER_VALUES.get(c.name, "1") for c in controls(layer_type) if c.required}
-    if layer_type in NEW_NESTED:
-        values[next(c.name for c in controls(layer_type) if c.kind == "json")] = show_value(
-            NEW_NESTED[layer_type]
-        )
-    if layer_type.startswith("ConvLSTM"):
-        rank = LAYER_SPECS[layer_type].rank
-        values.update(CONV_LSTM_DEFAULTS, kernel_size=",".join(["3"] * rank))
+    """A new layer with its family's values for the arguments Keras requires (1 where the
+    family gives none), and what its family starts a layer of this type with."""
+    hints = FAMILY_OF[LAYER_SPECS[layer_type]].editor
+    values = {
+        c.name: show_value(hints.new_values.get(c.name, 1))
+        for c in controls(layer_type)
+        if c.required
+    }
+    values.update(
+        (name, show_value(value)) for name, value in hints.new_by_type.get(layer_type, {}).items()
+    )
     return LayerDraft(layer_type, values)
 
 
-def _is_conv_lstm(layer: LayerDraft) -> bool:
-    return layer.type.startswith("ConvLSTM")
-
-
 def _stacks_on(added: LayerDraft, last: LayerDraft) -> bool:
-    """A ConvLSTM on a ConvLSTM, or an LSTM/GRU/SimpleRNN on one of those: it needs the
-    sequence, not the last step."""
-    if _is_conv_lstm(added):
-        return _is_conv_lstm(last)
-    return added.type in RNN_TYPES and last.type in RNN_TYPES
+    """A layer of a family that `stacks` (ConvLSTM; LSTM/GRU/SimpleRNN) on one of the same
+    family: it needs the sequence, not the last step."""
+    if last.type not in LAYER_SPECS:  # a call of an earlier layer
+        return False
+    family = FAMILY_OF[LAYER_SPECS[added.type]]
+    return family.editor.stacks and FAMILY_OF[LAYER_SPECS[last.type]] is family
 
 
 def _returns_sequences(layer: LayerDraft) -> bool:

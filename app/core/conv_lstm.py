@@ -415,7 +415,7 @@ FAMILY = LayerFamily(
                 "recurrent_activation",
             }
         ),
-        new_values={"filters": 32},
+        new_values={"filters": 32, "kernel_size": 3},
         # A 3×3 kernel with "same" padding keeps the grid: what a forecasting stack wants.
         new_by_type={
             f"ConvLSTM{rank}D": {"kernel_size": [3] * rank, "padding": "same"} for rank in (1, 2, 3)
