@@ -24,10 +24,11 @@ from pydantic import ValidationError
 from app import json_guard
 from app.core.errors import SpecError
 from app.core.families import FAMILY_OF
+from app.core.spec_base import MAX_LAYERS, WIRING_FIELDS
 from app.errors import clean_error
 from app.form_numbers import index as parse_index
 from app.form_numbers import whole_number
-from app.schema import LAYER_SPECS, MAX_LAYERS, SEED_MODEL, WIRING_FIELDS, SummaryRequest
+from app.schema import LAYER_SPECS, SEED_MODEL, SummaryRequest
 
 Kind = Literal["int", "ints", "pairs", "bool", "choice", "number", "text", "refs", "json"]
 # A card that calls an earlier layer again (a shared layer): `{"call": name, "inputs": ...}`.

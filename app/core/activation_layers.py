@@ -13,6 +13,15 @@ gradient of alpha needs it).
 
 from __future__ import annotations
 
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    Field,
+    StrictFloat,
+    StrictInt,
+    model_validator,
+)
+
 from app.core.costs import CostContext, CostFacts, elements
 from app.core.errors import SpecError
 from app.core.family import EditorHints, LayerFamily
@@ -21,7 +30,58 @@ from app.core.formula import dot, num
 from app.core.records import LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer, weight
 from app.core.shapes import show
-from app.schema import ELUSpec, LayerSpecBase, LeakyReLUSpec, PReLUSpec, ReLUSpec, SoftmaxSpec
+from app.core.spec_base import (
+    LayerSpecBase,
+)
+
+# --- Activation layers (`keras/src/layers/activations/`) -------------------------------------
+
+NonNegative = Annotated[StrictFloat | StrictInt, Field(ge=0)]
+
+
+class ReLUSpec(LayerSpecBase):
+    type: Literal["ReLU"]
+    max_value: NonNegative | None = None
+    negative_slope: NonNegative = 0.0
+    threshold: NonNegative = 0.0
+
+
+class LeakyReLUSpec(LayerSpecBase):
+    """`keras.layers.LeakyReLU`; Keras 3 still takes the deprecated `alpha` for
+    `negative_slope` (and keeps only `negative_slope` in its config), so do we."""
+
+    type: Literal["LeakyReLU"]
+    negative_slope: NonNegative = 0.3
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_alpha(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "alpha" in data:
+            # As Keras: `alpha` wins over `negative_slope`, None included (then refused).
+            data = {**data}
+            data["negative_slope"] = data.pop("alpha")
+        return data
+
+
+class ELUSpec(LayerSpecBase):
+    type: Literal["ELU"]
+    alpha: StrictFloat | StrictInt = 1.0
+
+
+class SoftmaxSpec(LayerSpecBase):
+    type: Literal["Softmax"]
+    axis: StrictInt | list[StrictInt] = -1
+
+
+class PReLUSpec(LayerSpecBase):
+    """`keras.layers.PReLU`: one trainable slope per input element, except along
+    `shared_axes` (1-based, as Keras indexes them)."""
+
+    type: Literal["PReLU"]
+    alpha_initializer: Any = "Zeros"
+    alpha_regularizer: Any = None
+    alpha_constraint: Any = None
+    shared_axes: StrictInt | list[StrictInt] | None = None
 
 
 def elementwise_activation(spec: LayerSpecBase, input_shape: Shape, namer: Namer) -> LayerFacts:

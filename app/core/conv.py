@@ -8,6 +8,15 @@ K·F·C + F. Output lengths follow `_get_output_shape_given_tf_padding`.
 
 from __future__ import annotations
 
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import (
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+)
+
 from app.core.activations import check_activation
 from app.core.costs import CostContext, CostFacts, elements
 from app.core.errors import SpecError
@@ -29,14 +38,84 @@ from app.core.shapes import (
     split_channels,
     transpose_output_length,
 )
-from app.schema import (
-    Conv1DSpec,
-    Conv1DTransposeSpec,
-    Conv2DSpec,
-    Conv2DTransposeSpec,
-    Conv3DSpec,
-    Conv3DTransposeSpec,
+from app.core.spec_base import (
+    DataFormat,
+    DefaultSizes,
+    Dim,
+    Padding,
+    Sizes,
+    _SpatialSpec,
 )
+
+
+class _ConvBase(_SpatialSpec):
+    filters: Dim
+    kernel_size: Sizes
+    strides: DefaultSizes = 1
+    padding: Padding = "valid"
+    data_format: DataFormat | None = None
+    dilation_rate: DefaultSizes = 1
+    activation: Any = None
+    use_bias: StrictBool = True
+    kernel_initializer: Any = "glorot_uniform"
+    bias_initializer: Any = "zeros"
+    kernel_regularizer: Any = None
+    bias_regularizer: Any = None
+    activity_regularizer: Any = None
+    kernel_constraint: Any = None
+    bias_constraint: Any = None
+
+
+class _ConvSpec(_ConvBase):
+    """`keras.layers.Conv{1,2,3}D`."""
+
+    _tuple_fields = ("kernel_size", "strides", "dilation_rate")
+
+    groups: Dim = 1
+    lora_rank: Dim | None = None
+    lora_alpha: StrictFloat | StrictInt | None = None
+
+
+class Conv1DSpec(_ConvSpec):
+    type: Literal["Conv1D"]
+    rank: ClassVar[int] = 1
+    padding: Literal["valid", "same", "causal"] = "valid"
+
+
+class Conv2DSpec(_ConvSpec):
+    type: Literal["Conv2D"]
+    rank: ClassVar[int] = 2
+
+
+class Conv3DSpec(_ConvSpec):
+    type: Literal["Conv3D"]
+    rank: ClassVar[int] = 3
+
+
+class _ConvTransposeSpec(_ConvBase):
+    """`keras.layers.Conv{1,2,3}DTranspose`."""
+
+    _tuple_fields = ("kernel_size", "strides", "dilation_rate", "output_padding")
+
+    output_padding: (
+        Annotated[StrictInt, Field(ge=0)] | tuple[Annotated[StrictInt, Field(ge=0)], ...] | None
+    ) = None
+
+
+class Conv1DTransposeSpec(_ConvTransposeSpec):
+    type: Literal["Conv1DTranspose"]
+    rank: ClassVar[int] = 1
+
+
+class Conv2DTransposeSpec(_ConvTransposeSpec):
+    type: Literal["Conv2DTranspose"]
+    rank: ClassVar[int] = 2
+
+
+class Conv3DTransposeSpec(_ConvTransposeSpec):
+    type: Literal["Conv3DTranspose"]
+    rank: ClassVar[int] = 3
+
 
 ConvSpec = Conv1DSpec | Conv2DSpec | Conv3DSpec
 ConvTransposeSpec = Conv1DTransposeSpec | Conv2DTransposeSpec | Conv3DTransposeSpec

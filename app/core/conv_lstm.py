@@ -33,6 +33,13 @@ Costs per time step (one sample; P = cells of the output grid, P_in of the input
 from __future__ import annotations
 
 from functools import cache, partial
+from typing import Any, ClassVar, Literal
+
+from pydantic import (
+    Field,
+    StrictBool,
+    StrictInt,
+)
 
 from app.core.conventions import Convention, current_convention
 from app.core.costs import CostContext, CostFacts, elements
@@ -50,13 +57,101 @@ from app.core.shapes import (
     prod,
     show,
 )
-from app.schema import (
-    PAPER_OPTIONS,
-    ConvLSTM1DSpec,
-    ConvLSTM2DSpec,
-    ConvLSTM3DSpec,
-    ConvLSTMSpec,
+from app.core.spec_base import (
+    DataFormat,
+    DefaultSizes,
+    Dim,
+    Padding,
+    Rate,
+    Sizes,
+    _SpatialSpec,
 )
+
+GateNormalization = Literal["layer"]
+
+
+class _ConvLSTMSpec(_SpatialSpec):
+    """`keras.layers.ConvLSTM{1,2,3}D`, plus the papers' options (`PAPER_OPTIONS`) that Keras
+    cannot build: allowed under a non-`keras` convention only."""
+
+    _tuple_fields = ("kernel_size", "strides", "dilation_rate", "recurrent_kernel_size")
+
+    filters: Dim
+    kernel_size: Sizes
+    strides: DefaultSizes = 1
+    padding: Padding = "valid"
+    data_format: DataFormat | None = None
+    dilation_rate: DefaultSizes = 1
+    activation: Any = "tanh"
+    recurrent_activation: Any = "sigmoid"
+    use_bias: StrictBool = True
+    kernel_initializer: Any = "glorot_uniform"
+    recurrent_initializer: Any = "orthogonal"
+    bias_initializer: Any = "zeros"
+    unit_forget_bias: StrictBool = True
+    kernel_regularizer: Any = None
+    recurrent_regularizer: Any = None
+    bias_regularizer: Any = None
+    activity_regularizer: Any = None
+    kernel_constraint: Any = None
+    recurrent_constraint: Any = None
+    bias_constraint: Any = None
+    dropout: Rate = 0.0
+    recurrent_dropout: Rate = 0.0
+    seed: StrictInt | None = None
+    return_sequences: StrictBool = False
+    return_state: StrictBool = False
+    go_backwards: StrictBool = False
+    stateful: StrictBool = False
+    unroll: StrictBool = False
+    # Not Keras's (see PAPER_OPTIONS): Shi et al. 2015 and OpenSTL.
+    recurrent_kernel_size: Sizes | None = Field(
+        default=None,
+        description="Not Keras: the state-to-state kernel (W_h), when it differs from the "
+        "input-to-state `kernel_size` (Shi et al. 2015). Needs a non-keras convention.",
+    )
+    input_to_state: StrictBool = Field(
+        default=True,
+        description="Not Keras: false drops W_x (a forecaster layer with no input of its own, "
+        "Shi et al. 2015); the input gives the number of steps only. Non-keras convention.",
+    )
+    gate_normalization: GateNormalization | None = Field(
+        default=None,
+        description="Not Keras: `layer` puts OpenSTL's LayerNorm([4F, *grid]) (affine) after "
+        "the input and the recurrent convolution. Non-keras convention.",
+    )
+    openstl_unused_convs: StrictBool = Field(
+        default=False,
+        description="Not Keras: the weights OpenSTL's ConvLSTMCell builds and never calls "
+        "(conv_o k·2F·F, conv_last 1×1 2F·F): parameters, no arithmetic. Non-keras convention.",
+    )
+
+
+# The ConvLSTM options Keras cannot build, with their Keras-equivalent values.
+PAPER_OPTIONS: dict[str, object] = {
+    "recurrent_kernel_size": None,
+    "input_to_state": True,
+    "gate_normalization": None,
+    "openstl_unused_convs": False,
+}
+
+
+class ConvLSTM1DSpec(_ConvLSTMSpec):
+    type: Literal["ConvLSTM1D"]
+    rank: ClassVar[int] = 1
+
+
+class ConvLSTM2DSpec(_ConvLSTMSpec):
+    type: Literal["ConvLSTM2D"]
+    rank: ClassVar[int] = 2
+
+
+class ConvLSTM3DSpec(_ConvLSTMSpec):
+    type: Literal["ConvLSTM3D"]
+    rank: ClassVar[int] = 3
+
+
+ConvLSTMSpec = ConvLSTM1DSpec | ConvLSTM2DSpec | ConvLSTM3DSpec
 
 GATES = ("input", "forget", "cell", "output")
 _AXES = {1: "steps", 2: "rows, cols", 3: "conv_dim1, conv_dim2, conv_dim3"}

@@ -10,8 +10,9 @@ What counts (the full rules are in `docs/costs.md`):
   the gradient of the input, one for the gradient of the weights); training = forward + backward.
 - Saved elements are the tensors a layer keeps for backpropagation (through time), per sample.
 
-Each layer family's module names its rules in its `FAMILY` (`app.core.families`). A rule gets the layer's spec, its record from a walk with concrete sizes, and the
-context, and returns `CostFacts` for one sample and one step.
+Each layer family's module names its rules in its `FAMILY` (`app.core.families`). A rule gets
+the layer's spec, its record from a walk with concrete sizes, and the context, and returns
+`CostFacts` for one sample and one step.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from app.core.conventions import Convention
 from app.core.formula import num
 from app.core.records import CostTexts, Deferred, LayerCosts, LayerRecord, Shape, Size, ToolCount
 from app.core.shapes import prod
-from app.schema import LayerSpecBase
+from app.core.spec_base import LayerSpecBase
 
 
 @dataclass(slots=True)

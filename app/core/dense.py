@@ -7,6 +7,14 @@ freezes it, and adds trainable `lora_kernel_a` (C, r) and `lora_kernel_b` (r, U)
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
+from pydantic import (
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+)
+
 from app.core.activations import check_activation
 from app.core.costs import CostContext, CostFacts, elements
 from app.core.family import EditorHints, LayerFamily
@@ -16,7 +24,32 @@ from app.core.lora import check_lora, freeze_for_lora, lora_note, lora_weights
 from app.core.records import LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer, weight
 from app.core.shapes import known_channels
-from app.schema import ActivationSpec, DenseSpec
+from app.core.spec_base import (
+    Dim,
+    LayerSpecBase,
+)
+
+
+class DenseSpec(LayerSpecBase):
+    type: Literal["Dense"]
+    units: Dim
+    activation: Any = None
+    use_bias: StrictBool = True
+    kernel_initializer: Any = "glorot_uniform"
+    bias_initializer: Any = "zeros"
+    kernel_regularizer: Any = None
+    bias_regularizer: Any = None
+    activity_regularizer: Any = None
+    kernel_constraint: Any = None
+    bias_constraint: Any = None
+    lora_rank: Dim | None = None
+    lora_alpha: StrictFloat | StrictInt | None = None
+    quantization_config: None = None
+
+
+class ActivationSpec(LayerSpecBase):
+    type: Literal["Activation"]
+    activation: Any
 
 
 def dense(spec: DenseSpec, input_shape: Shape, namer: Namer) -> LayerFacts:

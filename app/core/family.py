@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from app.core.costs import CostFacts
 from app.core.registry import LayerFacts
-from app.schema import LayerSpecBase
+from app.core.spec_base import LayerSpecBase
 
 # `fn(spec, input_shape, namer) -> LayerFacts`; each family types `spec` as its own class, so
 # the spec argument is left open here (a Callable's parameters are contravariant).

@@ -21,7 +21,7 @@ from app.core.costs import CostFacts, elements
 from app.core.formula import dot, num
 from app.core.records import LayerRecord, Shape
 from app.core.shapes import prod
-from app.schema import LayerSpecBase
+from app.core.spec_base import LayerSpecBase
 
 
 def _channels(shape: Shape, spec: LayerSpecBase) -> int:

@@ -11,6 +11,16 @@ Costs, as LayerNormalization's: per element mean and variance (3), x − μ and 
 
 from __future__ import annotations
 
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    field_validator,
+)
+
 from app.core.costs import CostContext, CostFacts, elements
 from app.core.errors import SpecError
 from app.core.family import EditorHints, LayerFamily
@@ -20,7 +30,35 @@ from app.core.normalization import known_sizes
 from app.core.records import LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer, weight
 from app.core.shapes import axis_index
-from app.schema import GroupNormalizationSpec
+from app.core.spec_base import (
+    MAX_DIM,
+    LayerSpecBase,
+)
+
+
+class GroupNormalizationSpec(LayerSpecBase):
+    """`keras.layers.GroupNormalization`: γ and β per channel of `axis`; `groups=-1` means one
+    group per channel (instance normalisation)."""
+
+    type: Literal["GroupNormalization"]
+    groups: Annotated[StrictInt, Field(ge=-1, le=MAX_DIM)] = 32
+    axis: StrictInt = -1
+    epsilon: StrictFloat | StrictInt = 0.001
+    center: StrictBool = True
+    scale: StrictBool = True
+    beta_initializer: Any = "zeros"
+    gamma_initializer: Any = "ones"
+    beta_regularizer: Any = None
+    gamma_regularizer: Any = None
+    beta_constraint: Any = None
+    gamma_constraint: Any = None
+
+    @field_validator("groups")
+    @classmethod
+    def _not_zero(cls, value: int) -> int:
+        if value == 0:
+            raise ValueError("groups must be a positive integer, or -1 for one group per channel")
+        return value
 
 
 def group_count(spec: GroupNormalizationSpec, channels: int) -> int:

@@ -11,6 +11,12 @@ operations per output element, plus one multiplication by 1/n for `Average`.
 
 from __future__ import annotations
 
+from typing import Literal
+
+from pydantic import (
+    StrictInt,
+)
+
 from app.core.costs import CostContext, CostFacts
 from app.core.errors import SpecError
 from app.core.family import EditorHints, LayerFamily
@@ -18,16 +24,43 @@ from app.core.formula import num
 from app.core.records import LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer
 from app.core.shapes import prod, show
-from app.schema import (
-    AddSpec,
-    AverageSpec,
-    ConcatenateSpec,
+from app.core.spec_base import (
     LayerSpecBase,
-    MaximumSpec,
-    MinimumSpec,
-    MultiplySpec,
-    SubtractSpec,
 )
+
+
+class ConcatenateSpec(LayerSpecBase):
+    """`keras.layers.Concatenate`: joins its inputs along `axis`."""
+
+    type: Literal["Concatenate"]
+    axis: StrictInt = -1
+
+
+class AddSpec(LayerSpecBase):
+    """`keras.layers.Add` (and the other element-wise merges below): inputs broadcast."""
+
+    type: Literal["Add"]
+
+
+class SubtractSpec(LayerSpecBase):
+    type: Literal["Subtract"]
+
+
+class MultiplySpec(LayerSpecBase):
+    type: Literal["Multiply"]
+
+
+class AverageSpec(LayerSpecBase):
+    type: Literal["Average"]
+
+
+class MaximumSpec(LayerSpecBase):
+    type: Literal["Maximum"]
+
+
+class MinimumSpec(LayerSpecBase):
+    type: Literal["Minimum"]
+
 
 ELEMENTWISE = (AddSpec, SubtractSpec, MultiplySpec, AverageSpec, MaximumSpec, MinimumSpec)
 MERGES = (ConcatenateSpec, *ELEMENTWISE)

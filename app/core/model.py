@@ -25,7 +25,8 @@ from app.core.records import (
 )
 from app.core.registry import Namer, analyse
 from app.core.shapes import show
-from app.schema import DTYPE_BYTES, LayerSpecBase, SummaryRequest
+from app.core.spec_base import LayerSpecBase
+from app.schema import DTYPE_BYTES, SummaryRequest
 
 T = TypeVar("T")
 

@@ -11,13 +11,34 @@ Costs: the sum of its layers' counts for the whole sequence, reported as one ste
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import (
+    Field,
+)
+
 from app.core.costs import CostContext, CostFacts, cost_facts
 from app.core.errors import SpecError
 from app.core.family import EditorHints, LayerFamily
 from app.core.formula import num
 from app.core.records import LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer
-from app.schema import SequentialSpec
+from app.core.spec_base import (
+    MAX_LAYERS,
+    LayerSpecBase,
+)
+
+if TYPE_CHECKING:
+    # The union of every family's specs: `app.schema` builds it and resolves the name.
+    from app.schema import LayerSpec
+
+
+class SequentialSpec(LayerSpecBase):
+    """A `keras.Sequential` used as a layer (a nested model): its layers run in turn on what it
+    is called on; Keras's summary shows it as one row with all their parameters."""
+
+    type: Literal["Sequential"]
+    layers: list[LayerSpec] = Field(min_length=1, max_length=MAX_LAYERS)
 
 
 def _records(spec: SequentialSpec, input_shape: Shape, namer: Namer) -> tuple[LayerRecord, ...]:

@@ -9,7 +9,13 @@ the normalised axes.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import (
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+)
 
 from app.core.costs import CostContext, CostFacts, elements
 from app.core.errors import SpecError
@@ -19,7 +25,47 @@ from app.core.formula import dot, num
 from app.core.records import LayerRecord, Shape, WeightRecord
 from app.core.registry import LayerFacts, Namer, weight
 from app.core.shapes import axis_index, show
-from app.schema import BatchNormalizationSpec, LayerNormalizationSpec, LayerSpecBase
+from app.core.spec_base import (
+    LayerSpecBase,
+)
+
+
+class BatchNormalizationSpec(LayerSpecBase):
+    """`keras.layers.BatchNormalization`: gamma, beta trainable; moving stats are not."""
+
+    type: Literal["BatchNormalization"]
+    axis: StrictInt = -1
+    momentum: StrictFloat | StrictInt = 0.99
+    epsilon: StrictFloat | StrictInt = 0.001
+    center: StrictBool = True
+    scale: StrictBool = True
+    beta_initializer: Any = "zeros"
+    gamma_initializer: Any = "ones"
+    moving_mean_initializer: Any = "zeros"
+    moving_variance_initializer: Any = "ones"
+    beta_regularizer: Any = None
+    gamma_regularizer: Any = None
+    beta_constraint: Any = None
+    gamma_constraint: Any = None
+    renorm: StrictBool = False
+    renorm_clipping: Any = None
+    renorm_momentum: StrictFloat | StrictInt = 0.99
+    synchronized: StrictBool = False
+
+
+class LayerNormalizationSpec(LayerSpecBase):
+    type: Literal["LayerNormalization"]
+    axis: StrictInt | list[StrictInt] = -1
+    epsilon: StrictFloat | StrictInt = 0.001
+    center: StrictBool = True
+    scale: StrictBool = True
+    beta_initializer: Any = "zeros"
+    gamma_initializer: Any = "ones"
+    beta_regularizer: Any = None
+    gamma_regularizer: Any = None
+    beta_constraint: Any = None
+    gamma_constraint: Any = None
+
 
 RENORM_CLIPPING_KEYS = ("rmax", "rmin", "dmax")
 

@@ -7,6 +7,13 @@ spatial axes (or keeps them as 1 with `keepdims`). UpSampling multiplies each sp
 
 from __future__ import annotations
 
+from typing import Any, ClassVar, Literal
+
+from pydantic import (
+    StrictBool,
+    field_validator,
+)
+
 from app.core.costs import CostContext, CostFacts, elements
 from app.core.family import EditorHints, LayerFamily
 from app.core.family_costs import _channels, _elementwise
@@ -21,24 +28,132 @@ from app.core.shapes import (
     spatial_layout,
     split_channels,
 )
-from app.schema import (
-    AveragePooling1DSpec,
-    AveragePooling2DSpec,
-    AveragePooling3DSpec,
-    GlobalAveragePooling1DSpec,
-    GlobalAveragePooling2DSpec,
-    GlobalAveragePooling3DSpec,
-    GlobalMaxPooling1DSpec,
-    GlobalMaxPooling2DSpec,
-    GlobalMaxPooling3DSpec,
+from app.core.spec_base import (
+    DataFormat,
+    DefaultSizes,
+    Dim,
     LayerSpecBase,
-    MaxPooling1DSpec,
-    MaxPooling2DSpec,
-    MaxPooling3DSpec,
-    UpSampling1DSpec,
-    UpSampling2DSpec,
-    UpSampling3DSpec,
+    Padding,
+    Sizes,
+    _lower,
+    _SpatialSpec,
 )
+
+
+class _PoolingSpec(_SpatialSpec):
+    """`keras.layers.{Max,Average}Pooling{1,2,3}D`; `strides=None` means `pool_size`."""
+
+    _tuple_fields = ("pool_size", "strides")
+
+    pool_size: DefaultSizes = 2
+    strides: Sizes | None = None
+    padding: Padding = "valid"
+    data_format: DataFormat | None = None
+
+    @field_validator("data_format", mode="before")
+    @classmethod
+    def _case_insensitive(cls, value: Any) -> Any:
+        # Unlike the convolutions, Keras's pooling layers keep `padding` as given and the pooling
+        # op then refuses "SAME"/"VALID"; only `data_format` is case-insensitive here.
+        return _lower(value)
+
+
+class MaxPooling1DSpec(_PoolingSpec):
+    type: Literal["MaxPooling1D"]
+    rank: ClassVar[int] = 1
+
+
+class MaxPooling2DSpec(_PoolingSpec):
+    type: Literal["MaxPooling2D"]
+    rank: ClassVar[int] = 2
+
+
+class MaxPooling3DSpec(_PoolingSpec):
+    type: Literal["MaxPooling3D"]
+    rank: ClassVar[int] = 3
+
+
+class AveragePooling1DSpec(_PoolingSpec):
+    type: Literal["AveragePooling1D"]
+    rank: ClassVar[int] = 1
+    pool_size: Sizes
+
+
+class AveragePooling2DSpec(_PoolingSpec):
+    type: Literal["AveragePooling2D"]
+    rank: ClassVar[int] = 2
+    pool_size: Sizes
+
+
+class AveragePooling3DSpec(_PoolingSpec):
+    type: Literal["AveragePooling3D"]
+    rank: ClassVar[int] = 3
+    pool_size: Sizes
+
+
+class _GlobalPoolingSpec(_SpatialSpec):
+    """`keras.layers.Global{Average,Max}Pooling{1,2,3}D`."""
+
+    data_format: DataFormat | None = None
+    keepdims: StrictBool = False
+
+
+class GlobalAveragePooling1DSpec(_GlobalPoolingSpec):
+    type: Literal["GlobalAveragePooling1D"]
+    rank: ClassVar[int] = 1
+
+
+class GlobalAveragePooling2DSpec(_GlobalPoolingSpec):
+    type: Literal["GlobalAveragePooling2D"]
+    rank: ClassVar[int] = 2
+
+
+class GlobalAveragePooling3DSpec(_GlobalPoolingSpec):
+    type: Literal["GlobalAveragePooling3D"]
+    rank: ClassVar[int] = 3
+
+
+class GlobalMaxPooling1DSpec(_GlobalPoolingSpec):
+    type: Literal["GlobalMaxPooling1D"]
+    rank: ClassVar[int] = 1
+
+
+class GlobalMaxPooling2DSpec(_GlobalPoolingSpec):
+    type: Literal["GlobalMaxPooling2D"]
+    rank: ClassVar[int] = 2
+
+
+class GlobalMaxPooling3DSpec(_GlobalPoolingSpec):
+    type: Literal["GlobalMaxPooling3D"]
+    rank: ClassVar[int] = 3
+
+
+class UpSampling1DSpec(_SpatialSpec):
+    """`keras.layers.UpSampling1D`: repeats each step `size` times (channels last only)."""
+
+    type: Literal["UpSampling1D"]
+    rank: ClassVar[int] = 1
+    size: Dim = 2
+
+
+class UpSampling2DSpec(_SpatialSpec):
+    type: Literal["UpSampling2D"]
+    rank: ClassVar[int] = 2
+    _tuple_fields = ("size",)
+    size: DefaultSizes = 2
+    data_format: DataFormat | None = None
+    interpolation: Literal["nearest", "bilinear", "bicubic", "lanczos3", "lanczos5", "area"] = (
+        "nearest"
+    )
+
+
+class UpSampling3DSpec(_SpatialSpec):
+    type: Literal["UpSampling3D"]
+    rank: ClassVar[int] = 3
+    _tuple_fields = ("size",)
+    size: DefaultSizes = 2
+    data_format: DataFormat | None = None
+
 
 PoolingSpec = (
     MaxPooling1DSpec

@@ -28,6 +28,12 @@ Costs per time step, one sample (`docs/costs.md`):
 from __future__ import annotations
 
 from functools import partial
+from typing import Any, Literal
+
+from pydantic import (
+    StrictBool,
+    StrictInt,
+)
 
 from app.core.activations import check_activation
 from app.core.costs import CostContext, CostFacts, elements
@@ -37,7 +43,65 @@ from app.core.formula import dot, num
 from app.core.records import Deferred, LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer, weight
 from app.core.shapes import expect_ndim, known_channels
-from app.schema import GRUSpec, LSTMSpec, SimpleRNNSpec
+from app.core.spec_base import (
+    Dim,
+    LayerSpecBase,
+    Rate,
+)
+
+# --- Recurrent layers (`keras.layers.{LSTM,GRU,SimpleRNN}`) ----------------------------------
+
+
+class _RNNSpec(LayerSpecBase):
+    """Arguments LSTM, GRU and SimpleRNN share (`keras/src/layers/rnn/`)."""
+
+    units: Dim
+    activation: Any = "tanh"
+    use_bias: StrictBool = True
+    kernel_initializer: Any = "glorot_uniform"
+    recurrent_initializer: Any = "orthogonal"
+    bias_initializer: Any = "zeros"
+    kernel_regularizer: Any = None
+    recurrent_regularizer: Any = None
+    bias_regularizer: Any = None
+    activity_regularizer: Any = None
+    kernel_constraint: Any = None
+    recurrent_constraint: Any = None
+    bias_constraint: Any = None
+    dropout: Rate = 0.0
+    recurrent_dropout: Rate = 0.0
+    seed: StrictInt | None = None
+    return_sequences: StrictBool = False
+    return_state: StrictBool = False
+    go_backwards: StrictBool = False
+    stateful: StrictBool = False
+    unroll: StrictBool = False
+
+
+class SimpleRNNSpec(_RNNSpec):
+    """`keras.layers.SimpleRNN`: h_t = activation(x_t·W + h_{t−1}·U + b)."""
+
+    type: Literal["SimpleRNN"]
+
+
+class LSTMSpec(_RNNSpec):
+    """`keras.layers.LSTM`: four gates (i, f, c, o) side by side in every weight."""
+
+    type: Literal["LSTM"]
+    recurrent_activation: Any = "sigmoid"
+    unit_forget_bias: StrictBool = True
+    use_cudnn: Literal["auto"] | StrictBool = "auto"
+
+
+class GRUSpec(_RNNSpec):
+    """`keras.layers.GRU`: three gates (z, r, h); `reset_after` (default) gives the recurrent
+    kernel its own bias, so `bias` is (2, 3·units)."""
+
+    type: Literal["GRU"]
+    recurrent_activation: Any = "sigmoid"
+    reset_after: StrictBool = True
+    use_cudnn: Literal["auto"] | StrictBool = "auto"
+
 
 RNNSpec = SimpleRNNSpec | LSTMSpec | GRUSpec
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from app.core.records import Deferred, GateRecord, LayerRecord, Shape, WeightRecord
-from app.schema import LayerSpecBase
+from app.core.spec_base import LayerSpecBase
 
 
 @dataclass(slots=True)

@@ -6,7 +6,11 @@ was made for: 3-D (1D), 4-D (2D) or 5-D (3D) input.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar, Literal
+
+from pydantic import (
+    StrictInt,
+)
 
 from app.core.costs import CostContext, CostFacts, elements
 from app.core.errors import SpecError
@@ -16,13 +20,42 @@ from app.core.formula import num
 from app.core.records import LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer
 from app.core.shapes import expect_ndim, show, spatial_layout
-from app.schema import (
-    DropoutSpec,
+from app.core.spec_base import (
+    DataFormat,
     LayerSpecBase,
-    SpatialDropout1DSpec,
-    SpatialDropout2DSpec,
-    SpatialDropout3DSpec,
+    Rate,
+    _SpatialSpec,
 )
+
+
+class DropoutSpec(LayerSpecBase):
+    type: Literal["Dropout"]
+    rate: Rate
+    noise_shape: Any = None
+    seed: StrictInt | None = None
+
+
+class SpatialDropout1DSpec(LayerSpecBase):
+    type: Literal["SpatialDropout1D"]
+    rank: ClassVar[int] = 1
+    rate: Rate
+    seed: StrictInt | None = None
+
+
+class SpatialDropout2DSpec(_SpatialSpec):
+    type: Literal["SpatialDropout2D"]
+    rank: ClassVar[int] = 2
+    rate: Rate
+    data_format: DataFormat | None = None
+    seed: StrictInt | None = None
+
+
+class SpatialDropout3DSpec(_SpatialSpec):
+    type: Literal["SpatialDropout3D"]
+    rank: ClassVar[int] = 3
+    rate: Rate
+    data_format: DataFormat | None = None
+    seed: StrictInt | None = None
 
 
 def check_noise_shape(noise_shape: Any, input_shape: Shape) -> None:

@@ -7,6 +7,13 @@ axis dims[j]. RepeatVector: (batch, features) → (batch, n, features).
 
 from __future__ import annotations
 
+from typing import Literal
+
+from pydantic import (
+    Field,
+    StrictInt,
+)
+
 from app.core.costs import CostContext, CostFacts
 from app.core.errors import SpecError
 from app.core.family import EditorHints, LayerFamily
@@ -14,7 +21,27 @@ from app.core.family_costs import _elementwise
 from app.core.records import LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer
 from app.core.shapes import expect_ndim
-from app.schema import LayerSpecBase, PermuteSpec, RepeatVectorSpec
+from app.core.spec_base import (
+    MAX_RANK,
+    Dim,
+    LayerSpecBase,
+)
+
+# --- Axis reordering (`keras.layers.{Permute,RepeatVector}`) ----------------------------------
+
+
+class PermuteSpec(LayerSpecBase):
+    """`keras.layers.Permute`: `dims` reorders the axes after the batch axis (1-based)."""
+
+    type: Literal["Permute"]
+    dims: tuple[StrictInt, ...] = Field(max_length=MAX_RANK)
+
+
+class RepeatVectorSpec(LayerSpecBase):
+    """`keras.layers.RepeatVector`: (batch, features) → (batch, n, features)."""
+
+    type: Literal["RepeatVector"]
+    n: Dim
 
 
 def permute(spec: PermuteSpec, input_shape: Shape, namer: Namer) -> LayerFacts:

@@ -7,6 +7,13 @@ exactly the values of one sample (`compute_reshape_output_shape`); one -1 is inf
 from __future__ import annotations
 
 import math
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    Field,
+    StrictInt,
+    field_validator,
+)
 
 from app.core.costs import CostContext, CostFacts
 from app.core.errors import SpecError
@@ -16,7 +23,32 @@ from app.core.formula import num
 from app.core.records import LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer
 from app.core.shapes import show
-from app.schema import FlattenSpec, LayerSpecBase, ReshapeSpec
+from app.core.spec_base import (
+    MAX_DIM,
+    MAX_RANK,
+    DataFormat,
+    LayerSpecBase,
+    _lower,
+)
+
+
+class FlattenSpec(LayerSpecBase):
+    type: Literal["Flatten"]
+    data_format: DataFormat | None = None
+
+    @field_validator("data_format", mode="before")
+    @classmethod
+    def _case_insensitive(cls, value: Any) -> Any:
+        return _lower(value)
+
+
+class ReshapeSpec(LayerSpecBase):
+    """`keras.layers.Reshape`: one entry of `target_shape` may be -1 (inferred)."""
+
+    type: Literal["Reshape"]
+    target_shape: list[Annotated[StrictInt, Field(ge=-1, le=MAX_DIM)]] = Field(
+        min_length=1, max_length=MAX_RANK
+    )
 
 
 def flatten(spec: FlattenSpec, input_shape: Shape, namer: Namer) -> LayerFacts:

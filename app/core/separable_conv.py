@@ -18,6 +18,11 @@ separable layer's depthwise result (the pointwise convolution's input), the outp
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, ClassVar, Literal
+
+from pydantic import (
+    StrictBool,
+)
 
 from app.core.activations import check_activation
 from app.core.costs import CostContext, CostFacts, elements
@@ -35,12 +40,87 @@ from app.core.shapes import (
     spatial_layout,
     split_channels,
 )
-from app.schema import (
-    DepthwiseConv1DSpec,
-    DepthwiseConv2DSpec,
-    SeparableConv1DSpec,
-    SeparableConv2DSpec,
+from app.core.spec_base import (
+    DataFormat,
+    DefaultSizes,
+    Dim,
+    Padding,
+    Sizes,
+    _SpatialSpec,
 )
+
+# ---- Depthwise and separable convolutions, zero padding, cropping, group normalisation ----
+
+
+class _DepthwiseBase(_SpatialSpec):
+    """`keras.layers.DepthwiseConv{1,2}D` (`base_depthwise_conv.py`): no 'causal' padding, no
+    `groups`; `depth_multiplier` filters per input channel. Fields in Keras's order."""
+
+    _tuple_fields = ("kernel_size", "strides", "dilation_rate")
+
+    kernel_size: Sizes
+    strides: DefaultSizes = 1
+    padding: Padding = "valid"
+    depth_multiplier: Dim = 1
+    data_format: DataFormat | None = None
+    dilation_rate: DefaultSizes = 1
+    activation: Any = None
+    use_bias: StrictBool = True
+    depthwise_initializer: Any = "glorot_uniform"
+    bias_initializer: Any = "zeros"
+    depthwise_regularizer: Any = None
+    bias_regularizer: Any = None
+    activity_regularizer: Any = None
+    depthwise_constraint: Any = None
+    bias_constraint: Any = None
+
+
+class DepthwiseConv1DSpec(_DepthwiseBase):
+    type: Literal["DepthwiseConv1D"]
+    rank: ClassVar[int] = 1
+
+
+class DepthwiseConv2DSpec(_DepthwiseBase):
+    type: Literal["DepthwiseConv2D"]
+    rank: ClassVar[int] = 2
+
+
+class _SeparableBase(_SpatialSpec):
+    """`keras.layers.SeparableConv{1,2}D` (`base_separable_conv.py`): a depthwise convolution,
+    then a 1×1 one to `filters`. Fields in Keras's order."""
+
+    _tuple_fields = ("kernel_size", "strides", "dilation_rate")
+
+    filters: Dim
+    kernel_size: Sizes
+    strides: DefaultSizes = 1
+    padding: Padding = "valid"
+    data_format: DataFormat | None = None
+    dilation_rate: DefaultSizes = 1
+    depth_multiplier: Dim = 1
+    activation: Any = None
+    use_bias: StrictBool = True
+    depthwise_initializer: Any = "glorot_uniform"
+    pointwise_initializer: Any = "glorot_uniform"
+    bias_initializer: Any = "zeros"
+    depthwise_regularizer: Any = None
+    pointwise_regularizer: Any = None
+    bias_regularizer: Any = None
+    activity_regularizer: Any = None
+    depthwise_constraint: Any = None
+    pointwise_constraint: Any = None
+    bias_constraint: Any = None
+
+
+class SeparableConv1DSpec(_SeparableBase):
+    type: Literal["SeparableConv1D"]
+    rank: ClassVar[int] = 1
+
+
+class SeparableConv2DSpec(_SeparableBase):
+    type: Literal["SeparableConv2D"]
+    rank: ClassVar[int] = 2
+
 
 DepthwiseSpec = DepthwiseConv1DSpec | DepthwiseConv2DSpec
 SeparableSpec = SeparableConv1DSpec | SeparableConv2DSpec

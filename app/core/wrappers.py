@@ -13,25 +13,42 @@ sub-layers, such as a ConvLSTM's cell or a wrapper's inner layers).
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING, Literal
 
+from app.core.conv_lstm import ConvLSTM1DSpec, ConvLSTM2DSpec, ConvLSTM3DSpec
 from app.core.costs import CostContext, CostFacts, cost_facts, elements
 from app.core.errors import SpecError
 from app.core.family import EditorHints, LayerFamily
 from app.core.formula import num
 from app.core.records import Deferred, LayerRecord, Shape, WeightRecord
+from app.core.recurrent import GRUSpec, LSTMSpec, SimpleRNNSpec
 from app.core.registry import LayerFacts, Namer, analyse
 from app.core.shapes import show
-from app.schema import (
-    BidirectionalSpec,
-    ConvLSTM1DSpec,
-    ConvLSTM2DSpec,
-    ConvLSTM3DSpec,
-    GRUSpec,
+from app.core.spec_base import (
     LayerSpecBase,
-    LSTMSpec,
-    SimpleRNNSpec,
-    TimeDistributedSpec,
 )
+
+if TYPE_CHECKING:
+    # The union of every family's specs: `app.schema` builds it and resolves the name.
+    from app.schema import LayerSpec
+
+
+class TimeDistributedSpec(LayerSpecBase):
+    """`keras.layers.TimeDistributed`: applies `layer` to every time step."""
+
+    type: Literal["TimeDistributed"]
+    layer: LayerSpec
+
+
+class BidirectionalSpec(LayerSpecBase):
+    """`keras.layers.Bidirectional`: a forward and a backward copy of a recurrent `layer`."""
+
+    type: Literal["Bidirectional"]
+    layer: LayerSpec
+    merge_mode: Literal["sum", "mul", "ave", "concat"] | None = "concat"
+    weights: None = None
+    backward_layer: LayerSpec | None = None
+
 
 RECURRENT = (ConvLSTM1DSpec, ConvLSTM2DSpec, ConvLSTM3DSpec, LSTMSpec, GRUSpec, SimpleRNNSpec)
 

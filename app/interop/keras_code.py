@@ -20,19 +20,15 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from app.core.conv_lstm import PAPER_OPTIONS
 from app.core.errors import SpecError
 from app.core.graph import parse_ref
+from app.core.nested import SequentialSpec
 from app.core.records import LayerRecord, ModelSummary
+from app.core.spec_base import LayerSpecBase
+from app.core.wrappers import BidirectionalSpec, TimeDistributedSpec
 from app.interop.arguments import explicit_arguments
-from app.schema import (
-    PAPER_OPTIONS,
-    BidirectionalSpec,
-    LayerCallSpec,
-    LayerSpecBase,
-    SequentialSpec,
-    SummaryRequest,
-    TimeDistributedSpec,
-)
+from app.schema import LayerCallSpec, SummaryRequest
 
 _INDENT = "    "
 _WRAPPED = ("layer", "backward_layer")
