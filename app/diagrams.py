@@ -13,7 +13,7 @@ from itertools import islice
 
 from app.core.records import GateRecord, LayerRecord, Shape
 from app.core.shapes import by
-from app.core.spec_base import LayerSpecBase
+from app.schema import LayerSpecBase
 
 # Width of the share bar under each gate, in SVG user units (the gate's viewBox is 340 wide).
 BAR_X, BAR_WIDTH = 20, 300

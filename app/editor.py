@@ -24,11 +24,10 @@ from pydantic import ValidationError
 from app import json_guard
 from app.core.errors import SpecError
 from app.core.families import FAMILY_OF
-from app.core.spec_base import MAX_LAYERS, WIRING_FIELDS
 from app.errors import clean_error
 from app.form_numbers import index as parse_index
 from app.form_numbers import whole_number
-from app.schema import LAYER_SPECS, SEED_MODEL, SummaryRequest
+from app.schema import LAYER_SPECS, MAX_LAYERS, SEED_MODEL, WIRING_FIELDS, SummaryRequest
 
 Kind = Literal["int", "ints", "pairs", "bool", "choice", "number", "text", "refs", "json"]
 # A card that calls an earlier layer again (a shared layer): `{"call": name, "inputs": ...}`.
@@ -42,14 +41,22 @@ SHARED_PRIMARY = frozenset({"trainable"})
 HIDDEN = frozenset({"type", "dtype", "weights", "quantization_config"})
 # Cost settings (docs/costs.md) as typed, with the value that means "the request's default".
 COST_FIELDS = {
-    "convention": "keras",
-    "optimizer": "adam",
-    "device": "nvidia-a100-sxm4-80gb",
-    "time_steps": "",
-    "peak_tflops": "",
-    "bandwidth_gb_s": "",
-    "efficiency": "",
-    "step_overhead_us": "",
+    # Choices: their default is the request's own (one source: `SummaryRequest`).
+    **{
+        name: str(SummaryRequest.model_fields[name].default)
+        for name in ("convention", "optimizer", "device")
+    },
+    # Numbers: empty means "not given" (the request's default applies).
+    **dict.fromkeys(
+        (
+            "time_steps",
+            "peak_tflops",
+            "bandwidth_gb_s",
+            "efficiency",
+            "step_overhead_us",
+        ),
+        "",
+    ),
 }
 MODEL_FIELDS = ("name", "input_shape", "outputs", "batch_size", "dtype", *COST_FIELDS)
 # A graph model's inputs, each written `inputs.K.<field>`.

@@ -45,6 +45,7 @@ from app.core.spec_base import (
 )
 from app.core.wrappers import BidirectionalSpec, TimeDistributedSpec
 
+# Re-exported: the contract's importers read these from here (`from app.schema import ...`).
 __all__ = [
     "MAX_DIM",
     "MAX_LAYERS",

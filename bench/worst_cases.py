@@ -26,8 +26,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.core.spec_base import MAX_DIM, MAX_LAYERS
-from app.schema import MAX_SWEEP_LAYER_POINTS, MAX_SWEEP_POINTS
+from app.schema import MAX_DIM, MAX_LAYERS, MAX_SWEEP_LAYER_POINTS, MAX_SWEEP_POINTS
 
 # As browsers and HTTP clients send them: compressing the answer is part of its cost.
 GZIP = {"accept-encoding": "gzip, deflate"}

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.spec_base import MAX_DIM, MAX_LAYERS
 from app.limits import MAX_BODY_BYTES
-from app.schema import SEED_MODEL
+from app.schema import MAX_DIM, MAX_LAYERS, SEED_MODEL
 
 
 def _seed_with(**changes):

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.spec_base import MAX_LAYERS
 from app.main import app
+from app.schema import MAX_LAYERS
 from bench.worst_cases import CONCURRENT, cases, healthz_under_load, send
 
 CPU_BOUND_S = 5.0

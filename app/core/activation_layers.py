@@ -15,12 +15,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    Field,
-    StrictFloat,
-    StrictInt,
-    model_validator,
-)
+from pydantic import Field, StrictFloat, StrictInt, model_validator
 
 from app.core.costs import CostContext, CostFacts, elements
 from app.core.errors import SpecError
@@ -30,9 +25,7 @@ from app.core.formula import dot, num
 from app.core.records import LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer, weight
 from app.core.shapes import show
-from app.core.spec_base import (
-    LayerSpecBase,
-)
+from app.core.spec_base import LayerSpecBase
 
 # --- Activation layers (`keras/src/layers/activations/`) -------------------------------------
 

@@ -10,12 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import (
-    Field,
-    StrictBool,
-    StrictFloat,
-    StrictInt,
-)
+from pydantic import Field, StrictBool, StrictFloat, StrictInt
 
 from app.core.activations import check_activation
 from app.core.costs import CostContext, CostFacts, elements
@@ -38,14 +33,7 @@ from app.core.shapes import (
     split_channels,
     transpose_output_length,
 )
-from app.core.spec_base import (
-    DataFormat,
-    DefaultSizes,
-    Dim,
-    Padding,
-    Sizes,
-    _SpatialSpec,
-)
+from app.core.spec_base import DataFormat, DefaultSizes, Dim, Padding, Sizes, _SpatialSpec
 
 
 class _ConvBase(_SpatialSpec):

@@ -35,11 +35,7 @@ from __future__ import annotations
 from functools import cache, partial
 from typing import Any, ClassVar, Literal
 
-from pydantic import (
-    Field,
-    StrictBool,
-    StrictInt,
-)
+from pydantic import Field, StrictBool, StrictInt
 
 from app.core.conventions import Convention, current_convention
 from app.core.costs import CostContext, CostFacts, elements
@@ -57,15 +53,7 @@ from app.core.shapes import (
     prod,
     show,
 )
-from app.core.spec_base import (
-    DataFormat,
-    DefaultSizes,
-    Dim,
-    Padding,
-    Rate,
-    Sizes,
-    _SpatialSpec,
-)
+from app.core.spec_base import DataFormat, DefaultSizes, Dim, Padding, Rate, Sizes, _SpatialSpec
 
 GateNormalization = Literal["layer"]
 

@@ -9,11 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import (
-    StrictBool,
-    StrictFloat,
-    StrictInt,
-)
+from pydantic import StrictBool, StrictFloat, StrictInt
 
 from app.core.activations import check_activation
 from app.core.costs import CostContext, CostFacts, elements
@@ -24,10 +20,7 @@ from app.core.lora import check_lora, freeze_for_lora, lora_note, lora_weights
 from app.core.records import LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer, weight
 from app.core.shapes import known_channels
-from app.core.spec_base import (
-    Dim,
-    LayerSpecBase,
-)
+from app.core.spec_base import Dim, LayerSpecBase
 
 
 class DenseSpec(LayerSpecBase):

@@ -7,14 +7,19 @@ values of a new layer) and the msgids of its help texts. Nothing registers itsel
 in `FAMILIES` does not exist for the walk, the costs or the editor, and
 `tests/test_family_completeness.py` names any family that lacks a part.
 
-Adding a plain layer type (no weights, one shape rule) to an existing family touches:
-1. the family module (`app/core/<family>.py`): its spec class, its analyser and cost rule (or
-   its spec added to a rule that already fits), and the family's `FAMILY` (spec, rules, editor
-   hints, help msgids);
-2. its tests: a maker in `tests/strategies.py` (`MAKERS`, keyed by the type name) and a
-   Keras parity case where the family's test file has them;
+Adding a plain layer type (no weights, one shape rule) to an existing family touches exactly:
+1. its family module, `app/core/<family>.py`: the spec class (on `app.core.spec_base`), its
+   analyser and cost rule (or the spec added to a rule that fits), and the family's `FAMILY`:
+   the spec in `specs` and in the rules, editor hints (`new_values` for arguments Keras
+   requires, `primary` ones) and help msgids. The request contract (`app.schema.LayerSpec`,
+   `LAYER_SPECS`), the walk, the costs, the editor and the page pick it up from `FAMILIES`;
+2. its tests: a maker in `tests/strategies.py` `MAKERS` (keyed by the type name; the Keras
+   parity and interop tests draw from it) and the family's own test file;
 3. the catalogue: README's list of layers and the type's row in `docs/costs.md`.
-A new family adds its module and one line to `FAMILIES` below.
+`tests/test_family_completeness.py` fails, naming the family and the part, until 1-3 are done.
+Optional, outside the family: a PyTorch translation in `app/interop/torch_layers.py` (without
+one the PyTorch export refuses the model with a 422 naming the type). A new family adds its
+module and one line to `FAMILIES` below.
 """
 
 from __future__ import annotations

@@ -13,13 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    Field,
-    StrictBool,
-    StrictFloat,
-    StrictInt,
-    field_validator,
-)
+from pydantic import Field, StrictBool, StrictFloat, StrictInt, field_validator
 
 from app.core.costs import CostContext, CostFacts, elements
 from app.core.errors import SpecError
@@ -30,10 +24,7 @@ from app.core.normalization import known_sizes
 from app.core.records import LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer, weight
 from app.core.shapes import axis_index
-from app.core.spec_base import (
-    MAX_DIM,
-    LayerSpecBase,
-)
+from app.core.spec_base import MAX_DIM, LayerSpecBase
 
 
 class GroupNormalizationSpec(LayerSpecBase):

@@ -13,11 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import (
-    Field,
-    StrictInt,
-    field_validator,
-)
+from pydantic import Field, StrictInt, field_validator
 
 from app.core.costs import CostContext, CostFacts, elements
 from app.core.errors import SpecError
@@ -26,11 +22,7 @@ from app.core.formula import num
 from app.core.records import LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer
 from app.core.shapes import expect_ndim, join_channels, show, spatial_layout, split_channels
-from app.core.spec_base import (
-    MAX_DIM,
-    DataFormat,
-    _SpatialSpec,
-)
+from app.core.spec_base import MAX_DIM, DataFormat, _SpatialSpec
 
 # A number of rows/columns/steps to pad or crop on one side.
 Margin = Annotated[StrictInt, Field(ge=0, le=MAX_DIM)]

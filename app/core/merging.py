@@ -13,9 +13,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import (
-    StrictInt,
-)
+from pydantic import StrictInt
 
 from app.core.costs import CostContext, CostFacts
 from app.core.errors import SpecError
@@ -24,9 +22,7 @@ from app.core.formula import num
 from app.core.records import LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer
 from app.core.shapes import prod, show
-from app.core.spec_base import (
-    LayerSpecBase,
-)
+from app.core.spec_base import LayerSpecBase
 
 
 class ConcatenateSpec(LayerSpecBase):

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import (
-    Field,
-)
+from pydantic import Field
 
 from app.core.costs import CostContext, CostFacts, cost_facts
 from app.core.errors import SpecError
@@ -23,10 +21,7 @@ from app.core.family import EditorHints, LayerFamily
 from app.core.formula import num
 from app.core.records import LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer
-from app.core.spec_base import (
-    MAX_LAYERS,
-    LayerSpecBase,
-)
+from app.core.spec_base import MAX_LAYERS, LayerSpecBase
 
 if TYPE_CHECKING:
     # The union of every family's specs: `app.schema` builds it and resolves the name.

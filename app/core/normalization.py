@@ -11,11 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import (
-    StrictBool,
-    StrictFloat,
-    StrictInt,
-)
+from pydantic import StrictBool, StrictFloat, StrictInt
 
 from app.core.costs import CostContext, CostFacts, elements
 from app.core.errors import SpecError
@@ -25,9 +21,7 @@ from app.core.formula import dot, num
 from app.core.records import LayerRecord, Shape, WeightRecord
 from app.core.registry import LayerFacts, Namer, weight
 from app.core.shapes import axis_index, show
-from app.core.spec_base import (
-    LayerSpecBase,
-)
+from app.core.spec_base import LayerSpecBase
 
 
 class BatchNormalizationSpec(LayerSpecBase):

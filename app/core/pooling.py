@@ -9,10 +9,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-from pydantic import (
-    StrictBool,
-    field_validator,
-)
+from pydantic import StrictBool, field_validator
 
 from app.core.costs import CostContext, CostFacts, elements
 from app.core.family import EditorHints, LayerFamily

@@ -30,10 +30,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any, Literal
 
-from pydantic import (
-    StrictBool,
-    StrictInt,
-)
+from pydantic import StrictBool, StrictInt
 
 from app.core.activations import check_activation
 from app.core.costs import CostContext, CostFacts, elements
@@ -43,11 +40,7 @@ from app.core.formula import dot, num
 from app.core.records import Deferred, LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer, weight
 from app.core.shapes import expect_ndim, known_channels
-from app.core.spec_base import (
-    Dim,
-    LayerSpecBase,
-    Rate,
-)
+from app.core.spec_base import Dim, LayerSpecBase, Rate
 
 # --- Recurrent layers (`keras.layers.{LSTM,GRU,SimpleRNN}`) ----------------------------------
 

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-from pydantic import (
-    StrictInt,
-)
+from pydantic import StrictInt
 
 from app.core.costs import CostContext, CostFacts, elements
 from app.core.errors import SpecError
@@ -20,12 +18,7 @@ from app.core.formula import num
 from app.core.records import LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer
 from app.core.shapes import expect_ndim, show, spatial_layout
-from app.core.spec_base import (
-    DataFormat,
-    LayerSpecBase,
-    Rate,
-    _SpatialSpec,
-)
+from app.core.spec_base import DataFormat, LayerSpecBase, Rate, _SpatialSpec
 
 
 class DropoutSpec(LayerSpecBase):

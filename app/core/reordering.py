@@ -9,10 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import (
-    Field,
-    StrictInt,
-)
+from pydantic import Field, StrictInt
 
 from app.core.costs import CostContext, CostFacts
 from app.core.errors import SpecError
@@ -21,11 +18,7 @@ from app.core.family_costs import _elementwise
 from app.core.records import LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer
 from app.core.shapes import expect_ndim
-from app.core.spec_base import (
-    MAX_RANK,
-    Dim,
-    LayerSpecBase,
-)
+from app.core.spec_base import MAX_RANK, Dim, LayerSpecBase
 
 # --- Axis reordering (`keras.layers.{Permute,RepeatVector}`) ----------------------------------
 

@@ -9,11 +9,7 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    Field,
-    StrictInt,
-    field_validator,
-)
+from pydantic import Field, StrictInt, field_validator
 
 from app.core.costs import CostContext, CostFacts
 from app.core.errors import SpecError
@@ -23,13 +19,7 @@ from app.core.formula import num
 from app.core.records import LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer
 from app.core.shapes import show
-from app.core.spec_base import (
-    MAX_DIM,
-    MAX_RANK,
-    DataFormat,
-    LayerSpecBase,
-    _lower,
-)
+from app.core.spec_base import MAX_DIM, MAX_RANK, DataFormat, LayerSpecBase, _lower
 
 
 class FlattenSpec(LayerSpecBase):

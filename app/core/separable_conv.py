@@ -20,9 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar, Literal
 
-from pydantic import (
-    StrictBool,
-)
+from pydantic import StrictBool
 
 from app.core.activations import check_activation
 from app.core.costs import CostContext, CostFacts, elements
@@ -40,14 +38,7 @@ from app.core.shapes import (
     spatial_layout,
     split_channels,
 )
-from app.core.spec_base import (
-    DataFormat,
-    DefaultSizes,
-    Dim,
-    Padding,
-    Sizes,
-    _SpatialSpec,
-)
+from app.core.spec_base import DataFormat, DefaultSizes, Dim, Padding, Sizes, _SpatialSpec
 
 # ---- Depthwise and separable convolutions, zero padding, cropping, group normalisation ----
 

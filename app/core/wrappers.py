@@ -24,9 +24,7 @@ from app.core.records import Deferred, LayerRecord, Shape, WeightRecord
 from app.core.recurrent import GRUSpec, LSTMSpec, SimpleRNNSpec
 from app.core.registry import LayerFacts, Namer, analyse
 from app.core.shapes import show
-from app.core.spec_base import (
-    LayerSpecBase,
-)
+from app.core.spec_base import LayerSpecBase
 
 if TYPE_CHECKING:
     # The union of every family's specs: `app.schema` builds it and resolves the name.

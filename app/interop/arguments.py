@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.core.spec_base import WIRING_FIELDS, LayerSpecBase
+from app.schema import WIRING_FIELDS, LayerSpecBase
 
 
 def _is_default(value: Any, default: Any) -> bool:

@@ -25,10 +25,9 @@ from app.core.errors import SpecError
 from app.core.graph import parse_ref
 from app.core.nested import SequentialSpec
 from app.core.records import LayerRecord, ModelSummary
-from app.core.spec_base import LayerSpecBase
 from app.core.wrappers import BidirectionalSpec, TimeDistributedSpec
 from app.interop.arguments import explicit_arguments
-from app.schema import LayerCallSpec, SummaryRequest
+from app.schema import LayerCallSpec, LayerSpecBase, SummaryRequest
 
 _INDENT = "    "
 _WRAPPED = ("layer", "backward_layer")

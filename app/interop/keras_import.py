@@ -20,12 +20,12 @@ from pydantic import ValidationError
 
 from app import json_guard
 from app.core.errors import SpecError
-from app.core.spec_base import WIRING_FIELDS
 from app.interop.arguments import explicit_arguments
 from app.schema import (
     DTYPE_BYTES,
     ENTRY_TAGS,
     LAYER_SPECS,
+    WIRING_FIELDS,
     LayerCallSpec,
     SummaryRequest,
     suggest_type,

@@ -25,11 +25,10 @@ from app.core.errors import SpecError
 from app.core.graph import parse_ref
 from app.core.model import summarize
 from app.core.records import ModelSummary, Shape
-from app.core.spec_base import LayerSpecBase
 from app.interop import torch_recurrent  # noqa: F401 (registers the recurrent translators)
 from app.interop.torch_emit import Code, Perm, Tensor, identity
 from app.interop.torch_layers import Call, translate
-from app.schema import LayerCallSpec, SummaryRequest
+from app.schema import LayerCallSpec, LayerSpecBase, SummaryRequest
 
 _INDENT = "    "
 # Helpers in the order the file defines them, and what each needs.

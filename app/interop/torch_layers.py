@@ -18,9 +18,9 @@ from app.core.errors import SpecError
 from app.core.records import Shape
 from app.core.registry import Namer, analyse, snake_case
 from app.core.shapes import transpose_output_length
-from app.core.spec_base import LayerSpecBase
 from app.interop.torch_activations import apply, uses_linear
 from app.interop.torch_emit import Code, Tensor, channels_at, identity
+from app.schema import LayerSpecBase
 
 
 @dataclass(frozen=True)
