@@ -10,6 +10,8 @@ editable argument in English and Chinese, and a mention in `docs/costs.md`.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -152,3 +154,57 @@ def test_the_lookups_cover_every_family_whatever_was_imported_first():
     # `editable_types()` once returned () unless `app.core.model` had been imported.
     assert set(editor.editable_types()) == set(LAYER_SPECS)
     assert set(FAMILY_OF) == set(LAYER_SPECS.values())
+
+
+def test_editor_hints_name_only_arguments_and_types_of_their_family():
+    gaps = []
+    for family in FAMILIES:
+        fields = {name for spec in family.specs for name in spec.model_fields}
+        hints = family.editor
+        named = {
+            "primary": hints.primary,
+            "new_values": set(hints.new_values),
+            "list_arguments": hints.list_arguments,
+            "layer_arguments": hints.layer_arguments,
+            "hidden": hints.hidden,
+            "new_by_type arguments": {n for values in hints.new_by_type.values() for n in values},
+        }
+        gaps += [
+            f"{family.name}: {part} names {name}, an argument none of its types takes"
+            for part, names in named.items()
+            for name in sorted(set(names) - fields)
+        ]
+        types = {type_name(spec) for spec in family.specs}
+        gaps += [
+            f"{family.name}: new_by_type names {name}, not one of its types"
+            for name in sorted(set(hints.new_by_type) - types)
+        ]
+    assert not gaps, missing("editor hints that point at nothing", gaps)
+
+
+@pytest.mark.parametrize(
+    "first_import",
+    ["app.editor", "app.core.conv", "app.core.wrappers", "app.core.registry", "app.schema"],
+)
+def test_nothing_depends_on_what_was_imported_first(first_import: str):
+    """In a fresh interpreter, whichever module comes first, every type is editable and the
+    walk analyses a wrapped layer (once `app.core.model` needed importing before the editor)."""
+    script = f"""
+import {first_import}
+from app import editor
+from app.core.model import summarize
+from app.schema import LAYER_SPECS, SummaryRequest
+assert set(editor.editable_types()) == set(LAYER_SPECS), editor.editable_types()
+request = SummaryRequest.model_validate({{
+    "input_shape": [3, 8, 8, 2],
+    "layers": [{{
+        "type": "TimeDistributed",
+        "layer": {{"type": "Conv2D", "filters": 4, "kernel_size": 3}},
+    }}],
+}})
+assert summarize(request).total_params == 3 * 3 * 2 * 4 + 4
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
