@@ -7,9 +7,13 @@ import math
 import re
 from dataclasses import dataclass, replace
 from functools import cache
+from typing import TYPE_CHECKING
 
 from app.core.records import Deferred, GateRecord, LayerRecord, Shape, WeightRecord
 from app.core.spec_base import LayerSpecBase
+
+if TYPE_CHECKING:
+    from app.core.family import Analyser
 
 
 @dataclass(slots=True)
@@ -51,12 +55,19 @@ def snake_case(class_name: str) -> str:
     return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
-def analyse(spec: LayerSpecBase, input_shape: Shape, namer: Namer, index: int) -> LayerRecord:
-    """One layer's record. Wrapped layers are named before their wrapper, as Keras does."""
+# Cached per spec class: an import statement per layer was ~10 % of a deep model's walk.
+@cache
+def analyser_of(spec: type[LayerSpecBase]) -> Analyser:
+    """The analyser of `spec`'s family (a LookupError names a spec no family analyses)."""
     # Imported here: the families import the modules that import this one.
     from app.core.families import analyser
 
-    facts = analyser(type(spec))(spec, input_shape, namer)
+    return analyser(spec)
+
+
+def analyse(spec: LayerSpecBase, input_shape: Shape, namer: Namer, index: int) -> LayerRecord:
+    """One layer's record. Wrapped layers are named before their wrapper, as Keras does."""
+    facts = analyser_of(type(spec))(spec, input_shape, namer)
     weights = facts.weights
     if not spec.trainable:
         weights = tuple(replace(w, trainable=False) for w in weights)
