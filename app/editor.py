@@ -58,6 +58,11 @@ COST_FIELDS = {
         "",
     ),
 }
+# The choices of the cost settings, as the request's types list them (the form shows these).
+COST_CHOICES: dict[str, tuple[str, ...]] = {
+    name: typing.get_args(SummaryRequest.model_fields[name].annotation)
+    for name in ("convention", "optimizer", "device")
+}
 MODEL_FIELDS = ("name", "input_shape", "outputs", "batch_size", "dtype", *COST_FIELDS)
 # A graph model's inputs, each written `inputs.K.<field>`.
 INPUT_FIELDS = ("name", "shape", "batch_size")
