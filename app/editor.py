@@ -27,7 +27,14 @@ from app.core.families import FAMILY_OF
 from app.errors import clean_error
 from app.form_numbers import index as parse_index
 from app.form_numbers import whole_number
-from app.schema import LAYER_SPECS, MAX_LAYERS, SEED_MODEL, WIRING_FIELDS, SummaryRequest
+from app.schema import (
+    LAYER_SPECS,
+    MAX_LAYERS,
+    SEED_MODEL,
+    WIRING_FIELDS,
+    SummaryRequest,
+    SweepRequest,
+)
 
 Kind = Literal["int", "ints", "pairs", "bool", "choice", "number", "text", "refs", "json"]
 # A card that calls an earlier layer again (a shared layer): `{"call": name, "inputs": ...}`.
@@ -58,10 +65,14 @@ COST_FIELDS = {
         "",
     ),
 }
-# The choices of the cost settings, as the request's types list them (the form shows these).
-COST_CHOICES: dict[str, tuple[str, ...]] = {
-    name: typing.get_args(SummaryRequest.model_fields[name].annotation)
-    for name in ("convention", "optimizer", "device")
+# The choices of the form's model settings and of the what-if sweep, as the requests' types list
+# them: the templates show these (`choices`), so a new device or dtype is added in one place.
+FORM_CHOICES: dict[str, tuple[str, ...]] = {
+    **{
+        name: typing.get_args(SummaryRequest.model_fields[name].annotation)
+        for name in ("convention", "optimizer", "device", "dtype")
+    },
+    "sweep.argument": typing.get_args(SweepRequest.model_fields["argument"].annotation),
 }
 MODEL_FIELDS = ("name", "input_shape", "outputs", "batch_size", "dtype", *COST_FIELDS)
 # A graph model's inputs, each written `inputs.K.<field>`.

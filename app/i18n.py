@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app import presentation
 from app.core.units import readable_seconds
-from app.editor import COST_CHOICES
+from app.editor import FORM_CHOICES
 from app.static_files import static_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,5 +89,5 @@ def environment(code: str) -> Environment:
     env.globals["language"] = language
     env.globals["languages"] = LANGUAGES
     env.globals["static_url"] = static_url
-    env.globals["cost_choices"] = COST_CHOICES
+    env.globals["choices"] = FORM_CHOICES
     return env
