@@ -22,8 +22,13 @@ from app.core.merging import MERGES
 from app.core.records import GraphRecord, InputRecord, LayerRecord, Shape
 from app.core.registry import Namer, analyse
 from app.core.shapes import show
-from app.core.spec_base import TENSOR_REF, LayerSpecBase
-from app.schema import InputSpec, LayerCallSpec, SummaryRequest
+from app.schema import (
+    TENSOR_REF,
+    InputSpec,
+    LayerCallSpec,
+    LayerSpecBase,
+    SummaryRequest,
+)
 
 _REF = re.compile(TENSOR_REF)
 Key = tuple[str, int]  # (layer name, node index)

@@ -25,8 +25,7 @@ from app.core.records import (
 )
 from app.core.registry import Namer, analyse
 from app.core.shapes import show
-from app.core.spec_base import LayerSpecBase
-from app.schema import DTYPE_BYTES, SummaryRequest
+from app.schema import DTYPE_BYTES, LayerSpecBase, SummaryRequest
 
 T = TypeVar("T")
 

@@ -18,8 +18,14 @@ from app.core.errors import SpecError
 from app.core.memory import memory_report
 from app.core.model import summarize
 from app.core.records import FitResult, ModelSummary, Size, SweepPoint, SweepResult
-from app.core.spec_base import MAX_DIM
-from app.schema import DTYPE_BYTES, MAX_SWEEP_LAYER_POINTS, LayerEntry, SummaryRequest, SweepRequest
+from app.schema import (
+    DTYPE_BYTES,
+    MAX_DIM,
+    MAX_SWEEP_LAYER_POINTS,
+    LayerEntry,
+    SummaryRequest,
+    SweepRequest,
+)
 
 MULTIPLIERS = (0.25, 0.5, 1, 2, 4)
 MB = 1024**2
