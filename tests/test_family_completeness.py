@@ -184,7 +184,15 @@ def test_editor_hints_name_only_arguments_and_types_of_their_family():
 
 @pytest.mark.parametrize(
     "first_import",
-    ["app.editor", "app.core.conv", "app.core.wrappers", "app.core.registry", "app.schema"],
+    [
+        "app.editor",
+        "app.core.conv",
+        "app.core.wrappers",
+        "app.core.registry",
+        "app.core.graph",
+        "app.interop.torch_layers",
+        "app.schema",
+    ],
 )
 def test_nothing_depends_on_what_was_imported_first(first_import: str):
     """In a fresh interpreter, whichever module comes first, every type is editable and the
