@@ -1,45 +1,25 @@
 """Which help text the page shows for a layer's argument.
 
-Each layer family module in `app.core` ends with `HELP`: layer type → argument → English help,
-marked with `N_` for the catalog. `help_for` finds the type's entry by scanning those modules;
-the page translates the answer with `_()`.
+Each layer family (`app.core.families`) carries its types' help: layer type → argument → English
+text, marked with `N_` for the catalog; the page translates the answer with `_()`.
 """
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Mapping
 from functools import cache
 
-# The family modules that define `HELP` (one per family; a type appears in exactly one).
-FAMILY_MODULES = (
-    "conv_lstm",
-    "conv",
-    "separable_conv",
-    "pooling",
-    "dense",
-    "normalization",
-    "group_normalization",
-    "recurrent",
-    "margins",
-    "reshaping",
-    "reordering",
-    "regularization",
-    "activation_layers",
-    "merging",
-    "wrappers",
-    "nested",
-)
+from app.core.families import FAMILIES
 
 
 @cache
-def all_help() -> dict[str, dict[str, str]]:
-    """Every family's `HELP`, merged: layer type → argument → English help."""
-    merged: dict[str, dict[str, str]] = {}
-    for name in FAMILY_MODULES:
-        module = importlib.import_module(f"app.core.{name}")
-        for layer_type, texts in getattr(module, "HELP", {}).items():
+def all_help() -> dict[str, Mapping[str, str]]:
+    """Every family's help, merged: layer type → argument → English help."""
+    merged: dict[str, Mapping[str, str]] = {}
+    for family in FAMILIES:
+        for layer_type, texts in family.help.items():
             if layer_type in merged:
-                raise RuntimeError(f"{layer_type} has help in two family modules")
+                raise RuntimeError(f"{layer_type} has help in two families")
             merged[layer_type] = texts
     return merged
 

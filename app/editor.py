@@ -17,97 +17,64 @@ import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
 from app import json_guard
 from app.core.errors import SpecError
-from app.core.registry import analysed_types
+from app.core.families import FAMILY_OF
 from app.errors import user_errors
 from app.form_numbers import index as parse_index
 from app.form_numbers import whole_number
-from app.schema import LAYER_SPECS, MAX_LAYERS, SEED_MODEL, WIRING_FIELDS, SummaryRequest
+from app.schema import (
+    LAYER_SPECS,
+    MAX_LAYERS,
+    SEED_MODEL,
+    WIRING_FIELDS,
+    SummaryRequest,
+    SweepRequest,
+)
 
 Kind = Literal["int", "ints", "pairs", "bool", "choice", "number", "text", "refs", "json"]
 # A card that calls an earlier layer again (a shared layer): `{"call": name, "inputs": ...}`.
 CALL = "LayerCall"
 
-# Arguments that change shapes or costs get their own control; the rest sit under "more".
-PRIMARY = frozenset(
-    {
-        "filters",
-        "kernel_size",
-        "strides",
-        "padding",
-        "data_format",
-        "dilation_rate",
-        "use_bias",
-        "return_sequences",
-        "return_state",
-        "trainable",
-        "units",
-        "groups",
-        "pool_size",
-        "size",
-        "target_shape",
-        "output_padding",
-        "keepdims",
-        "center",
-        "scale",
-        "axis",
-        "rate",
-        "merge_mode",
-        "activation",
-        "cropping",
-        "depth_multiplier",
-        "recurrent_activation",
-        "reset_after",
-        "dims",
-        "n",
-        "shared_axes",
-    }
-)
-# Arguments the editor leaves out: per-layer dtype policies and wrapped layers.
-# `use_cudnn` only picks a backend kernel ("auto", true or false: no checkbox shows three).
-HIDDEN = frozenset({"type", "dtype", "weights", "quantization_config", "use_cudnn"})
-# Layers inside a layer (a wrapper's, a nested Sequential's): typed as their JSON, the spec
-# `POST /summary` takes.
-NESTED = frozenset({"layer", "backward_layer", "layers"})
-# What a new wrapper or nested model starts with.
-NEW_NESTED = {
-    "TimeDistributed": {"type": "Conv2D", "filters": 32, "kernel_size": 3},
-    "Bidirectional": {"type": "LSTM", "units": 64, "return_sequences": True},
-    "Sequential": [{"type": "Dense", "units": 64}],
-}
-# What a new layer of each kind starts with, for the arguments Keras requires.
-NEW_LAYER_VALUES = {
-    "filters": "32",
-    "kernel_size": "3",
-    "units": "64",
-    "rate": "0.5",
-    "pool_size": "2",
-    "target_shape": "-1",
-    "activation": "relu",
-    "dims": "2,1",
-    "n": "2",
-}
+# What each layer type's editor shows beyond its spec's fields comes from its family's
+# `EditorHints` (`app.core.families`): primary arguments, a new layer's values, nested layers.
+# `trainable` is every layer's, and primary: it changes the trainable/non-trainable split.
+SHARED_PRIMARY = frozenset({"trainable"})
+# Arguments the editor leaves out for every type: per-layer dtype policies, loaded weights.
+HIDDEN = frozenset({"type", "dtype", "weights", "quantization_config"})
 # Arguments that take a Keras object (`app.core.keras_objects`): a name, or its JSON.
 KERAS_OBJECT_SUFFIXES = ("activation", "_initializer", "_regularizer", "_constraint")
-# Arguments that are always a list, even of a single value.
-LIST_ARGUMENTS = frozenset({"target_shape", "dims"})
-RNN_TYPES = frozenset({"LSTM", "GRU", "SimpleRNN"})
-CONV_LSTM_DEFAULTS = {"kernel_size": "3,3", "padding": "same"}
 # Cost settings (docs/costs.md) as typed, with the value that means "the request's default".
 COST_FIELDS = {
-    "convention": "keras",
-    "optimizer": "adam",
-    "device": "nvidia-a100-sxm4-80gb",
-    "time_steps": "",
-    "peak_tflops": "",
-    "bandwidth_gb_s": "",
-    "efficiency": "",
-    "step_overhead_us": "",
+    # Choices: their default is the request's own (one source: `SummaryRequest`).
+    **{
+        name: str(SummaryRequest.model_fields[name].default)
+        for name in ("convention", "optimizer", "device")
+    },
+    # Numbers: empty means "not given" (the request's default applies).
+    **dict.fromkeys(
+        (
+            "time_steps",
+            "peak_tflops",
+            "bandwidth_gb_s",
+            "efficiency",
+            "step_overhead_us",
+        ),
+        "",
+    ),
+}
+# The choices of the form's model settings and of the what-if sweep, as the requests' types list
+# them: the templates show these (`choices`), so a new device or dtype is added in one place.
+FORM_CHOICES: dict[str, tuple[str, ...]] = {
+    **{
+        name: typing.get_args(SummaryRequest.model_fields[name].annotation)
+        for name in ("convention", "optimizer", "device", "dtype")
+    },
+    "sweep.argument": typing.get_args(SweepRequest.model_fields["argument"].annotation),
 }
 MODEL_FIELDS = ("name", "input_shape", "outputs", "batch_size", "dtype", *COST_FIELDS)
 # A graph model's inputs, each written `inputs.K.<field>`.
@@ -128,6 +95,7 @@ class Control:
     required: bool
     primary: bool
     choices: tuple[str, ...] = ()
+    always_list: bool = False  # a list even of one value (`dims=[1]`)
 
 
 def _members(annotation: Any) -> list[Any]:
@@ -206,11 +174,15 @@ def controls(layer_type: str) -> tuple[Control, ...]:
     if layer_type == CALL:
         return _CALL_CONTROLS
     spec = LAYER_SPECS[layer_type]
+    hints = FAMILY_OF[spec].editor
+    primary = hints.primary | SHARED_PRIMARY
     found = []
     for name, info in spec.model_fields.items():
-        if name in HIDDEN or name in WIRING_FIELDS:
+        if name in HIDDEN or name in hints.hidden or name in WIRING_FIELDS:
             continue
-        kind, choices, optional = ("json", (), True) if name in NESTED else _kind(info.annotation)
+        kind, choices, optional = (
+            ("json", (), True) if name in hints.layer_arguments else _kind(info.annotation)
+        )
         if kind == "choice" and optional:
             choices = ("", *choices)
         default = "" if info.is_required() else show_value(info.default)
@@ -220,8 +192,9 @@ def controls(layer_type: str) -> tuple[Control, ...]:
                 kind,
                 default,
                 info.is_required(),
-                name in PRIMARY or info.is_required(),
+                name in primary or info.is_required(),
                 choices,
+                name in hints.list_arguments,
             )
         )
     # Primary first; `trainable` closes the primary group (it changes the split, not the total).
@@ -236,8 +209,7 @@ def control_names(layer_type: str) -> frozenset[str]:
 def editable_types() -> tuple[str, ...]:
     """Layer types the core can analyse and the editor can show (wrappers and nested models
     with their inner layers as JSON)."""
-    names = {get_args(t.model_fields["type"].annotation)[0] for t in analysed_types()}
-    return tuple(n for n in LAYER_SPECS if n in names)
+    return tuple(name for name, spec in LAYER_SPECS.items() if spec in FAMILY_OF)
 
 
 @dataclass(frozen=True)
@@ -456,7 +428,7 @@ def parse_value(control: Control, text: str) -> Any:
         return _int_or_text(text)
     if control.kind == "ints":
         values = _ints(text)
-        return values[0] if len(values) == 1 and control.name not in LIST_ARGUMENTS else values
+        return values[0] if len(values) == 1 and not control.always_list else values
     if control.kind == "pairs":
         return _pairs(text)
     if control.kind == "number":
@@ -587,28 +559,27 @@ def spec_errors(draft: ModelDraft, error: SpecError) -> dict[str, str]:
 
 
 def new_layer(layer_type: str) -> LayerDraft:
-    """A new layer with sensible values for the arguments Keras requires."""
-    values = {c.name: NEW_LAYER_VALUES.get(c.name, "1") for c in controls(layer_type) if c.required}
-    if layer_type in NEW_NESTED:
-        values[next(c.name for c in controls(layer_type) if c.kind == "json")] = show_value(
-            NEW_NESTED[layer_type]
-        )
-    if layer_type.startswith("ConvLSTM"):
-        rank = LAYER_SPECS[layer_type].rank
-        values.update(CONV_LSTM_DEFAULTS, kernel_size=",".join(["3"] * rank))
+    """A new layer with its family's values for the arguments Keras requires (1 where the
+    family gives none), and what its family starts a layer of this type with."""
+    hints = FAMILY_OF[LAYER_SPECS[layer_type]].editor
+    values = {
+        c.name: show_value(hints.new_values.get(c.name, 1))
+        for c in controls(layer_type)
+        if c.required
+    }
+    values.update(
+        (name, show_value(value)) for name, value in hints.new_by_type.get(layer_type, {}).items()
+    )
     return LayerDraft(layer_type, values)
 
 
-def _is_conv_lstm(layer: LayerDraft) -> bool:
-    return layer.type.startswith("ConvLSTM")
-
-
 def _stacks_on(added: LayerDraft, last: LayerDraft) -> bool:
-    """A ConvLSTM on a ConvLSTM, or an LSTM/GRU/SimpleRNN on one of those: it needs the
-    sequence, not the last step."""
-    if _is_conv_lstm(added):
-        return _is_conv_lstm(last)
-    return added.type in RNN_TYPES and last.type in RNN_TYPES
+    """A layer of a family that `stacks` (ConvLSTM; LSTM/GRU/SimpleRNN) on one of the same
+    family: it needs the sequence, not the last step."""
+    if last.type not in LAYER_SPECS:  # a call of an earlier layer
+        return False
+    family = FAMILY_OF[LAYER_SPECS[added.type]]
+    return family.editor.stacks and FAMILY_OF[LAYER_SPECS[last.type]] is family
 
 
 def _returns_sequences(layer: LayerDraft) -> bool:

@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from app import presentation
 from app.argument_help import help_for
 from app.core.units import readable_seconds
+from app.editor import FORM_CHOICES
 from app.static_files import static_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,4 +104,5 @@ def environment(code: str) -> Environment:
     env.globals["languages"] = LANGUAGES
     env.globals["static_url"] = static_url
     env.globals["help_for"] = help_for
+    env.globals["choices"] = FORM_CHOICES
     return env

@@ -59,14 +59,14 @@ MUTATIONS = (
     # Issue 10, section 3: the six mistakes that once left the whole suite green.
     Mutation(
         "conv-transpose-macs-from-output",
-        FAMILY,
+        "app/core/conv.py",
         "n_in, k = elements(record.input_shape), prod(spec.kernel_size)",
         "n_in, k = elements(record.output_shape), prod(spec.kernel_size)",
         True,
     ),
     Mutation(
         "conv-macs-ignore-groups",
-        FAMILY,
+        "app/core/conv.py",
         "c = _channels(record.input_shape, spec) // spec.groups",
         "c = _channels(record.input_shape, spec)",
         True,
@@ -79,8 +79,12 @@ MUTATIONS = (
         "peak_costs.working_elements * b",
         True,
     ),
-    Mutation("time-distributed-drops-steps", FAMILY, "steps=steps,", "steps=1,", True),
-    Mutation("bidirectional-ave-merge-as-one", FAMILY, '"ave": 2}', '"ave": 1}', True),
+    Mutation(
+        "time-distributed-drops-steps", "app/core/wrappers.py", "steps=steps,", "steps=1,", True
+    ),
+    Mutation(
+        "bidirectional-ave-merge-as-one", "app/core/wrappers.py", '"ave": 2}', '"ave": 1}', True
+    ),
     # Totals over steps and the FLOP identity (costs.py).
     Mutation(
         "flops-one-per-mac",
@@ -125,9 +129,14 @@ MUTATIONS = (
         "training = flops",
     ),
     # Conv, transposed conv, Dense (family_costs.py).
-    Mutation("dense-macs-plus", FAMILY, "n_in * spec.units, ", "n_in + spec.units, "),
-    Mutation("transpose-macs-ignore-filters", FAMILY, "n_in * k * spec.filters, ", "n_in * k, "),
-    Mutation("conv-macs-ignore-kernel", FAMILY, "n_out * c * k, ", "n_out * c, "),
+    Mutation("dense-macs-plus", "app/core/dense.py", "n_in * spec.units, ", "n_in + spec.units, "),
+    Mutation(
+        "transpose-macs-ignore-filters",
+        "app/core/conv.py",
+        "n_in * k * spec.filters, ",
+        "n_in * k, ",
+    ),
+    Mutation("conv-macs-ignore-kernel", "app/core/conv.py", "n_out * c * k, ", "n_out * c, "),
     Mutation(
         "bias-never-added",
         FAMILY,
@@ -147,45 +156,50 @@ MUTATIONS = (
     # Pooling, upsampling, normalisation.
     Mutation(
         "max-pool-window-comparisons",
-        FAMILY,
+        "app/core/pooling.py",
         'window - 1,\n        "window − 1 comparisons',
         'window,\n        "window − 1 comparisons',
     ),
     Mutation(
         "average-pool-no-division",
-        FAMILY,
+        "app/core/pooling.py",
         '_elementwise(record, window, "window − 1 adds',
         '_elementwise(record, window - 1, "window − 1 adds',
     ),
     Mutation(
         "global-max-window-comparisons",
-        FAMILY,
+        "app/core/pooling.py",
         'window - 1,\n        "cells − 1 comparisons',
         'window,\n        "cells − 1 comparisons',
     ),
     Mutation(
         "upsampling-taps-without-minus-one",
-        FAMILY,
+        "app/core/pooling.py",
         "2 * taps - 1 if taps > 1",
         "2 * taps if taps > 1",
     ),
     Mutation(
         "normalization-one-op-less",
-        FAMILY,
+        "app/core/normalization.py",
         "per = 2 + int(spec.scale)",
         "per = 1 + int(spec.scale)",
     ),
-    Mutation("layer-norm-statistics-two", FAMILY, "per, rule = per + 3,", "per, rule = per + 2,"),
+    Mutation(
+        "layer-norm-statistics-two",
+        "app/core/normalization.py",
+        "per, rule = per + 3,",
+        "per, rule = per + 2,",
+    ),
     Mutation(
         "group-norm-one-op-less",
         "app/core/group_normalization.py",
         "per = 5 + int(spec.scale)",
         "per = 4 + int(spec.scale)",
     ),
-    Mutation("bilinear-two-taps", FAMILY, '"bilinear": 4,', '"bilinear": 2,'),
+    Mutation("bilinear-two-taps", "app/core/pooling.py", '"bilinear": 4,', '"bilinear": 2,'),
     Mutation(
         "global-average-no-division",
-        FAMILY,
+        "app/core/pooling.py",
         '_elementwise(record, window, "cells − 1 adds',
         '_elementwise(record, window - 1, "cells − 1 adds',
     ),
@@ -193,17 +207,17 @@ MUTATIONS = (
     # Wrappers and nesting.
     Mutation(
         "time-distributed-inner-steps-dropped",
-        FAMILY,
+        "app/core/wrappers.py",
         "macs=inner.macs * inner.steps,",
         "macs=inner.macs,",
     ),
     Mutation(
         "bidirectional-backward-is-forward",
-        FAMILY,
+        "app/core/wrappers.py",
         "macs=forward.macs + backward.macs,",
         "macs=forward.macs + forward.macs,",
     ),
-    Mutation("bidirectional-sum-merge-free", FAMILY, '{"sum": 1,', '{"sum": 0,'),
+    Mutation("bidirectional-sum-merge-free", "app/core/wrappers.py", '{"sum": 1,', '{"sum": 0,'),
     Mutation(
         "nested-ignores-inner-steps",
         "app/core/nested.py",
@@ -212,19 +226,19 @@ MUTATIONS = (
     ),
     Mutation(
         "time-distributed-saved-once",
-        FAMILY,
+        "app/core/wrappers.py",
         "saved=inner.saved * inner.steps + inner.saved_once,",
         "saved=inner.saved + inner.saved_once,",
     ),
     Mutation(
         "bidirectional-saves-one-direction",
-        FAMILY,
+        "app/core/wrappers.py",
         "saved=forward.saved + backward.saved,",
         "saved=forward.saved,",
     ),
     Mutation(
         "bidirectional-working-one-direction",
-        FAMILY,
+        "app/core/wrappers.py",
         "working=forward.working + backward.working,",
         "working=forward.working,",
     ),
@@ -364,7 +378,7 @@ MUTATIONS = (
     ),
     Mutation(
         "activation-saves-nothing",
-        FAMILY,
+        "app/core/dense.py",
         '"one per element", n_out * per,',
         '"one per element", 0,',
     ),

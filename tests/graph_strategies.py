@@ -11,6 +11,12 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+# The merge layers, graph-only (they take several tensors): Concatenate joins along the last
+# axis, the others combine tensors of one shape element by element.
+CONCATENATE = "Concatenate"
+ELEMENTWISE_MERGES = ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum")
+MERGE_TYPES = (CONCATENATE, *ELEMENTWISE_MERGES)
+
 
 def _node(ref: str) -> str:
     """The call a tensor comes from: `enc[0][1]` and `enc` → `enc[0]`."""
@@ -87,7 +93,9 @@ def graph_requests(draw: Any) -> dict[str, Any]:
             other_ref, other = draw(st.sampled_from(partners))
             layers.append(
                 {
-                    "type": "Concatenate" if kind == "concat" else "Add",
+                    "type": CONCATENATE
+                    if kind == "concat"
+                    else draw(st.sampled_from(ELEMENTWISE_MERGES)),
                     "name": name,
                     "inputs": [ref, other_ref],
                 }

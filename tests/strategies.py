@@ -13,6 +13,7 @@ Every request is a plain dict, exactly what a client would POST.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from typing import Any
 
 from hypothesis import strategies as st
@@ -57,7 +58,7 @@ def _strides_and_dilation(draw: Any, rank: int, layer: Layer) -> None:
         layer["dilation_rate"] = draw(sizes(rank, st.integers(1, 2)))
 
 
-def conv_lstm(rank: int, last: bool = False) -> Maker:
+def conv_lstm(type_: str, rank: int, last: bool = False) -> Maker:
     """ConvLSTM{rank}D: input (time, *spatial, C); drops the time axis unless return_sequences.
 
     Every argument that changes a shape or a count is varied; a few that change neither
@@ -66,7 +67,7 @@ def conv_lstm(rank: int, last: bool = False) -> Maker:
 
     def make(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
         layer: Layer = {
-            "type": f"ConvLSTM{rank}D",
+            "type": type_,
             "filters": draw(FILTERS),
             "kernel_size": draw(sizes(rank, st.integers(1, 3))),
         }
@@ -102,12 +103,12 @@ NEUTRAL_CONV_LSTM_ARGUMENTS = [
 ]
 
 
-def conv(rank: int, transpose: bool = False) -> Maker:
+def conv(type_: str, rank: int, transpose: bool = False) -> Maker:
     """Conv{rank}D / Conv{rank}DTranspose: input (*spatial, C), same rank out."""
 
     def make(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
         layer: Layer = {
-            "type": f"Conv{rank}D{'Transpose' if transpose else ''}",
+            "type": type_,
             "filters": draw(FILTERS),
             "kernel_size": draw(sizes(rank, st.integers(1, 3))),
         }
@@ -128,11 +129,11 @@ def conv(rank: int, transpose: bool = False) -> Maker:
     return make
 
 
-def depthwise(rank: int, separable: bool = False) -> Maker:
+def depthwise(type_: str, rank: int, separable: bool = False) -> Maker:
     """DepthwiseConv{rank}D / SeparableConv{rank}D: input (*spatial, C), same rank out."""
 
     def make(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
-        layer: Layer = {"type": f"{'Separable' if separable else 'Depthwise'}Conv{rank}D"}
+        layer: Layer = {"type": type_}
         if separable:
             layer["filters"] = draw(FILTERS)
         layer["kernel_size"] = draw(sizes(rank, st.integers(1, 3)))
@@ -152,12 +153,13 @@ def depthwise(rank: int, separable: bool = False) -> Maker:
     return make
 
 
-def margins(kind: str, rank: int) -> Maker:
+def margins(type_: str, rank: int) -> Maker:
     """ZeroPadding{rank}D / Cropping{rank}D, with every form Keras accepts for the margin."""
-    field = "padding" if kind == "ZeroPadding" else "cropping"
+    zero_padding = type_.startswith("ZeroPadding")
+    field = "padding" if zero_padding else "cropping"
 
     def make(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
-        layer: Layer = {"type": f"{kind}{rank}D"}
+        layer: Layer = {"type": type_}
         side = st.integers(0, 2)
         pair = st.lists(side, min_size=2, max_size=2)
         forms = (
@@ -172,7 +174,7 @@ def margins(kind: str, rank: int) -> Maker:
         )
         if draw(st.integers(0, 4)):
             layer[field] = draw(st.one_of(forms))
-        if kind == "ZeroPadding" or rank > 1:  # Cropping1D has no data_format
+        if zero_padding or rank > 1:  # Cropping1D has no data_format
             _data_format(draw, layer, data_format)
         return _common(draw, layer), in_rank
 
@@ -192,10 +194,10 @@ def _group_normalization(draw: Any, in_rank: int, data_format: str) -> tuple[Lay
     return _common(draw, layer), in_rank
 
 
-def pooling(kind: str, rank: int) -> Maker:
+def pooling(type_: str, rank: int) -> Maker:
     def make(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
-        layer: Layer = {"type": f"{kind}Pooling{rank}D"}
-        if kind == "Average" or draw(st.booleans()):
+        layer: Layer = {"type": type_}
+        if type_.startswith("Average") or draw(st.booleans()):
             layer["pool_size"] = draw(sizes(rank, st.integers(1, 3)))
         if draw(st.booleans()):
             layer["strides"] = draw(sizes(rank, st.integers(1, 3)))
@@ -207,9 +209,9 @@ def pooling(kind: str, rank: int) -> Maker:
     return make
 
 
-def global_pooling(kind: str, rank: int) -> Maker:
+def global_pooling(type_: str) -> Maker:
     def make(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
-        layer: Layer = {"type": f"Global{kind}Pooling{rank}D"}
+        layer: Layer = {"type": type_}
         keepdims = draw(st.booleans())
         if keepdims or draw(st.booleans()):
             layer["keepdims"] = keepdims
@@ -219,9 +221,9 @@ def global_pooling(kind: str, rank: int) -> Maker:
     return make
 
 
-def upsampling(rank: int) -> Maker:
+def upsampling(type_: str, rank: int) -> Maker:
     def make(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
-        layer: Layer = {"type": f"UpSampling{rank}D"}
+        layer: Layer = {"type": type_}
         if draw(st.booleans()):
             layer["size"] = draw(st.integers(1, 3) if rank == 1 else sizes(rank, st.integers(1, 3)))
         if rank > 1:
@@ -231,9 +233,9 @@ def upsampling(rank: int) -> Maker:
     return make
 
 
-def spatial_dropout(rank: int) -> Maker:
+def spatial_dropout(type_: str, rank: int) -> Maker:
     def make(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
-        layer: Layer = {"type": f"SpatialDropout{rank}D", "rate": draw(st.sampled_from([0, 0.5]))}
+        layer: Layer = {"type": type_, "rate": draw(st.sampled_from([0, 0.5]))}
         if rank > 1 and data_format == "channels_first":
             layer["data_format"] = data_format
         return _common(draw, layer), in_rank
@@ -241,17 +243,17 @@ def spatial_dropout(rank: int) -> Maker:
     return make
 
 
-def normalization(kind: str) -> Maker:
+def normalization(type_: str) -> Maker:
     def make(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
-        layer: Layer = {"type": f"{kind}Normalization"}
+        layer: Layer = {"type": type_}
         if draw(st.integers(0, 2)) == 0:
             # Any axis of the input, counted from either end (the batch axis is 0).
             axis = draw(st.integers(-in_rank, in_rank).filter(lambda a: a != 0))
-            if kind == "Layer" and draw(st.booleans()):
+            if type_ == "LayerNormalization" and draw(st.booleans()):
                 layer["axis"] = sorted({axis, draw(st.integers(1, in_rank))})
             else:
                 layer["axis"] = axis
-        elif data_format == "channels_first" and kind == "Batch":
+        elif data_format == "channels_first" and type_ == "BatchNormalization":
             layer["axis"] = 1
         for flag in ("center", "scale"):
             if draw(st.integers(0, 3)) == 0:
@@ -391,54 +393,7 @@ MAX_INPUT_RANK = 5  # (time, 3 spatial axes, channels): what ConvLSTM3D takes
 
 def makers_for(rank: int, last: bool) -> list[tuple[str, Maker]]:
     """(type, maker) pairs whose layer takes a `rank`-D input; `type` names the outer layer."""
-    found: list[tuple[str, Maker]] = [
-        ("BatchNormalization", normalization("Batch")),
-        ("LayerNormalization", normalization("Layer")),
-        ("GroupNormalization", _group_normalization),
-        ("Dense", _dense),
-        ("Dropout", _simple("Dropout", rate=0.25)),
-        ("Activation", _simple("Activation", activation="relu")),
-        ("Permute", _permute),
-        *((t, _activation_layer(t)) for t in ACTIVATION_LAYER_TYPES),
-    ]
-    if rank >= 2:
-        found += [("Flatten", _flatten), ("Reshape", _reshape)]
-    if rank == 1:
-        found.append(("RepeatVector", _repeat_vector))
-    if rank == 2:  # (time, features)
-        found += [(t, rnn(t, last)) for t in RNN_TYPES]
-        found.append(("Bidirectional", _bidirectional_rnn(last)))
-    spatial = rank - 1  # spatial axes of a conv-style (*spatial, C) input
-    if 1 <= spatial <= 3:
-        found += [
-            (f"Conv{spatial}D", conv(spatial)),
-            (f"MaxPooling{spatial}D", pooling("Max", spatial)),
-            (f"AveragePooling{spatial}D", pooling("Average", spatial)),
-            (f"GlobalAveragePooling{spatial}D", global_pooling("Average", spatial)),
-            (f"GlobalMaxPooling{spatial}D", global_pooling("Max", spatial)),
-            (f"UpSampling{spatial}D", upsampling(spatial)),
-            (f"SpatialDropout{spatial}D", spatial_dropout(spatial)),
-        ]
-        found += [
-            (f"Conv{spatial}DTranspose", conv(spatial, transpose=True)),
-            (f"ZeroPadding{spatial}D", margins("ZeroPadding", spatial)),
-            (f"Cropping{spatial}D", margins("Cropping", spatial)),
-        ]
-        if spatial <= 2:
-            found += [
-                (f"DepthwiseConv{spatial}D", depthwise(spatial)),
-                (f"SeparableConv{spatial}D", depthwise(spatial, separable=True)),
-            ]
-    recurrent = rank - 2  # (time, *spatial, C)
-    if 1 <= recurrent <= 3:
-        found += [
-            (f"ConvLSTM{recurrent}D", conv_lstm(recurrent, last)),
-            ("Bidirectional", _bidirectional(recurrent, last)),
-        ]
-    if rank >= 3:
-        found.append(("TimeDistributed", _time_distributed))
-    found.append(("Sequential", _nested_sequential))
-    return found
+    return [(name, g.maker(last)) for name, g in MAKERS.items() if g.takes(rank)]
 
 
 def _nested_sequential(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
@@ -461,9 +416,14 @@ def _time_distributed(draw: Any, in_rank: int, data_format: str) -> tuple[Layer,
     return _common(draw, {"type": "TimeDistributed", "layer": inner}), inner_rank + 1
 
 
-def _bidirectional(rank: int, last: bool) -> Maker:
+def _bidirectional(last: bool) -> Maker:
+    """A Bidirectional LSTM/GRU/SimpleRNN on (time, features), a Bidirectional ConvLSTM on
+    (time, *spatial, C)."""
+
     def make(draw: Any, in_rank: int, data_format: str) -> tuple[Layer, int]:
-        inner, out_rank = conv_lstm(rank, last)(draw, in_rank, data_format)
+        if in_rank == 2:
+            return _bidirectional_rnn(last)(draw, in_rank, data_format)
+        inner, out_rank = _CONV_LSTMS[in_rank - 2](last)(draw, in_rank, data_format)
         layer: Layer = {"type": "Bidirectional", "layer": inner}
         if draw(st.booleans()):
             modes = ["concat", "sum", "mul", "ave"] + ([None] if last else [])
@@ -492,6 +452,114 @@ def _activation_layers_as_one(choices: list[tuple[str, Maker]]) -> list[tuple[st
 
     rest = [(t, m) for t, m in choices if t not in ACTIVATION_LAYER_TYPES]
     return [*rest, ("activation layer", make)]
+
+
+@dataclass(frozen=True)
+class Generator:
+    """A layer type's maker: which input ranks (batch axis excluded) it takes, and the maker
+    for a layer in the middle (`last=False`) or at the end of a stack (may return states)."""
+
+    takes: Callable[[int], bool]
+    maker: Callable[[bool], Maker]
+
+
+def _any_rank(rank: int) -> bool:
+    return True
+
+
+def _spatial(axes: int) -> Callable[[int], bool]:
+    """Conv-style input (*spatial, C) with `axes` spatial axes."""
+    return lambda rank: rank == axes + 1
+
+
+def _sequence_of(axes: int) -> Callable[[int], bool]:
+    """ConvLSTM-style input (time, *spatial, C) with `axes` spatial axes."""
+    return lambda rank: rank == axes + 2
+
+
+def _fixed(maker: Maker) -> Callable[[bool], Maker]:
+    """A maker that is the same in the middle and at the end of a stack."""
+    return lambda last: maker
+
+
+_CONV_LSTMS: dict[int, Callable[[bool], Maker]] = {
+    1: lambda last: conv_lstm("ConvLSTM1D", 1, last),
+    2: lambda last: conv_lstm("ConvLSTM2D", 2, last),
+    3: lambda last: conv_lstm("ConvLSTM3D", 3, last),
+}
+
+# One maker per layer type, keyed by its Keras class name; `tests/test_family_completeness.py`
+# checks that every spec type has one (merges: `tests/graph_strategies.py`, graphs only).
+MAKERS: dict[str, Generator] = {
+    "BatchNormalization": Generator(_any_rank, _fixed(normalization("BatchNormalization"))),
+    "LayerNormalization": Generator(_any_rank, _fixed(normalization("LayerNormalization"))),
+    "GroupNormalization": Generator(_any_rank, _fixed(_group_normalization)),
+    "Dense": Generator(_any_rank, _fixed(_dense)),
+    "Dropout": Generator(_any_rank, _fixed(_simple("Dropout", rate=0.25))),
+    "Activation": Generator(_any_rank, _fixed(_simple("Activation", activation="relu"))),
+    "Permute": Generator(_any_rank, _fixed(_permute)),
+    "ReLU": Generator(_any_rank, _fixed(_activation_layer("ReLU"))),
+    "LeakyReLU": Generator(_any_rank, _fixed(_activation_layer("LeakyReLU"))),
+    "ELU": Generator(_any_rank, _fixed(_activation_layer("ELU"))),
+    "Softmax": Generator(_any_rank, _fixed(_activation_layer("Softmax"))),
+    "PReLU": Generator(_any_rank, _fixed(_activation_layer("PReLU"))),
+    "Flatten": Generator(lambda rank: rank >= 2, _fixed(_flatten)),
+    "Reshape": Generator(lambda rank: rank >= 2, _fixed(_reshape)),
+    "RepeatVector": Generator(lambda rank: rank == 1, _fixed(_repeat_vector)),
+    "LSTM": Generator(lambda rank: rank == 2, lambda last: rnn("LSTM", last)),
+    "GRU": Generator(lambda rank: rank == 2, lambda last: rnn("GRU", last)),
+    "SimpleRNN": Generator(lambda rank: rank == 2, lambda last: rnn("SimpleRNN", last)),
+    "Conv1D": Generator(_spatial(1), _fixed(conv("Conv1D", 1))),
+    "Conv2D": Generator(_spatial(2), _fixed(conv("Conv2D", 2))),
+    "Conv3D": Generator(_spatial(3), _fixed(conv("Conv3D", 3))),
+    "MaxPooling1D": Generator(_spatial(1), _fixed(pooling("MaxPooling1D", 1))),
+    "MaxPooling2D": Generator(_spatial(2), _fixed(pooling("MaxPooling2D", 2))),
+    "MaxPooling3D": Generator(_spatial(3), _fixed(pooling("MaxPooling3D", 3))),
+    "AveragePooling1D": Generator(_spatial(1), _fixed(pooling("AveragePooling1D", 1))),
+    "AveragePooling2D": Generator(_spatial(2), _fixed(pooling("AveragePooling2D", 2))),
+    "AveragePooling3D": Generator(_spatial(3), _fixed(pooling("AveragePooling3D", 3))),
+    "GlobalAveragePooling1D": Generator(
+        _spatial(1), _fixed(global_pooling("GlobalAveragePooling1D"))
+    ),
+    "GlobalAveragePooling2D": Generator(
+        _spatial(2), _fixed(global_pooling("GlobalAveragePooling2D"))
+    ),
+    "GlobalAveragePooling3D": Generator(
+        _spatial(3), _fixed(global_pooling("GlobalAveragePooling3D"))
+    ),
+    "GlobalMaxPooling1D": Generator(_spatial(1), _fixed(global_pooling("GlobalMaxPooling1D"))),
+    "GlobalMaxPooling2D": Generator(_spatial(2), _fixed(global_pooling("GlobalMaxPooling2D"))),
+    "GlobalMaxPooling3D": Generator(_spatial(3), _fixed(global_pooling("GlobalMaxPooling3D"))),
+    "UpSampling1D": Generator(_spatial(1), _fixed(upsampling("UpSampling1D", 1))),
+    "UpSampling2D": Generator(_spatial(2), _fixed(upsampling("UpSampling2D", 2))),
+    "UpSampling3D": Generator(_spatial(3), _fixed(upsampling("UpSampling3D", 3))),
+    "SpatialDropout1D": Generator(_spatial(1), _fixed(spatial_dropout("SpatialDropout1D", 1))),
+    "SpatialDropout2D": Generator(_spatial(2), _fixed(spatial_dropout("SpatialDropout2D", 2))),
+    "SpatialDropout3D": Generator(_spatial(3), _fixed(spatial_dropout("SpatialDropout3D", 3))),
+    "Conv1DTranspose": Generator(_spatial(1), _fixed(conv("Conv1DTranspose", 1, transpose=True))),
+    "Conv2DTranspose": Generator(_spatial(2), _fixed(conv("Conv2DTranspose", 2, transpose=True))),
+    "Conv3DTranspose": Generator(_spatial(3), _fixed(conv("Conv3DTranspose", 3, transpose=True))),
+    "ZeroPadding1D": Generator(_spatial(1), _fixed(margins("ZeroPadding1D", 1))),
+    "ZeroPadding2D": Generator(_spatial(2), _fixed(margins("ZeroPadding2D", 2))),
+    "ZeroPadding3D": Generator(_spatial(3), _fixed(margins("ZeroPadding3D", 3))),
+    "Cropping1D": Generator(_spatial(1), _fixed(margins("Cropping1D", 1))),
+    "Cropping2D": Generator(_spatial(2), _fixed(margins("Cropping2D", 2))),
+    "Cropping3D": Generator(_spatial(3), _fixed(margins("Cropping3D", 3))),
+    "DepthwiseConv1D": Generator(_spatial(1), _fixed(depthwise("DepthwiseConv1D", 1))),
+    "DepthwiseConv2D": Generator(_spatial(2), _fixed(depthwise("DepthwiseConv2D", 2))),
+    "SeparableConv1D": Generator(
+        _spatial(1), _fixed(depthwise("SeparableConv1D", 1, separable=True))
+    ),
+    "SeparableConv2D": Generator(
+        _spatial(2), _fixed(depthwise("SeparableConv2D", 2, separable=True))
+    ),
+    "ConvLSTM1D": Generator(_sequence_of(1), _CONV_LSTMS[1]),
+    "ConvLSTM2D": Generator(_sequence_of(2), _CONV_LSTMS[2]),
+    "ConvLSTM3D": Generator(_sequence_of(3), _CONV_LSTMS[3]),
+    "Bidirectional": Generator(lambda rank: 2 <= rank <= 5, _bidirectional),
+    "TimeDistributed": Generator(lambda rank: rank >= 3, _fixed(_time_distributed)),
+    "Sequential": Generator(_any_rank, _fixed(_nested_sequential)),
+}
 
 
 RECURRENT_TYPES = ("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "Bidirectional", *RNN_TYPES)
@@ -546,7 +614,7 @@ def valid_requests(
             break
         layers.append(layer)
     if not layers:
-        layers.append(conv_lstm(recurrent)(draw, recurrent + 2, data_format)[0])
+        layers.append(_CONV_LSTMS[recurrent](False)(draw, recurrent + 2, data_format)[0])
         dims = [draw(side) for _ in range(recurrent + 2)]
     if draw(st.integers(0, 9)) == 0:
         layers[0]["name"] = "first"

@@ -25,10 +25,10 @@ from hypothesis import strategies as st
 from keras_reference import keras, keras_layer
 from strategies import valid_requests
 
+from app.core.families import FAMILY_OF
 from app.core.merging import MERGES
 from app.core.model import summarize
 from app.core.records import ModelSummary
-from app.core.registry import _ANALYSERS
 from app.interop.keras_code import keras_code
 from app.interop.keras_import import KerasImportError, compact, import_keras
 from app.interop.summary_text import keras_summary_text
@@ -36,7 +36,7 @@ from app.schema import LAYER_SPECS, SEED_MODEL, SummaryRequest
 
 # Merge layers take several tensors: graph models only (tests/test_graph_parity.py).
 SUPPORTED = frozenset(
-    name for name, spec in LAYER_SPECS.items() if spec in _ANALYSERS and spec not in MERGES
+    name for name, spec in LAYER_SPECS.items() if spec in FAMILY_OF and spec not in MERGES
 )
 ROUND_TRIPS = 60
 CODE_EXPORTS = 60

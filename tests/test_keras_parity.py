@@ -22,17 +22,16 @@ from keras_reference import KerasLayer, KerasModel, build, keras
 from pydantic import ValidationError
 from strategies import invalid_requests, valid_requests
 
-from app.core import model as _model  # noqa: F401 - registers every layer family
 from app.core.errors import SpecError
+from app.core.families import FAMILY_OF
 from app.core.merging import MERGES
 from app.core.model import summarize
 from app.core.records import LayerRecord, ModelSummary
-from app.core.registry import _ANALYSERS
 from app.schema import LAYER_SPECS, SEED_MODEL, SummaryRequest
 
 # Merge layers take several tensors: graph models only (tests/test_graph_parity.py).
 SUPPORTED = frozenset(
-    name for name, spec in LAYER_SPECS.items() if spec in _ANALYSERS and spec not in MERGES
+    name for name, spec in LAYER_SPECS.items() if spec in FAMILY_OF and spec not in MERGES
 )
 VALID_EXAMPLES = 300
 INVALID_EXAMPLES = 100

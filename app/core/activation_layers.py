@@ -13,23 +13,78 @@ gradient of alpha needs it).
 
 from __future__ import annotations
 
-from app.core.costs import CostContext, CostFacts, counts, elements
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StrictFloat, StrictInt, model_validator
+
+from app.core.common_help import NO_WEIGHTS, layer_help
+from app.core.costs import CostContext, CostFacts, elements
 from app.core.errors import SpecError
+from app.core.family import EditorHints, LayerFamily
 from app.core.family_costs import _elementwise
 from app.core.formula import dot, num
+from app.core.gettext_marker import N_
+from app.core.keras_objects import Constraint, Initializer, Regularizer
 from app.core.records import LayerRecord, Shape
-from app.core.registry import LayerFacts, Namer, analyses, weight
+from app.core.registry import LayerFacts, Namer, weight
 from app.core.shapes import show
-from app.schema import ELUSpec, LayerSpecBase, LeakyReLUSpec, PReLUSpec, ReLUSpec, SoftmaxSpec
+from app.core.spec_base import LayerSpecBase
+
+# --- Activation layers (`keras/src/layers/activations/`) -------------------------------------
+
+NonNegative = Annotated[StrictFloat | StrictInt, Field(ge=0)]
 
 
-@analyses(ReLUSpec, LeakyReLUSpec, ELUSpec)
+class ReLUSpec(LayerSpecBase):
+    type: Literal["ReLU"]
+    max_value: NonNegative | None = None
+    negative_slope: NonNegative = 0.0
+    threshold: NonNegative = 0.0
+
+
+class LeakyReLUSpec(LayerSpecBase):
+    """`keras.layers.LeakyReLU`; Keras 3 still takes the deprecated `alpha` for
+    `negative_slope` (and keeps only `negative_slope` in its config), so do we."""
+
+    type: Literal["LeakyReLU"]
+    negative_slope: NonNegative = 0.3
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_alpha(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "alpha" in data:
+            # As Keras: `alpha` wins over `negative_slope`, None included (then refused).
+            data = {**data}
+            data["negative_slope"] = data.pop("alpha")
+        return data
+
+
+class ELUSpec(LayerSpecBase):
+    type: Literal["ELU"]
+    alpha: StrictFloat | StrictInt = 1.0
+
+
+class SoftmaxSpec(LayerSpecBase):
+    type: Literal["Softmax"]
+    axis: StrictInt | list[StrictInt] = -1
+
+
+class PReLUSpec(LayerSpecBase):
+    """`keras.layers.PReLU`: one trainable slope per input element, except along
+    `shared_axes` (1-based, as Keras indexes them)."""
+
+    type: Literal["PReLU"]
+    alpha_initializer: Initializer = "Zeros"
+    alpha_regularizer: Regularizer = None
+    alpha_constraint: Constraint = None
+    shared_axes: StrictInt | list[StrictInt] | None = None
+
+
 def elementwise_activation(spec: LayerSpecBase, input_shape: Shape, namer: Namer) -> LayerFacts:
     # Their arguments are checked by the schema as Keras's constructors check them.
     return LayerFacts(output_shape=input_shape)
 
 
-@analyses(SoftmaxSpec)
 def softmax(spec: SoftmaxSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     """Keras builds any `axis` (its output shape is the input's) but the first call fails on
     an axis the input lacks; we refuse that at once."""
@@ -51,7 +106,6 @@ def shared_axes(spec: PReLUSpec) -> list[int]:
     return [spec.shared_axes] if isinstance(spec.shared_axes, int) else list(spec.shared_axes)
 
 
-@analyses(PReLUSpec)
 def prelu(spec: PReLUSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     alpha: list[int | None] = list(input_shape[1:])
     n = len(alpha)
@@ -80,7 +134,6 @@ def prelu(spec: PReLUSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     )
 
 
-@counts(ReLUSpec, LeakyReLUSpec, ELUSpec, SoftmaxSpec)
 def activation_layer_costs(
     spec: LayerSpecBase, record: LayerRecord, context: CostContext
 ) -> CostFacts:
@@ -88,7 +141,6 @@ def activation_layer_costs(
     return _elementwise(record, 1, "one per element", n_out, f"output {num(n_out)}")
 
 
-@counts(PReLUSpec)
 def prelu_costs(spec: PReLUSpec, record: LayerRecord, context: CostContext) -> CostFacts:
     n_in = elements(record.input_shape)
     return _elementwise(
@@ -97,9 +149,6 @@ def prelu_costs(spec: PReLUSpec, record: LayerRecord, context: CostContext) -> C
 
 
 # Help per editor control (app/argument_help.py), English; the page translates it.
-from app.core.common_help import NO_WEIGHTS, layer_help  # noqa: E402
-from app.core.gettext_marker import N_  # noqa: E402
-
 HELP: dict[str, dict[str, str]] = {
     "ReLU": {
         **layer_help(NO_WEIGHTS),
@@ -132,3 +181,26 @@ HELP: dict[str, dict[str, str]] = {
         "alpha_constraint": N_("Projection applied to the learned slopes after each update."),
     },
 }
+
+
+FAMILY = LayerFamily(
+    name="Activation layers",
+    specs=(
+        ReLUSpec,
+        LeakyReLUSpec,
+        ELUSpec,
+        SoftmaxSpec,
+        PReLUSpec,
+    ),
+    analysers=(
+        ((ReLUSpec, LeakyReLUSpec, ELUSpec), elementwise_activation),
+        ((SoftmaxSpec,), softmax),
+        ((PReLUSpec,), prelu),
+    ),
+    costs=(
+        ((ReLUSpec, LeakyReLUSpec, ELUSpec, SoftmaxSpec), activation_layer_costs),
+        ((PReLUSpec,), prelu_costs),
+    ),
+    editor=EditorHints(primary=frozenset({"axis", "shared_axes"})),
+    help=HELP,
+)

@@ -8,12 +8,22 @@ K·F·C + F. Output lengths follow `_get_output_shape_given_tf_padding`.
 
 from __future__ import annotations
 
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import Field, StrictBool, StrictFloat, StrictInt
+
 from app.core.activations import check_activation
+from app.core.common_help import KERNEL_AND_BIAS, layer_help
+from app.core.costs import CostContext, CostFacts, elements
 from app.core.errors import SpecError
+from app.core.family import EditorHints, LayerFamily
+from app.core.family_costs import _channels, _weighted
 from app.core.formula import dot, num, plus
+from app.core.gettext_marker import N_
+from app.core.keras_objects import Activation, Constraint, Initializer, Regularizer
 from app.core.lora import check_lora, freeze_for_lora, lora_note, lora_weights
-from app.core.records import Shape, WeightRecord
-from app.core.registry import LayerFacts, Namer, analyses, weight
+from app.core.records import LayerRecord, Shape, WeightRecord
+from app.core.registry import LayerFacts, Namer, weight
 from app.core.shapes import (
     by,
     check_strides_vs_dilation,
@@ -21,18 +31,82 @@ from app.core.shapes import (
     expect_ndim,
     join_channels,
     known_channels,
+    prod,
     spatial_layout,
     split_channels,
     transpose_output_length,
 )
-from app.schema import (
-    Conv1DSpec,
-    Conv1DTransposeSpec,
-    Conv2DSpec,
-    Conv2DTransposeSpec,
-    Conv3DSpec,
-    Conv3DTransposeSpec,
-)
+from app.core.spec_base import DataFormat, DefaultSizes, Dim, Padding, Sizes, _SpatialSpec
+
+
+class _ConvBase(_SpatialSpec):
+    filters: Dim
+    kernel_size: Sizes
+    strides: DefaultSizes = 1
+    padding: Padding = "valid"
+    data_format: DataFormat | None = None
+    dilation_rate: DefaultSizes = 1
+    activation: Activation = None
+    use_bias: StrictBool = True
+    kernel_initializer: Initializer = "glorot_uniform"
+    bias_initializer: Initializer = "zeros"
+    kernel_regularizer: Regularizer = None
+    bias_regularizer: Regularizer = None
+    activity_regularizer: Regularizer = None
+    kernel_constraint: Constraint = None
+    bias_constraint: Constraint = None
+
+
+class _ConvSpec(_ConvBase):
+    """`keras.layers.Conv{1,2,3}D`."""
+
+    _tuple_fields = ("kernel_size", "strides", "dilation_rate")
+
+    groups: Dim = 1
+    lora_rank: Dim | None = None
+    lora_alpha: StrictFloat | StrictInt | None = None
+
+
+class Conv1DSpec(_ConvSpec):
+    type: Literal["Conv1D"]
+    rank: ClassVar[int] = 1
+    padding: Literal["valid", "same", "causal"] = "valid"
+
+
+class Conv2DSpec(_ConvSpec):
+    type: Literal["Conv2D"]
+    rank: ClassVar[int] = 2
+
+
+class Conv3DSpec(_ConvSpec):
+    type: Literal["Conv3D"]
+    rank: ClassVar[int] = 3
+
+
+class _ConvTransposeSpec(_ConvBase):
+    """`keras.layers.Conv{1,2,3}DTranspose`."""
+
+    _tuple_fields = ("kernel_size", "strides", "dilation_rate", "output_padding")
+
+    output_padding: (
+        Annotated[StrictInt, Field(ge=0)] | tuple[Annotated[StrictInt, Field(ge=0)], ...] | None
+    ) = None
+
+
+class Conv1DTransposeSpec(_ConvTransposeSpec):
+    type: Literal["Conv1DTranspose"]
+    rank: ClassVar[int] = 1
+
+
+class Conv2DTransposeSpec(_ConvTransposeSpec):
+    type: Literal["Conv2DTranspose"]
+    rank: ClassVar[int] = 2
+
+
+class Conv3DTransposeSpec(_ConvTransposeSpec):
+    type: Literal["Conv3DTranspose"]
+    rank: ClassVar[int] = 3
+
 
 ConvSpec = Conv1DSpec | Conv2DSpec | Conv3DSpec
 ConvTransposeSpec = Conv1DTransposeSpec | Conv2DTransposeSpec | Conv3DTransposeSpec
@@ -76,7 +150,6 @@ def with_bias(
     return weights, f"{terms} = {num(total)}"
 
 
-@analyses(Conv1DSpec, Conv2DSpec, Conv3DSpec)
 def conv(spec: ConvSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     check_activation(spec.activation)
     check_strides_vs_dilation(spec.strides, spec.dilation_rate)
@@ -115,7 +188,6 @@ def check_output_padding(spec: ConvTransposeSpec) -> None:
             )
 
 
-@analyses(Conv1DTransposeSpec, Conv2DTransposeSpec, Conv3DTransposeSpec)
 def conv_transpose(spec: ConvTransposeSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     check_activation(spec.activation)
     check_strides_vs_dilation(spec.strides, spec.dilation_rate)
@@ -146,10 +218,20 @@ def conv_transpose(spec: ConvTransposeSpec, input_shape: Shape, namer: Namer) ->
     )
 
 
-# Help per editor control (app/argument_help.py), English; the page translates it.
-from app.core.common_help import KERNEL_AND_BIAS, layer_help  # noqa: E402
-from app.core.gettext_marker import N_  # noqa: E402
+def conv_costs(spec: Conv2DSpec, record: LayerRecord, context: CostContext) -> CostFacts:
+    n_out, k = elements(record.output_shape), prod(spec.kernel_size)
+    c = _channels(record.input_shape, spec) // spec.groups
+    return _weighted(spec, record, n_out * c * k, "N_out·(C/g)·K", [n_out, c, k])
 
+
+def conv_transpose_costs(
+    spec: Conv2DTransposeSpec, record: LayerRecord, context: CostContext
+) -> CostFacts:
+    n_in, k = elements(record.input_shape), prod(spec.kernel_size)
+    return _weighted(spec, record, n_in * k * spec.filters, "N_in·K·F", [n_in, k, spec.filters])
+
+
+# Help per editor control (app/argument_help.py), English; the page translates it.
 _SHARED_HELP = {
     **layer_help(),
     **KERNEL_AND_BIAS,
@@ -218,3 +300,42 @@ HELP: dict[str, dict[str, str]] = {
     "Conv2DTranspose": _TRANSPOSE_HELP,
     "Conv3DTranspose": _TRANSPOSE_HELP,
 }
+
+
+FAMILY = LayerFamily(
+    name="Convolution",
+    specs=(
+        Conv1DSpec,
+        Conv2DSpec,
+        Conv3DSpec,
+        Conv1DTransposeSpec,
+        Conv2DTransposeSpec,
+        Conv3DTransposeSpec,
+    ),
+    analysers=(
+        ((Conv1DSpec, Conv2DSpec, Conv3DSpec), conv),
+        ((Conv1DTransposeSpec, Conv2DTransposeSpec, Conv3DTransposeSpec), conv_transpose),
+    ),
+    costs=(
+        ((Conv1DSpec, Conv2DSpec, Conv3DSpec), conv_costs),
+        ((Conv1DTransposeSpec, Conv2DTransposeSpec, Conv3DTransposeSpec), conv_transpose_costs),
+    ),
+    editor=EditorHints(
+        primary=frozenset(
+            {
+                "filters",
+                "kernel_size",
+                "strides",
+                "padding",
+                "data_format",
+                "dilation_rate",
+                "groups",
+                "output_padding",
+                "use_bias",
+                "activation",
+            }
+        ),
+        new_values={"filters": 32, "kernel_size": 3},
+    ),
+    help=HELP,
+)

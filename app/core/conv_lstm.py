@@ -33,14 +33,27 @@ Costs per time step (one sample; P = cells of the output grid, P_in of the input
 from __future__ import annotations
 
 from functools import cache, partial
+from typing import ClassVar, Literal
 
+from pydantic import Field, StrictBool, StrictInt
+
+from app.core.common_help import LSTM_STATES, layer_help
 from app.core.conventions import Convention, current_convention
-from app.core.costs import CostContext, CostFacts, counts, elements
+from app.core.costs import CostContext, CostFacts, elements
 from app.core.errors import SpecError
+from app.core.family import EditorHints, LayerFamily
 from app.core.formula import dot
-from app.core.keras_objects import activation_function, is_linear
+from app.core.gettext_marker import N_
+from app.core.keras_objects import (
+    Activation,
+    Constraint,
+    Initializer,
+    Regularizer,
+    activation_function,
+    is_linear,
+)
 from app.core.records import Deferred, GateRecord, LayerRecord, Shape, WeightRecord
-from app.core.registry import LayerFacts, Namer, analyses, weight
+from app.core.registry import LayerFacts, Namer, weight
 from app.core.shapes import (
     check_strides_vs_dilation,
     conv_output_spatial,
@@ -50,13 +63,93 @@ from app.core.shapes import (
     prod,
     show,
 )
-from app.schema import (
-    PAPER_OPTIONS,
-    ConvLSTM1DSpec,
-    ConvLSTM2DSpec,
-    ConvLSTM3DSpec,
-    ConvLSTMSpec,
-)
+from app.core.spec_base import DataFormat, DefaultSizes, Dim, Padding, Rate, Sizes, _SpatialSpec
+
+GateNormalization = Literal["layer"]
+
+
+class _ConvLSTMSpec(_SpatialSpec):
+    """`keras.layers.ConvLSTM{1,2,3}D`, plus the papers' options (`PAPER_OPTIONS`) that Keras
+    cannot build: allowed under a non-`keras` convention only."""
+
+    _tuple_fields = ("kernel_size", "strides", "dilation_rate", "recurrent_kernel_size")
+
+    filters: Dim
+    kernel_size: Sizes
+    strides: DefaultSizes = 1
+    padding: Padding = "valid"
+    data_format: DataFormat | None = None
+    dilation_rate: DefaultSizes = 1
+    activation: Activation = "tanh"
+    recurrent_activation: Activation = "sigmoid"
+    use_bias: StrictBool = True
+    kernel_initializer: Initializer = "glorot_uniform"
+    recurrent_initializer: Initializer = "orthogonal"
+    bias_initializer: Initializer = "zeros"
+    unit_forget_bias: StrictBool = True
+    kernel_regularizer: Regularizer = None
+    recurrent_regularizer: Regularizer = None
+    bias_regularizer: Regularizer = None
+    activity_regularizer: Regularizer = None
+    kernel_constraint: Constraint = None
+    recurrent_constraint: Constraint = None
+    bias_constraint: Constraint = None
+    dropout: Rate = 0.0
+    recurrent_dropout: Rate = 0.0
+    seed: StrictInt | None = None
+    return_sequences: StrictBool = False
+    return_state: StrictBool = False
+    go_backwards: StrictBool = False
+    stateful: StrictBool = False
+    unroll: StrictBool = False
+    # Not Keras's (see PAPER_OPTIONS): Shi et al. 2015 and OpenSTL.
+    recurrent_kernel_size: Sizes | None = Field(
+        default=None,
+        description="Not Keras: the state-to-state kernel (W_h), when it differs from the "
+        "input-to-state `kernel_size` (Shi et al. 2015). Needs a non-keras convention.",
+    )
+    input_to_state: StrictBool = Field(
+        default=True,
+        description="Not Keras: false drops W_x (a forecaster layer with no input of its own, "
+        "Shi et al. 2015); the input gives the number of steps only. Non-keras convention.",
+    )
+    gate_normalization: GateNormalization | None = Field(
+        default=None,
+        description="Not Keras: `layer` puts OpenSTL's LayerNorm([4F, *grid]) (affine) after "
+        "the input and the recurrent convolution. Non-keras convention.",
+    )
+    openstl_unused_convs: StrictBool = Field(
+        default=False,
+        description="Not Keras: the weights OpenSTL's ConvLSTMCell builds and never calls "
+        "(conv_o k·2F·F, conv_last 1×1 2F·F): parameters, no arithmetic. Non-keras convention.",
+    )
+
+
+# The ConvLSTM options Keras cannot build, with their Keras-equivalent values.
+PAPER_OPTIONS: dict[str, object] = {
+    "recurrent_kernel_size": None,
+    "input_to_state": True,
+    "gate_normalization": None,
+    "openstl_unused_convs": False,
+}
+
+
+class ConvLSTM1DSpec(_ConvLSTMSpec):
+    type: Literal["ConvLSTM1D"]
+    rank: ClassVar[int] = 1
+
+
+class ConvLSTM2DSpec(_ConvLSTMSpec):
+    type: Literal["ConvLSTM2D"]
+    rank: ClassVar[int] = 2
+
+
+class ConvLSTM3DSpec(_ConvLSTMSpec):
+    type: Literal["ConvLSTM3D"]
+    rank: ClassVar[int] = 3
+
+
+ConvLSTMSpec = ConvLSTM1DSpec | ConvLSTM2DSpec | ConvLSTM3DSpec
 
 GATES = ("input", "forget", "cell", "output")
 _AXES = {1: "steps", 2: "rows, cols", 3: "conv_dim1, conv_dim2, conv_dim3"}
@@ -217,7 +310,6 @@ def formula(spec: ConvLSTMSpec, channels: int, convention: Convention, cell: Sha
     )
 
 
-@analyses(ConvLSTM1DSpec, ConvLSTM2DSpec, ConvLSTM3DSpec)
 def conv_lstm(spec: ConvLSTMSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     state, c = state_shape(spec, input_shape)
     convention = current_convention()
@@ -307,7 +399,6 @@ def _state_of(spec: ConvLSTMSpec, output_shape: Shape | list[Shape]) -> Shape:
     return output_shape
 
 
-@counts(ConvLSTM1DSpec, ConvLSTM2DSpec, ConvLSTM3DSpec)
 def conv_lstm_costs(spec: ConvLSTMSpec, record: LayerRecord, context: CostContext) -> CostFacts:
     """MACs, element-wise FLOPs and saved elements of one time step (see the module docstring)."""
     # The record's shapes were checked by `state_shape` in the analyser: read H_t's shape and C
@@ -392,10 +483,12 @@ def cost_texts(
     )
 
 
+FAMILY_SPECS = (
+    ConvLSTM1DSpec,
+    ConvLSTM2DSpec,
+    ConvLSTM3DSpec,
+)
 # Help per editor control (app/argument_help.py), English; the page translates it.
-from app.core.common_help import LSTM_STATES, layer_help  # noqa: E402
-from app.core.gettext_marker import N_  # noqa: E402
-
 _CONV_LSTM_HELP = {
     **layer_help(initial_state=LSTM_STATES),
     "filters": N_("Output channels F: the channels of H_t and C_t."),
@@ -468,3 +561,35 @@ HELP: dict[str, dict[str, str]] = {
     "ConvLSTM2D": _CONV_LSTM_HELP,
     "ConvLSTM3D": _CONV_LSTM_HELP,
 }
+
+
+FAMILY = LayerFamily(
+    name="ConvLSTM",
+    specs=FAMILY_SPECS,
+    analysers=((FAMILY_SPECS, conv_lstm),),
+    costs=((FAMILY_SPECS, conv_lstm_costs),),
+    editor=EditorHints(
+        primary=frozenset(
+            {
+                "filters",
+                "kernel_size",
+                "strides",
+                "padding",
+                "data_format",
+                "dilation_rate",
+                "use_bias",
+                "return_sequences",
+                "return_state",
+                "activation",
+                "recurrent_activation",
+            }
+        ),
+        new_values={"filters": 32, "kernel_size": 3},
+        # A 3×3 kernel with "same" padding keeps the grid: what a forecasting stack wants.
+        new_by_type={
+            f"ConvLSTM{rank}D": {"kernel_size": [3] * rank, "padding": "same"} for rank in (1, 2, 3)
+        },
+        stacks=True,
+    ),
+    help=HELP,
+)

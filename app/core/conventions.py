@@ -20,9 +20,9 @@ wrappers, which call `analyse` recursively) shares. A `ContextVar` keeps concurr
 from __future__ import annotations
 
 from contextvars import ContextVar
-from typing import get_args
+from typing import Literal, get_args
 
-from app.schema import Convention
+Convention = Literal["keras", "pytorch", "peephole"]
 
 CONVENTIONS: tuple[Convention, ...] = get_args(Convention)
 

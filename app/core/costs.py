@@ -10,21 +10,26 @@ What counts (the full rules are in `docs/costs.md`):
   the gradient of the input, one for the gradient of the weights); training = forward + backward.
 - Saved elements are the tensors a layer keeps for backpropagation (through time), per sample.
 
-Each layer family registers a rule with `@counts(SpecClass, ...)`, as analysers register with
-`@analyses`. A rule gets the layer's spec, its record from a walk with concrete sizes, and the
-context, and returns `CostFacts` for one sample and one step.
+Each layer family's module names its rules in its `FAMILY` (`app.core.families`). A rule gets
+the layer's spec, its record from a walk with concrete sizes, and the context, and returns
+`CostFacts` for one sample and one step.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
 from app.core.conventions import Convention
 from app.core.formula import num
 from app.core.records import CostTexts, Deferred, LayerCosts, LayerRecord, Shape, Size, ToolCount
 from app.core.shapes import prod
-from app.schema import LayerSpecBase
+from app.core.spec_base import LayerSpecBase
+
+if TYPE_CHECKING:
+    from app.core.family import CostRule
 
 
 @dataclass(slots=True)
@@ -61,27 +66,25 @@ class CostFacts:
     recurrent: bool = False
 
 
-CostRule = Callable[[LayerSpecBase, LayerRecord, CostContext], CostFacts]
-_RULES: dict[type[LayerSpecBase], CostRule] = {}
+# Cached per spec class: an import statement per layer was ~10 % of a deep model's walk.
+@cache
+def rule_of(spec: type[LayerSpecBase]) -> CostRule | None:
+    """The cost rule of `spec`'s family, if it has one."""
+    # Imported here: the families import the modules that import this one.
+    from app.core.families import cost_rule
 
-
-def counts(*spec_types: type[LayerSpecBase]) -> Callable[[CostRule], CostRule]:
-    """Register `fn(spec, record, context) -> CostFacts` for these spec classes."""
-
-    def register(fn: CostRule) -> CostRule:
-        for spec_type in spec_types:
-            _RULES[spec_type] = fn
-        return fn
-
-    return register
+    return cost_rule(spec)
 
 
 def has_rule(spec: LayerSpecBase) -> bool:
-    return type(spec) in _RULES
+    return rule_of(type(spec)) is not None
 
 
 def cost_facts(spec: LayerSpecBase, record: LayerRecord, context: CostContext) -> CostFacts:
-    return _RULES[type(spec)](spec, record, context)
+    rule = rule_of(type(spec))
+    if rule is None:
+        raise LookupError(f"no cost rule for {type(spec).__name__}")
+    return rule(spec, record, context)
 
 
 def elements(shape: Shape | list[Shape]) -> int:

@@ -7,16 +7,47 @@ freezes it, and adds trainable `lora_kernel_a` (C, r) and `lora_kernel_b` (r, U)
 
 from __future__ import annotations
 
+from typing import Literal
+
+from pydantic import StrictBool, StrictFloat, StrictInt
+
 from app.core.activations import check_activation
+from app.core.common_help import KERNEL_AND_BIAS, NO_WEIGHTS, layer_help
+from app.core.costs import CostContext, CostFacts, elements
+from app.core.family import EditorHints, LayerFamily
+from app.core.family_costs import _elementwise, _nonlinear, _weighted
 from app.core.formula import dot, num, plus
+from app.core.gettext_marker import N_
+from app.core.keras_objects import Activation, Constraint, Initializer, Regularizer
 from app.core.lora import check_lora, freeze_for_lora, lora_note, lora_weights
-from app.core.records import Shape
-from app.core.registry import LayerFacts, Namer, analyses, weight
+from app.core.records import LayerRecord, Shape
+from app.core.registry import LayerFacts, Namer, weight
 from app.core.shapes import known_channels
-from app.schema import ActivationSpec, DenseSpec
+from app.core.spec_base import Dim, LayerSpecBase
 
 
-@analyses(DenseSpec)
+class DenseSpec(LayerSpecBase):
+    type: Literal["Dense"]
+    units: Dim
+    activation: Activation = None
+    use_bias: StrictBool = True
+    kernel_initializer: Initializer = "glorot_uniform"
+    bias_initializer: Initializer = "zeros"
+    kernel_regularizer: Regularizer = None
+    bias_regularizer: Regularizer = None
+    activity_regularizer: Regularizer = None
+    kernel_constraint: Constraint = None
+    bias_constraint: Constraint = None
+    lora_rank: Dim | None = None
+    lora_alpha: StrictFloat | StrictInt | None = None
+    quantization_config: None = None
+
+
+class ActivationSpec(LayerSpecBase):
+    type: Literal["Activation"]
+    activation: Activation
+
+
 def dense(spec: DenseSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     check_activation(spec.activation)
     check_lora(spec)
@@ -38,16 +69,23 @@ def dense(spec: DenseSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     )
 
 
-@analyses(ActivationSpec)
 def activation(spec: ActivationSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     check_activation(spec.activation)
     return LayerFacts(output_shape=input_shape)
 
 
-# Help per editor control (app/argument_help.py), English; the page translates it.
-from app.core.common_help import KERNEL_AND_BIAS, NO_WEIGHTS, layer_help  # noqa: E402
-from app.core.gettext_marker import N_  # noqa: E402
+def dense_costs(spec: DenseSpec, record: LayerRecord, context: CostContext) -> CostFacts:
+    n_in = elements(record.input_shape)
+    return _weighted(spec, record, n_in * spec.units, "N_in·units", [n_in, spec.units])
 
+
+def activation_costs(spec: ActivationSpec, record: LayerRecord, context: CostContext) -> CostFacts:
+    n_out = elements(record.output_shape)
+    per = 1 if _nonlinear(spec.activation) else 0
+    return _elementwise(record, per, "one per element", n_out * per, f"output {num(n_out * per)}")
+
+
+# Help per editor control (app/argument_help.py), English; the page translates it.
 HELP: dict[str, dict[str, str]] = {
     "Dense": {
         **layer_help(),
@@ -73,3 +111,19 @@ HELP: dict[str, dict[str, str]] = {
         ),
     },
 }
+
+
+FAMILY = LayerFamily(
+    name="Dense and Activation",
+    specs=(
+        DenseSpec,
+        ActivationSpec,
+    ),
+    analysers=(((DenseSpec,), dense), ((ActivationSpec,), activation)),
+    costs=(((DenseSpec,), dense_costs), ((ActivationSpec,), activation_costs)),
+    editor=EditorHints(
+        primary=frozenset({"units", "activation", "use_bias"}),
+        new_values={"units": 64, "activation": "relu"},
+    ),
+    help=HELP,
+)

@@ -11,15 +11,48 @@ Costs, as LayerNormalization's: per element mean and variance (3), x − μ and 
 
 from __future__ import annotations
 
-from app.core.costs import CostContext, CostFacts, counts, elements
+from typing import Annotated, Literal
+
+from pydantic import Field, StrictBool, StrictFloat, StrictInt, field_validator
+
+from app.core.common_help import layer_help
+from app.core.costs import CostContext, CostFacts, elements
 from app.core.errors import SpecError
+from app.core.family import EditorHints, LayerFamily
 from app.core.family_costs import _elementwise
 from app.core.formula import num
+from app.core.gettext_marker import N_
+from app.core.keras_objects import Constraint, Initializer, Regularizer
 from app.core.normalization import known_sizes
 from app.core.records import LayerRecord, Shape
-from app.core.registry import LayerFacts, Namer, analyses, weight
+from app.core.registry import LayerFacts, Namer, weight
 from app.core.shapes import axis_index
-from app.schema import GroupNormalizationSpec
+from app.core.spec_base import MAX_DIM, LayerSpecBase
+
+
+class GroupNormalizationSpec(LayerSpecBase):
+    """`keras.layers.GroupNormalization`: γ and β per channel of `axis`; `groups=-1` means one
+    group per channel (instance normalisation)."""
+
+    type: Literal["GroupNormalization"]
+    groups: Annotated[StrictInt, Field(ge=-1, le=MAX_DIM)] = 32
+    axis: StrictInt = -1
+    epsilon: StrictFloat | StrictInt = 0.001
+    center: StrictBool = True
+    scale: StrictBool = True
+    beta_initializer: Initializer = "zeros"
+    gamma_initializer: Initializer = "ones"
+    beta_regularizer: Regularizer = None
+    gamma_regularizer: Regularizer = None
+    beta_constraint: Constraint = None
+    gamma_constraint: Constraint = None
+
+    @field_validator("groups")
+    @classmethod
+    def _not_zero(cls, value: int) -> int:
+        if value == 0:
+            raise ValueError("groups must be a positive integer, or -1 for one group per channel")
+        return value
 
 
 def group_count(spec: GroupNormalizationSpec, channels: int) -> int:
@@ -42,7 +75,6 @@ def group_count(spec: GroupNormalizationSpec, channels: int) -> int:
     return groups
 
 
-@analyses(GroupNormalizationSpec)
 def group_normalization(
     spec: GroupNormalizationSpec, input_shape: Shape, namer: Namer
 ) -> LayerFacts:
@@ -61,7 +93,6 @@ def group_normalization(
     return LayerFacts(output_shape=input_shape, weights=weights, formula=formula)
 
 
-@counts(GroupNormalizationSpec)
 def group_normalization_costs(
     spec: GroupNormalizationSpec, record: LayerRecord, context: CostContext
 ) -> CostFacts:
@@ -75,10 +106,8 @@ def group_normalization_costs(
     return _elementwise(record, per, rule, n_in, f"input {num(n_in)}")
 
 
+FAMILY_SPECS = (GroupNormalizationSpec,)
 # Help per editor control (app/argument_help.py), English; the page translates it.
-from app.core.common_help import layer_help  # noqa: E402
-from app.core.gettext_marker import N_  # noqa: E402
-
 HELP: dict[str, dict[str, str]] = {
     "GroupNormalization": {
         **layer_help(),
@@ -98,3 +127,13 @@ HELP: dict[str, dict[str, str]] = {
         "gamma_constraint": N_("Projection applied to γ after each update; no effect on counts."),
     },
 }
+
+
+FAMILY = LayerFamily(
+    name="Group normalization",
+    specs=FAMILY_SPECS,
+    analysers=((FAMILY_SPECS, group_normalization),),
+    costs=((FAMILY_SPECS, group_normalization_costs),),
+    editor=EditorHints(primary=frozenset({"groups", "axis", "center", "scale"})),
+    help=HELP,
+)

@@ -11,22 +11,54 @@ operations per output element, plus one multiplication by 1/n for `Average`.
 
 from __future__ import annotations
 
-from app.core.costs import CostContext, CostFacts, counts
+from typing import Literal
+
+from pydantic import StrictInt
+
+from app.core.common_help import NO_WEIGHTS, SEVERAL_INPUTS, layer_help
+from app.core.costs import CostContext, CostFacts
 from app.core.errors import SpecError
+from app.core.family import EditorHints, LayerFamily
 from app.core.formula import num
+from app.core.gettext_marker import N_
 from app.core.records import LayerRecord, Shape
-from app.core.registry import LayerFacts, Namer, analyses
+from app.core.registry import LayerFacts, Namer
 from app.core.shapes import prod, show
-from app.schema import (
-    AddSpec,
-    AverageSpec,
-    ConcatenateSpec,
-    LayerSpecBase,
-    MaximumSpec,
-    MinimumSpec,
-    MultiplySpec,
-    SubtractSpec,
-)
+from app.core.spec_base import LayerSpecBase
+
+
+class ConcatenateSpec(LayerSpecBase):
+    """`keras.layers.Concatenate`: joins its inputs along `axis`."""
+
+    type: Literal["Concatenate"]
+    axis: StrictInt = -1
+
+
+class AddSpec(LayerSpecBase):
+    """`keras.layers.Add` (and the other element-wise merges below): inputs broadcast."""
+
+    type: Literal["Add"]
+
+
+class SubtractSpec(LayerSpecBase):
+    type: Literal["Subtract"]
+
+
+class MultiplySpec(LayerSpecBase):
+    type: Literal["Multiply"]
+
+
+class AverageSpec(LayerSpecBase):
+    type: Literal["Average"]
+
+
+class MaximumSpec(LayerSpecBase):
+    type: Literal["Maximum"]
+
+
+class MinimumSpec(LayerSpecBase):
+    type: Literal["Minimum"]
+
 
 ELEMENTWISE = (AddSpec, SubtractSpec, MultiplySpec, AverageSpec, MaximumSpec, MinimumSpec)
 MERGES = (ConcatenateSpec, *ELEMENTWISE)
@@ -76,7 +108,6 @@ def broadcast(a: Shape, b: Shape) -> Shape:
     return tuple(out)
 
 
-@analyses(*ELEMENTWISE)
 def elementwise(spec: LayerSpecBase, received: Shape | list[Shape], namer: Namer) -> LayerFacts:
     shapes = _shapes(spec, received)
     if isinstance(spec, SubtractSpec) and len(shapes) != 2:
@@ -88,7 +119,6 @@ def elementwise(spec: LayerSpecBase, received: Shape | list[Shape], namer: Namer
     return LayerFacts(output_shape=(batch, *out))
 
 
-@analyses(ConcatenateSpec)
 def concatenate(spec: ConcatenateSpec, received: Shape | list[Shape], namer: Namer) -> LayerFacts:
     shapes = _shapes(spec, received)
     ranks = {len(s) for s in shapes}
@@ -128,7 +158,6 @@ def concatenate(spec: ConcatenateSpec, received: Shape | list[Shape], namer: Nam
     return LayerFacts(output_shape=tuple(out))
 
 
-@counts(*MERGES)
 def merge_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) -> CostFacts:
     """Per sample, once: (n − 1) operations per output element (+1 for Average's 1/n)."""
     n = len(record.input_shape) if isinstance(record.input_shape, list) else 1
@@ -162,10 +191,16 @@ def merge_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) 
     )
 
 
+FAMILY_SPECS = (
+    ConcatenateSpec,
+    AddSpec,
+    SubtractSpec,
+    MultiplySpec,
+    AverageSpec,
+    MaximumSpec,
+    MinimumSpec,
+)
 # Help per editor control (app/argument_help.py), English; the page translates it.
-from app.core.common_help import NO_WEIGHTS, SEVERAL_INPUTS, layer_help  # noqa: E402
-from app.core.gettext_marker import N_  # noqa: E402
-
 _ELEMENTWISE_HELP = layer_help(NO_WEIGHTS, inputs=SEVERAL_INPUTS)
 HELP: dict[str, dict[str, str]] = {
     "Concatenate": {
@@ -188,3 +223,13 @@ HELP: dict[str, dict[str, str]] = {
     "Maximum": _ELEMENTWISE_HELP,
     "Minimum": _ELEMENTWISE_HELP,
 }
+
+
+FAMILY = LayerFamily(
+    name="Merging",
+    specs=FAMILY_SPECS,
+    analysers=((ELEMENTWISE, elementwise), ((ConcatenateSpec,), concatenate)),
+    costs=((FAMILY_SPECS, merge_costs),),
+    editor=EditorHints(primary=frozenset({"axis"})),
+    help=HELP,
+)

@@ -7,26 +7,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-# Importing the layer families registers their analysers.
-from app.core import (  # noqa: F401
-    activation_layers,
-    conv,
-    conv_lstm,
-    dense,
-    family_costs,
-    group_normalization,
-    margins,
-    merging,
-    nested,
-    normalization,
-    pooling,
-    recurrent,
-    regularization,
-    reordering,
-    reshaping,
-    separable_conv,
-    wrappers,
-)
 from app.core.conventions import using_convention
 from app.core.costs import CostContext, has_rule, layer_costs
 from app.core.errors import SpecError

@@ -11,12 +11,31 @@ Costs: the sum of its layers' counts for the whole sequence, reported as one ste
 
 from __future__ import annotations
 
-from app.core.costs import CostContext, CostFacts, cost_facts, counts
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import Field
+
+from app.core.common_help import layer_help
+from app.core.costs import CostContext, CostFacts, cost_facts
 from app.core.errors import SpecError
+from app.core.family import EditorHints, LayerFamily
 from app.core.formula import num
+from app.core.gettext_marker import N_
 from app.core.records import LayerRecord, Shape
-from app.core.registry import LayerFacts, Namer, analyses
-from app.schema import SequentialSpec
+from app.core.registry import LayerFacts, Namer
+from app.core.spec_base import MAX_LAYERS, LayerSpecBase
+
+if TYPE_CHECKING:
+    # The union of every family's specs: `app.schema` builds it and resolves the name.
+    from app.schema import LayerSpec
+
+
+class SequentialSpec(LayerSpecBase):
+    """A `keras.Sequential` used as a layer (a nested model): its layers run in turn on what it
+    is called on; Keras's summary shows it as one row with all their parameters."""
+
+    type: Literal["Sequential"]
+    layers: list[LayerSpec] = Field(min_length=1, max_length=MAX_LAYERS)
 
 
 def _records(spec: SequentialSpec, input_shape: Shape, namer: Namer) -> tuple[LayerRecord, ...]:
@@ -31,7 +50,6 @@ def _records(spec: SequentialSpec, input_shape: Shape, namer: Namer) -> tuple[La
         raise
 
 
-@analyses(SequentialSpec)
 def nested_sequential(spec: SequentialSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     records = _records(spec, input_shape, namer)
     namer.auto("functional")  # the Functional that Keras builds inside it
@@ -49,7 +67,6 @@ def nested_sequential(spec: SequentialSpec, input_shape: Shape, namer: Namer) ->
     )
 
 
-@counts(SequentialSpec)
 def nested_costs(spec: SequentialSpec, record: LayerRecord, context: CostContext) -> CostFacts:
     """Σ over its layers of (per-step count × steps), as one step; the working set is the
     largest of its layers'."""
@@ -79,13 +96,24 @@ def nested_costs(spec: SequentialSpec, record: LayerRecord, context: CostContext
     )
 
 
+FAMILY_SPECS = (SequentialSpec,)
 # Help per editor control (app/argument_help.py), English; the page translates it.
-from app.core.common_help import layer_help  # noqa: E402
-from app.core.gettext_marker import N_  # noqa: E402
-
 HELP: dict[str, dict[str, str]] = {
     "Sequential": {
         **layer_help(N_("false freezes the weights of every nested layer.")),
         "layers": N_("The nested model's layers, as a JSON list of layer specs."),
     },
 }
+
+
+FAMILY = LayerFamily(
+    name="Nested Sequential",
+    specs=FAMILY_SPECS,
+    analysers=((FAMILY_SPECS, nested_sequential),),
+    costs=((FAMILY_SPECS, nested_costs),),
+    editor=EditorHints(
+        new_by_type={"Sequential": {"layers": [{"type": "Dense", "units": 64}]}},
+        layer_arguments=frozenset({"layers"}),
+    ),
+    help=HELP,
+)

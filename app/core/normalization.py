@@ -9,14 +9,60 @@ the normalised axes.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
+from pydantic import StrictBool, StrictFloat, StrictInt
+
+from app.core.common_help import layer_help
+from app.core.costs import CostContext, CostFacts, elements
 from app.core.errors import SpecError
+from app.core.family import EditorHints, LayerFamily
+from app.core.family_costs import _elementwise
 from app.core.formula import dot, num
-from app.core.records import Shape, WeightRecord
-from app.core.registry import LayerFacts, Namer, analyses, weight
+from app.core.gettext_marker import N_
+from app.core.keras_objects import Constraint, Initializer, Regularizer
+from app.core.records import LayerRecord, Shape, WeightRecord
+from app.core.registry import LayerFacts, Namer, weight
 from app.core.shapes import axis_index, show
-from app.schema import BatchNormalizationSpec, LayerNormalizationSpec
+from app.core.spec_base import LayerSpecBase
+
+
+class BatchNormalizationSpec(LayerSpecBase):
+    """`keras.layers.BatchNormalization`: gamma, beta trainable; moving stats are not."""
+
+    type: Literal["BatchNormalization"]
+    axis: StrictInt = -1
+    momentum: StrictFloat | StrictInt = 0.99
+    epsilon: StrictFloat | StrictInt = 0.001
+    center: StrictBool = True
+    scale: StrictBool = True
+    beta_initializer: Initializer = "zeros"
+    gamma_initializer: Initializer = "ones"
+    moving_mean_initializer: Initializer = "zeros"
+    moving_variance_initializer: Initializer = "ones"
+    beta_regularizer: Regularizer = None
+    gamma_regularizer: Regularizer = None
+    beta_constraint: Constraint = None
+    gamma_constraint: Constraint = None
+    renorm: StrictBool = False
+    renorm_clipping: Any = None
+    renorm_momentum: StrictFloat | StrictInt = 0.99
+    synchronized: StrictBool = False
+
+
+class LayerNormalizationSpec(LayerSpecBase):
+    type: Literal["LayerNormalization"]
+    axis: StrictInt | list[StrictInt] = -1
+    epsilon: StrictFloat | StrictInt = 0.001
+    center: StrictBool = True
+    scale: StrictBool = True
+    beta_initializer: Initializer = "zeros"
+    gamma_initializer: Initializer = "ones"
+    beta_regularizer: Regularizer = None
+    gamma_regularizer: Regularizer = None
+    beta_constraint: Constraint = None
+    gamma_constraint: Constraint = None
+
 
 RENORM_CLIPPING_KEYS = ("rmax", "rmin", "dmax")
 
@@ -77,7 +123,6 @@ BN_LABELS = {
 }
 
 
-@analyses(BatchNormalizationSpec)
 def batch_normalization(
     spec: BatchNormalizationSpec, input_shape: Shape, namer: Namer
 ) -> LayerFacts:
@@ -108,7 +153,6 @@ def batch_normalization(
     )
 
 
-@analyses(LayerNormalizationSpec)
 def layer_normalization(
     spec: LayerNormalizationSpec, input_shape: Shape, namer: Namer
 ) -> LayerFacts:
@@ -140,10 +184,22 @@ def layer_normalization(
     )
 
 
-# Help per editor control (app/argument_help.py), English; the page translates it.
-from app.core.common_help import layer_help  # noqa: E402
-from app.core.gettext_marker import N_  # noqa: E402
+def normalization_costs(
+    spec: LayerSpecBase, record: LayerRecord, context: CostContext
+) -> CostFacts:
+    n_in = elements(record.input_shape)
+    per = 2 + int(spec.scale) + int(spec.center)  # type: ignore[attr-defined]
+    rule = "x − μ, ÷ σ" + (", × γ" if spec.scale else "") + (", + β" if spec.center else "")  # type: ignore[attr-defined]
+    if isinstance(spec, LayerNormalizationSpec):
+        per, rule = per + 3, rule + ", mean and variance (3)"
+    return _elementwise(record, per, rule, n_in, f"input {num(n_in)}")
 
+
+FAMILY_SPECS = (
+    BatchNormalizationSpec,
+    LayerNormalizationSpec,
+)
+# Help per editor control (app/argument_help.py), English; the page translates it.
 # γ, β and their settings: the same meaning in BatchNormalization and LayerNormalization.
 _AFFINE_HELP = {
     "center": N_("Adds the learned offset β, one per entry of axis."),
@@ -203,3 +259,16 @@ HELP: dict[str, dict[str, str]] = {
         "epsilon": N_("Small number added to the variance before its square root, against ÷ 0."),
     },
 }
+
+
+FAMILY = LayerFamily(
+    name="Batch and layer normalization",
+    specs=FAMILY_SPECS,
+    analysers=(
+        ((BatchNormalizationSpec,), batch_normalization),
+        ((LayerNormalizationSpec,), layer_normalization),
+    ),
+    costs=((FAMILY_SPECS, normalization_costs),),
+    editor=EditorHints(primary=frozenset({"axis", "center", "scale"})),
+    help=HELP,
+)

@@ -7,32 +7,152 @@ spatial axes (or keeps them as 1 with `keepdims`). UpSampling multiplies each sp
 
 from __future__ import annotations
 
-from app.core.records import Shape
-from app.core.registry import LayerFacts, Namer, analyses
+from typing import Any, ClassVar, Literal
+
+from pydantic import StrictBool, field_validator
+
+from app.core.common_help import NO_WEIGHTS, layer_help
+from app.core.costs import CostContext, CostFacts, elements
+from app.core.family import EditorHints, LayerFamily
+from app.core.family_costs import _channels, _elementwise
+from app.core.formula import num
+from app.core.gettext_marker import N_
+from app.core.records import LayerRecord, Shape
+from app.core.registry import LayerFacts, Namer
 from app.core.shapes import (
     conv_output_spatial,
     expect_ndim,
     join_channels,
+    prod,
     spatial_layout,
     split_channels,
 )
-from app.schema import (
-    AveragePooling1DSpec,
-    AveragePooling2DSpec,
-    AveragePooling3DSpec,
-    GlobalAveragePooling1DSpec,
-    GlobalAveragePooling2DSpec,
-    GlobalAveragePooling3DSpec,
-    GlobalMaxPooling1DSpec,
-    GlobalMaxPooling2DSpec,
-    GlobalMaxPooling3DSpec,
-    MaxPooling1DSpec,
-    MaxPooling2DSpec,
-    MaxPooling3DSpec,
-    UpSampling1DSpec,
-    UpSampling2DSpec,
-    UpSampling3DSpec,
+from app.core.spec_base import (
+    DataFormat,
+    DefaultSizes,
+    Dim,
+    LayerSpecBase,
+    Padding,
+    Sizes,
+    _lower,
+    _SpatialSpec,
 )
+
+
+class _PoolingSpec(_SpatialSpec):
+    """`keras.layers.{Max,Average}Pooling{1,2,3}D`; `strides=None` means `pool_size`."""
+
+    _tuple_fields = ("pool_size", "strides")
+
+    pool_size: DefaultSizes = 2
+    strides: Sizes | None = None
+    padding: Padding = "valid"
+    data_format: DataFormat | None = None
+
+    @field_validator("data_format", mode="before")
+    @classmethod
+    def _case_insensitive(cls, value: Any) -> Any:
+        # Unlike the convolutions, Keras's pooling layers keep `padding` as given and the pooling
+        # op then refuses "SAME"/"VALID"; only `data_format` is case-insensitive here.
+        return _lower(value)
+
+
+class MaxPooling1DSpec(_PoolingSpec):
+    type: Literal["MaxPooling1D"]
+    rank: ClassVar[int] = 1
+
+
+class MaxPooling2DSpec(_PoolingSpec):
+    type: Literal["MaxPooling2D"]
+    rank: ClassVar[int] = 2
+
+
+class MaxPooling3DSpec(_PoolingSpec):
+    type: Literal["MaxPooling3D"]
+    rank: ClassVar[int] = 3
+
+
+class AveragePooling1DSpec(_PoolingSpec):
+    type: Literal["AveragePooling1D"]
+    rank: ClassVar[int] = 1
+    pool_size: Sizes
+
+
+class AveragePooling2DSpec(_PoolingSpec):
+    type: Literal["AveragePooling2D"]
+    rank: ClassVar[int] = 2
+    pool_size: Sizes
+
+
+class AveragePooling3DSpec(_PoolingSpec):
+    type: Literal["AveragePooling3D"]
+    rank: ClassVar[int] = 3
+    pool_size: Sizes
+
+
+class _GlobalPoolingSpec(_SpatialSpec):
+    """`keras.layers.Global{Average,Max}Pooling{1,2,3}D`."""
+
+    data_format: DataFormat | None = None
+    keepdims: StrictBool = False
+
+
+class GlobalAveragePooling1DSpec(_GlobalPoolingSpec):
+    type: Literal["GlobalAveragePooling1D"]
+    rank: ClassVar[int] = 1
+
+
+class GlobalAveragePooling2DSpec(_GlobalPoolingSpec):
+    type: Literal["GlobalAveragePooling2D"]
+    rank: ClassVar[int] = 2
+
+
+class GlobalAveragePooling3DSpec(_GlobalPoolingSpec):
+    type: Literal["GlobalAveragePooling3D"]
+    rank: ClassVar[int] = 3
+
+
+class GlobalMaxPooling1DSpec(_GlobalPoolingSpec):
+    type: Literal["GlobalMaxPooling1D"]
+    rank: ClassVar[int] = 1
+
+
+class GlobalMaxPooling2DSpec(_GlobalPoolingSpec):
+    type: Literal["GlobalMaxPooling2D"]
+    rank: ClassVar[int] = 2
+
+
+class GlobalMaxPooling3DSpec(_GlobalPoolingSpec):
+    type: Literal["GlobalMaxPooling3D"]
+    rank: ClassVar[int] = 3
+
+
+class UpSampling1DSpec(_SpatialSpec):
+    """`keras.layers.UpSampling1D`: repeats each step `size` times (channels last only)."""
+
+    type: Literal["UpSampling1D"]
+    rank: ClassVar[int] = 1
+    size: Dim = 2
+
+
+class UpSampling2DSpec(_SpatialSpec):
+    type: Literal["UpSampling2D"]
+    rank: ClassVar[int] = 2
+    _tuple_fields = ("size",)
+    size: DefaultSizes = 2
+    data_format: DataFormat | None = None
+    interpolation: Literal["nearest", "bilinear", "bicubic", "lanczos3", "lanczos5", "area"] = (
+        "nearest"
+    )
+
+
+class UpSampling3DSpec(_SpatialSpec):
+    type: Literal["UpSampling3D"]
+    rank: ClassVar[int] = 3
+    _tuple_fields = ("size",)
+    size: DefaultSizes = 2
+    data_format: DataFormat | None = None
+
 
 PoolingSpec = (
     MaxPooling1DSpec
@@ -60,7 +180,6 @@ def spatial_input(spec, input_shape: Shape) -> tuple[Shape, int | None]:
     return split_channels(input_shape, spec.channels_first)
 
 
-@analyses(*PoolingSpec.__args__)
 def pooling(spec: PoolingSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     spatial, channels = spatial_input(spec, input_shape)
     strides = spec.pool_size if spec.strides is None else spec.strides
@@ -73,7 +192,6 @@ def pooling(spec: PoolingSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     )
 
 
-@analyses(*GlobalPoolingSpec.__args__)
 def global_pooling(spec: GlobalPoolingSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     _, channels = spatial_input(spec, input_shape)
     if not spec.keepdims:
@@ -84,7 +202,6 @@ def global_pooling(spec: GlobalPoolingSpec, input_shape: Shape, namer: Namer) ->
     )
 
 
-@analyses(*UpSamplingSpec.__args__)
 def up_sampling(spec: UpSamplingSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     # UpSampling1D has no data_format: it always repeats axis 1 of (batch, steps, features).
     spatial, channels = spatial_input(spec, input_shape)
@@ -95,10 +212,55 @@ def up_sampling(spec: UpSamplingSpec, input_shape: Shape, namer: Namer) -> Layer
     )
 
 
-# Help per editor control (app/argument_help.py), English; the page translates it.
-from app.core.common_help import NO_WEIGHTS, layer_help  # noqa: E402
-from app.core.gettext_marker import N_  # noqa: E402
+_TAPS = {"nearest": 1, "area": 1, "bilinear": 4, "bicubic": 16, "lanczos3": 36, "lanczos5": 100}
 
+
+def max_pooling_costs(
+    spec: MaxPooling2DSpec, record: LayerRecord, context: CostContext
+) -> CostFacts:
+    n_in = elements(record.input_shape)
+    window = prod(spec.pool_size)
+    return _elementwise(
+        record,
+        window - 1,
+        "window − 1 comparisons per output",
+        n_in,
+        f"input {num(n_in)} (where the maxima were)",
+    )
+
+
+def average_pooling_costs(
+    spec: AveragePooling2DSpec, record: LayerRecord, context: CostContext
+) -> CostFacts:
+    window = prod(spec.pool_size)
+    return _elementwise(record, window, "window − 1 adds + 1 division per output")
+
+
+def global_max_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) -> CostFacts:
+    n_in = elements(record.input_shape)
+    window = n_in // _channels(record.input_shape, spec)
+    return _elementwise(
+        record,
+        window - 1,
+        "cells − 1 comparisons per channel",
+        n_in,
+        f"input {num(n_in)} (where the maxima were)",
+    )
+
+
+def global_average_costs(
+    spec: LayerSpecBase, record: LayerRecord, context: CostContext
+) -> CostFacts:
+    window = elements(record.input_shape) // _channels(record.input_shape, spec)
+    return _elementwise(record, window, "cells − 1 adds + 1 division per channel")
+
+
+def up_sampling_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) -> CostFacts:
+    taps = _TAPS[getattr(spec, "interpolation", "nearest")]
+    return _elementwise(record, 2 * taps - 1 if taps > 1 else 0, "2·taps − 1 per output")
+
+
+# Help per editor control (app/argument_help.py), English; the page translates it.
 _DATA_FORMAT = N_(
     "Where the channels axis is: channels_last (default, ..., C) or channels_first (C, ...)."
 )
@@ -157,3 +319,48 @@ HELP: dict[str, dict[str, str]] = {
     },
     "UpSampling3D": _UPSAMPLING_HELP,
 }
+
+
+FAMILY = LayerFamily(
+    name="Pooling and upsampling",
+    specs=(
+        MaxPooling1DSpec,
+        MaxPooling2DSpec,
+        MaxPooling3DSpec,
+        AveragePooling1DSpec,
+        AveragePooling2DSpec,
+        AveragePooling3DSpec,
+        GlobalAveragePooling1DSpec,
+        GlobalAveragePooling2DSpec,
+        GlobalAveragePooling3DSpec,
+        GlobalMaxPooling1DSpec,
+        GlobalMaxPooling2DSpec,
+        GlobalMaxPooling3DSpec,
+        UpSampling1DSpec,
+        UpSampling2DSpec,
+        UpSampling3DSpec,
+    ),
+    analysers=(
+        (PoolingSpec.__args__, pooling),
+        (GlobalPoolingSpec.__args__, global_pooling),
+        (UpSamplingSpec.__args__, up_sampling),
+    ),
+    costs=(
+        ((MaxPooling1DSpec, MaxPooling2DSpec, MaxPooling3DSpec), max_pooling_costs),
+        ((AveragePooling1DSpec, AveragePooling2DSpec, AveragePooling3DSpec), average_pooling_costs),
+        (
+            (GlobalMaxPooling1DSpec, GlobalMaxPooling2DSpec, GlobalMaxPooling3DSpec),
+            global_max_costs,
+        ),
+        (
+            (GlobalAveragePooling1DSpec, GlobalAveragePooling2DSpec, GlobalAveragePooling3DSpec),
+            global_average_costs,
+        ),
+        (UpSamplingSpec.__args__, up_sampling_costs),
+    ),
+    editor=EditorHints(
+        primary=frozenset({"pool_size", "strides", "padding", "data_format", "keepdims", "size"}),
+        new_values={"pool_size": 2},
+    ),
+    help=HELP,
+)

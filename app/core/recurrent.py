@@ -28,16 +28,76 @@ Costs per time step, one sample (`docs/costs.md`):
 from __future__ import annotations
 
 from functools import partial
+from typing import Literal
+
+from pydantic import StrictBool, StrictInt
 
 from app.core.activations import check_activation
-from app.core.costs import CostContext, CostFacts, counts, elements
+from app.core.common_help import LSTM_STATES, ONE_STATE, layer_help
+from app.core.costs import CostContext, CostFacts, elements
 from app.core.errors import SpecError
+from app.core.family import EditorHints, LayerFamily
 from app.core.formula import dot, num
-from app.core.keras_objects import is_linear
+from app.core.gettext_marker import N_
+from app.core.keras_objects import Activation, Constraint, Initializer, Regularizer, is_linear
 from app.core.records import Deferred, LayerRecord, Shape
-from app.core.registry import LayerFacts, Namer, analyses, weight
+from app.core.registry import LayerFacts, Namer, weight
 from app.core.shapes import expect_ndim, known_channels
-from app.schema import GRUSpec, LSTMSpec, SimpleRNNSpec
+from app.core.spec_base import Dim, LayerSpecBase, Rate
+
+# --- Recurrent layers (`keras.layers.{LSTM,GRU,SimpleRNN}`) ----------------------------------
+
+
+class _RNNSpec(LayerSpecBase):
+    """Arguments LSTM, GRU and SimpleRNN share (`keras/src/layers/rnn/`)."""
+
+    units: Dim
+    activation: Activation = "tanh"
+    use_bias: StrictBool = True
+    kernel_initializer: Initializer = "glorot_uniform"
+    recurrent_initializer: Initializer = "orthogonal"
+    bias_initializer: Initializer = "zeros"
+    kernel_regularizer: Regularizer = None
+    recurrent_regularizer: Regularizer = None
+    bias_regularizer: Regularizer = None
+    activity_regularizer: Regularizer = None
+    kernel_constraint: Constraint = None
+    recurrent_constraint: Constraint = None
+    bias_constraint: Constraint = None
+    dropout: Rate = 0.0
+    recurrent_dropout: Rate = 0.0
+    seed: StrictInt | None = None
+    return_sequences: StrictBool = False
+    return_state: StrictBool = False
+    go_backwards: StrictBool = False
+    stateful: StrictBool = False
+    unroll: StrictBool = False
+
+
+class SimpleRNNSpec(_RNNSpec):
+    """`keras.layers.SimpleRNN`: h_t = activation(x_t·W + h_{t−1}·U + b)."""
+
+    type: Literal["SimpleRNN"]
+
+
+class LSTMSpec(_RNNSpec):
+    """`keras.layers.LSTM`: four gates (i, f, c, o) side by side in every weight."""
+
+    type: Literal["LSTM"]
+    recurrent_activation: Activation = "sigmoid"
+    unit_forget_bias: StrictBool = True
+    use_cudnn: Literal["auto"] | StrictBool = "auto"
+
+
+class GRUSpec(_RNNSpec):
+    """`keras.layers.GRU`: three gates (z, r, h); `reset_after` (default) gives the recurrent
+    kernel its own bias, so `bias` is (2, 3·units)."""
+
+    type: Literal["GRU"]
+    recurrent_activation: Activation = "sigmoid"
+    reset_after: StrictBool = True
+    use_cudnn: Literal["auto"] | StrictBool = "auto"
+
 
 RNNSpec = SimpleRNNSpec | LSTMSpec | GRUSpec
 
@@ -81,7 +141,6 @@ def formula(spec: RNNSpec, d: int) -> str:
     return f"{g} × ({terms}) = {g} × {num(share)} = {num(g * share)}"
 
 
-@analyses(SimpleRNNSpec, LSTMSpec, GRUSpec)
 def recurrent(spec: RNNSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     d = check_input(spec, input_shape)
     g, u = GATES[spec.type], spec.units
@@ -138,7 +197,6 @@ MOVED_PER_UNIT = {"SimpleRNN": 2, "LSTM": 4, "GRU": 2}
 WORKING_PER_UNIT = {"SimpleRNN": 1, "LSTM": 6, "GRU": 4}
 
 
-@counts(SimpleRNNSpec, LSTMSpec, GRUSpec)
 def recurrent_costs(spec: RNNSpec, record: LayerRecord, context: CostContext) -> CostFacts:
     """MACs, element-wise FLOPs and saved elements of one time step (module docstring)."""
     g, u = GATES[spec.type], spec.units
@@ -181,10 +239,12 @@ def cost_texts(
     )
 
 
+FAMILY_SPECS = (
+    SimpleRNNSpec,
+    LSTMSpec,
+    GRUSpec,
+)
 # Help per editor control (app/argument_help.py), English; the page translates it.
-from app.core.common_help import LSTM_STATES, ONE_STATE, layer_help  # noqa: E402
-from app.core.gettext_marker import N_  # noqa: E402
-
 _RNN_HELP = {
     "return_sequences": N_("Return h_t for every time step, not just the last."),
     "kernel_initializer": N_(
@@ -258,3 +318,29 @@ HELP: dict[str, dict[str, str]] = {
         ),
     },
 }
+
+
+FAMILY = LayerFamily(
+    name="Recurrent (SimpleRNN, LSTM, GRU)",
+    specs=FAMILY_SPECS,
+    analysers=((FAMILY_SPECS, recurrent),),
+    costs=((FAMILY_SPECS, recurrent_costs),),
+    editor=EditorHints(
+        primary=frozenset(
+            {
+                "units",
+                "activation",
+                "recurrent_activation",
+                "use_bias",
+                "reset_after",
+                "return_sequences",
+                "return_state",
+            }
+        ),
+        new_values={"units": 64},
+        # It only picks a backend kernel ("auto", true or false: no checkbox shows three).
+        hidden=frozenset({"use_cudnn"}),
+        stacks=True,
+    ),
+    help=HELP,
+)

@@ -1,16 +1,19 @@
-"""Which function analyses which layer spec, and what such a function returns."""
+"""What analysing a layer spec returns, Keras's automatic names, and the walk's dispatch to the
+analyser of a spec's family (`app.core.families`)."""
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
-from typing import TypeVar
+from typing import TYPE_CHECKING
 
 from app.core.records import Deferred, GateRecord, LayerRecord, Shape, WeightRecord
-from app.schema import LayerSpecBase
+from app.core.spec_base import LayerSpecBase
+
+if TYPE_CHECKING:
+    from app.core.family import Analyser
 
 
 @dataclass(slots=True)
@@ -52,32 +55,21 @@ def snake_case(class_name: str) -> str:
     return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
-Analyser = Callable[..., LayerFacts]
-S = TypeVar("S", bound=LayerSpecBase)
-_ANALYSERS: dict[type[LayerSpecBase], Analyser] = {}
+# Cached per spec class: an import statement per layer was ~10 % of a deep model's walk.
+@cache
+def analyser_of(spec: type[LayerSpecBase]) -> Analyser:
+    """The analyser of `spec`'s family (a LookupError names a spec no family analyses)."""
+    # Imported here: the families import the modules that import this one.
+    from app.core.families import analyser
 
-
-def analyses(*spec_types: type[LayerSpecBase]) -> Callable[[Analyser], Analyser]:
-    """Register `fn(spec, input_shape, namer) -> LayerFacts` for these spec classes."""
-
-    def register(fn: Analyser) -> Analyser:
-        for spec_type in spec_types:
-            _ANALYSERS[spec_type] = fn
-        return fn
-
-    return register
-
-
-def analysed_types() -> tuple[type[LayerSpecBase], ...]:
-    """The spec classes some family has registered an analyser for."""
-    return tuple(_ANALYSERS)
+    return analyser(spec)
 
 
 def analyse(
     spec: LayerSpecBase, input_shape: Shape | list[Shape], namer: Namer, index: int
 ) -> LayerRecord:
     """One layer's record. Wrapped layers are named before their wrapper, as Keras does."""
-    facts = _ANALYSERS[type(spec)](spec, input_shape, namer)
+    facts = analyser_of(type(spec))(spec, input_shape, namer)
     weights = facts.weights
     if not spec.trainable:
         weights = tuple(replace(w, trainable=False) for w in weights)

@@ -6,13 +6,51 @@ was made for: 3-D (1D), 4-D (2D) or 5-D (3D) input.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar, Literal
 
+from pydantic import StrictInt
+
+from app.core.common_help import NO_WEIGHTS, layer_help
+from app.core.costs import CostContext, CostFacts, elements
 from app.core.errors import SpecError
-from app.core.records import Shape
-from app.core.registry import LayerFacts, Namer, analyses
+from app.core.family import EditorHints, LayerFamily
+from app.core.family_costs import _elementwise
+from app.core.formula import num
+from app.core.gettext_marker import N_
+from app.core.records import LayerRecord, Shape
+from app.core.registry import LayerFacts, Namer
 from app.core.shapes import expect_ndim, show, spatial_layout
-from app.schema import DropoutSpec, SpatialDropout1DSpec, SpatialDropout2DSpec, SpatialDropout3DSpec
+from app.core.spec_base import DataFormat, LayerSpecBase, Rate, _SpatialSpec
+
+
+class DropoutSpec(LayerSpecBase):
+    type: Literal["Dropout"]
+    rate: Rate
+    noise_shape: Any = None
+    seed: StrictInt | None = None
+
+
+class SpatialDropout1DSpec(LayerSpecBase):
+    type: Literal["SpatialDropout1D"]
+    rank: ClassVar[int] = 1
+    rate: Rate
+    seed: StrictInt | None = None
+
+
+class SpatialDropout2DSpec(_SpatialSpec):
+    type: Literal["SpatialDropout2D"]
+    rank: ClassVar[int] = 2
+    rate: Rate
+    data_format: DataFormat | None = None
+    seed: StrictInt | None = None
+
+
+class SpatialDropout3DSpec(_SpatialSpec):
+    type: Literal["SpatialDropout3D"]
+    rank: ClassVar[int] = 3
+    rate: Rate
+    data_format: DataFormat | None = None
+    seed: StrictInt | None = None
 
 
 def check_noise_shape(noise_shape: Any, input_shape: Shape) -> None:
@@ -44,7 +82,6 @@ def check_noise_shape(noise_shape: Any, input_shape: Shape) -> None:
         )
 
 
-@analyses(DropoutSpec)
 def dropout(spec: DropoutSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     check_noise_shape(spec.noise_shape, input_shape)
     return LayerFacts(output_shape=input_shape)
@@ -53,17 +90,24 @@ def dropout(spec: DropoutSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
 SpatialDropoutSpec = SpatialDropout1DSpec | SpatialDropout2DSpec | SpatialDropout3DSpec
 
 
-@analyses(SpatialDropout1DSpec, SpatialDropout2DSpec, SpatialDropout3DSpec)
 def spatial_dropout(spec: SpatialDropoutSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     channels_first = getattr(spec, "channels_first", False)
     expect_ndim(input_shape, spec.rank + 2, spec.type, spatial_layout(spec.rank, channels_first))
     return LayerFacts(output_shape=input_shape)
 
 
-# Help per editor control (app/argument_help.py), English; the page translates it.
-from app.core.common_help import NO_WEIGHTS, layer_help  # noqa: E402
-from app.core.gettext_marker import N_  # noqa: E402
+def dropout_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) -> CostFacts:
+    n_out = elements(record.output_shape)
+    return _elementwise(record, 0, "identity at inference", n_out, f"mask {num(n_out)}")
 
+
+FAMILY_SPECS = (
+    DropoutSpec,
+    SpatialDropout1DSpec,
+    SpatialDropout2DSpec,
+    SpatialDropout3DSpec,
+)
+# Help per editor control (app/argument_help.py), English; the page translates it.
 _SEED = N_("Seed of the dropout mask; empty: random.")
 _SPATIAL_HELP = {
     **layer_help(NO_WEIGHTS),
@@ -95,3 +139,16 @@ HELP: dict[str, dict[str, str]] = {
         "data_format": N_("Where the channels axis is, whose entries are dropped whole."),
     },
 }
+
+
+FAMILY = LayerFamily(
+    name="Dropout",
+    specs=FAMILY_SPECS,
+    analysers=(
+        ((DropoutSpec,), dropout),
+        ((SpatialDropout1DSpec, SpatialDropout2DSpec, SpatialDropout3DSpec), spatial_dropout),
+    ),
+    costs=((FAMILY_SPECS, dropout_costs),),
+    editor=EditorHints(primary=frozenset({"rate", "data_format"}), new_values={"rate": 0.5}),
+    help=HELP,
+)

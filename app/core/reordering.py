@@ -7,16 +7,38 @@ axis dims[j]. RepeatVector: (batch, features) → (batch, n, features).
 
 from __future__ import annotations
 
-from app.core.costs import CostContext, CostFacts, counts
+from typing import Literal
+
+from pydantic import Field, StrictInt
+
+from app.core.common_help import NO_WEIGHTS, layer_help
+from app.core.costs import CostContext, CostFacts
 from app.core.errors import SpecError
+from app.core.family import EditorHints, LayerFamily
 from app.core.family_costs import _elementwise
+from app.core.gettext_marker import N_
 from app.core.records import LayerRecord, Shape
-from app.core.registry import LayerFacts, Namer, analyses
+from app.core.registry import LayerFacts, Namer
 from app.core.shapes import expect_ndim
-from app.schema import LayerSpecBase, PermuteSpec, RepeatVectorSpec
+from app.core.spec_base import MAX_RANK, Dim, LayerSpecBase
+
+# --- Axis reordering (`keras.layers.{Permute,RepeatVector}`) ----------------------------------
 
 
-@analyses(PermuteSpec)
+class PermuteSpec(LayerSpecBase):
+    """`keras.layers.Permute`: `dims` reorders the axes after the batch axis (1-based)."""
+
+    type: Literal["Permute"]
+    dims: tuple[StrictInt, ...] = Field(max_length=MAX_RANK)
+
+
+class RepeatVectorSpec(LayerSpecBase):
+    """`keras.layers.RepeatVector`: (batch, features) → (batch, n, features)."""
+
+    type: Literal["RepeatVector"]
+    n: Dim
+
+
 def permute(spec: PermuteSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     dims = list(spec.dims)
     if sorted(dims) != list(range(1, len(dims) + 1)):
@@ -31,21 +53,20 @@ def permute(spec: PermuteSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     return LayerFacts(output_shape=(input_shape[0], *(input_shape[d] for d in dims)))
 
 
-@analyses(RepeatVectorSpec)
 def repeat_vector(spec: RepeatVectorSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     expect_ndim(input_shape, 2, spec.type, "(batch, features)")
     return LayerFacts(output_shape=(input_shape[0], spec.n, input_shape[1]))
 
 
-@counts(PermuteSpec, RepeatVectorSpec)
 def reordering_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) -> CostFacts:
     return _elementwise(record, 0, "a copy of the same values in another order")
 
 
+FAMILY_SPECS = (
+    PermuteSpec,
+    RepeatVectorSpec,
+)
 # Help per editor control (app/argument_help.py), English; the page translates it.
-from app.core.common_help import NO_WEIGHTS, layer_help  # noqa: E402
-from app.core.gettext_marker import N_  # noqa: E402
-
 HELP: dict[str, dict[str, str]] = {
     "Permute": {
         **layer_help(NO_WEIGHTS),
@@ -56,3 +77,17 @@ HELP: dict[str, dict[str, str]] = {
         "n": N_("How many times the input vector is repeated."),
     },
 }
+
+
+FAMILY = LayerFamily(
+    name="Permute and RepeatVector",
+    specs=FAMILY_SPECS,
+    analysers=(((PermuteSpec,), permute), ((RepeatVectorSpec,), repeat_vector)),
+    costs=((FAMILY_SPECS, reordering_costs),),
+    editor=EditorHints(
+        primary=frozenset({"dims", "n"}),
+        new_values={"dims": [2, 1], "n": 2},
+        list_arguments=frozenset({"dims"}),
+    ),
+    help=HELP,
+)

@@ -7,16 +7,42 @@ exactly the values of one sample (`compute_reshape_output_shape`); one -1 is inf
 from __future__ import annotations
 
 import math
+from typing import Annotated, Any, Literal
 
+from pydantic import Field, StrictInt, field_validator
+
+from app.core.common_help import NO_WEIGHTS, layer_help
+from app.core.costs import CostContext, CostFacts
 from app.core.errors import SpecError
+from app.core.family import EditorHints, LayerFamily
+from app.core.family_costs import _elementwise
 from app.core.formula import num
-from app.core.records import Shape
-from app.core.registry import LayerFacts, Namer, analyses
+from app.core.gettext_marker import N_
+from app.core.records import LayerRecord, Shape
+from app.core.registry import LayerFacts, Namer
 from app.core.shapes import show
-from app.schema import FlattenSpec, ReshapeSpec
+from app.core.spec_base import MAX_DIM, MAX_RANK, DataFormat, LayerSpecBase, _lower
 
 
-@analyses(FlattenSpec)
+class FlattenSpec(LayerSpecBase):
+    type: Literal["Flatten"]
+    data_format: DataFormat | None = None
+
+    @field_validator("data_format", mode="before")
+    @classmethod
+    def _case_insensitive(cls, value: Any) -> Any:
+        return _lower(value)
+
+
+class ReshapeSpec(LayerSpecBase):
+    """`keras.layers.Reshape`: one entry of `target_shape` may be -1 (inferred)."""
+
+    type: Literal["Reshape"]
+    target_shape: list[Annotated[StrictInt, Field(ge=-1, le=MAX_DIM)]] = Field(
+        min_length=1, max_length=MAX_RANK
+    )
+
+
 def flatten(spec: FlattenSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     # data_format only reorders the values (channels_first moves channels last first).
     rest = input_shape[1:]
@@ -30,7 +56,6 @@ def divisors(n: int, limit: int = 12) -> str:
     return ", ".join(map(str, found[:limit])) + (", ..." if len(found) > limit else "")
 
 
-@analyses(ReshapeSpec)
 def reshape(spec: ReshapeSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     target = list(spec.target_shape)
     if target.count(-1) > 1:
@@ -72,10 +97,15 @@ def reshape(spec: ReshapeSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     )
 
 
-# Help per editor control (app/argument_help.py), English; the page translates it.
-from app.core.common_help import NO_WEIGHTS, layer_help  # noqa: E402
-from app.core.gettext_marker import N_  # noqa: E402
+def reshaping_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) -> CostFacts:
+    return _elementwise(record, 0, "a view of the same values")
 
+
+FAMILY_SPECS = (
+    FlattenSpec,
+    ReshapeSpec,
+)
+# Help per editor control (app/argument_help.py), English; the page translates it.
 HELP: dict[str, dict[str, str]] = {
     "Flatten": {
         **layer_help(NO_WEIGHTS),
@@ -89,3 +119,17 @@ HELP: dict[str, dict[str, str]] = {
         "target_shape": N_("Shape without the batch axis; one entry may be -1."),
     },
 }
+
+
+FAMILY = LayerFamily(
+    name="Flatten and Reshape",
+    specs=FAMILY_SPECS,
+    analysers=(((FlattenSpec,), flatten), ((ReshapeSpec,), reshape)),
+    costs=((FAMILY_SPECS, reshaping_costs),),
+    editor=EditorHints(
+        primary=frozenset({"target_shape", "data_format"}),
+        new_values={"target_shape": [-1]},
+        list_arguments=frozenset({"target_shape"}),
+    ),
+    help=HELP,
+)

@@ -18,13 +18,20 @@ separable layer's depthwise result (the pointwise convolution's input), the outp
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import ClassVar, Literal
+
+from pydantic import StrictBool
 
 from app.core.activations import check_activation
-from app.core.costs import CostContext, CostFacts, counts, elements
+from app.core.common_help import layer_help
+from app.core.costs import CostContext, CostFacts, elements
+from app.core.family import EditorHints, LayerFamily
 from app.core.family_costs import _weighted
 from app.core.formula import dot, num, plus
+from app.core.gettext_marker import N_
+from app.core.keras_objects import Activation, Constraint, Initializer, Regularizer
 from app.core.records import LayerRecord, Shape
-from app.core.registry import LayerFacts, Namer, analyses, weight
+from app.core.registry import LayerFacts, Namer, weight
 from app.core.shapes import (
     conv_output_spatial,
     expect_ndim,
@@ -34,12 +41,80 @@ from app.core.shapes import (
     spatial_layout,
     split_channels,
 )
-from app.schema import (
-    DepthwiseConv1DSpec,
-    DepthwiseConv2DSpec,
-    SeparableConv1DSpec,
-    SeparableConv2DSpec,
-)
+from app.core.spec_base import DataFormat, DefaultSizes, Dim, Padding, Sizes, _SpatialSpec
+
+# ---- Depthwise and separable convolutions, zero padding, cropping, group normalisation ----
+
+
+class _DepthwiseBase(_SpatialSpec):
+    """`keras.layers.DepthwiseConv{1,2}D` (`base_depthwise_conv.py`): no 'causal' padding, no
+    `groups`; `depth_multiplier` filters per input channel. Fields in Keras's order."""
+
+    _tuple_fields = ("kernel_size", "strides", "dilation_rate")
+
+    kernel_size: Sizes
+    strides: DefaultSizes = 1
+    padding: Padding = "valid"
+    depth_multiplier: Dim = 1
+    data_format: DataFormat | None = None
+    dilation_rate: DefaultSizes = 1
+    activation: Activation = None
+    use_bias: StrictBool = True
+    depthwise_initializer: Initializer = "glorot_uniform"
+    bias_initializer: Initializer = "zeros"
+    depthwise_regularizer: Regularizer = None
+    bias_regularizer: Regularizer = None
+    activity_regularizer: Regularizer = None
+    depthwise_constraint: Constraint = None
+    bias_constraint: Constraint = None
+
+
+class DepthwiseConv1DSpec(_DepthwiseBase):
+    type: Literal["DepthwiseConv1D"]
+    rank: ClassVar[int] = 1
+
+
+class DepthwiseConv2DSpec(_DepthwiseBase):
+    type: Literal["DepthwiseConv2D"]
+    rank: ClassVar[int] = 2
+
+
+class _SeparableBase(_SpatialSpec):
+    """`keras.layers.SeparableConv{1,2}D` (`base_separable_conv.py`): a depthwise convolution,
+    then a 1×1 one to `filters`. Fields in Keras's order."""
+
+    _tuple_fields = ("kernel_size", "strides", "dilation_rate")
+
+    filters: Dim
+    kernel_size: Sizes
+    strides: DefaultSizes = 1
+    padding: Padding = "valid"
+    data_format: DataFormat | None = None
+    dilation_rate: DefaultSizes = 1
+    depth_multiplier: Dim = 1
+    activation: Activation = None
+    use_bias: StrictBool = True
+    depthwise_initializer: Initializer = "glorot_uniform"
+    pointwise_initializer: Initializer = "glorot_uniform"
+    bias_initializer: Initializer = "zeros"
+    depthwise_regularizer: Regularizer = None
+    pointwise_regularizer: Regularizer = None
+    bias_regularizer: Regularizer = None
+    activity_regularizer: Regularizer = None
+    depthwise_constraint: Constraint = None
+    pointwise_constraint: Constraint = None
+    bias_constraint: Constraint = None
+
+
+class SeparableConv1DSpec(_SeparableBase):
+    type: Literal["SeparableConv1D"]
+    rank: ClassVar[int] = 1
+
+
+class SeparableConv2DSpec(_SeparableBase):
+    type: Literal["SeparableConv2D"]
+    rank: ClassVar[int] = 2
+
 
 DepthwiseSpec = DepthwiseConv1DSpec | DepthwiseConv2DSpec
 SeparableSpec = SeparableConv1DSpec | SeparableConv2DSpec
@@ -59,7 +134,6 @@ def _grid(spec: DepthwiseSpec | SeparableSpec, input_shape: Shape) -> tuple[Shap
     return out, c
 
 
-@analyses(DepthwiseConv1DSpec, DepthwiseConv2DSpec)
 def depthwise_conv(spec: DepthwiseSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     out, c = _grid(spec, input_shape)
     m = spec.depth_multiplier
@@ -75,7 +149,6 @@ def depthwise_conv(spec: DepthwiseSpec, input_shape: Shape, namer: Namer) -> Lay
     )
 
 
-@analyses(SeparableConv1DSpec, SeparableConv2DSpec)
 def separable_conv(spec: SeparableSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     out, c = _grid(spec, input_shape)
     m, f = spec.depth_multiplier, spec.filters
@@ -100,13 +173,11 @@ def separable_conv(spec: SeparableSpec, input_shape: Shape, namer: Namer) -> Lay
     )
 
 
-@counts(DepthwiseConv1DSpec, DepthwiseConv2DSpec)
 def depthwise_costs(spec: DepthwiseSpec, record: LayerRecord, context: CostContext) -> CostFacts:
     n_out, k = elements(record.output_shape), prod(spec.kernel_size)
     return _weighted(spec, record, n_out * k, "N_out·K", [n_out, k])
 
 
-@counts(SeparableConv1DSpec, SeparableConv2DSpec)
 def separable_costs(spec: SeparableSpec, record: LayerRecord, context: CostContext) -> CostFacts:
     """The depthwise pass and the pointwise one; the depthwise result is also saved."""
     shape = record.input_shape
@@ -141,9 +212,6 @@ def _with_depthwise(
 
 
 # Help per editor control (app/argument_help.py), English; the page translates it.
-from app.core.common_help import layer_help  # noqa: E402
-from app.core.gettext_marker import N_  # noqa: E402
-
 _DEPTHWISE_PART = {
     **layer_help(),
     "kernel_size": N_("Window of the depthwise convolution per spatial axis, e.g. 3 or 3,3."),
@@ -202,3 +270,39 @@ HELP: dict[str, dict[str, str]] = {
     "SeparableConv1D": _SEPARABLE_HELP,
     "SeparableConv2D": _SEPARABLE_HELP,
 }
+
+
+FAMILY = LayerFamily(
+    name="Depthwise and separable convolution",
+    specs=(
+        DepthwiseConv1DSpec,
+        DepthwiseConv2DSpec,
+        SeparableConv1DSpec,
+        SeparableConv2DSpec,
+    ),
+    analysers=(
+        ((DepthwiseConv1DSpec, DepthwiseConv2DSpec), depthwise_conv),
+        ((SeparableConv1DSpec, SeparableConv2DSpec), separable_conv),
+    ),
+    costs=(
+        ((DepthwiseConv1DSpec, DepthwiseConv2DSpec), depthwise_costs),
+        ((SeparableConv1DSpec, SeparableConv2DSpec), separable_costs),
+    ),
+    editor=EditorHints(
+        primary=frozenset(
+            {
+                "filters",
+                "kernel_size",
+                "strides",
+                "padding",
+                "data_format",
+                "dilation_rate",
+                "depth_multiplier",
+                "use_bias",
+                "activation",
+            }
+        ),
+        new_values={"filters": 32, "kernel_size": 3},
+    ),
+    help=HELP,
+)

@@ -13,23 +13,42 @@ sub-layers, such as a ConvLSTM's cell or a wrapper's inner layers).
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING, Literal
 
+from app.core.common_help import layer_help
+from app.core.conv_lstm import ConvLSTM1DSpec, ConvLSTM2DSpec, ConvLSTM3DSpec
+from app.core.costs import CostContext, CostFacts, cost_facts, elements
 from app.core.errors import SpecError
+from app.core.family import EditorHints, LayerFamily
 from app.core.formula import num
+from app.core.gettext_marker import N_
 from app.core.records import Deferred, LayerRecord, Shape, WeightRecord
-from app.core.registry import LayerFacts, Namer, analyse, analyses
+from app.core.recurrent import GRUSpec, LSTMSpec, SimpleRNNSpec
+from app.core.registry import LayerFacts, Namer, analyse
 from app.core.shapes import show
-from app.schema import (
-    BidirectionalSpec,
-    ConvLSTM1DSpec,
-    ConvLSTM2DSpec,
-    ConvLSTM3DSpec,
-    GRUSpec,
-    LayerSpecBase,
-    LSTMSpec,
-    SimpleRNNSpec,
-    TimeDistributedSpec,
-)
+from app.core.spec_base import LayerSpecBase
+
+if TYPE_CHECKING:
+    # The union of every family's specs: `app.schema` builds it and resolves the name.
+    from app.schema import LayerSpec
+
+
+class TimeDistributedSpec(LayerSpecBase):
+    """`keras.layers.TimeDistributed`: applies `layer` to every time step."""
+
+    type: Literal["TimeDistributed"]
+    layer: LayerSpec
+
+
+class BidirectionalSpec(LayerSpecBase):
+    """`keras.layers.Bidirectional`: a forward and a backward copy of a recurrent `layer`."""
+
+    type: Literal["Bidirectional"]
+    layer: LayerSpec
+    merge_mode: Literal["sum", "mul", "ave", "concat"] | None = "concat"
+    weights: None = None
+    backward_layer: LayerSpec | None = None
+
 
 RECURRENT = (ConvLSTM1DSpec, ConvLSTM2DSpec, ConvLSTM3DSpec, LSTMSpec, GRUSpec, SimpleRNNSpec)
 
@@ -44,7 +63,6 @@ def _wrapped(spec: LayerSpecBase, shape: Shape, namer: Namer, field: str = "laye
         raise error.within(field) from None
 
 
-@analyses(TimeDistributedSpec)
 def time_distributed(spec: TimeDistributedSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     if len(input_shape) < 3:
         raise SpecError(
@@ -92,7 +110,6 @@ def _prefixed(record: LayerRecord, prefix: str) -> tuple[WeightRecord, ...]:
     return tuple(replace(w, name=f"{prefix}/{w.name}") for w in record.weights)
 
 
-@analyses(BidirectionalSpec)
 def bidirectional(spec: BidirectionalSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     for field, wrapped in (("layer", spec.layer), ("backward_layer", spec.backward_layer)):
         if wrapped is not None and not isinstance(wrapped, RECURRENT):
@@ -156,10 +173,71 @@ def bidirectional(spec: BidirectionalSpec, input_shape: Shape, namer: Namer) -> 
     )
 
 
-# Help per editor control (app/argument_help.py), English; the page translates it.
-from app.core.common_help import layer_help  # noqa: E402
-from app.core.gettext_marker import N_  # noqa: E402
+def time_distributed_costs(
+    spec: TimeDistributedSpec, record: LayerRecord, context: CostContext
+) -> CostFacts:
+    """The wrapped layer's costs on one time step's slice, once per step."""
+    inner = cost_facts(spec.layer, record.layer, context)  # type: ignore[arg-type]
+    steps = record.input_shape[1]
+    return CostFacts(
+        steps=steps,  # type: ignore[arg-type]
+        recurrent=inner.recurrent,
+        macs=inner.macs * inner.steps,
+        bias_adds=inner.bias_adds * inner.steps,
+        elementwise=inner.elementwise * inner.steps + inner.elementwise_once,
+        saved=inner.saved * inner.steps + inner.saved_once,
+        working=elements(record.input_shape) + elements(record.output_shape),
+        moved=inner.moved * inner.steps,
+        texts=lambda: _each(
+            inner.texts(),
+            f"per step, the wrapped {spec.layer.type}: ",  # type: ignore[attr-defined]
+            "per step: ",
+        ),
+    )
 
+
+def _each(texts: tuple[str, str, str], mac_prefix: str, prefix: str) -> tuple[str, str, str]:
+    mac, flop, saved = texts
+    return mac_prefix + mac, prefix + flop, prefix + saved
+
+
+def bidirectional_costs(
+    spec: BidirectionalSpec, record: LayerRecord, context: CostContext
+) -> CostFacts:
+    """Forward plus backward copy; sum/ave/mul merges add one FLOP (ave two) per output."""
+    forward_record = record.layer
+    forward = cost_facts(spec.layer, forward_record, context)  # type: ignore[arg-type]
+    backward = forward
+    if spec.backward_layer is not None:
+        backward_record = analyse(spec.backward_layer, record.input_shape, Namer(), 0)
+        backward = cost_facts(spec.backward_layer, backward_record, context)
+    outputs = record.output_shape
+    merged = elements(outputs[0] if isinstance(outputs, list) else outputs)
+    merge = {"sum": 1, "mul": 1, "ave": 2}.get(spec.merge_mode or "", 0) * merged
+    return CostFacts(
+        steps=forward.steps,
+        recurrent=forward.recurrent,
+        macs=forward.macs + backward.macs,
+        bias_adds=forward.bias_adds + backward.bias_adds,
+        elementwise=forward.elementwise + backward.elementwise,
+        elementwise_once=forward.elementwise_once + backward.elementwise_once + merge,
+        saved=forward.saved + backward.saved,
+        saved_once=forward.saved_once + backward.saved_once,
+        working=forward.working + backward.working,
+        moved=forward.moved + backward.moved,
+        texts=lambda: _merged(
+            _each(forward.texts(), "forward + backward, each ", "forward + backward, each "),
+            f"; merge ({spec.merge_mode}) {num(merge)}" if merge else "",
+        ),
+    )
+
+
+def _merged(texts: tuple[str, str, str], merge: str) -> tuple[str, str, str]:
+    mac, flop, saved = texts
+    return mac, flop + merge, saved
+
+
+# Help per editor control (app/argument_help.py), English; the page translates it.
 _WRAPPED_TRAINABLE = N_("false freezes the wrapped layer's weights too.")
 HELP: dict[str, dict[str, str]] = {
     "TimeDistributed": {
@@ -185,3 +263,26 @@ HELP: dict[str, dict[str, str]] = {
         ),
     },
 }
+
+
+FAMILY = LayerFamily(
+    name="Wrappers (TimeDistributed, Bidirectional)",
+    specs=(
+        TimeDistributedSpec,
+        BidirectionalSpec,
+    ),
+    analysers=(((TimeDistributedSpec,), time_distributed), ((BidirectionalSpec,), bidirectional)),
+    costs=(
+        ((TimeDistributedSpec,), time_distributed_costs),
+        ((BidirectionalSpec,), bidirectional_costs),
+    ),
+    editor=EditorHints(
+        primary=frozenset({"merge_mode"}),
+        new_by_type={
+            "TimeDistributed": {"layer": {"type": "Conv2D", "filters": 32, "kernel_size": 3}},
+            "Bidirectional": {"layer": {"type": "LSTM", "units": 64, "return_sequences": True}},
+        },
+        layer_arguments=frozenset({"layer", "backward_layer"}),
+    ),
+    help=HELP,
+)

@@ -21,21 +21,15 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from app.core.conv_lstm import PAPER_OPTIONS
 from app.core.errors import SpecError
 from app.core.graph import parse_ref
+from app.core.nested import SequentialSpec
 from app.core.records import LayerRecord, ModelSummary
+from app.core.wrappers import BidirectionalSpec, TimeDistributedSpec
 from app.interop.arguments import explicit_arguments
 from app.interop.identifiers import fresh_identifier
-from app.schema import (
-    LAYER_SPECS,
-    PAPER_OPTIONS,
-    BidirectionalSpec,
-    LayerCallSpec,
-    LayerSpecBase,
-    SequentialSpec,
-    SummaryRequest,
-    TimeDistributedSpec,
-)
+from app.schema import LAYER_SPECS, LayerCallSpec, LayerSpecBase, SummaryRequest
 
 _INDENT = "    "
 _WRAPPED = ("layer", "backward_layer")
