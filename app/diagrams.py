@@ -11,15 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import islice
 
+from app.core.conv_lstm import ConvLSTM1DSpec, ConvLSTM2DSpec, ConvLSTM3DSpec
 from app.core.records import GateRecord, LayerRecord, Shape
 from app.core.shapes import by
-from app.schema import (
-    ConvLSTM1DSpec,
-    ConvLSTM2DSpec,
-    ConvLSTM3DSpec,
-    LayerCallSpec,
-    LayerSpecBase,
-)
+from app.schema import LayerCallSpec, LayerSpecBase
 
 # Width of the share bar under each gate, in SVG user units (the gate's viewBox is 340 wide).
 BAR_X, BAR_WIDTH = 20, 300
