@@ -3,7 +3,7 @@
 A family is one module of `app/core/` that ends with `FAMILY = LayerFamily(...)`
 (`app.core.family`): its spec classes, the functions that analyse them (output shape, weights,
 parameter formula) and count their costs, what the page's editor needs (primary arguments,
-values of a new layer) and the msgids of its help texts. Nothing registers itself: what is not
+values of a new layer) and its types' help texts (`HELP`, English msgids). Nothing registers itself: what is not
 in `FAMILIES` does not exist for the walk, the costs or the editor, and
 `tests/test_family_completeness.py` names any family that lacks a part.
 
@@ -11,12 +11,14 @@ Adding a plain layer type (no weights, one shape rule) to an existing family tou
 1. its family module, `app/core/<family>.py`: the spec class (on `app.core.spec_base`), its
    analyser and cost rule (or the spec added to a rule that fits), and the family's `FAMILY`:
    the spec in `specs` and in the rules, editor hints (`new_values` for arguments Keras
-   requires, `primary` ones) and help msgids. The request contract (`app.schema.LayerSpec`,
+   requires, `primary` ones) and its arguments' entries in the module's `HELP`. The request contract (`app.schema.LayerSpec`,
    `LAYER_SPECS`), the walk, the costs, the editor and the page pick it up from `FAMILIES`;
 2. its tests: a maker in `tests/strategies.py` `MAKERS` (keyed by the type name; the Keras
    parity and interop tests draw from it) and the family's own test file;
-3. the catalogue: README's list of layers and the type's row in `docs/costs.md`.
-`tests/test_family_completeness.py` fails, naming the family and the part, until 1-3 are done.
+3. the catalogue: README's list of layers and the type's row in `docs/costs.md`;
+4. the Chinese of its help texts in `app/translations/zh_Hans/LC_MESSAGES/messages.po`
+   (README, "Languages": `pybabel extract`, `update`, translate).
+`tests/test_family_completeness.py` fails, naming the family and the part, until 1-4 are done.
 Optional, outside the family: a PyTorch translation in `app/interop/torch_layers.py` (without
 one the PyTorch export refuses the model with a 422 naming the type). A new family adds its
 module and one line to `FAMILIES` below.
