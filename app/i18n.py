@@ -15,6 +15,7 @@ from babel.support import NullTranslations, Translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app import presentation
+from app.core import translation
 from app.core.units import readable_seconds
 from app.static_files import static_url
 
@@ -67,6 +68,17 @@ def choose(query: str | None, cookie: str | None, accept_language: str) -> str:
 
 
 @cache
+def translations(code: str) -> NullTranslations:
+    """The gettext catalog of a language (English: none, the msgids are English)."""
+    return Translations.load(TRANSLATIONS, [LANGUAGES[code].locale])
+
+
+def activate(code: str) -> None:
+    """Make `code` the language of what the core writes for the rest of this request."""
+    translation.activate(translations(code))
+
+
+@cache
 def environment(code: str) -> Environment:
     """Templates with this language's catalog installed and its number formats as filters."""
     language = LANGUAGES[code]
@@ -77,8 +89,7 @@ def environment(code: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    translations: NullTranslations = Translations.load(TRANSLATIONS, [language.locale])
-    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(translations(code), newstyle=True)  # type: ignore[attr-defined]
     locale = language.locale
     env.filters["count"] = lambda n: presentation.count(n, locale)
     env.filters["compact"] = lambda n: presentation.compact(n, locale)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from gettext import NullTranslations
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -19,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from app import compare, editor, gallery, i18n, lazy_cards, model_picture, whatif_form
+from app.core import translation
 from app.core.errors import SpecError
 from app.core.model import summarize
 from app.core.records import ModelSummary
@@ -99,9 +101,9 @@ def evaluate(draft: ModelDraft) -> Outcome:
 
 
 @lru_cache(maxsize=8)
-def _pinned_outcome(query: str) -> Outcome | None:
+def _pinned_outcome(query: str, language: NullTranslations) -> Outcome | None:
     """The pinned model "A" of a comparison, by its query: cached, since every edit of B
-    carries the same A."""
+    carries the same A. Keyed by the active catalog too: its texts are in that language."""
     draft = editor.draft_from_fields(query_fields(query))
     return evaluate(draft) if draft else None
 
@@ -115,7 +117,8 @@ def pinned(
     chosen = draft if action == "pin" and draft else compare.pinned_draft(items)
     if chosen is None:
         return None
-    return _pinned_outcome(urlencode(editor.query_items(chosen), safe=","))
+    query = urlencode(editor.query_items(chosen), safe=",")
+    return _pinned_outcome(query, translation.current())
 
 
 def _field_id(key: str) -> str:
@@ -181,11 +184,16 @@ def _render(lang: str, template: str, context: dict[str, Any]) -> str:
 
 
 def _lang(request: Request, form_lang: str | None = None) -> str:
-    return i18n.choose(
+    """The page's language, made the core's for the rest of the request (a form's `lang`
+    overrides what `LanguageMiddleware` chose from the URL, cookie and headers): call it
+    before the model is evaluated."""
+    lang = i18n.choose(
         form_lang or request.query_params.get("lang"),
         request.cookies.get(i18n.COOKIE),
         request.headers.get("accept-language", ""),
     )
+    i18n.activate(lang)
+    return lang
 
 
 def _page(lang: str, context: dict[str, Any], remember_lang: bool) -> HTMLResponse:
@@ -224,8 +232,8 @@ async def read_form(request: Request) -> FormData:
 def page(request: Request) -> HTMLResponse:
     """The explorer, showing the model the query string describes (the seed model if none)."""
     draft = editor.draft_from_fields(request.query_params.multi_items()) or editor.seed_draft()
-    outcome = evaluate(draft)
     lang = _lang(request)
+    outcome = evaluate(draft)
     context = _context(
         outcome,
         _last_valid(outcome, ""),
@@ -254,8 +262,8 @@ def _edit(request: Request, form: FormData) -> HTMLResponse:
     action = str(form.get("action") or "")
     if action:
         draft = editor.apply_action(draft, action, str(form.get("new_type") or ""))
-    outcome = evaluate(draft)
     lang = _lang(request, str(form.get("lang") or "") or None)
+    outcome = evaluate(draft)
     focus = editor.focus_after(draft, action) if action else ""
     shown = _last_valid(outcome, str(form.get("valid") or ""))
     metric = model_picture.metric_of(str(form.get("picture") or ""))
@@ -282,8 +290,8 @@ async def diagrams(request: Request) -> HTMLResponse:
 
 def _diagrams(request: Request, form: FormData) -> HTMLResponse:
     items = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
-    outcome = evaluate(editor.draft_from_fields(items) or editor.seed_draft())
     lang = _lang(request, str(form.get("lang") or "") or None)
+    outcome = evaluate(editor.draft_from_fields(items) or editor.seed_draft())
     response = HTMLResponse(
         _render(lang, "partials/diagrams.html", _context(outcome, outcome, lang))
     )

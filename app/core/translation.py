@@ -1,0 +1,54 @@
+"""The language the core writes its sentences in: a `ContextVar` holding gettext catalogs.
+
+The web layer activates a language for each request (`app.i18n`); anything else (tests, the CLI,
+benchmarks) gets English, the msgids themselves. Texts are written when read (`Deferred`), so the
+language must still be active where the JSON is dumped or the template rendered.
+
+Sentences with numbers are written as `_("{count} slot(s) × …").format(count=…)`: the
+placeholders are named so that translators can move them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from gettext import NullTranslations
+
+# `babel.support.Translations` is a `gettext.NullTranslations`; the default writes the msgids.
+_ACTIVE: ContextVar[NullTranslations] = ContextVar("translations", default=NullTranslations())
+
+
+def gettext(message: str) -> str:
+    """`message` in the active language."""
+    return _ACTIVE.get().gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural form for `n`, in the active language."""
+    return _ACTIVE.get().ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:  # noqa: N802 (gettext's name for "extract now, translate later")
+    """Marks a constant for extraction; `gettext` translates it where it is shown."""
+    return message
+
+
+def current() -> NullTranslations:
+    """The active catalogs (a cache of written texts keys on it)."""
+    return _ACTIVE.get()
+
+
+def activate(translations: NullTranslations) -> None:
+    """Make `translations` the language of the current context (a request's, a thread's)."""
+    _ACTIVE.set(translations)
+
+
+@contextmanager
+def active(translations: NullTranslations) -> Iterator[None]:
+    """`translations` for the duration of the block, then whatever was active before."""
+    token = _ACTIVE.set(translations)
+    try:
+        yield
+    finally:
+        _ACTIVE.reset(token)
