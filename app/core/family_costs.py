@@ -22,6 +22,8 @@ from app.core.formula import dot, num
 from app.core.records import LayerRecord, Shape
 from app.core.registry import Namer, analyse
 from app.core.shapes import prod
+from app.core.translation import N_
+from app.core.translation import gettext as _
 from app.schema import (
     ActivationSpec,
     AveragePooling1DSpec,
@@ -95,11 +97,17 @@ def _weighted(
         moved=n_in + n_out,
         texts=lambda: (
             f"{rule} = {dot(factors)}"
-            + (f" + LoRA merge {num(lora)}" if lora else "")
+            + (_(" + LoRA merge {macs}").format(macs=num(lora)) if lora else "")
             + f" = {num(macs + lora)}",
-            f"2 × {num(macs + lora)} + {num(bias)} bias adds + {num(act)} activations"
-            f" = {num(2 * (macs + lora) + bias + act)}",
-            f"input {num(n_in)}" + (f" + activation output {num(act)}" if act else ""),
+            _("2 × {macs} + {bias} bias adds + {activations} activations = {flops}").format(
+                macs=num(macs + lora),
+                bias=num(bias),
+                activations=num(act),
+                flops=num(2 * (macs + lora) + bias + act),
+            ),
+            _("input {input} + activation output {output}").format(input=num(n_in), output=num(act))
+            if act
+            else _("input {input}").format(input=num(n_in)),
         ),
     )
 
@@ -137,11 +145,11 @@ def _elementwise(
         working=n_in + n_out,
         moved=n_in + n_out,
         texts=lambda: (
-            "no convolution or matrix product: 0",
-            f"{rule}: {dot([per_output, n_out])} = {num(per_output * n_out)}"
+            _("no convolution or matrix product: 0"),
+            f"{_(rule)}: {dot([per_output, n_out])} = {num(per_output * n_out)}"
             if per_output
-            else f"{rule}: 0",
-            saved_rule or "nothing: 0",
+            else f"{_(rule)}: 0",
+            saved_rule or _("nothing: 0"),
         ),
     )
 
@@ -155,9 +163,9 @@ def max_pooling_costs(
     return _elementwise(
         record,
         window - 1,
-        "window − 1 comparisons per output",
+        N_("window − 1 comparisons per output"),
         n_in,
-        f"input {num(n_in)} (where the maxima were)",
+        _("input {input} (where the maxima were)").format(input=num(n_in)),
     )
 
 
@@ -166,7 +174,7 @@ def average_pooling_costs(
     spec: AveragePooling2DSpec, record: LayerRecord, context: CostContext
 ) -> CostFacts:
     window = prod(spec.pool_size)
-    return _elementwise(record, window, "window − 1 adds + 1 division per output")
+    return _elementwise(record, window, N_("window − 1 adds + 1 division per output"))
 
 
 @counts(GlobalMaxPooling1DSpec, GlobalMaxPooling2DSpec, GlobalMaxPooling3DSpec)
@@ -176,9 +184,9 @@ def global_max_costs(spec: LayerSpecBase, record: LayerRecord, context: CostCont
     return _elementwise(
         record,
         window - 1,
-        "cells − 1 comparisons per channel",
+        N_("cells − 1 comparisons per channel"),
         n_in,
-        f"input {num(n_in)} (where the maxima were)",
+        _("input {input} (where the maxima were)").format(input=num(n_in)),
     )
 
 
@@ -187,13 +195,13 @@ def global_average_costs(
     spec: LayerSpecBase, record: LayerRecord, context: CostContext
 ) -> CostFacts:
     window = elements(record.input_shape) // _channels(record.input_shape, spec)
-    return _elementwise(record, window, "cells − 1 adds + 1 division per channel")
+    return _elementwise(record, window, N_("cells − 1 adds + 1 division per channel"))
 
 
 @counts(UpSampling1DSpec, UpSampling2DSpec, UpSampling3DSpec)
 def up_sampling_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) -> CostFacts:
     taps = _TAPS[getattr(spec, "interpolation", "nearest")]
-    return _elementwise(record, 2 * taps - 1 if taps > 1 else 0, "2·taps − 1 per output")
+    return _elementwise(record, 2 * taps - 1 if taps > 1 else 0, N_("2·taps − 1 per output"))
 
 
 @counts(BatchNormalizationSpec, LayerNormalizationSpec)
@@ -204,26 +212,34 @@ def normalization_costs(
     per = 2 + int(spec.scale) + int(spec.center)  # type: ignore[attr-defined]
     rule = "x − μ, ÷ σ" + (", × γ" if spec.scale else "") + (", + β" if spec.center else "")  # type: ignore[attr-defined]
     if isinstance(spec, LayerNormalizationSpec):
-        per, rule = per + 3, rule + ", mean and variance (3)"
-    return _elementwise(record, per, rule, n_in, f"input {num(n_in)}")
+        per, rule = per + 3, rule + _(", mean and variance (3)")
+    return _elementwise(record, per, rule, n_in, _("input {input}").format(input=num(n_in)))
 
 
 @counts(DropoutSpec, SpatialDropout1DSpec, SpatialDropout2DSpec, SpatialDropout3DSpec)
 def dropout_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) -> CostFacts:
     n_out = elements(record.output_shape)
-    return _elementwise(record, 0, "identity at inference", n_out, f"mask {num(n_out)}")
+    return _elementwise(
+        record, 0, N_("identity at inference"), n_out, _("mask {mask}").format(mask=num(n_out))
+    )
 
 
 @counts(FlattenSpec, ReshapeSpec)
 def reshaping_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) -> CostFacts:
-    return _elementwise(record, 0, "a view of the same values")
+    return _elementwise(record, 0, N_("a view of the same values"))
 
 
 @counts(ActivationSpec)
 def activation_costs(spec: ActivationSpec, record: LayerRecord, context: CostContext) -> CostFacts:
     n_out = elements(record.output_shape)
     per = 1 if _nonlinear(spec.activation) else 0
-    return _elementwise(record, per, "one per element", n_out * per, f"output {num(n_out * per)}")
+    return _elementwise(
+        record,
+        per,
+        N_("one per element"),
+        n_out * per,
+        _("output {output}").format(output=num(n_out * per)),
+    )
 
 
 @counts(TimeDistributedSpec)
@@ -244,8 +260,8 @@ def time_distributed_costs(
         moved=inner.moved * inner.steps,
         texts=lambda: _each(
             inner.texts(),
-            f"per step, the wrapped {spec.layer.type}: ",  # type: ignore[attr-defined]
-            "per step: ",
+            _("per step, the wrapped {type}: ").format(type=spec.layer.type),  # type: ignore[attr-defined]
+            _("per step: "),
         ),
     )
 
@@ -281,8 +297,10 @@ def bidirectional_costs(
         working=forward.working + backward.working,
         moved=forward.moved + backward.moved,
         texts=lambda: _merged(
-            _each(forward.texts(), "forward + backward, each ", "forward + backward, each "),
-            f"; merge ({spec.merge_mode}) {num(merge)}" if merge else "",
+            _each(forward.texts(), _("forward + backward, each "), _("forward + backward, each ")),
+            _("; merge ({mode}) {flops}").format(mode=spec.merge_mode, flops=num(merge))
+            if merge
+            else "",
         ),
     )
 

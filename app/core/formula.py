@@ -2,6 +2,9 @@
 
 from collections.abc import Iterable
 
+from app.core.translation import N_
+from app.core.translation import gettext as _
+
 
 def num(n: int) -> str:
     """Thousands separators, as Keras's summary prints counts."""
@@ -15,3 +18,22 @@ def dot(factors: Iterable[int | str]) -> str:
 
 def plus(terms: Iterable[str]) -> str:
     return " + ".join(t for t in terms if t)
+
+
+# Element-wise work by kind, as the FLOP derivations list it.
+_KINDS = {
+    "bias adds": N_("{count} bias adds"),
+    "sums": N_("{count} sums"),
+    "gate sums": N_("{count} gate sums"),
+    "gate norms": N_("{count} gate norms"),
+    "activations": N_("{count} activations"),
+    "cell update": N_("{count} cell update"),
+    "reset product": N_("{count} reset product"),
+    "output": N_("{count} output"),
+    "peepholes": N_("{count} peepholes"),
+}
+
+
+def by_kind(counts: Iterable[tuple[str, int]]) -> str:
+    """`4 bias adds + 4 gate sums + 3 cell update`: the non-zero counts, by kind."""
+    return " + ".join(_(_KINDS[kind]).format(count=n) for kind, n in counts if n)

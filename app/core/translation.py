@@ -15,28 +15,30 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from gettext import NullTranslations
 
-# `babel.support.Translations` is a `gettext.NullTranslations`; the default writes the msgids.
-_ACTIVE: ContextVar[NullTranslations] = ContextVar("translations", default=NullTranslations())
-
-
-def gettext(message: str) -> str:
-    """`message` in the active language."""
-    return _ACTIVE.get().gettext(message)
-
-
-def ngettext(singular: str, plural: str, n: int) -> str:
-    """The singular or plural form for `n`, in the active language."""
-    return _ACTIVE.get().ngettext(singular, plural, n)
-
-
-def N_(message: str) -> str:  # noqa: N802 (gettext's name for "extract now, translate later")
-    """Marks a constant for extraction; `gettext` translates it where it is shown."""
-    return message
+# `babel.support.Translations` is a `gettext.NullTranslations`; English writes the msgids.
+ENGLISH = NullTranslations()
+_ACTIVE: ContextVar[NullTranslations | None] = ContextVar("translations", default=None)
 
 
 def current() -> NullTranslations:
     """The active catalogs (a cache of written texts keys on it)."""
-    return _ACTIVE.get()
+    active = _ACTIVE.get()
+    return ENGLISH if active is None else active
+
+
+def gettext(message: str) -> str:
+    """`message` in the active language."""
+    return current().gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural form for `n`, in the active language."""
+    return current().ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:  # gettext's name for "extract now, translate where shown"
+    """Marks a constant for extraction; `gettext` translates it where it is shown."""
+    return message
 
 
 def activate(translations: NullTranslations) -> None:
