@@ -293,8 +293,8 @@ def elementwise_per_cell(
 ) -> tuple[int, int, tuple[tuple[str, int], ...]]:
     """(element-wise FLOPs per output element (one cell, one filter) and step, of which bias
     adds, and the counts by kind: `(("bias adds", 4), ("gate sums", 4), ...)`). A table over a
-    handful of flags, hence cached. A gate LayerNorm costs 5 FLOPs per normalised element (mean, variance,
-    normalise, scale, shift: fvcore's count for an affine norm), over 4 gates."""
+    handful of flags, hence cached. A gate LayerNorm costs 5 FLOPs per normalised element (mean,
+    variance, normalise, scale, shift: fvcore's count for an affine norm), over 4 gates."""
     per_cell = {
         "bias adds": (8 if convention == "pytorch" else 4) if use_bias else 0,
         "gate sums": 4 if input_to_state else 0,  # W_x ∗ X_t + W_h ∗ H_{t−1}

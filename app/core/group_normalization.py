@@ -57,7 +57,8 @@ def group_normalization(
     spec: GroupNormalizationSpec, input_shape: Shape, namer: Namer
 ) -> LayerFacts:
     """γ and β of shape (C,): (scale + center) × C."""
-    (c,) = known_sizes(input_shape, [axis_index(spec.axis, input_shape)], spec.type, N_("grouped"))
+    axis = axis_index(spec.axis, input_shape)
+    (c,) = known_sizes(input_shape, [axis], spec.type, N_("grouped"))
     groups = group_count(spec, c)
     names = [*(["gamma"] if spec.scale else []), *(["beta"] if spec.center else [])]
     weights = tuple(weight(n, (c,)) for n in names)

@@ -10,7 +10,12 @@ from functools import cache
 from typing import TypeVar
 
 from app.core.records import Deferred, GateRecord, LayerRecord, Shape, WeightRecord
+from app.core.translation import N_
+from app.core.translation import gettext as _
 from app.schema import LayerSpecBase
+
+# The formula of a layer without weights, translated where the record is made.
+NO_WEIGHTS = N_("no weights: 0")
 
 
 @dataclass(slots=True)
@@ -19,7 +24,7 @@ class LayerFacts:
 
     output_shape: Shape | list[Shape]
     weights: tuple[WeightRecord, ...] = ()
-    formula: str | Deferred[str] = "no weights: 0"
+    formula: str | Deferred[str] = NO_WEIGHTS
     gates: tuple[GateRecord, ...] | Deferred[tuple[GateRecord, ...]] | None = None
     inner: LayerRecord | None = None
 
@@ -95,7 +100,7 @@ def analyse(spec: LayerSpecBase, input_shape: Shape, namer: Namer, index: int) -
         non_trainable_params=total - trainable,
         weights=weights,
         gate_split=facts.gates,
-        derivation=facts.formula,
+        derivation=_(NO_WEIGHTS) if facts.formula is NO_WEIGHTS else facts.formula,
         layer=facts.inner,
     )
 

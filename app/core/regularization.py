@@ -12,6 +12,7 @@ from app.core.errors import SpecError
 from app.core.records import Shape
 from app.core.registry import LayerFacts, Namer, analyses
 from app.core.shapes import expect_ndim, show, spatial_layout
+from app.core.translation import gettext as _
 from app.schema import DropoutSpec, SpatialDropout1DSpec, SpatialDropout2DSpec, SpatialDropout3DSpec
 
 
@@ -25,8 +26,10 @@ def check_noise_shape(noise_shape: Any, input_shape: Shape) -> None:
     ):
         raise SpecError(
             ("noise_shape",),
-            f"noise_shape is a list of positive integers or null entries, one per input axis; "
-            f"received {noise_shape!r}",
+            _(
+                "noise_shape is a list of positive integers or null entries, one per input "
+                "axis; received {value}"
+            ).format(value=repr(noise_shape)),
         )
     fits = len(noise_shape) <= len(input_shape)
     if fits:
@@ -38,9 +41,10 @@ def check_noise_shape(noise_shape: Any, input_shape: Shape) -> None:
     if not fits:
         raise SpecError(
             ("noise_shape",),
-            f"noise_shape {list(noise_shape)} does not broadcast onto the input "
-            f"{show(input_shape)}, so training would fail; give each axis null, 1 or the "
-            "input's size",
+            _(
+                "noise_shape {noise_shape} does not broadcast onto the input {shape}, so "
+                "training would fail; give each axis null, 1 or the input's size"
+            ).format(noise_shape=list(noise_shape), shape=show(input_shape)),
         )
 
 

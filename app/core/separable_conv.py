@@ -34,6 +34,7 @@ from app.core.shapes import (
     spatial_layout,
     split_channels,
 )
+from app.core.translation import gettext as _
 from app.schema import (
     DepthwiseConv1DSpec,
     DepthwiseConv2DSpec,
@@ -71,7 +72,10 @@ def depthwise_conv(spec: DepthwiseSpec, input_shape: Shape, namer: Namer) -> Lay
     return LayerFacts(
         output_shape=join_channels(input_shape[0], out, m * c, spec.channels_first),
         weights=tuple(weights),
-        formula=f"{terms} = {num(total)} (each of the {c} channels × depth_multiplier {m})",
+        formula=f"{terms} = {num(total)} "
+        + _("(each of the {channels} channels × depth_multiplier {multiplier})").format(
+            channels=c, multiplier=m
+        ),
     )
 
 
@@ -88,8 +92,8 @@ def separable_conv(spec: SeparableSpec, input_shape: Shape, namer: Namer) -> Lay
     total = sum(w.count for w in weights)
     terms = plus(
         [
-            f"depthwise {dot(weights[0].shape)}",
-            f"pointwise {dot([m * c, f])}",
+            _("depthwise {params}").format(params=dot(weights[0].shape)),
+            _("pointwise {params}").format(params=dot([m * c, f])),
             str(f) if spec.use_bias else "",
         ]
     )
@@ -128,13 +132,15 @@ def _with_depthwise(
     result added to what is saved; still written only when read."""
 
     def written() -> tuple[str, str, str]:
-        _, flop, kept = texts()
+        _mac, flop, kept = texts()
         macs = p_out * mc * (k + f)
         return (
-            f"P_out·M·C·(K + F) = {dot([p_out, mc])}·({k} + {f}) = {num(macs)} (depthwise "
-            f"{num(p_out * mc * k)} + pointwise {num(p_out * mc * f)})",
+            f"P_out·M·C·(K + F) = {dot([p_out, mc])}·({k} + {f}) = {num(macs)} "
+            + _("(depthwise {depthwise} + pointwise {pointwise})").format(
+                depthwise=num(p_out * mc * k), pointwise=num(p_out * mc * f)
+            ),
             flop,
-            f"{kept} + depthwise result {num(saved)}",
+            _("{kept} + depthwise result {values}").format(kept=kept, values=num(saved)),
         )
 
     return written
