@@ -297,3 +297,12 @@ def test_the_api_paths_are_the_routes_of_the_json_api():
 
 def test_text_sources_exist():
     assert all(Path(p).is_file() for p in TEXT_SOURCES)
+
+
+def test_the_what_if_chart_in_the_form_s_language_writes_the_sweep_s_note_in_it(http):
+    http.cookies.set("lang", "en")
+    form = seed_form(**{"sweep.budget_mb": "0.001", "lang": "zh"})
+    response = http.post("/whatif", data=form, headers=HX)
+    assert response.status_code == 200
+    assert "即使 filters = 1 也超出预算" in html.unescape(response.text)
+    assert english_left(response.text) == []
