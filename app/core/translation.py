@@ -27,8 +27,9 @@ def current() -> NullTranslations:
 
 
 def gettext(message: str) -> str:
-    """`message` in the active language."""
-    return current().gettext(message)
+    """`message` in the active language (English, the msgid itself, without a lookup)."""
+    active = _ACTIVE.get()
+    return message if active is None else active.gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
