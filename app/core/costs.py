@@ -19,11 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+from gettext import NullTranslations
 
 from app.core.conventions import Convention
 from app.core.formula import num
 from app.core.records import CostTexts, Deferred, LayerCosts, LayerRecord, Shape, Size, ToolCount
 from app.core.shapes import prod
+from app.core.translation import current
 from app.core.translation import gettext as _
 from app.schema import LayerSpecBase
 
@@ -139,12 +142,17 @@ def written(facts: CostFacts, steps: int | None) -> CostTexts:
 
 
 def keras_counts_nothing() -> ToolCount:
-    """The same for every layer (written per read: it is in the request's language)."""
+    """The same for every layer: one shared record per language."""
+    return _keras_counts_nothing(current())
+
+
+@lru_cache(maxsize=8)
+def _keras_counts_nothing(language: NullTranslations) -> ToolCount:
     return ToolCount(
         tool="Keras",
         reports=None,
-        unit=_("nothing"),
-        why=_(
+        unit=language.gettext("nothing"),
+        why=language.gettext(
             "model.summary() reports parameters only; keras-flops (TF profiler) does not "
             "support ConvLSTM2D."
         ),

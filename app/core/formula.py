@@ -1,9 +1,10 @@
 """How derivations are written: `4 × (3·3·3·30 + 3·3·30·30 + 30) = 4 × 8,940 = 35,760`."""
 
 from collections.abc import Iterable
+from functools import lru_cache
+from gettext import NullTranslations
 
-from app.core.translation import N_
-from app.core.translation import gettext as _
+from app.core.translation import N_, current
 
 
 def num(n: int) -> str:
@@ -36,4 +37,10 @@ _KINDS = {
 
 def by_kind(counts: Iterable[tuple[str, int]]) -> str:
     """`4 bias adds + 4 gate sums + 3 cell update`: the non-zero counts, by kind."""
-    return " + ".join(_(_KINDS[kind]).format(count=n) for kind, n in counts if n)
+    return _by_kind(tuple(counts), current())
+
+
+# A handful of flag combinations repeat over every layer: written once per language.
+@lru_cache(maxsize=256)
+def _by_kind(counts: tuple[tuple[str, int], ...], language: NullTranslations) -> str:
+    return " + ".join(language.gettext(_KINDS[kind]).format(count=n) for kind, n in counts if n)
