@@ -28,10 +28,11 @@ from app import i18n
 PAGE_CACHE_CONTROL = "no-cache"
 # What makes a release: everything a page is rendered from (relative to the project root).
 RELEASE_PATHS = ("app", "templates", "static", "pyproject.toml")
-# Paths whose answer depends on the URL and the release only; "/" also on the language.
+# Paths whose answer depends on the URL and the release only; "/" and the downloads (their
+# formulas and headings are written in it) also on the language.
 LANGUAGE_PAGES = frozenset({"/"})
+LANGUAGE_PAGE_PREFIXES = ("/download/",)
 URL_PAGES = frozenset({"/docs", "/openapi.json"})
-URL_PAGE_PREFIXES = ("/download/",)
 # Headers a 304 keeps (RFC 9110 §15.4.5), and Set-Cookie when the route set one.
 _NOT_MODIFIED_KEEPS = frozenset(
     {b"cache-control", b"content-location", b"date", b"etag", b"expires", b"vary", b"set-cookie"}
@@ -62,14 +63,14 @@ def release_id(root: Path = i18n.ROOT) -> str:
 def page_etag(scope: Scope) -> str | None:
     """The ETag of a page GET, or None for anything that is not a cacheable page."""
     path: str = scope["path"]
-    if path in LANGUAGE_PAGES:
+    if _by_language(path):
         request = Request(scope)
         language = i18n.choose(
             request.query_params.get("lang"),
             request.cookies.get(i18n.COOKIE),
             request.headers.get("accept-language", ""),
         )
-    elif path in URL_PAGES or path.startswith(URL_PAGE_PREFIXES):
+    elif path in URL_PAGES:
         language = ""
     else:
         return None
@@ -77,6 +78,10 @@ def page_etag(scope: Scope) -> str | None:
         [release_id().encode(), path.encode(), scope.get("query_string", b""), language.encode()]
     )
     return f'W/"{hashlib.sha256(key).hexdigest()[:32]}"'
+
+
+def _by_language(path: str) -> bool:
+    return path in LANGUAGE_PAGES or path.startswith(LANGUAGE_PAGE_PREFIXES)
 
 
 def _if_none_match(scope: Scope) -> list[str]:
@@ -107,7 +112,7 @@ class ConditionalGetMiddleware:
         wanted = _if_none_match(scope)
         matched = etag.removeprefix("W/") in wanted or "*" in wanted
         if matched and "*" not in wanted and not _sets_cookie(scope):
-            await _not_modified(send, etag, vary=scope["path"] in LANGUAGE_PAGES)
+            await _not_modified(send, etag, vary=_by_language(scope["path"]))
             return
         await self.app(scope, receive, _with_etag(send, etag, matched))
 

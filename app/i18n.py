@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app import presentation
 from app.argument_help import help_for
+from app.core import translation
 from app.core.units import readable_seconds
 from app.editor import FORM_CHOICES
 from app.static_files import static_url
@@ -78,6 +79,11 @@ def translations(code: str) -> NullTranslations:
 def request_language(query: Mapping[str, str], cookies: Mapping[str, str], accept: str) -> str:
     """`choose` over what a request carries: `?lang=`, the `lang` cookie, `Accept-Language`."""
     return choose(query.get("lang"), cookies.get(COOKIE), accept)
+
+
+def activate(code: str) -> None:
+    """Make `code` the language of what the core writes for the rest of this request."""
+    translation.activate(translations(code))
 
 
 @cache

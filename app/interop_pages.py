@@ -127,6 +127,7 @@ def download(name: str, request: Request) -> Response:
         text,
         media_type=export.media_type,
         headers={
-            "Content-Disposition": f'attachment; filename="{export.file_name(outcome.summary)}"'
+            "Content-Disposition": f'attachment; filename="{export.file_name(outcome.summary)}"',
+            "Vary": "Accept-Language, Cookie",  # its formulas and headings are in the language
         },
     )

@@ -21,6 +21,7 @@ from app import (
     whatif_pages,
 )
 from app.head import HeadAsGetMiddleware
+from app.language_middleware import LanguageMiddleware
 from app.security import SecurityHeadersMiddleware
 from app.static_files import FingerprintedStaticFiles
 
@@ -60,6 +61,8 @@ def create_app() -> FastAPI:
     # htmx's page-URL headers never outgrow a proxy's response-header buffer (502).
     app.add_middleware(url_headers.UrlHeaderLimitMiddleware)
     app.add_middleware(limits.BodyLimitMiddleware)
+    # Around routing and its error handlers: the core's texts speak the request's language.
+    app.add_middleware(LanguageMiddleware)
     openapi_responses.declare_body_errors(app)
     api.install_error_handlers(app)
     app.include_router(api.router)

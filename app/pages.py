@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from gettext import NullTranslations
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -22,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from app import compare, editor, gallery, i18n, lazy_cards, model_picture, whatif_form
+from app.core import translation
 from app.core.errors import SpecError
 from app.core.model import summarize
 from app.core.records import ModelSummary
@@ -104,9 +106,9 @@ def evaluate(draft: ModelDraft) -> Outcome:
 
 
 @lru_cache(maxsize=8)
-def _pinned_outcome(query: str) -> Outcome | None:
+def _pinned_outcome(query: str, language: NullTranslations) -> Outcome | None:
     """The pinned model "A" of a comparison, by its query: cached, since every edit of B
-    carries the same A."""
+    carries the same A. Keyed by the active catalog too: its texts are in that language."""
     draft = editor.draft_from_fields(query_fields(query))
     return evaluate(draft) if draft else None
 
@@ -120,7 +122,8 @@ def pinned(
     chosen = draft if action == "pin" and draft else compare.pinned_draft(items)
     if chosen is None:
         return None
-    return _pinned_outcome(urlencode(editor.query_items(chosen), safe=","))
+    query = urlencode(editor.query_items(chosen), safe=",")
+    return _pinned_outcome(query, translation.current())
 
 
 def _field_id(key: str) -> str:
@@ -206,11 +209,16 @@ def _render(lang: str, template: str, context: dict[str, Any]) -> str:
 
 
 def _lang(request: Request, form_lang: str | None = None) -> str:
-    return i18n.choose(
+    """The page's language, made the core's for the rest of the request (a form's `lang`
+    overrides what `LanguageMiddleware` chose from the URL, cookie and headers): call it
+    before the model is evaluated."""
+    lang = i18n.choose(
         form_lang or request.query_params.get("lang"),
         request.cookies.get(i18n.COOKIE),
         request.headers.get("accept-language", ""),
     )
+    i18n.activate(lang)
+    return lang
 
 
 def _page(lang: str, context: dict[str, Any], remember_lang: bool) -> HTMLResponse:
@@ -257,8 +265,8 @@ def indexes(values: list[str]) -> frozenset[int]:
 def page(request: Request) -> HTMLResponse:
     """The explorer, showing the model the query string describes (the seed model if none)."""
     draft = editor.draft_from_fields(request.query_params.multi_items()) or editor.seed_draft()
-    outcome = evaluate(draft)
     lang = _lang(request)
+    outcome = evaluate(draft)
     # `card=N`: a no-JS action landed on a card past FULL_CARDS; it comes whole, focused.
     card = min(indexes(request.query_params.getlist("card")), default=None)
     context = _context(
@@ -338,8 +346,8 @@ def _edit(request: Request, form: FormData) -> HTMLResponse | RedirectResponse:
     action = str(form.get("action") or "")
     if action:
         draft = editor.apply_action(draft, action, str(form.get("new_type") or ""))
-    outcome = evaluate(draft)
     lang = _lang(request, str(form.get("lang") or "") or None)
+    outcome = evaluate(draft)
     focus = editor.focus_after(draft, action) if action else ""
     shown = _last_valid(outcome, str(form.get("valid") or ""))
     metric = model_picture.metric_of(str(form.get("picture") or ""))
@@ -371,8 +379,8 @@ async def diagrams(request: Request) -> HTMLResponse:
 
 def _diagrams(request: Request, form: FormData) -> HTMLResponse:
     items = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
-    outcome = evaluate(editor.draft_from_fields(items) or editor.seed_draft())
     lang = _lang(request, str(form.get("lang") or "") or None)
+    outcome = evaluate(editor.draft_from_fields(items) or editor.seed_draft())
     response = HTMLResponse(
         _render(lang, "partials/diagrams.html", _context(outcome, outcome, lang))
     )
@@ -389,9 +397,9 @@ async def gate_figure(request: Request, index: int = 0) -> HTMLResponse:
 
 def _gate_figure(request: Request, form: FormData, index: int) -> HTMLResponse:
     items = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+    lang = _lang(request, str(form.get("lang") or "") or None)
     outcome = evaluate(editor.draft_from_fields(items) or editor.seed_draft())
     view = next((v for v in outcome.views_shown if v.index == index), None)
-    lang = _lang(request, str(form.get("lang") or "") or None)
     if view is None:
         # An invalid model, or no such ConvLSTM layer: the link stays, nothing is swapped.
         return HTMLResponse("", headers={"HX-Reswap": "none"})
@@ -407,13 +415,13 @@ async def cost_rule(request: Request, index: int = 0) -> HTMLResponse:
 
 def _cost_rule(request: Request, form: FormData, index: int) -> HTMLResponse:
     items = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+    lang = _lang(request, str(form.get("lang") or "") or None)
     outcome = evaluate(editor.draft_from_fields(items) or editor.seed_draft())
     layers = outcome.summary.layers if outcome.summary else ()
     costs = layers[index].costs if 0 <= index < min(len(layers), MAX_COST_RULES) else None
     if costs is None:
         # An invalid model, or no such layer: the button stays, nothing is swapped.
         return HTMLResponse("", headers={"HX-Reswap": "none"})
-    lang = _lang(request, str(form.get("lang") or "") or None)
     context = {**_context(outcome, outcome, lang), "k": costs}
     return HTMLResponse(_render(lang, "partials/cost_rule.html", context))
 

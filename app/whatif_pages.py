@@ -24,8 +24,8 @@ def _whatif(request: Request, form: FormData) -> HTMLResponse:
     items = [*request.query_params.multi_items()]
     items += [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
     fields = dict(items)
+    lang = pages._lang(request, fields.get("lang") or None)  # the core's too: before evaluating
     outcome = pages.evaluate(editor.draft_from_fields(items) or editor.seed_draft())
-    lang = pages._lang(request, fields.get("lang") or None)
     context = pages._context(outcome, pages._last_valid(outcome, ""), lang)
     context["whatif"] = whatif_form.evaluate(fields, outcome.request if outcome.summary else None)
     if request.headers.get("hx-request") != "true":

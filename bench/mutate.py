@@ -157,20 +157,20 @@ MUTATIONS = (
     Mutation(
         "max-pool-window-comparisons",
         "app/core/pooling.py",
-        'window - 1,\n        "window − 1 comparisons',
-        'window,\n        "window − 1 comparisons',
+        'window - 1,\n        N_("window − 1 comparisons',
+        'window,\n        N_("window − 1 comparisons',
     ),
     Mutation(
         "average-pool-no-division",
         "app/core/pooling.py",
-        '_elementwise(record, window, "window − 1 adds',
-        '_elementwise(record, window - 1, "window − 1 adds',
+        '_elementwise(record, window, N_("window − 1 adds',
+        '_elementwise(record, window - 1, N_("window − 1 adds',
     ),
     Mutation(
         "global-max-window-comparisons",
         "app/core/pooling.py",
-        'window - 1,\n        "cells − 1 comparisons',
-        'window,\n        "cells − 1 comparisons',
+        'window - 1,\n        N_("cells − 1 comparisons',
+        'window,\n        N_("cells − 1 comparisons',
     ),
     Mutation(
         "upsampling-taps-without-minus-one",
@@ -200,8 +200,8 @@ MUTATIONS = (
     Mutation(
         "global-average-no-division",
         "app/core/pooling.py",
-        '_elementwise(record, window, "cells − 1 adds',
-        '_elementwise(record, window - 1, "cells − 1 adds',
+        '_elementwise(record, window, N_("cells − 1 adds',
+        '_elementwise(record, window - 1, N_("cells − 1 adds',
     ),
     Mutation("ptflops-without-bias", "app/core/costs.py", "reports=macs + bias,", "reports=macs,"),
     # Wrappers and nesting.
@@ -367,20 +367,20 @@ MUTATIONS = (
     Mutation(
         "prelu-one-op",
         "app/core/activation_layers.py",
-        'record, 2, "activation + product',
-        'record, 1, "activation + product',
+        '2,\n        N_("activation + product',
+        '1,\n        N_("activation + product',
     ),
     Mutation(
         "activation-layer-saves-nothing",
         "app/core/activation_layers.py",
-        '"one per element", n_out, f"output',
-        '"one per element", 0, f"output',
+        'N_("one per element"), n_out, _("output',
+        'N_("one per element"), 0, _("output',
     ),
     Mutation(
         "activation-saves-nothing",
         "app/core/dense.py",
-        '"one per element", n_out * per,',
-        '"one per element", 0,',
+        'N_("one per element"),\n        n_out * per,',
+        'N_("one per element"),\n        0,',
     ),
     # Memory and latency reports.
     Mutation(

@@ -23,12 +23,13 @@ from app.core.errors import SpecError
 from app.core.family import EditorHints, LayerFamily
 from app.core.family_costs import _elementwise
 from app.core.formula import dot, num
-from app.core.gettext_marker import N_
 from app.core.keras_objects import Constraint, Initializer, Regularizer
 from app.core.records import LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer, weight
 from app.core.shapes import show
 from app.core.spec_base import LayerSpecBase
+from app.core.translation import N_
+from app.core.translation import gettext as _
 
 # --- Activation layers (`keras/src/layers/activations/`) -------------------------------------
 
@@ -93,8 +94,10 @@ def softmax(spec: SoftmaxSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
         if not -rank <= axis < rank:
             raise SpecError(
                 ("axis",),
-                f"axis {axis} does not exist in the input {show(input_shape)}, whose axes are "
-                f"{-rank}..{rank - 1} (0 is the batch axis); Keras would fail on the first call",
+                _(
+                    "axis {axis} does not exist in the input {shape}, whose axes are "
+                    "{first}..{last} (0 is the batch axis); Keras would fail on the first call"
+                ).format(axis=axis, shape=show(input_shape), first=-rank, last=rank - 1),
             )
     return LayerFacts(output_shape=input_shape)
 
@@ -113,15 +116,19 @@ def prelu(spec: PReLUSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
         if not -n <= axis - 1 < n:
             raise SpecError(
                 ("shared_axes",),
-                f"shared axis {axis} is not an axis of a sample of {show(input_shape)}; use "
-                f"1..{n} (1 is the first axis after the batch axis)",
+                _(
+                    "shared axis {axis} is not an axis of a sample of {shape}; use 1..{last} (1 "
+                    "is the first axis after the batch axis)"
+                ).format(axis=axis, shape=show(input_shape), last=n),
             )
         alpha[axis - 1] = 1
     if None in alpha:
         raise SpecError(
             ("input",),
-            f"PReLU learns one slope per element, so every axis it does not share needs a "
-            f"known size; received {show(input_shape)} (list the unknown axes in shared_axes)",
+            _(
+                "PReLU learns one slope per element, so every axis it does not share needs a "
+                "known size; received {shape} (list the unknown axes in shared_axes)"
+            ).format(shape=show(input_shape)),
         )
     shape = tuple(alpha)  # type: ignore[arg-type]
     count = 1
@@ -138,13 +145,19 @@ def activation_layer_costs(
     spec: LayerSpecBase, record: LayerRecord, context: CostContext
 ) -> CostFacts:
     n_out = elements(record.output_shape)
-    return _elementwise(record, 1, "one per element", n_out, f"output {num(n_out)}")
+    return _elementwise(
+        record, 1, N_("one per element"), n_out, _("output {output}").format(output=num(n_out))
+    )
 
 
 def prelu_costs(spec: PReLUSpec, record: LayerRecord, context: CostContext) -> CostFacts:
     n_in = elements(record.input_shape)
     return _elementwise(
-        record, 2, "activation + product with alpha per element", n_in, f"input {num(n_in)}"
+        record,
+        2,
+        N_("activation + product with alpha per element"),
+        n_in,
+        _("input {input}").format(input=num(n_in)),
     )
 
 

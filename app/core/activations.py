@@ -11,6 +11,7 @@ from typing import Any
 
 from app.core.errors import SpecError
 from app.core.keras_objects import ACTIVATIONS
+from app.core.translation import gettext as _
 
 # One table: the request schema checks the same names (`app.core.keras_objects`).
 KERAS_ACTIVATIONS = ACTIVATIONS
@@ -23,12 +24,16 @@ def check_activation(value: Any, field: str = "activation") -> None:
     if not isinstance(value, str):
         raise SpecError(
             (field,),
-            f"an activation is a name such as 'relu' or null; received {value!r}",
+            _("an activation is a name such as 'relu' or null; received {value}").format(
+                value=repr(value)
+            ),
         )
     close = difflib.get_close_matches(value.lower(), KERAS_ACTIVATIONS, n=1, cutoff=0.6)
-    hint = f"did you mean '{close[0]}'? " if close else ""
+    hint = _("did you mean '{name}'? ").format(name=close[0]) if close else ""
     raise SpecError(
         (field,),
-        f"Keras does not know the activation '{value}'; {hint}"
-        f"use one of {', '.join(KERAS_ACTIVATIONS)}, or null for linear",
+        _(
+            "Keras does not know the activation '{value}'; {hint}use one of {names}, or null "
+            "for linear"
+        ).format(value=value, hint=hint, names=", ".join(KERAS_ACTIVATIONS)),
     )

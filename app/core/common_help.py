@@ -6,7 +6,7 @@ English source texts, marked with `N_`; the page translates them with the catalo
 
 from __future__ import annotations
 
-from app.core.gettext_marker import N_
+from app.core.translation import N_
 
 NAME = N_(
     "The layer's name, as model.summary() prints it; empty: Keras's automatic name from the "

@@ -19,7 +19,6 @@ from app.core.errors import SpecError
 from app.core.family import EditorHints, LayerFamily
 from app.core.family_costs import _channels, _weighted
 from app.core.formula import dot, num, plus
-from app.core.gettext_marker import N_
 from app.core.keras_objects import Activation, Constraint, Initializer, Regularizer
 from app.core.lora import check_lora, freeze_for_lora, lora_note, lora_weights
 from app.core.records import LayerRecord, Shape, WeightRecord
@@ -37,6 +36,8 @@ from app.core.shapes import (
     transpose_output_length,
 )
 from app.core.spec_base import DataFormat, DefaultSizes, Dim, Padding, Sizes, _SpatialSpec
+from app.core.translation import N_
+from app.core.translation import gettext as _
 
 
 class _ConvBase(_SpatialSpec):
@@ -126,15 +127,18 @@ def check_groups(spec: ConvSpec, channels: int) -> None:
     if spec.filters % g:
         raise SpecError(
             ("groups",),
-            f"filters ({spec.filters}) must divide evenly into groups={g}; "
-            f"use a number of groups that divides both {spec.filters} filters and "
-            f"{channels} input channels",
+            _(
+                "filters ({filters}) must divide evenly into groups={groups}; use a number of "
+                "groups that divides both {filters} filters and {channels} input channels"
+            ).format(filters=spec.filters, groups=g, channels=channels),
         )
     if channels % g:
         raise SpecError(
             ("groups",),
-            f"the input's {channels} channels must divide evenly into groups={g}; "
-            f"use a number of groups that divides both {channels} and {spec.filters}",
+            _(
+                "the input's {channels} channels must divide evenly into groups={groups}; use a "
+                "number of groups that divides both {channels} and {filters}"
+            ).format(channels=channels, groups=g, filters=spec.filters),
         )
 
 
@@ -165,10 +169,9 @@ def conv(spec: ConvSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     formula += lora_note(kernel, factors, sum(w.count for w in weights))
     weights = [freeze_for_lora(weights[0], spec.lora_rank), *weights[1:], *factors]
     if spec.groups > 1:
-        formula += (
-            f" (groups={spec.groups}: each filter sees {c} ÷ {spec.groups} = "
-            f"{c // spec.groups} input channels)"
-        )
+        formula += _(
+            " (groups={groups}: each filter sees {channels} ÷ {groups} = {seen} input channels)"
+        ).format(groups=spec.groups, channels=c, seen=c // spec.groups)
     return LayerFacts(
         output_shape=join_channels(input_shape[0], out, spec.filters, spec.channels_first),
         weights=tuple(weights),
@@ -183,8 +186,10 @@ def check_output_padding(spec: ConvTransposeSpec) -> None:
         if p >= s:
             raise SpecError(
                 ("output_padding",),
-                f"each output_padding must be smaller than the stride on its axis; received "
-                f"output_padding={list(spec.output_padding)} with strides={list(spec.strides)}",
+                _(
+                    "each output_padding must be smaller than the stride on its axis; received "
+                    "output_padding={padding} with strides={strides}"
+                ).format(padding=list(spec.output_padding), strides=list(spec.strides)),
             )
 
 
@@ -204,10 +209,16 @@ def conv_transpose(spec: ConvTransposeSpec, input_shape: Shape, namer: Namer) ->
         # Only 'same' with an explicit output_padding can do this: (1 − 1)·s + K mod 2 + 0.
         raise SpecError(
             ("output_padding",),
-            f"with padding 'same', kernel {by(spec.kernel_size)} and output_padding="
-            f"{list(spec.output_padding or ())}, the {by(spatial)} input gives an empty "
-            f"{by(out)} output; use output_padding ≥ 1 (with strides > 1), an odd kernel or "
-            "leave output_padding null",
+            _(
+                "with padding 'same', kernel {kernel} and output_padding={padding}, the {input} "
+                "input gives an empty {output} output; use output_padding ≥ 1 (with strides > "
+                "1), an odd kernel or leave output_padding null"
+            ).format(
+                kernel=by(spec.kernel_size),
+                padding=list(spec.output_padding or ()),
+                input=by(spatial),
+                output=by(out),
+            ),
         )
     kernel = weight("kernel", (*spec.kernel_size, spec.filters, c))
     weights, formula = with_bias(spec, kernel)

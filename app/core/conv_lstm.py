@@ -42,8 +42,7 @@ from app.core.conventions import Convention, current_convention
 from app.core.costs import CostContext, CostFacts, elements
 from app.core.errors import SpecError
 from app.core.family import EditorHints, LayerFamily
-from app.core.formula import dot
-from app.core.gettext_marker import N_
+from app.core.formula import by_kind, dot
 from app.core.keras_objects import (
     Activation,
     Constraint,
@@ -64,6 +63,8 @@ from app.core.shapes import (
     show,
 )
 from app.core.spec_base import DataFormat, DefaultSizes, Dim, Padding, Rate, Sizes, _SpatialSpec
+from app.core.translation import N_
+from app.core.translation import gettext as _
 
 GateNormalization = Literal["layer"]
 
@@ -169,19 +170,24 @@ def state_shape(spec: ConvLSTMSpec, input_shape: Shape) -> tuple[Shape, int]:
     if spec.stateful and input_shape[0] is None:
         raise SpecError(
             ("stateful",),
-            "stateful=true needs a fixed batch size, which keras.Input(shape=...) does not give "
-            "(Keras refuses it); set stateful to false: it changes neither parameters nor shapes",
+            _(
+                "stateful=true needs a fixed batch size, which keras.Input(shape=...) does not "
+                "give (Keras refuses it); set stateful to false: it changes neither parameters "
+                "nor shapes"
+            ),
         )
     if input_shape[1] == 0:
-        raise SpecError(("input",), f"{spec.type} needs at least one time step")
+        raise SpecError(("input",), _("{type} needs at least one time step").format(type=spec.type))
     channels_first = spec.channels_first
     spatial = input_shape[3:] if channels_first else input_shape[2:-1]
     if None in spatial:
         # Keras builds the initial state from the spatial sizes (ConvLSTMCell.build refuses).
         raise SpecError(
             ("input",),
-            f"{spec.type} needs known spatial sizes (only the time axis may be None); "
-            f"received {show(input_shape)}",
+            _(
+                "{type} needs known spatial sizes (only the time axis may be None); "
+                "received {shape}"
+            ).format(type=spec.type, shape=show(input_shape)),
         )
     c = known_channels(
         input_shape[2] if channels_first else input_shape[-1], spec.type, input_shape
@@ -208,8 +214,10 @@ def check_options(spec: ConvLSTMSpec, convention: Convention) -> None:
         if getattr(spec, name) != keras_value:
             raise SpecError(
                 (name,),
-                f"{name} is not an argument of keras.layers.{spec.type}: Keras cannot build "
-                "this layer; choose the pytorch or peephole convention, or leave it out",
+                _(
+                    "{argument} is not an argument of keras.layers.{type}: Keras cannot build "
+                    "this layer; choose the pytorch or peephole convention, or leave it out"
+                ).format(argument=name, type=spec.type),
             )
 
 
@@ -289,23 +297,28 @@ def formula(spec: ConvLSTMSpec, channels: int, convention: Convention, cell: Sha
         parts.append(
             (
                 n * 2 * 4 * f * cells,
-                f"{n} × 2 × 4·{f}·{dot(cell[:-1] if not spec.channels_first else cell[1:])}"
-                " (gate LayerNorm γ, β)",
+                _("{norms} × 2 × 4·{filters}·{cells} (gate LayerNorm γ, β)").format(
+                    norms=n,
+                    filters=f,
+                    cells=dot(cell[:-1] if not spec.channels_first else cell[1:]),
+                ),
             )
         )
     if convention == "peephole":
-        parts.append((3 * f, f"3 × {f} (peepholes, one per channel)"))
+        parts.append((3 * f, _("3 × {filters} (peepholes, one per channel)").format(filters=f)))
     extra = unused_convs(spec, cells)
     if extra:
-        parts.append((extra, f"{extra:,} (OpenSTL's unused conv_o, conv_last)"))
-    total = sum(n for n, _ in parts)
+        parts.append(
+            (extra, _("{params} (OpenSTL's unused conv_o, conv_last)").format(params=f"{extra:,}"))
+        )
+    total = sum(n for n, _text in parts)
     if len(parts) == 1:
         return f"{text} = {total:,}"
     return (
         f"{text} + "
-        + " + ".join(t for _, t in parts[1:])
+        + " + ".join(t for _n, t in parts[1:])
         + " = "
-        + " + ".join(f"{n:,}" for n, _ in parts)
+        + " + ".join(f"{n:,}" for n, _text in parts)
         + f" = {total:,}"
     )
 
@@ -370,11 +383,11 @@ def elementwise_per_cell(
     activation: object,
     input_to_state: bool = True,
     norm_count: int = 0,
-) -> tuple[int, int, str]:
+) -> tuple[int, int, tuple[tuple[str, int], ...]]:
     """(element-wise FLOPs per output element (one cell, one filter) and step, of which bias
-    adds, and the sum by kind: `4 bias adds + 4 gate sums + ...`). A table over a handful of
-    flags, hence cached. A gate LayerNorm costs 5 FLOPs per normalised element (mean, variance,
-    normalise, scale, shift: fvcore's count for an affine norm), over 4 gates."""
+    adds, and the counts by kind: `(("bias adds", 4), ("gate sums", 4), ...)`). A table over a
+    handful of flags, hence cached. A gate LayerNorm costs 5 FLOPs per normalised element (mean,
+    variance, normalise, scale, shift: fvcore's count for an affine norm), over 4 gates."""
     per_cell = {
         "bias adds": (8 if convention == "pytorch" else 4) if use_bias else 0,
         "gate sums": 4 if input_to_state else 0,  # W_x ∗ X_t + W_h ∗ H_{t−1}
@@ -385,8 +398,8 @@ def elementwise_per_cell(
         "output": 1,  # o ⊙ tanh(C_t)
         "peepholes": 6 if convention == "peephole" else 0,
     }
-    by_kind = " + ".join(f"{n} {kind}" for kind, n in per_cell.items() if n)
-    return sum(per_cell.values()), per_cell["bias adds"], by_kind
+    # The kinds, not their text: this cache outlives the request's language.
+    return sum(per_cell.values()), per_cell["bias adds"], tuple(per_cell.items())
 
 
 def _state_of(spec: ConvLSTMSpec, output_shape: Shape | list[Shape]) -> Shape:
@@ -413,7 +426,7 @@ def conv_lstm_costs(spec: ConvLSTMSpec, record: LayerRecord, context: CostContex
     # Without input-to-state the input is never read: only its time axis counts.
     c_used = c if spec.input_to_state else 0
     norm_count = norms(spec)
-    per_element, bias_per_cell, by_kind = elementwise_per_cell(
+    per_element, bias_per_cell, kinds = elementwise_per_cell(
         context.convention,
         spec.use_bias,
         # By the function computed: hashable for the cache, a LeakyReLU layer as `leaky_relu`.
@@ -443,7 +456,7 @@ def conv_lstm_costs(spec: ConvLSTMSpec, record: LayerRecord, context: CostContex
             c_used,
             p_in,
             per_element,
-            by_kind,
+            kinds,
             peephole,
             norm_count,
         ),
@@ -457,7 +470,7 @@ def cost_texts(
     c: int,
     p_in: int,
     per_element: int,
-    by_kind: str,
+    kinds: tuple[tuple[str, int], ...],
     peephole: bool,
     norm_count: int = 0,
 ) -> tuple[str, str, str]:
@@ -470,16 +483,33 @@ def cost_texts(
     macs_in, macs_rec = p * 4 * f * k_in * c, p * 4 * f * k_rec * f
     macs = macs_in + macs_rec
     saved = c * p_in + 7 * p * f + norm_count * 4 * p * f
-    norm_text = f" + {norm_count}·4·P·F (gate norm inputs)" if norm_count else ""
+    norm_text = (
+        _(" + {norms}·4·P·F (gate norm inputs)").format(norms=norm_count) if norm_count else ""
+    )
     norm_numbers = f" + {norm_count}·4·{p}·{f}" if norm_count else ""
     return (
-        f"per step P·4F·K·C + P·4F·K·F = {p}·{4 * f}·{k_in}·{c} + {p}·{4 * f}·{k_rec}·{f}"
-        f" = {macs_in:,} + {macs_rec:,} = {macs:,}",
-        f"per step 2 × {macs:,} MACs + {per_element}·P·F element-wise ({by_kind}) = "
-        f"{2 * macs:,} + {per_element}·{p}·{f} = {2 * macs + per_element * p * f:,}",
-        f"per step C·P_in + 7·P·F{norm_text} (X_t; H_{{t−1}}, "
-        f"{'C_t' if peephole else 'C_{t−1}'}, i, f, c̃, o, tanh C_t) = {c}·{p_in} + 7·{p}·{f}"
-        f"{norm_numbers} = {saved:,}" + (f"; once: C_0 = {p * f:,}" if peephole else ""),
+        _("per step {derivation}").format(
+            derivation=f"P·4F·K·C + P·4F·K·F = {p}·{4 * f}·{k_in}·{c} + {p}·{4 * f}·{k_rec}·{f}"
+            f" = {macs_in:,} + {macs_rec:,} = {macs:,}"
+        ),
+        _(
+            "per step 2 × {macs} MACs + {per}·P·F element-wise ({kinds}) = "
+            "{flops} + {per}·{cells}·{filters} = {total}"
+        ).format(
+            macs=f"{macs:,}",
+            per=per_element,
+            kinds=by_kind(kinds),
+            flops=f"{2 * macs:,}",
+            cells=p,
+            filters=f,
+            total=f"{2 * macs + per_element * p * f:,}",
+        ),
+        _("per step {derivation}").format(
+            derivation=f"C·P_in + 7·P·F{norm_text} (X_t; H_{{t−1}}, "
+            f"{'C_t' if peephole else 'C_{t−1}'}, i, f, c̃, o, tanh C_t) = {c}·{p_in} + 7·{p}·{f}"
+            f"{norm_numbers} = {saved:,}"
+        )
+        + (_("; once: C_0 = {values}").format(values=f"{p * f:,}") if peephole else ""),
     )
 
 

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from gettext import NullTranslations
 from typing import TYPE_CHECKING
 
 from app.core.conventions import Convention
@@ -27,6 +28,8 @@ from app.core.formula import num
 from app.core.records import CostTexts, Deferred, LayerCosts, LayerRecord, Shape, Size, ToolCount
 from app.core.shapes import prod
 from app.core.spec_base import LayerSpecBase
+from app.core.translation import current
+from app.core.translation import gettext as _
 
 if TYPE_CHECKING:
     from app.core.family import CostRule
@@ -140,14 +143,22 @@ def written(facts: CostFacts, steps: int | None) -> CostTexts:
     )
 
 
-# The same for every layer: one shared immutable record.
-KERAS_COUNTS_NOTHING = ToolCount(
-    tool="Keras",
-    reports=None,
-    unit="nothing",
-    why="model.summary() reports parameters only; keras-flops (TF profiler) does not "
-    "support ConvLSTM2D.",
-)
+def keras_counts_nothing() -> ToolCount:
+    """The same for every layer: one shared record per language."""
+    return _keras_counts_nothing(current())
+
+
+@lru_cache(maxsize=8)
+def _keras_counts_nothing(language: NullTranslations) -> ToolCount:
+    return ToolCount(
+        tool="Keras",
+        reports=None,
+        unit=language.gettext("nothing"),
+        why=language.gettext(
+            "model.summary() reports parameters only; keras-flops (TF profiler) does not "
+            "support ConvLSTM2D."
+        ),
+    )
 
 
 def other_tools(facts: CostFacts, steps: int | None) -> tuple[ToolCount, ...]:
@@ -158,8 +169,10 @@ def other_tools(facts: CostFacts, steps: int | None) -> tuple[ToolCount, ...]:
     rest = (facts.elementwise - facts.bias_adds) * steps + facts.elementwise_once
     ours = 2 * macs + facts.elementwise * steps + facts.elementwise_once
     hidden = (
-        " A PyTorch ConvLSTM is a module you write yourself; counters see its convolutions, "
-        "not the gate arithmetic between them."
+        _(
+            " A PyTorch ConvLSTM is a module you write yourself; counters see its convolutions, "
+            "not the gate arithmetic between them."
+        )
         if facts.recurrent
         else ""
     )
@@ -168,33 +181,42 @@ def other_tools(facts: CostFacts, steps: int | None) -> tuple[ToolCount, ...]:
             tool="torch.utils.flop_counter",
             reports=2 * macs,
             unit="FLOPs",
-            why=f"2 FLOPs per MAC of convolutions and matrix products only; bias adds, sums, "
-            f"activations and Hadamard products ({num(ours - 2 * macs)} of our FLOPs) are not "
-            f"counted.{hidden}",
+            why=_(
+                "2 FLOPs per MAC of convolutions and matrix products only; bias adds, sums, "
+                "activations and Hadamard products ({flops} of our FLOPs) are not counted."
+            ).format(flops=num(ours - 2 * macs))
+            + hidden,
         ),
         ToolCount(
             tool="ptflops",
             reports=macs + bias,
             unit="MACs",
-            why="multiply-accumulates of conv and linear modules plus one per output element "
-            f"for the bias ({num(bias)}); element-wise work between modules "
-            f"({num(rest)} FLOPs here) is invisible to its module hooks, and a MAC is not "
-            f"2 FLOPs to it.{hidden}",
+            why=_(
+                "multiply-accumulates of conv and linear modules plus one per output element "
+                "for the bias ({bias}); element-wise work between modules ({flops} FLOPs here) "
+                "is invisible to its module hooks, and a MAC is not 2 FLOPs to it."
+            ).format(bias=num(bias), flops=num(rest))
+            + hidden,
         ),
         ToolCount(
             tool="thop",
             reports=macs,
-            unit='MACs (often printed as "FLOPs")',
-            why="multiply-accumulates of conv and linear modules; current versions no longer "
-            "add the bias (older ones added one per output element); element-wise work "
-            f"between modules is invisible to its hooks.{hidden}",
+            unit=_('MACs (often printed as "FLOPs")'),
+            why=_(
+                "multiply-accumulates of conv and linear modules; current versions no longer "
+                "add the bias (older ones added one per output element); element-wise work "
+                "between modules is invisible to its hooks."
+            )
+            + hidden,
         ),
         ToolCount(
             tool="fvcore",
             reports=macs,
-            unit='"flops" (= MACs)',
-            why="counts one fused multiply-add as one flop, so its flops are our MACs; "
-            "element-wise operators are skipped (with a warning) unless given handles.",
+            unit=_('"flops" (= MACs)'),
+            why=_(
+                "counts one fused multiply-add as one flop, so its flops are our MACs; "
+                "element-wise operators are skipped (with a warning) unless given handles."
+            ),
         ),
-        KERAS_COUNTS_NOTHING,
+        keras_counts_nothing(),
     )

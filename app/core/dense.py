@@ -17,13 +17,14 @@ from app.core.costs import CostContext, CostFacts, elements
 from app.core.family import EditorHints, LayerFamily
 from app.core.family_costs import _elementwise, _nonlinear, _weighted
 from app.core.formula import dot, num, plus
-from app.core.gettext_marker import N_
 from app.core.keras_objects import Activation, Constraint, Initializer, Regularizer
 from app.core.lora import check_lora, freeze_for_lora, lora_note, lora_weights
 from app.core.records import LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer, weight
 from app.core.shapes import known_channels
 from app.core.spec_base import Dim, LayerSpecBase
+from app.core.translation import N_
+from app.core.translation import gettext as _
 
 
 class DenseSpec(LayerSpecBase):
@@ -82,7 +83,13 @@ def dense_costs(spec: DenseSpec, record: LayerRecord, context: CostContext) -> C
 def activation_costs(spec: ActivationSpec, record: LayerRecord, context: CostContext) -> CostFacts:
     n_out = elements(record.output_shape)
     per = 1 if _nonlinear(spec.activation) else 0
-    return _elementwise(record, per, "one per element", n_out * per, f"output {num(n_out * per)}")
+    return _elementwise(
+        record,
+        per,
+        N_("one per element"),
+        n_out * per,
+        _("output {output}").format(output=num(n_out * per)),
+    )
 
 
 # Help per editor control (app/argument_help.py), English; the page translates it.

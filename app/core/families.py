@@ -3,16 +3,17 @@
 A family is one module of `app/core/` that ends with `FAMILY = LayerFamily(...)`
 (`app.core.family`): its spec classes, the functions that analyse them (output shape, weights,
 parameter formula) and count their costs, what the page's editor needs (primary arguments,
-values of a new layer) and its types' help texts (`HELP`, English msgids). Nothing registers itself: what is not
-in `FAMILIES` does not exist for the walk, the costs or the editor, and
+values of a new layer) and its types' help texts (`HELP`, English msgids). Nothing registers
+itself: what is not in `FAMILIES` does not exist for the walk, the costs or the editor, and
 `tests/test_family_completeness.py` names any family that lacks a part.
 
 Adding a plain layer type (no weights, one shape rule) to an existing family touches exactly:
 1. its family module, `app/core/<family>.py`: the spec class (on `app.core.spec_base`), its
    analyser and cost rule (or the spec added to a rule that fits), and the family's `FAMILY`:
    the spec in `specs` and in the rules, editor hints (`new_values` for arguments Keras
-   requires, `primary` ones) and its arguments' entries in the module's `HELP`. The request contract (`app.schema.LayerSpec`,
-   `LAYER_SPECS`), the walk, the costs, the editor and the page pick it up from `FAMILIES`;
+   requires, `primary` ones) and its arguments' entries in the module's `HELP`. The request
+   contract (`app.schema.LayerSpec`, `LAYER_SPECS`), the walk, the costs, the editor and the
+   page pick it up from `FAMILIES`;
 2. its tests: a maker in `tests/strategies.py` `MAKERS` (keyed by the type name; the Keras
    parity and interop tests draw from it) and the family's own test file;
 3. the catalogue: README's list of layers and the type's row in `docs/costs.md`;

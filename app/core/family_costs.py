@@ -23,6 +23,7 @@ from app.core.keras_objects import is_linear
 from app.core.records import LayerRecord, Shape
 from app.core.shapes import prod
 from app.core.spec_base import LayerSpecBase
+from app.core.translation import gettext as _
 
 
 def _channels(shape: Shape, spec: LayerSpecBase) -> int:
@@ -59,11 +60,17 @@ def _weighted(
         moved=n_in + n_out,
         texts=lambda: (
             f"{rule} = {dot(factors)}"
-            + (f" + LoRA merge {num(lora)}" if lora else "")
+            + (_(" + LoRA merge {macs}").format(macs=num(lora)) if lora else "")
             + f" = {num(macs + lora)}",
-            f"2 × {num(macs + lora)} + {num(bias)} bias adds + {num(act)} activations"
-            f" = {num(2 * (macs + lora) + bias + act)}",
-            f"input {num(n_in)}" + (f" + activation output {num(act)}" if act else ""),
+            _("2 × {macs} + {bias} bias adds + {activations} activations = {flops}").format(
+                macs=num(macs + lora),
+                bias=num(bias),
+                activations=num(act),
+                flops=num(2 * (macs + lora) + bias + act),
+            ),
+            _("input {input} + activation output {output}").format(input=num(n_in), output=num(act))
+            if act
+            else _("input {input}").format(input=num(n_in)),
         ),
     )
 
@@ -80,10 +87,10 @@ def _elementwise(
         working=n_in + n_out,
         moved=n_in + n_out,
         texts=lambda: (
-            "no convolution or matrix product: 0",
-            f"{rule}: {dot([per_output, n_out])} = {num(per_output * n_out)}"
+            _("no convolution or matrix product: 0"),
+            f"{_(rule)}: {dot([per_output, n_out])} = {num(per_output * n_out)}"
             if per_output
-            else f"{rule}: 0",
-            saved_rule or "nothing: 0",
+            else f"{_(rule)}: 0",
+            saved_rule or _("nothing: 0"),
         ),
     )

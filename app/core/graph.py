@@ -22,6 +22,7 @@ from app.core.merging import MERGES
 from app.core.records import GraphRecord, InputRecord, LayerRecord, Shape
 from app.core.registry import Namer, analyse
 from app.core.shapes import show
+from app.core.translation import gettext as _
 from app.schema import (
     TENSOR_REF,
     InputSpec,
@@ -83,25 +84,38 @@ def _resolve(
 ) -> tuple[tuple[str, int, int], Shape]:
     layer, node, tensor = parse_ref(ref)
     if layer not in graph.calls:
-        known = ", ".join([*graph.inputs, *(n for n in graph.specs)]) or "none"
+        known = ", ".join([*graph.inputs, *(n for n in graph.specs)]) or _("none")
         raise SpecError(
             loc,
-            f"unknown tensor '{ref}': no input or earlier layer is named '{layer}' (entries "
-            f"are listed in the order your code calls them, so a layer can only use tensors "
-            f"of inputs and of entries before it; known: {known})",
+            _(
+                "unknown tensor '{ref}': no input or earlier layer is named '{layer}' (entries "
+                "are listed in the order your code calls them, so a layer can only use tensors "
+                "of inputs and of entries before it; known: {known})"
+            ).format(ref=ref, layer=layer, known=known),
         )
     if node >= graph.calls[layer]:
         raise SpecError(
             loc,
-            f"'{ref}': layer '{layer}' has been called {graph.calls[layer]} time(s) so far, so "
-            f"its nodes are 0..{graph.calls[layer] - 1}",
+            _(
+                "'{ref}': layer '{layer}' has been called {calls} time(s) so far, so its nodes "
+                "are 0..{last}"
+            ).format(ref=ref, layer=layer, calls=graph.calls[layer], last=graph.calls[layer] - 1),
         )
     outputs = graph.nodes[(layer, node)].outputs
     if tensor >= len(outputs):
         raise SpecError(
             loc,
-            f"'{ref}': call {node} of '{layer}' returns {len(outputs)} tensor(s) "
-            f"({', '.join(show(s) for s in outputs)}), numbered 0..{len(outputs) - 1}",
+            _(
+                "'{ref}': call {node} of '{layer}' returns {count} tensor(s) ({shapes}), "
+                "numbered 0..{last}"
+            ).format(
+                ref=ref,
+                node=node,
+                layer=layer,
+                count=len(outputs),
+                shapes=", ".join(show(s) for s in outputs),
+                last=len(outputs) - 1,
+            ),
         )
     return (layer, node, tensor), outputs[tensor]
 
@@ -125,8 +139,10 @@ def _check_states(
     if "return_state" not in type(spec).model_fields:
         raise SpecError(
             loc,
-            f"{spec.type} takes no initial_state: only recurrent layers (ConvLSTM, LSTM, GRU, "
-            "SimpleRNN) do",
+            _(
+                "{type} takes no initial_state: only recurrent layers (ConvLSTM, LSTM, GRU, "
+                "SimpleRNN) do"
+            ).format(type=spec.type),  # type: ignore[attr-defined]
         )
     probe = spec.model_copy(update={"return_state": True, "name": "probe"})
     try:
@@ -136,15 +152,27 @@ def _check_states(
     if len(states) != len(expected):
         raise SpecError(
             loc,
-            f"{spec.type} takes {len(expected)} initial state(s) "
-            f"({', '.join(show(s) for s in expected)}); received {len(states)}",
+            _("{type} takes {count} initial state(s) ({shapes}); received {received}").format(
+                type=spec.type,  # type: ignore[attr-defined]
+                count=len(expected),
+                shapes=", ".join(show(s) for s in expected),
+                received=len(states),
+            ),
         )
     for k, (given, wanted) in enumerate(zip(states, expected, strict=True)):
         if not _compatible(given, wanted):
             raise SpecError(
                 (*loc, k),
-                f"initial state {k} has shape {show(given)}, but {spec.type} keeps states of "
-                f"shape {show(wanted)} for its input {show_any(received)}",
+                _(
+                    "initial state {index} has shape {shape}, but {type} keeps states of shape "
+                    "{wanted} for its input {input}"
+                ).format(
+                    index=k,
+                    shape=show(given),
+                    type=spec.type,  # type: ignore[attr-defined]
+                    wanted=show(wanted),
+                    input=show(received),
+                ),
             )
 
 
@@ -165,7 +193,7 @@ def _call(
     inbound = entry.inputs
     if inbound is None:
         if previous is None:
-            raise SpecError(("layers", index, "inputs"), "say what this layer is called on")
+            raise SpecError(("layers", index, "inputs"), _("say what this layer is called on"))
         inbound = previous
     refs = inbound if isinstance(inbound, list) else [inbound]
     resolved = [
@@ -178,7 +206,7 @@ def _call(
         )
         for k, ref in enumerate(refs)
     ]
-    shapes = [shape for _, shape in resolved]
+    shapes = [shape for _ref, shape in resolved]
     received: Shape | list[Shape] = shapes if isinstance(inbound, list) else shapes[0]
     states = [
         _resolve(graph, ref, ("layers", index, "initial_state", k))
@@ -190,8 +218,11 @@ def _call(
         if spec is None:
             raise SpecError(
                 ("layers", index, "call"),
-                f"no earlier layer is named '{entry.call}'"
-                + (" (it is an input)" if entry.call in graph.inputs else ""),
+                (
+                    _("no earlier layer is named '{name}' (it is an input)")
+                    if entry.call in graph.inputs
+                    else _("no earlier layer is named '{name}'")
+                ).format(name=entry.call),
             )
         name = entry.call
     else:
@@ -201,11 +232,13 @@ def _call(
     if isinstance(received, list) and not _merges(spec):
         raise SpecError(
             ("layers", index, "inputs"),
-            f"{spec.type} takes one tensor; received {len(received)} "
-            "(only merge layers such as Concatenate or Add take a list)",
+            _(
+                "{type} takes one tensor; received {count} (only merge layers such as "
+                "Concatenate or Add take a list)"
+            ).format(type=spec.type, count=len(received)),  # type: ignore[attr-defined]
         )
     if states:
-        _check_states(spec, received, [s for _, s in states], index)
+        _check_states(spec, received, [s for _ref, s in states], index)  # type: ignore[arg-type]
     try:
         if isinstance(entry, LayerCallSpec):
             record = _call_again(graph, spec, name, received, index)
@@ -214,7 +247,7 @@ def _call(
     except SpecError as error:
         raise _blame(error, index) from None
     node_index = graph.calls.get(record.name, 0)
-    parents = tuple(ref for ref, _ in resolved) + tuple(ref for ref, _ in states)
+    parents = tuple(ref for ref, _shape in resolved) + tuple(ref for ref, _shape in states)
     record.node_index = node_index
     record.connected_to = tuple(f"{layer}[{node}][{tensor}]" for layer, node, tensor in parents)
     if isinstance(received, list):
@@ -236,9 +269,11 @@ def _call_again(
     if [w.shape for w in record.weights] != [w.shape for w in first.weights]:
         raise SpecError(
             ("inputs",),
-            f"'{name}' was built by its first call on {show_any(first.input_shape)}; called on "
-            f"{show_any(received)} it would need weights of other shapes, which Keras refuses "
-            "(for recurrent layers on the model's first call)",
+            _(
+                "'{name}' was built by its first call on {first}; called on {received} it would "
+                "need weights of other shapes, which Keras refuses (for recurrent layers on the "
+                "model's first call)"
+            ).format(name=name, first=show_any(first.input_shape), received=show_any(received)),
         )
     shared = first.params
     return replace(
@@ -249,8 +284,9 @@ def _call_again(
         non_trainable_params=0,
         weights=(),
         gate_split=None,
-        derivation=f"shares the weights of its first call ({num(shared)} parameters, counted "
-        "there): 0",
+        derivation=_(
+            "shares the weights of its first call ({params} parameters, counted there): 0"
+        ).format(params=num(shared)),
         layer=first.layer,
     )
 
@@ -266,7 +302,7 @@ def walk(request: SummaryRequest, input_shapes: list[Shape]) -> tuple[Graph, lis
     inputs = request.inputs or [InputSpec(shape=request.input_shape or [1])]
     for name, shape in zip(_input_names(inputs, namer), input_shapes, strict=True):
         if name in graph.calls:
-            raise SpecError(("inputs",), f"two inputs are named '{name}'")
+            raise SpecError(("inputs",), _("two inputs are named '{name}'").format(name=name))
         graph.inputs.append(name)
         graph.calls[name] = 1
         graph.nodes[(name, 0)] = Node(name, 0, -1, (), [shape])
@@ -277,10 +313,17 @@ def walk(request: SummaryRequest, input_shapes: list[Shape]) -> tuple[Graph, lis
             if node.layer in graph.calls:
                 raise SpecError(
                     ("layers", index, "name"),
-                    f"the name '{node.layer}' is already used by "
-                    + ("an input" if node.layer in graph.inputs else "an earlier layer")
-                    + "; Keras needs unique names (to call that layer again, write "
-                    f'{{"call": "{node.layer}", "inputs": ...}})',
+                    (
+                        _(
+                            "the name '{name}' is already used by an input; Keras needs unique "
+                            "names (to call that layer again, write {call})"
+                        )
+                        if node.layer in graph.inputs
+                        else _(
+                            "the name '{name}' is already used by an earlier layer; Keras needs "
+                            "unique names (to call that layer again, write {call})"
+                        )
+                    ).format(name=node.layer, call=f'{{"call": "{node.layer}", "inputs": ...}}'),
                 )
             graph.specs[node.layer] = entry
         graph.calls[node.layer] = node.index + 1
@@ -313,7 +356,7 @@ def keras_order(graph: Graph, outputs: list[str]) -> tuple[list[str], set[Key], 
         stack = [(start, iter(graph.nodes[start].parents))]
         while stack:
             key, parents = stack[-1]
-            for layer, node, _ in parents:
+            for layer, node, _tensor in parents:
                 if (layer, node) not in finished:
                     visit_index.setdefault(layer, len(visit_index))
                     stack.append(((layer, node), iter(graph.nodes[(layer, node)].parents)))
@@ -324,7 +367,7 @@ def keras_order(graph: Graph, outputs: list[str]) -> tuple[list[str], set[Key], 
                 post_order.append(key)
 
     for ref in outputs:
-        layer, node, _ = parse_ref(ref)
+        layer, node, _tensor = parse_ref(ref)
         visit((layer, node))
 
     node_depth: dict[Key, int] = {}
@@ -333,7 +376,7 @@ def keras_order(graph: Graph, outputs: list[str]) -> tuple[list[str], set[Key], 
         depth = max(node_depth.setdefault(key, 0), layer_depth.get(key[0], 0))
         layer_depth[key[0]] = depth
         node_depth[key] = depth
-        for layer, node, _ in graph.nodes[key].parents:
+        for layer, node, _tensor in graph.nodes[key].parents:
             node_depth[(layer, node)] = max(depth + 1, node_depth.get((layer, node), 0))
     for name in graph.inputs:  # unused inputs stay, at depth 0 (Keras warns, keeps them)
         if name not in layer_depth:
@@ -367,14 +410,16 @@ def analyse_graph(
     for node in graph.nodes.values():
         if node.record is not None and node.key not in nodes_in_graph:
             what = (
-                f"layer '{node.layer}'"
+                _("layer '{name}'").format(name=node.layer)
                 if graph.calls[node.layer] == 1
-                else (f"call {node.index} of layer '{node.layer}'")
+                else _("call {index} of layer '{name}'").format(index=node.index, name=node.layer)
             )
             raise SpecError(
                 ("layers", node.entry),
-                f"{what} does not lead to any of the model's outputs ({', '.join(outputs)}); "
-                "Keras would drop it silently: add it to outputs, or remove it",
+                _(
+                    "{what} does not lead to any of the model's outputs ({outputs}); Keras would "
+                    "drop it silently: add it to outputs, or remove it"
+                ).format(what=what, outputs=", ".join(outputs)),
             )
     calls = [
         node

@@ -21,13 +21,14 @@ from app.core.errors import SpecError
 from app.core.family import EditorHints, LayerFamily
 from app.core.family_costs import _elementwise
 from app.core.formula import num
-from app.core.gettext_marker import N_
 from app.core.keras_objects import Constraint, Initializer, Regularizer
 from app.core.normalization import known_sizes
 from app.core.records import LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer, weight
 from app.core.shapes import axis_index
 from app.core.spec_base import MAX_DIM, LayerSpecBase
+from app.core.translation import N_
+from app.core.translation import gettext as _
 
 
 class GroupNormalizationSpec(LayerSpecBase):
@@ -61,16 +62,24 @@ def group_count(spec: GroupNormalizationSpec, channels: int) -> int:
     if groups > channels:
         raise SpecError(
             ("groups",),
-            f"groups={groups} is more than the {channels} channels of axis {spec.axis}; "
-            f"use at most {channels} (or -1 for one group per channel)",
+            _(
+                "groups={groups} is more than the {channels} channels of axis {axis}; use at "
+                "most {channels} (or -1 for one group per channel)"
+            ).format(groups=groups, channels=channels, axis=spec.axis),
         )
     if channels % groups:
         fitting = [g for g in range(1, channels + 1) if channels % g == 0]
         raise SpecError(
             ("groups",),
-            f"the {channels} channels of axis {spec.axis} do not split into groups={groups} "
-            f"equal groups; use one of {', '.join(map(str, fitting[:12]))}"
-            + (", ..." if len(fitting) > 12 else ""),
+            _(
+                "the {channels} channels of axis {axis} do not split into groups={groups} equal "
+                "groups; use one of {choices}"
+            ).format(
+                channels=channels,
+                axis=spec.axis,
+                groups=groups,
+                choices=", ".join(map(str, fitting[:12])) + (", ..." if len(fitting) > 12 else ""),
+            ),
         )
     return groups
 
@@ -79,16 +88,21 @@ def group_normalization(
     spec: GroupNormalizationSpec, input_shape: Shape, namer: Namer
 ) -> LayerFacts:
     """γ and β of shape (C,): (scale + center) × C."""
-    (c,) = known_sizes(input_shape, [axis_index(spec.axis, input_shape)], spec.type, "grouped")
+    axis = axis_index(spec.axis, input_shape)
+    (c,) = known_sizes(input_shape, [axis], spec.type, N_("grouped"))
     groups = group_count(spec, c)
     names = [*(["gamma"] if spec.scale else []), *(["beta"] if spec.center else [])]
     weights = tuple(weight(n, (c,)) for n in names)
     labels = ", ".join({"gamma": "γ", "beta": "β"}[n] for n in names)
     formula = (
-        f"{len(weights)} × {num(c)} = {num(len(weights) * c)} ({labels} per channel; "
-        f"{groups} groups of {c // groups} channels)"
+        f"{len(weights)} × {num(c)} = {num(len(weights) * c)} "
+        + _("({weights} per channel; {groups} groups of {size} channels)").format(
+            weights=labels, groups=groups, size=c // groups
+        )
         if weights
-        else f"no γ, β (center and scale off): 0 ({groups} groups of {c // groups} channels)"
+        else _("no γ, β (center and scale off): 0 ({groups} groups of {size} channels)").format(
+            groups=groups, size=c // groups
+        )
     )
     return LayerFacts(output_shape=input_shape, weights=weights, formula=formula)
 
@@ -99,11 +113,11 @@ def group_normalization_costs(
     n_in = elements(record.input_shape)
     per = 5 + int(spec.scale) + int(spec.center)
     rule = (
-        "mean and variance (3), x − μ, ÷ σ"
+        _("mean and variance (3), x − μ, ÷ σ")
         + (", × γ" if spec.scale else "")
         + (", + β" if spec.center else "")
     )
-    return _elementwise(record, per, rule, n_in, f"input {num(n_in)}")
+    return _elementwise(record, per, rule, n_in, _("input {input}").format(input=num(n_in)))
 
 
 FAMILY_SPECS = (GroupNormalizationSpec,)

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from app.core.errors import SpecError
 from app.core.records import Deferred, LatencyReport, LayerCosts, LayerLatency, LayerRecord
+from app.core.translation import N_
+from app.core.translation import gettext as _
 
 
 @dataclass(frozen=True)
@@ -33,37 +35,47 @@ DEVICES: dict[str, Device] = {
         "NVIDIA A100 SXM4 80GB",
         {"float64": 9.7, "float32": 19.5, "float16": 312, "bfloat16": 312, "int8": 624},
         2039,
-        "NVIDIA A100 Tensor Core GPU datasheet (FP32 19.5 TFLOPS; FP16/BF16 Tensor Core 312 "
-        "TFLOPS and INT8 624 TOPS without sparsity; HBM2e 2,039 GB/s), nvidia.com/a100",
+        N_(
+            "NVIDIA A100 Tensor Core GPU datasheet (FP32 19.5 TFLOPS; FP16/BF16 Tensor Core 312 "
+            "TFLOPS and INT8 624 TOPS without sparsity; HBM2e 2,039 GB/s), nvidia.com/a100"
+        ),
     ),
     "nvidia-h100-sxm5": Device(
         "NVIDIA H100 SXM5",
         {"float64": 34, "float32": 67, "float16": 989.5, "bfloat16": 989.5, "int8": 1979},
         3350,
-        "NVIDIA H100 Tensor Core GPU datasheet (FP32 67 TFLOPS; FP16/BF16 Tensor Core 1,979 "
-        "TFLOPS and INT8 3,958 TOPS with sparsity, half without; 3.35 TB/s), nvidia.com/h100",
+        N_(
+            "NVIDIA H100 Tensor Core GPU datasheet (FP32 67 TFLOPS; FP16/BF16 Tensor Core 1,979 "
+            "TFLOPS and INT8 3,958 TOPS with sparsity, half without; 3.35 TB/s), nvidia.com/h100"
+        ),
     ),
     "nvidia-t4": Device(
         "NVIDIA T4",
         {"float32": 8.1, "float16": 65, "int8": 130},
         320,
-        "NVIDIA T4 Tensor Core GPU datasheet (FP32 8.1 TFLOPS; mixed-precision FP16 65 TFLOPS; "
-        "INT8 130 TOPS; GDDR6 320 GB/s; no bfloat16), nvidia.com/t4",
+        N_(
+            "NVIDIA T4 Tensor Core GPU datasheet (FP32 8.1 TFLOPS; mixed-precision FP16 65 "
+            "TFLOPS; INT8 130 TOPS; GDDR6 320 GB/s; no bfloat16), nvidia.com/t4"
+        ),
     ),
     "google-tpu-v4": Device(
         "Google Cloud TPU v4 (one chip)",
         {"bfloat16": 275, "int8": 275},
         1200,
-        "Google Cloud TPU v4 documentation (275 TFLOPS bf16/int8 per chip; HBM 1,200 GB/s), "
-        "cloud.google.com/tpu/docs/v4",
+        N_(
+            "Google Cloud TPU v4 documentation (275 TFLOPS bf16/int8 per chip; HBM 1,200 GB/s), "
+            "cloud.google.com/tpu/docs/v4"
+        ),
     ),
     "intel-xeon-8380": Device(
         "Intel Xeon Platinum 8380 (one socket)",
         {"float64": 2.944, "float32": 5.888, "int8": 23.552},
         204.8,
-        "derived from Intel ARK figures (40 cores, 2.30 GHz base, 8 channels of DDR4-3200): "
-        "40 × 2.3 GHz × 2 AVX-512 FMA units × 16 float32 lanes × 2 = 5.888 TFLOPS (float64 "
-        "half, int8 with VNNI four times); 8 × 3,200 MT/s × 8 B = 204.8 GB/s",
+        N_(
+            "derived from Intel ARK figures (40 cores, 2.30 GHz base, 8 channels of DDR4-3200): "
+            "40 × 2.3 GHz × 2 AVX-512 FMA units × 16 float32 lanes × 2 = 5.888 TFLOPS (float64 "
+            "half, int8 with VNNI four times); 8 × 3,200 MT/s × 8 B = 204.8 GB/s"
+        ),
     ),
 }
 
@@ -72,8 +84,12 @@ def _device(name: str, dtype: str, peak: float | None, bandwidth: float | None) 
     if name == "custom":
         if peak is None or bandwidth is None:
             missing = "peak_tflops" if peak is None else "bandwidth_gb_s"
-            raise SpecError((missing,), f"device 'custom' needs {missing}; received none")
-        return Device("custom device", {dtype: peak}, bandwidth, "values given in the request")
+            raise SpecError(
+                (missing,), _("device 'custom' needs {field}; received none").format(field=missing)
+            )
+        return Device(
+            _("custom device"), {dtype: peak}, bandwidth, N_("values given in the request")
+        )
     return DEVICES[name]
 
 
@@ -92,9 +108,11 @@ def latency_report(
     chosen = _device(device, dtype, peak_tflops, bandwidth_gb_s)
     peak = chosen.peak_tflops.get(dtype)
     if peak is None:
-        return None, f"{chosen.label} publishes no {dtype} peak; choose another dtype or device"
+        return None, _("{device} publishes no {dtype} peak; choose another dtype or device").format(
+            device=chosen.label, dtype=dtype
+        )
     if any(r.costs is None for r in records):
-        return None, "latency needs every layer's costs"
+        return None, _("latency needs every layer's costs")
     rates = (
         bytes_per_value,
         batch_size,
@@ -107,7 +125,7 @@ def latency_report(
             label=chosen.label,
             peak_tflops=peak,
             bandwidth_gb_s=chosen.bandwidth_gb_s,
-            source=chosen.source,
+            source=_(chosen.source),
             rows=Deferred(latency_rows, records, rates, step_overhead_s),
             seconds=_seconds(records, rates, step_overhead_s),
             rule=_rule(efficiency, step_overhead_s),
@@ -139,15 +157,14 @@ def _costs(record: LayerRecord) -> LayerCosts:
 
 def _rule(efficiency: float, step_overhead_s: float) -> str:
     if efficiency == 1 and step_overhead_s == 0:
-        return (
+        return _(
             "per layer and step max(FLOPs × batch / peak, bytes moved / bandwidth), "
             "× steps, summed over layers; assumes the peak is reached"
         )
-    return (
-        f"per layer and step max(FLOPs × batch / ({efficiency:g} × peak), bytes moved / "
-        f"({efficiency:g} × bandwidth)) + {step_overhead_s * 1e6:g} µs, × steps, summed over "
-        "layers"
-    )
+    return _(
+        "per layer and step max(FLOPs × batch / ({efficiency} × peak), bytes moved / "
+        "({efficiency} × bandwidth)) + {overhead} µs, × steps, summed over layers"
+    ).format(efficiency=f"{efficiency:g}", overhead=f"{step_overhead_s * 1e6:g}")
 
 
 def _roofline(

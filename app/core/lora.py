@@ -15,15 +15,17 @@ from app.core.errors import SpecError
 from app.core.formula import dot, num
 from app.core.records import WeightRecord
 from app.core.registry import weight
+from app.core.translation import gettext as _
 
 
 def check_lora(spec: Any) -> None:
     if spec.lora_rank is not None and spec.kernel_constraint is not None:
         raise SpecError(
             ("lora_rank",),
-            "LoRA cannot be combined with a kernel_constraint (Keras refuses it); "
-            f"received lora_rank={spec.lora_rank} and kernel_constraint="
-            f"{spec.kernel_constraint!r}: remove one of them",
+            _(
+                "LoRA cannot be combined with a kernel_constraint (Keras refuses it); received "
+                "lora_rank={rank} and kernel_constraint={constraint}: remove one of them"
+            ).format(rank=spec.lora_rank, constraint=repr(spec.kernel_constraint)),
         )
 
 
@@ -47,7 +49,7 @@ def lora_note(kernel: WeightRecord, factors: list[WeightRecord], base: int) -> s
         return ""
     added = sum(f.count for f in factors)
     terms = " + ".join(dot(f.shape) for f in factors)
-    return (
-        f"; LoRA adds {terms} = {num(added)} trainable and freezes the {num(kernel.count)} "
-        f"kernel weights: {num(base + added)} in all"
-    )
+    return _(
+        "; LoRA adds {terms} = {added} trainable and freezes the {kernel} kernel weights: "
+        "{total} in all"
+    ).format(terms=terms, added=num(added), kernel=num(kernel.count), total=num(base + added))

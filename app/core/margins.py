@@ -20,11 +20,12 @@ from app.core.costs import CostContext, CostFacts, elements
 from app.core.errors import SpecError
 from app.core.family import EditorHints, LayerFamily
 from app.core.formula import num
-from app.core.gettext_marker import N_
 from app.core.records import LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer
 from app.core.shapes import expect_ndim, join_channels, show, spatial_layout, split_channels
 from app.core.spec_base import MAX_DIM, DataFormat, _SpatialSpec
+from app.core.translation import N_
+from app.core.translation import gettext as _
 
 # A number of rows/columns/steps to pad or crop on one side.
 Margin = Annotated[StrictInt, Field(ge=0, le=MAX_DIM)]
@@ -175,7 +176,9 @@ def zero_padding(spec: ZeroPaddingSpec, input_shape: Shape, namer: Namer) -> Lay
     )
     return LayerFacts(
         output_shape=join_channels(input_shape[0], out, channels, spec.channels_first),
-        formula=f"no weights: 0 (pads {_pairs_text(spec.margins)} per axis)",
+        formula=_("no weights: 0 (pads {margins} per axis)").format(
+            margins=_pairs_text(spec.margins)
+        ),
     )
 
 
@@ -189,12 +192,16 @@ def cropping(spec: CroppingSpec, input_shape: Shape, namer: Namer) -> LayerFacts
         if o is not None and o <= 0:
             raise SpecError(
                 ("cropping",),
-                f"cropping {a} + {b} on spatial axis {axis + 1} leaves nothing of its {n} "
-                f"values (input {show(input_shape)}); crop fewer than {n} in all on that axis",
+                _(
+                    "cropping {before} + {after} on spatial axis {axis} leaves nothing of its "
+                    "{size} values (input {shape}); crop fewer than {size} in all on that axis"
+                ).format(before=a, after=b, axis=axis + 1, size=n, shape=show(input_shape)),
             )
     return LayerFacts(
         output_shape=join_channels(input_shape[0], out, channels, spec.channels_first),
-        formula=f"no weights: 0 (crops {_pairs_text(spec.margins)} per axis)",
+        formula=_("no weights: 0 (crops {margins} per axis)").format(
+            margins=_pairs_text(spec.margins)
+        ),
     )
 
 
@@ -203,7 +210,7 @@ def margin_costs(
 ) -> CostFacts:
     """No FLOPs and nothing saved; the working set is input + output."""
     n_in, n_out = elements(record.input_shape), elements(record.output_shape)
-    what = "zeros written around a copy" if spec.margin_field == "padding" else "a slice"
+    what = N_("zeros written around a copy") if spec.margin_field == "padding" else N_("a slice")
     return CostFacts(
         macs=0,
         elementwise=0,
@@ -211,9 +218,9 @@ def margin_costs(
         working=n_in + n_out,
         moved=n_in + n_out,
         texts=lambda: (
-            "no convolution or matrix product: 0",
-            f"{what}, no arithmetic: 0",
-            f"nothing: 0 (output {num(n_out)} elements)",
+            _("no convolution or matrix product: 0"),
+            _("{what}, no arithmetic: 0").format(what=_(what)),
+            _("nothing: 0 (output {values} elements)").format(values=num(n_out)),
         ),
     )
 

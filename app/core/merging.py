@@ -20,11 +20,12 @@ from app.core.costs import CostContext, CostFacts
 from app.core.errors import SpecError
 from app.core.family import EditorHints, LayerFamily
 from app.core.formula import num
-from app.core.gettext_marker import N_
 from app.core.records import LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer
 from app.core.shapes import prod, show
 from app.core.spec_base import LayerSpecBase
+from app.core.translation import N_
+from app.core.translation import gettext as _
 
 
 class ConcatenateSpec(LayerSpecBase):
@@ -68,8 +69,10 @@ def _shapes(spec: LayerSpecBase, received: Shape | list[Shape]) -> list[Shape]:
     if not isinstance(received, list):
         raise SpecError(
             ("inputs",),
-            f"{spec.type} merges a list of tensors; received one tensor {show(received)}: "  # type: ignore[attr-defined]
-            "give `inputs` as a list",
+            _(
+                "{type} merges a list of tensors; received one tensor {shape}: give `inputs` "
+                "as a list"
+            ).format(type=spec.type, shape=show(received)),  # type: ignore[attr-defined]
         )
     return received
 
@@ -79,8 +82,9 @@ def _batch(shapes: list[Shape]) -> int | None:
     if len(sizes) > 1:
         raise SpecError(
             ("inputs",),
-            "cannot merge tensors with different batch sizes; received "
-            + ", ".join(show(s) for s in shapes),
+            _("cannot merge tensors with different batch sizes; received {shapes}").format(
+                shapes=", ".join(show(s) for s in shapes)
+            ),
         )
     return sizes.pop() if sizes else None
 
@@ -100,8 +104,10 @@ def broadcast(a: Shape, b: Shape) -> Shape:
         elif i != j:
             raise SpecError(
                 ("inputs",),
-                f"inputs have incompatible shapes {show(a)} and {show(b)}: element-wise merges "
-                "need equal sizes (or 1) on every axis from the right",
+                _(
+                    "inputs have incompatible shapes {a} and {b}: element-wise merges need "
+                    "equal sizes (or 1) on every axis from the right"
+                ).format(a=show(a), b=show(b)),
             )
         else:
             out.append(i)
@@ -111,7 +117,10 @@ def broadcast(a: Shape, b: Shape) -> Shape:
 def elementwise(spec: LayerSpecBase, received: Shape | list[Shape], namer: Namer) -> LayerFacts:
     shapes = _shapes(spec, received)
     if isinstance(spec, SubtractSpec) and len(shapes) != 2:
-        raise SpecError(("inputs",), f"Subtract takes exactly 2 inputs; received {len(shapes)}")
+        raise SpecError(
+            ("inputs",),
+            _("Subtract takes exactly 2 inputs; received {count}").format(count=len(shapes)),
+        )
     batch = _batch(shapes)
     out = shapes[0][1:]
     for shape in shapes[1:]:
@@ -125,16 +134,21 @@ def concatenate(spec: ConcatenateSpec, received: Shape | list[Shape], namer: Nam
     if len(ranks) > 1:
         raise SpecError(
             ("inputs",),
-            "Concatenate needs inputs of one rank; received " + ", ".join(show(s) for s in shapes),
+            _("Concatenate needs inputs of one rank; received {shapes}").format(
+                shapes=", ".join(show(s) for s in shapes)
+            ),
         )
     rank = ranks.pop()
     if not -rank <= spec.axis < rank:
         raise SpecError(
-            ("axis",), f"axis {spec.axis} is out of range for {rank}-D inputs {show(shapes[0])}"
+            ("axis",),
+            _("axis {axis} is out of range for {rank}-D inputs {shape}").format(
+                axis=spec.axis, rank=rank, shape=show(shapes[0])
+            ),
         )
     axis = spec.axis % rank
     if axis == 0:
-        raise SpecError(("axis",), "Concatenate cannot join along the batch axis (axis 0)")
+        raise SpecError(("axis",), _("Concatenate cannot join along the batch axis (axis 0)"))
     for position in range(1, rank):
         if position == axis:
             continue
@@ -144,11 +158,20 @@ def concatenate(spec: ConcatenateSpec, received: Shape | list[Shape], namer: Nam
             other = next(s for s in shapes if s[position] not in (None, first[position]))
             raise SpecError(
                 ("inputs",),
-                f"Concatenate joins along axis {axis} ({spec.axis}), so every other axis must "
-                f"match; axis {position} differs: {show(first)} has {first[position]}, "
-                f"{show(other)} has {other[position]}. Resize one input so that axis "
-                f"{position} is {first[position]} for both (pooling or upsampling), or "
-                f"concatenate along axis {position}",
+                _(
+                    "Concatenate joins along axis {axis} ({given}), so every other axis must "
+                    "match; axis {position} differs: {first} has {first_size}, {other} has "
+                    "{other_size}. Resize one input so that axis {position} is {first_size} for "
+                    "both (pooling or upsampling), or concatenate along axis {position}"
+                ).format(
+                    axis=axis,
+                    given=spec.axis,
+                    position=position,
+                    first=show(first),
+                    first_size=first[position],
+                    other=show(other),
+                    other_size=other[position],
+                ),
             )
     joined = [s[axis] for s in shapes]
     out = list(shapes[0])
@@ -165,19 +188,21 @@ def merge_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) 
     inputs = sum(prod(s[1:]) for s in record.input_shape)  # type: ignore[arg-type,misc]
     if isinstance(spec, ConcatenateSpec):
         operations = 0
-        rule = "a copy: 0 FLOPs"
+        rule = _("a copy: 0 FLOPs")
     else:
         per_element = n - 1 + (1 if isinstance(spec, AverageSpec) else 0)
         operations = per_element * out
-        rule = f"{per_element} operation(s) × {num(out)} output elements = {num(operations)}"
+        rule = _("{per} operation(s) × {outputs} output elements = {flops}").format(
+            per=per_element, outputs=num(out), flops=num(operations)
+        )
 
     def texts() -> tuple[str, str, str]:
         return (
-            "0 (no weights)",
-            f"element-wise: {rule}",
-            f"nothing saved for {spec.type}"
-            if isinstance(spec, ConcatenateSpec)  # type: ignore[attr-defined]
-            else f"inputs kept for the backward pass: {num(inputs)}",
+            _("0 (no weights)"),
+            _("element-wise: {rule}").format(rule=rule),
+            _("nothing saved for {type}").format(type=spec.type)  # type: ignore[attr-defined]
+            if isinstance(spec, ConcatenateSpec)
+            else _("inputs kept for the backward pass: {values}").format(values=num(inputs)),
         )
 
     saved = 0 if isinstance(spec, (ConcatenateSpec, AddSpec, SubtractSpec, AverageSpec)) else inputs

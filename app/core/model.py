@@ -24,6 +24,7 @@ from app.core.records import (
 )
 from app.core.registry import Namer, analyse
 from app.core.shapes import show
+from app.core.translation import gettext as _
 from app.schema import DTYPE_BYTES, LayerCallSpec, LayerSpecBase, SummaryRequest
 
 T = TypeVar("T")
@@ -47,9 +48,15 @@ def analyse_layers(
         if isinstance(shape, list):
             raise SpecError(
                 ("layers", index),
-                f"layer {index - 1} ({records[-1].name}) has several outputs "
-                f"({', '.join(show(s) for s in shape)}); only the last layer "
-                "of a Sequential model may (set return_state to false or merge_mode to a value)",
+                _(
+                    "layer {index} ({name}) has several outputs ({shapes}); only the last layer "
+                    "of a Sequential model may (set return_state to false or merge_mode to a "
+                    "value)"
+                ).format(
+                    index=index - 1,
+                    name=records[-1].name,
+                    shapes=", ".join(show(s) for s in shape),
+                ),
             )
         try:
             record = analyse(spec, shape, namer, index)
@@ -62,8 +69,10 @@ def analyse_layers(
         if record.name in seen:
             raise SpecError(
                 ("layers", record.index, "name"),
-                f"layer name '{record.name}' is already used by layer {seen[record.name]}; "
-                "Keras needs unique layer names",
+                _(
+                    "layer name '{name}' is already used by layer {index}; Keras needs unique "
+                    "layer names"
+                ).format(name=record.name, index=seen[record.name]),
             )
         seen[record.name] = record.index
     return tuple(records)
@@ -121,7 +130,7 @@ def with_costs(
     """
     shapes = input_shapes(request)
     if any(None in s[2:] for s in shapes):
-        return records, "costs need every input size but the time axis; received None"
+        return records, _("costs need every input size but the time axis; received None")
     time_axis = shapes[0][1]
     steps = time_axis or request.time_steps
     context = CostContext(
@@ -138,14 +147,16 @@ def with_costs(
             else walk(request, input_shapes(request, steps or 1)).records
         )
     except SpecError as error:
-        return records, f"costs need a concrete time axis, which this model refuses: {error.msg}"
+        return records, _(
+            "costs need a concrete time axis, which this model refuses: {reason}"
+        ).format(reason=error.msg)
     # The walk is still building these records: costs are filled in, not copied in.
     for spec, record, sized in zip(specs, records, concrete, strict=True):
         record.costs = layer_costs(spec, sized, context) if has_rule(spec) else None
     missing = [r.name for r in records if r.costs is None]
-    note = f"no counting rule for {', '.join(missing)}" if missing else None
+    note = _("no counting rule for {layers}").format(layers=", ".join(missing)) if missing else None
     if note is None and steps is None:
-        note = "the time axis is unknown: per-step costs only; set time_steps for totals"
+        note = _("the time axis is unknown: per-step costs only; set time_steps for totals")
     return records, note
 
 

@@ -20,10 +20,11 @@ from app.core.costs import CostContext, CostFacts, cost_facts
 from app.core.errors import SpecError
 from app.core.family import EditorHints, LayerFamily
 from app.core.formula import num
-from app.core.gettext_marker import N_
 from app.core.records import LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer
 from app.core.spec_base import MAX_LAYERS, LayerSpecBase
+from app.core.translation import N_
+from app.core.translation import gettext as _
 
 if TYPE_CHECKING:
     # The union of every family's specs: `app.schema` builds it and resolves the name.
@@ -55,10 +56,9 @@ def nested_sequential(spec: SequentialSpec, input_shape: Shape, namer: Namer) ->
     namer.auto("functional")  # the Functional that Keras builds inside it
     counted = [r for r in records if r.params]
     total = sum(r.params for r in counted)
-    formula = (
-        "its layers' parameters: "
-        + (" + ".join(f"{num(r.params)} ({r.name})" for r in counted) or "none")
-        + f" = {num(total)}"
+    formula = _("its layers' parameters: {terms} = {total}").format(
+        terms=" + ".join(f"{num(r.params)} ({r.name})" for r in counted) or _("none"),
+        total=num(total),
     )
     return LayerFacts(
         output_shape=records[-1].output_shape,
@@ -79,9 +79,11 @@ def nested_costs(spec: SequentialSpec, record: LayerRecord, context: CostContext
     def texts() -> tuple[str, str, str]:
         names = ", ".join(r.name for r in records)
         return (
-            f"Σ over its layers ({names}): {num(macs)}",
-            f"2 × {num(macs)} + element-wise {num(elementwise)} = {num(2 * macs + elementwise)}",
-            f"Σ over its layers: {num(saved)}",
+            _("Σ over its layers ({names}): {macs}").format(names=names, macs=num(macs)),
+            _("2 × {macs} + element-wise {elementwise} = {flops}").format(
+                macs=num(macs), elementwise=num(elementwise), flops=num(2 * macs + elementwise)
+            ),
+            _("Σ over its layers: {values}").format(values=num(saved)),
         )
 
     return CostFacts(

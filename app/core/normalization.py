@@ -19,12 +19,13 @@ from app.core.errors import SpecError
 from app.core.family import EditorHints, LayerFamily
 from app.core.family_costs import _elementwise
 from app.core.formula import dot, num
-from app.core.gettext_marker import N_
 from app.core.keras_objects import Constraint, Initializer, Regularizer
 from app.core.records import LayerRecord, Shape, WeightRecord
 from app.core.registry import LayerFacts, Namer, weight
 from app.core.shapes import axis_index, show
 from app.core.spec_base import LayerSpecBase
+from app.core.translation import N_
+from app.core.translation import gettext as _
 
 
 class BatchNormalizationSpec(LayerSpecBase):
@@ -74,25 +75,30 @@ def check_renorm_clipping(clipping: Any) -> None:
     if not isinstance(clipping, dict):
         raise SpecError(
             ("renorm_clipping",),
-            f"renorm_clipping is an object with keys {', '.join(RENORM_CLIPPING_KEYS)}; "
-            f"received {clipping!r}",
+            _("renorm_clipping is an object with keys {keys}; received {value}").format(
+                keys=", ".join(RENORM_CLIPPING_KEYS), value=repr(clipping)
+            ),
         )
     unknown = sorted(set(clipping) - set(RENORM_CLIPPING_KEYS))
     if unknown:
         raise SpecError(
             ("renorm_clipping",),
-            f"renorm_clipping accepts only the keys {', '.join(RENORM_CLIPPING_KEYS)}; "
-            f"received {', '.join(unknown)}",
+            _("renorm_clipping accepts only the keys {keys}; received {unknown}").format(
+                keys=", ".join(RENORM_CLIPPING_KEYS), unknown=", ".join(unknown)
+            ),
         )
     rmax, rmin, dmax = (clipping.get(key) for key in RENORM_CLIPPING_KEYS)
     if rmax is not None and rmin is not None and rmax < rmin:
         raise SpecError(
             ("renorm_clipping",),
-            f"renorm_clipping needs rmax ≥ rmin; received rmax={rmax}, rmin={rmin}",
+            _("renorm_clipping needs rmax ≥ rmin; received rmax={rmax}, rmin={rmin}").format(
+                rmax=rmax, rmin=rmin
+            ),
         )
     if dmax is not None and dmax < 0:
         raise SpecError(
-            ("renorm_clipping",), f"renorm_clipping needs dmax ≥ 0; received dmax={dmax}"
+            ("renorm_clipping",),
+            _("renorm_clipping needs dmax ≥ 0; received dmax={dmax}").format(dmax=dmax),
         )
 
 
@@ -102,24 +108,26 @@ def known_sizes(shape: Shape, positions: list[int], layer_type: str, field: str)
     if None in sizes:
         raise SpecError(
             ("input",),
-            f"{layer_type} sizes its weights by the input's {field} axis, whose size is "
-            f"unknown in {show(shape)}; give that axis a fixed size",
+            _(
+                "{type} sizes its weights by the input's {axis} axis, whose size is unknown in "
+                "{shape}; give that axis a fixed size"
+            ).format(type=layer_type, axis=_(field), shape=show(shape)),
         )
     return sizes  # type: ignore[return-value]
 
 
 def _names(weights: list[WeightRecord], trainable: bool, labels: dict[str, str]) -> str:
-    return ", ".join(labels[w.name] for w in weights if w.trainable is trainable)
+    return ", ".join(_(labels[w.name]) for w in weights if w.trainable is trainable)
 
 
 BN_LABELS = {
     "gamma": "γ",
     "beta": "β",
-    "moving_mean": "moving mean",
-    "moving_variance": "variance",
-    "moving_stddev": "stddev",
-    "renorm_mean": "renorm mean",
-    "renorm_stddev": "renorm stddev",
+    "moving_mean": N_("moving mean"),
+    "moving_variance": N_("variance"),
+    "moving_stddev": N_("stddev"),
+    "renorm_mean": N_("renorm mean"),
+    "renorm_stddev": N_("renorm stddev"),
 }
 
 
@@ -129,7 +137,9 @@ def batch_normalization(
     """n × C, n = 2 moving statistics + γ (scale) + β (center) + 3 with renorm."""
     if spec.renorm:
         check_renorm_clipping(spec.renorm_clipping)
-    (c,) = known_sizes(input_shape, [axis_index(spec.axis, input_shape)], spec.type, "normalised")
+    (c,) = known_sizes(
+        input_shape, [axis_index(spec.axis, input_shape)], spec.type, N_("normalised")
+    )
     names = [
         *(["gamma"] if spec.scale else []),
         *(["beta"] if spec.center else []),
@@ -140,11 +150,17 @@ def batch_normalization(
     weights = [weight(n, (c,), trainable=n in ("gamma", "beta")) for n in names]
     trained = sum(w.count for w in weights if w.trainable)
     parts = [
-        f"{_names(weights, True, BN_LABELS)} trainable: {num(trained)}" if trained else "",
-        f"{_names(weights, False, BN_LABELS)}: {num(len(weights) * c - trained)} non-trainable",
+        _("{weights} trainable: {params}").format(
+            weights=_names(weights, True, BN_LABELS), params=num(trained)
+        )
+        if trained
+        else "",
+        _("{weights}: {params} non-trainable").format(
+            weights=_names(weights, False, BN_LABELS), params=num(len(weights) * c - trained)
+        ),
     ]
     if not spec.trainable:
-        parts = ["layer frozen: all non-trainable"]
+        parts = [_("layer frozen: all non-trainable")]
     return LayerFacts(
         output_shape=input_shape,
         weights=tuple(weights),
@@ -164,15 +180,17 @@ def layer_normalization(
     if len(set(positions)) != len(positions):
         raise SpecError(
             ("axis",),
-            f"axis {axes} names the same axis of {show(input_shape)} twice (Keras builds it "
-            "but fails on the first call); list each axis once",
+            _(
+                "axis {axes} names the same axis of {shape} twice (Keras builds it but fails on "
+                "the first call); list each axis once"
+            ).format(axes=axes, shape=show(input_shape)),
         )
     if not names:
         # No weights, so nothing needs the normalised sizes to be known.
-        return LayerFacts(output_shape=input_shape, formula="no γ, β (center and scale off): 0")
+        return LayerFacts(output_shape=input_shape, formula=_("no γ, β (center and scale off): 0"))
     # Keras sorts the axis values as given, so [-1, 1] orders γ's shape as (last, first).
-    order = [p for _, p in sorted(zip(axes, positions, strict=True))]
-    shape = known_sizes(input_shape, order, spec.type, "normalised")
+    order = [p for _axis, p in sorted(zip(axes, positions, strict=True))]
+    shape = known_sizes(input_shape, order, spec.type, N_("normalised"))
     weights = tuple(weight(n, shape) for n in names)
     size = dot(shape) if shape else "1"
     labels = ", ".join({"gamma": "γ", "beta": "β"}[n] for n in names)
@@ -180,7 +198,8 @@ def layer_normalization(
     return LayerFacts(
         output_shape=input_shape,
         weights=weights,
-        formula=f"{len(weights)} × {size} = {num(total)} ({labels} of shape {show(shape)})",
+        formula=f"{len(weights)} × {size} = {num(total)} "
+        + _("({weights} of shape {shape})").format(weights=labels, shape=show(shape)),
     )
 
 
@@ -191,8 +210,8 @@ def normalization_costs(
     per = 2 + int(spec.scale) + int(spec.center)  # type: ignore[attr-defined]
     rule = "x − μ, ÷ σ" + (", × γ" if spec.scale else "") + (", + β" if spec.center else "")  # type: ignore[attr-defined]
     if isinstance(spec, LayerNormalizationSpec):
-        per, rule = per + 3, rule + ", mean and variance (3)"
-    return _elementwise(record, per, rule, n_in, f"input {num(n_in)}")
+        per, rule = per + 3, rule + _(", mean and variance (3)")
+    return _elementwise(record, per, rule, n_in, _("input {input}").format(input=num(n_in)))
 
 
 FAMILY_SPECS = (

@@ -16,7 +16,6 @@ from app.core.costs import CostContext, CostFacts, elements
 from app.core.family import EditorHints, LayerFamily
 from app.core.family_costs import _channels, _elementwise
 from app.core.formula import num
-from app.core.gettext_marker import N_
 from app.core.records import LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer
 from app.core.shapes import (
@@ -37,6 +36,8 @@ from app.core.spec_base import (
     _lower,
     _SpatialSpec,
 )
+from app.core.translation import N_
+from app.core.translation import gettext as _
 
 
 class _PoolingSpec(_SpatialSpec):
@@ -223,9 +224,9 @@ def max_pooling_costs(
     return _elementwise(
         record,
         window - 1,
-        "window − 1 comparisons per output",
+        N_("window − 1 comparisons per output"),
         n_in,
-        f"input {num(n_in)} (where the maxima were)",
+        _("input {input} (where the maxima were)").format(input=num(n_in)),
     )
 
 
@@ -233,7 +234,7 @@ def average_pooling_costs(
     spec: AveragePooling2DSpec, record: LayerRecord, context: CostContext
 ) -> CostFacts:
     window = prod(spec.pool_size)
-    return _elementwise(record, window, "window − 1 adds + 1 division per output")
+    return _elementwise(record, window, N_("window − 1 adds + 1 division per output"))
 
 
 def global_max_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) -> CostFacts:
@@ -242,9 +243,9 @@ def global_max_costs(spec: LayerSpecBase, record: LayerRecord, context: CostCont
     return _elementwise(
         record,
         window - 1,
-        "cells − 1 comparisons per channel",
+        N_("cells − 1 comparisons per channel"),
         n_in,
-        f"input {num(n_in)} (where the maxima were)",
+        _("input {input} (where the maxima were)").format(input=num(n_in)),
     )
 
 
@@ -252,12 +253,12 @@ def global_average_costs(
     spec: LayerSpecBase, record: LayerRecord, context: CostContext
 ) -> CostFacts:
     window = elements(record.input_shape) // _channels(record.input_shape, spec)
-    return _elementwise(record, window, "cells − 1 adds + 1 division per channel")
+    return _elementwise(record, window, N_("cells − 1 adds + 1 division per channel"))
 
 
 def up_sampling_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) -> CostFacts:
     taps = _TAPS[getattr(spec, "interpolation", "nearest")]
-    return _elementwise(record, 2 * taps - 1 if taps > 1 else 0, "2·taps − 1 per output")
+    return _elementwise(record, 2 * taps - 1 if taps > 1 else 0, N_("2·taps − 1 per output"))
 
 
 # Help per editor control (app/argument_help.py), English; the page translates it.

@@ -27,6 +27,7 @@ from pydantic import Field, GetCoreSchemaHandler, TypeAdapter, computed_field
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import CoreSchema, core_schema
 
+from app.core.translation import gettext as _
 from app.core.units import readable, readable_seconds
 
 Shape = tuple[int | None, ...]
@@ -337,13 +338,18 @@ class MemoryReport:
     def rules(self) -> tuple[str, ...]:
         b, batch = self.bytes_per_value, self.batch_size
         return (
-            f"weights = params × {b} B",
-            f"gradients = trainable params × {b} B",
-            f"optimizer state = {self.optimizer_slots} slot(s) × trainable params × {b} B "
-            f"({self.optimizer})",
-            f"activations = saved elements per sample × batch {batch} × {b} B",
-            "training = weights + gradients + optimizer state + activations",
-            f"inference = weights + largest working set ({self.peak_layer}) × batch × {b} B",
+            _("weights = params × {bytes} B").format(bytes=b),
+            _("gradients = trainable params × {bytes} B").format(bytes=b),
+            _(
+                "optimizer state = {slots} slot(s) × trainable params × {bytes} B ({optimizer})"
+            ).format(slots=self.optimizer_slots, bytes=b, optimizer=self.optimizer),
+            _("activations = saved elements per sample × batch {batch} × {bytes} B").format(
+                batch=batch, bytes=b
+            ),
+            _("training = weights + gradients + optimizer state + activations"),
+            _("inference = weights + largest working set ({layer}) × batch × {bytes} B").format(
+                layer=self.peak_layer, bytes=b
+            ),
         )
 
 
@@ -361,7 +367,7 @@ class LayerLatency:
     @property
     def text(self) -> str:
         if self.seconds is None:
-            return readable_seconds(self.seconds_per_step) + " per step"
+            return _("{time} per step").format(time=readable_seconds(self.seconds_per_step))
         return readable_seconds(self.seconds)
 
 
@@ -390,8 +396,8 @@ class LatencyReport:
     @property
     def text(self) -> str:
         if self.seconds is None:
-            return "estimate: unknown (time steps unknown)"
-        return "estimate: " + readable_seconds(self.seconds)
+            return _("estimate: unknown (time steps unknown)")
+        return _("estimate: {time}").format(time=readable_seconds(self.seconds))
 
 
 @dataclass(slots=True, kw_only=True)

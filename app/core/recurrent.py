@@ -37,13 +37,14 @@ from app.core.common_help import LSTM_STATES, ONE_STATE, layer_help
 from app.core.costs import CostContext, CostFacts, elements
 from app.core.errors import SpecError
 from app.core.family import EditorHints, LayerFamily
-from app.core.formula import dot, num
-from app.core.gettext_marker import N_
+from app.core.formula import by_kind, dot, num
 from app.core.keras_objects import Activation, Constraint, Initializer, Regularizer, is_linear
 from app.core.records import Deferred, LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer, weight
 from app.core.shapes import expect_ndim, known_channels
 from app.core.spec_base import Dim, LayerSpecBase, Rate
+from app.core.translation import N_
+from app.core.translation import gettext as _
 
 # --- Recurrent layers (`keras.layers.{LSTM,GRU,SimpleRNN}`) ----------------------------------
 
@@ -117,8 +118,11 @@ def check_input(spec: RNNSpec, input_shape: Shape) -> int:
     if spec.stateful and input_shape[0] is None:
         raise SpecError(
             ("stateful",),
-            "stateful=true needs a fixed batch size, which keras.Input(shape=...) does not give "
-            "(Keras refuses it); set stateful to false: it changes neither parameters nor shapes",
+            _(
+                "stateful=true needs a fixed batch size, which keras.Input(shape=...) does not "
+                "give (Keras refuses it); set stateful to false: it changes neither parameters "
+                "nor shapes"
+            ),
         )
     check_activation(spec.activation)
     if not isinstance(spec, SimpleRNNSpec):
@@ -190,7 +194,7 @@ SAVED_PER_UNIT = {"SimpleRNN": 2, "LSTM": 7, "GRU": 6}
 SAVED_TEXT = {
     "SimpleRNN": "h_{t−1}, h_t",
     "LSTM": "h_{t−1}, c_{t−1}, i, f, c̃, o, act(c_t)",
-    "GRU": "h_{t−1}, z, r, h̃, the product r multiplies, 1 − z",
+    "GRU": N_("h_{t−1}, z, r, h̃, the product r multiplies, 1 − z"),
 }
 # Per unit: states read and written per step (moved), and live besides input and output.
 MOVED_PER_UNIT = {"SimpleRNN": 2, "LSTM": 4, "GRU": 2}
@@ -227,15 +231,27 @@ def cost_texts(
     macs_in, macs_rec = g * u * d, g * u * u
     macs = macs_in + macs_rec
     per = sum(per_unit.values())
-    by_kind = " + ".join(f"{n} {kind}" for kind, n in per_unit.items() if n)
     saved_units = SAVED_PER_UNIT[layer_type]
     return (
-        f"per step g·U·D + g·U·U = {dot([g, u, d])} + {dot([g, u, u])}"
-        f" = {num(macs_in)} + {num(macs_rec)} = {num(macs)}",
-        f"per step 2 × {num(macs)} MACs + {per}·U element-wise ({by_kind}) = "
-        f"{num(2 * macs)} + {per}·{u} = {num(2 * macs + per * u)}",
-        f"per step D + {saved_units}·U (x_t; {SAVED_TEXT[layer_type]}) = "
-        f"{d} + {saved_units}·{u} = {num(d + saved_units * u)}",
+        _("per step {derivation}").format(
+            derivation=f"g·U·D + g·U·U = {dot([g, u, d])} + {dot([g, u, u])}"
+            f" = {num(macs_in)} + {num(macs_rec)} = {num(macs)}"
+        ),
+        _(
+            "per step 2 × {macs} MACs + {per}·U element-wise ({kinds}) = "
+            "{flops} + {per}·{units} = {total}"
+        ).format(
+            macs=num(macs),
+            per=per,
+            kinds=by_kind(per_unit.items()),
+            flops=num(2 * macs),
+            units=u,
+            total=num(2 * macs + per * u),
+        ),
+        _("per step {derivation}").format(
+            derivation=f"D + {saved_units}·U (x_t; {_(SAVED_TEXT[layer_type])}) = "
+            f"{d} + {saved_units}·{u} = {num(d + saved_units * u)}"
+        ),
     )
 
 

@@ -11,9 +11,14 @@ from typing import TYPE_CHECKING
 
 from app.core.records import Deferred, GateRecord, LayerRecord, Shape, WeightRecord
 from app.core.spec_base import LayerSpecBase
+from app.core.translation import N_
+from app.core.translation import gettext as _
 
 if TYPE_CHECKING:
     from app.core.family import Analyser
+
+# The formula of a layer without weights, translated where the record is made.
+NO_WEIGHTS = N_("no weights: 0")
 
 
 @dataclass(slots=True)
@@ -22,7 +27,7 @@ class LayerFacts:
 
     output_shape: Shape | list[Shape]
     weights: tuple[WeightRecord, ...] = ()
-    formula: str | Deferred[str] = "no weights: 0"
+    formula: str | Deferred[str] = NO_WEIGHTS
     gates: tuple[GateRecord, ...] | Deferred[tuple[GateRecord, ...]] | None = None
     inner: LayerRecord | None = None
 
@@ -89,7 +94,7 @@ def analyse(
         non_trainable_params=total - trainable,
         weights=weights,
         gate_split=facts.gates,
-        derivation=facts.formula,
+        derivation=_(NO_WEIGHTS) if facts.formula is NO_WEIGHTS else facts.formula,
         layer=facts.inner,
     )
 

@@ -16,11 +16,12 @@ from app.core.errors import SpecError
 from app.core.family import EditorHints, LayerFamily
 from app.core.family_costs import _elementwise
 from app.core.formula import num
-from app.core.gettext_marker import N_
 from app.core.records import LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer
 from app.core.shapes import expect_ndim, show, spatial_layout
 from app.core.spec_base import DataFormat, LayerSpecBase, Rate, _SpatialSpec
+from app.core.translation import N_
+from app.core.translation import gettext as _
 
 
 class DropoutSpec(LayerSpecBase):
@@ -63,8 +64,10 @@ def check_noise_shape(noise_shape: Any, input_shape: Shape) -> None:
     ):
         raise SpecError(
             ("noise_shape",),
-            f"noise_shape is a list of positive integers or null entries, one per input axis; "
-            f"received {noise_shape!r}",
+            _(
+                "noise_shape is a list of positive integers or null entries, one per input "
+                "axis; received {value}"
+            ).format(value=repr(noise_shape)),
         )
     fits = len(noise_shape) <= len(input_shape)
     if fits:
@@ -76,9 +79,10 @@ def check_noise_shape(noise_shape: Any, input_shape: Shape) -> None:
     if not fits:
         raise SpecError(
             ("noise_shape",),
-            f"noise_shape {list(noise_shape)} does not broadcast onto the input "
-            f"{show(input_shape)}, so training would fail; give each axis null, 1 or the "
-            "input's size",
+            _(
+                "noise_shape {noise_shape} does not broadcast onto the input {shape}, so "
+                "training would fail; give each axis null, 1 or the input's size"
+            ).format(noise_shape=list(noise_shape), shape=show(input_shape)),
         )
 
 
@@ -98,7 +102,9 @@ def spatial_dropout(spec: SpatialDropoutSpec, input_shape: Shape, namer: Namer) 
 
 def dropout_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) -> CostFacts:
     n_out = elements(record.output_shape)
-    return _elementwise(record, 0, "identity at inference", n_out, f"mask {num(n_out)}")
+    return _elementwise(
+        record, 0, N_("identity at inference"), n_out, _("mask {mask}").format(mask=num(n_out))
+    )
 
 
 FAMILY_SPECS = (

@@ -16,11 +16,12 @@ from app.core.costs import CostContext, CostFacts
 from app.core.errors import SpecError
 from app.core.family import EditorHints, LayerFamily
 from app.core.family_costs import _elementwise
-from app.core.gettext_marker import N_
 from app.core.records import LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer
 from app.core.shapes import expect_ndim
 from app.core.spec_base import MAX_RANK, Dim, LayerSpecBase
+from app.core.translation import N_
+from app.core.translation import gettext as _
 
 # --- Axis reordering (`keras.layers.{Permute,RepeatVector}`) ----------------------------------
 
@@ -44,11 +45,16 @@ def permute(spec: PermuteSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     if sorted(dims) != list(range(1, len(dims) + 1)):
         raise SpecError(
             ("dims",),
-            f"dims {dims} is not a permutation of 1..{len(dims)}: each axis after the batch "
-            "axis must appear once, counted from 1",
+            _(
+                "dims {dims} is not a permutation of 1..{count}: each axis after the batch axis "
+                "must appear once, counted from 1"
+            ).format(dims=dims, count=len(dims)),
         )
     expect_ndim(
-        input_shape, len(dims) + 1, spec.type, f"(batch, {len(dims)} axes), one per entry of dims"
+        input_shape,
+        len(dims) + 1,
+        spec.type,
+        _("(batch, {count} axes), one per entry of dims").format(count=len(dims)),
     )
     return LayerFacts(output_shape=(input_shape[0], *(input_shape[d] for d in dims)))
 
@@ -59,7 +65,7 @@ def repeat_vector(spec: RepeatVectorSpec, input_shape: Shape, namer: Namer) -> L
 
 
 def reordering_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) -> CostFacts:
-    return _elementwise(record, 0, "a copy of the same values in another order")
+    return _elementwise(record, 0, N_("a copy of the same values in another order"))
 
 
 FAMILY_SPECS = (

@@ -17,11 +17,12 @@ from app.core.errors import SpecError
 from app.core.family import EditorHints, LayerFamily
 from app.core.family_costs import _elementwise
 from app.core.formula import num
-from app.core.gettext_marker import N_
 from app.core.records import LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer
 from app.core.shapes import show
 from app.core.spec_base import MAX_DIM, MAX_RANK, DataFormat, LayerSpecBase, _lower
+from app.core.translation import N_
+from app.core.translation import gettext as _
 
 
 class FlattenSpec(LayerSpecBase):
@@ -61,14 +62,17 @@ def reshape(spec: ReshapeSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     if target.count(-1) > 1:
         raise SpecError(
             ("target_shape",),
-            f"target_shape {target} has {target.count(-1)} entries of -1; at most one size "
-            "can be inferred",
+            _(
+                "target_shape {target} has {count} entries of -1; at most one size can be inferred"
+            ).format(target=target, count=target.count(-1)),
         )
     if 0 in target:
         raise SpecError(
             ("target_shape",),
-            f"target_shape {target} has a 0, which would make an empty tensor; "
-            "use positive sizes (and -1 for one size to infer)",
+            _(
+                "target_shape {target} has a 0, which would make an empty tensor; use positive "
+                "sizes (and -1 for one size to infer)"
+            ).format(target=target),
         )
     rest = input_shape[1:]
     if None in rest:
@@ -80,17 +84,26 @@ def reshape(spec: ReshapeSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
         if known != size:
             raise SpecError(
                 ("target_shape",),
-                f"target_shape {target} holds {num(known)} values, but each sample of "
-                f"{show(input_shape)} has {num(size)}; use sizes whose product is {num(size)}, "
-                "or -1 for one of them",
+                _(
+                    "target_shape {target} holds {known} values, but each sample of {shape} has "
+                    "{size}; use sizes whose product is {size}, or -1 for one of them"
+                ).format(target=target, known=num(known), shape=show(input_shape), size=num(size)),
             )
         return LayerFacts(output_shape=(input_shape[0], *target))
     if size % known:
         raise SpecError(
             ("target_shape",),
-            f"target_shape {target}: the {num(size)} values of each sample of "
-            f"{show(input_shape)} do not divide by {num(known)}, the product of the fixed "
-            f"sizes; make that product one of {divisors(size)}",
+            _(
+                "target_shape {target}: the {size} values of each sample of {shape} do not "
+                "divide by {known}, the product of the fixed sizes; make that product one of "
+                "{divisors}"
+            ).format(
+                target=target,
+                size=num(size),
+                shape=show(input_shape),
+                known=num(known),
+                divisors=divisors(size),
+            ),
         )
     return LayerFacts(
         output_shape=(input_shape[0], *(size // known if d == -1 else d for d in target))
@@ -98,7 +111,7 @@ def reshape(spec: ReshapeSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
 
 
 def reshaping_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) -> CostFacts:
-    return _elementwise(record, 0, "a view of the same values")
+    return _elementwise(record, 0, N_("a view of the same values"))
 
 
 FAMILY_SPECS = (

@@ -28,7 +28,6 @@ from app.core.costs import CostContext, CostFacts, elements
 from app.core.family import EditorHints, LayerFamily
 from app.core.family_costs import _weighted
 from app.core.formula import dot, num, plus
-from app.core.gettext_marker import N_
 from app.core.keras_objects import Activation, Constraint, Initializer, Regularizer
 from app.core.records import LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer, weight
@@ -42,6 +41,8 @@ from app.core.shapes import (
     split_channels,
 )
 from app.core.spec_base import DataFormat, DefaultSizes, Dim, Padding, Sizes, _SpatialSpec
+from app.core.translation import N_
+from app.core.translation import gettext as _
 
 # ---- Depthwise and separable convolutions, zero padding, cropping, group normalisation ----
 
@@ -145,7 +146,10 @@ def depthwise_conv(spec: DepthwiseSpec, input_shape: Shape, namer: Namer) -> Lay
     return LayerFacts(
         output_shape=join_channels(input_shape[0], out, m * c, spec.channels_first),
         weights=tuple(weights),
-        formula=f"{terms} = {num(total)} (each of the {c} channels × depth_multiplier {m})",
+        formula=f"{terms} = {num(total)} "
+        + _("(each of the {channels} channels × depth_multiplier {multiplier})").format(
+            channels=c, multiplier=m
+        ),
     )
 
 
@@ -161,8 +165,8 @@ def separable_conv(spec: SeparableSpec, input_shape: Shape, namer: Namer) -> Lay
     total = sum(w.count for w in weights)
     terms = plus(
         [
-            f"depthwise {dot(weights[0].shape)}",
-            f"pointwise {dot([m * c, f])}",
+            _("depthwise {params}").format(params=dot(weights[0].shape)),
+            _("pointwise {params}").format(params=dot([m * c, f])),
             str(f) if spec.use_bias else "",
         ]
     )
@@ -199,13 +203,15 @@ def _with_depthwise(
     result added to what is saved; still written only when read."""
 
     def written() -> tuple[str, str, str]:
-        _, flop, kept = texts()
+        _mac, flop, kept = texts()
         macs = p_out * mc * (k + f)
         return (
-            f"P_out·M·C·(K + F) = {dot([p_out, mc])}·({k} + {f}) = {num(macs)} (depthwise "
-            f"{num(p_out * mc * k)} + pointwise {num(p_out * mc * f)})",
+            f"P_out·M·C·(K + F) = {dot([p_out, mc])}·({k} + {f}) = {num(macs)} "
+            + _("(depthwise {depthwise} + pointwise {pointwise})").format(
+                depthwise=num(p_out * mc * k), pointwise=num(p_out * mc * f)
+            ),
             flop,
-            f"{kept} + depthwise result {num(saved)}",
+            _("{kept} + depthwise result {values}").format(kept=kept, values=num(saved)),
         )
 
     return written

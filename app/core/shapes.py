@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from app.core.errors import SpecError
 from app.core.records import Shape
+from app.core.translation import gettext as _
 
 prod = math.prod
 
@@ -32,8 +33,12 @@ def expect_ndim(shape: Shape, ndim: int, layer_type: str, layout: str) -> None:
     if len(shape) != ndim:
         raise SpecError(
             ("input",),
-            f"{layer_type} expects {ndim}-D input {layout}; received {show(shape)}, "
-            f"which has {len(shape)} dimensions",
+            _(
+                "{type} expects {ndim}-D input {layout}; received {shape}, which has "
+                "{received} dimensions"
+            ).format(
+                type=layer_type, ndim=ndim, layout=layout, shape=show(shape), received=len(shape)
+            ),
         )
 
 
@@ -56,7 +61,9 @@ def known_channels(channels: int | None, layer_type: str, shape: Shape) -> int:
     if channels is None:
         raise SpecError(
             ("input",),
-            f"{layer_type} needs a known number of channels; received {show(shape)}",
+            _("{type} needs a known number of channels; received {shape}").format(
+                type=layer_type, shape=show(shape)
+            ),
         )
     return channels
 
@@ -82,13 +89,24 @@ def conv_output_spatial(
         )
     if any(o is not None and o <= 0 for o in out):
         effective = [d * (k - 1) + 1 for k, d in zip(kernel, dilation, strict=True)]
-        dilated = "" if effective == list(kernel) else f" (dilated to {by(effective)})"
+        dilated = (
+            ""
+            if effective == list(kernel)
+            else _(" (dilated to {size})").format(size=by(effective))
+        )
         raise SpecError(
             (field,),
-            f"{field.replace('_', ' ').removesuffix(' size')} {by(kernel)}{dilated} does not fit "
-            f"the {by(['?' if n is None else n for n in spatial])} input with padding "
-            f"'{padding}' (the output would be empty); use padding 'same', a smaller "
-            "window or a larger input",
+            _(
+                "{window} {size}{dilated} does not fit the {input} input with padding "
+                "'{padding}' (the output would be empty); use padding 'same', a smaller "
+                "window or a larger input"
+            ).format(
+                window=field.replace("_", " ").removesuffix(" size"),
+                size=by(kernel),
+                dilated=dilated,
+                input=by(["?" if n is None else n for n in spatial]),
+                padding=padding,
+            ),
         )
     return out
 
@@ -97,8 +115,10 @@ def check_strides_vs_dilation(strides: Sequence[int], dilation: Sequence[int]) -
     if max(strides) > 1 and max(dilation) > 1:
         raise SpecError(
             ("strides",),
-            "strides > 1 cannot be combined with dilation_rate > 1 (Keras rejects it); "
-            f"received strides={list(strides)} and dilation_rate={list(dilation)}",
+            _(
+                "strides > 1 cannot be combined with dilation_rate > 1 (Keras rejects it); "
+                "received strides={strides} and dilation_rate={dilation}"
+            ).format(strides=list(strides), dilation=list(dilation)),
         )
 
 
@@ -142,15 +162,30 @@ def axis_index(axis: int, shape: Shape, field: str = "axis", allow_batch: bool =
     if not -ndim <= axis < ndim:
         raise SpecError(
             (field,),
-            f"{field} {axis} is out of range for the {ndim}-D input {show(shape)}; "
-            f"use one of {', '.join(str(a) for a in range(1, ndim))} "
-            f"(or {', '.join(str(a) for a in range(-ndim + 1, 0))} counting from the end)",
+            _(
+                "{field} {axis} is out of range for the {ndim}-D input {shape}; use one of "
+                "{axes} (or {negative} counting from the end)"
+            ).format(
+                field=field,
+                axis=axis,
+                ndim=ndim,
+                shape=show(shape),
+                axes=", ".join(str(a) for a in range(1, ndim)),
+                negative=", ".join(str(a) for a in range(-ndim + 1, 0)),
+            ),
         )
     position = axis % ndim
     if position == 0 and not allow_batch:
         raise SpecError(
             (field,),
-            f"{field} {axis} is the batch axis of {show(shape)}, whose size is not fixed; "
-            f"use one of {', '.join(str(a) for a in range(1, ndim))}",
+            _(
+                "{field} {axis} is the batch axis of {shape}, whose size is not fixed; use one "
+                "of {axes}"
+            ).format(
+                field=field,
+                axis=axis,
+                shape=show(shape),
+                axes=", ".join(str(a) for a in range(1, ndim)),
+            ),
         )
     return position

@@ -18,6 +18,7 @@ from app.core.errors import SpecError
 from app.core.memory import memory_report
 from app.core.model import summarize
 from app.core.records import FitResult, ModelSummary, Size, SweepPoint, SweepResult
+from app.core.translation import gettext as _
 from app.schema import (
     DTYPE_BYTES,
     MAX_DIM,
@@ -42,7 +43,11 @@ def _layer_body(body: dict[str, Any], index: int, field: str) -> dict[str, Any]:
     if field not in layer:
         raise SpecError(
             ("layer",),
-            f"layer {index} ({layer.get('type', 'a shared layer call')}) has no `{field}` to vary",
+            _("layer {index} ({type}) has no `{field}` to vary").format(
+                index=index,
+                type=layer["type"] if "type" in layer else _("a shared layer call"),
+                field=field,
+            ),
         )
     return layer
 
@@ -71,7 +76,7 @@ def current_value(body: dict[str, Any], argument: str, index: int) -> int:
     if argument == "input_size":
         sizes = [_input_shape(body)[a] for a in _spatial_axes(body)]
         if not sizes or None in sizes:
-            raise SpecError(("argument",), "input_size needs known spatial input sizes")
+            raise SpecError(("argument",), _("input_size needs known spatial input sizes"))
         largest: int = max(sizes)
         return largest
     field = "units" if argument == "filters" and "units" in body["layers"][index] else argument
@@ -211,7 +216,12 @@ def largest_fit(
 
     result = FitResult(argument=varied.argument, budget=Size(bytes=budget))
     if not fits(1):
-        return replace(result, note=f"even {varied.argument} = 1 needs more than the budget")
+        return replace(
+            result,
+            note=_("even {argument} = 1 needs more than the budget").format(
+                argument=varied.argument
+            ),
+        )
     low, high = 1, MAX_DIM + 1  # fits(low), and nothing at or past `high` does
     while high - low > 1:
         middle = (low + high) // 2
@@ -225,9 +235,15 @@ def check_work(values: int, layers: int) -> None:
     if values * layers > MAX_SWEEP_LAYER_POINTS:
         raise SpecError(
             ("values",),
-            f"a sweep computes at most {MAX_SWEEP_LAYER_POINTS:,} layers × values "
-            f"({MAX_SWEEP_LAYER_POINTS // layers} values for this {layers:,}-layer model); "
-            f"received {values} values",
+            _(
+                "a sweep computes at most {limit} layers × values ({most} values for this "
+                "{layers}-layer model); received {values} values"
+            ).format(
+                limit=f"{MAX_SWEEP_LAYER_POINTS:,}",
+                most=MAX_SWEEP_LAYER_POINTS // layers,
+                layers=f"{layers:,}",
+                values=values,
+            ),
         )
 
 
@@ -240,8 +256,11 @@ def sweep(request: SweepRequest) -> SweepResult:
     if request.layer >= len(request.model.layers):
         raise SpecError(
             ("layer",),
-            f"the model has {len(request.model.layers)} layers (0 to "
-            f"{len(request.model.layers) - 1}); received layer {request.layer}",
+            _("the model has {count} layers (0 to {last}); received layer {layer}").format(
+                count=len(request.model.layers),
+                last=len(request.model.layers) - 1,
+                layer=request.layer,
+            ),
         )
     body = request.model.model_dump(mode="json", exclude_unset=True)
     body.setdefault("batch_size", request.model.batch_size)

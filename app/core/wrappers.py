@@ -21,12 +21,13 @@ from app.core.costs import CostContext, CostFacts, cost_facts, elements
 from app.core.errors import SpecError
 from app.core.family import EditorHints, LayerFamily
 from app.core.formula import num
-from app.core.gettext_marker import N_
 from app.core.records import Deferred, LayerRecord, Shape, WeightRecord
 from app.core.recurrent import GRUSpec, LSTMSpec, SimpleRNNSpec
 from app.core.registry import LayerFacts, Namer, analyse
 from app.core.shapes import show
 from app.core.spec_base import LayerSpecBase
+from app.core.translation import N_
+from app.core.translation import gettext as _
 
 if TYPE_CHECKING:
     # The union of every family's specs: `app.schema` builds it and resolves the name.
@@ -67,21 +68,27 @@ def time_distributed(spec: TimeDistributedSpec, input_shape: Shape, namer: Namer
     if len(input_shape) < 3:
         raise SpecError(
             ("input",),
-            "TimeDistributed needs an input with a time axis, at least 3-D (batch, time, ...); "
-            f"received {show(input_shape)}",
+            _(
+                "TimeDistributed needs an input with a time axis, at least 3-D (batch, time, "
+                "...); received {shape}"
+            ).format(shape=show(input_shape)),
         )
     inner = _wrapped(spec.layer, (input_shape[0], *input_shape[2:]), namer)
     if isinstance(inner.output_shape, list):
         raise SpecError(
             ("layer",),
-            f"TimeDistributed cannot wrap a layer with several outputs ({inner.type} with "
-            "return_state); set return_state to false",
+            _(
+                "TimeDistributed cannot wrap a layer with several outputs ({type} with "
+                "return_state); set return_state to false"
+            ).format(type=inner.type),
         )
     step = inner.output_shape
     return LayerFacts(
         output_shape=(step[0], input_shape[1], *step[1:]),
         weights=inner.weights,
-        formula=Deferred(lambda: f"shared by every time step: {inner.formula}"),
+        formula=Deferred(
+            lambda: _("shared by every time step: {formula}").format(formula=inner.formula)
+        ),
         inner=inner,
     )
 
@@ -92,17 +99,21 @@ def _check_pair(forward: LayerSpecBase, backward: LayerSpecBase, given: bool) ->
         where = ("backward_layer" if given else "layer", "go_backwards")
         raise SpecError(
             where,
-            "the forward and backward layers must differ in go_backwards; received "
-            f"go_backwards={forward.go_backwards} for both (Keras sets the backward copy to "  # type: ignore[attr-defined]
-            "true, so leave the wrapped layer's go_backwards false)",
+            _(
+                "the forward and backward layers must differ in go_backwards; received "
+                "go_backwards={value} for both (Keras sets the backward copy to true, so leave "
+                "the wrapped layer's go_backwards false)"
+            ).format(value=forward.go_backwards),  # type: ignore[attr-defined]
         )
     for attribute in ("stateful", "return_sequences", "return_state"):
         ahead, behind = getattr(forward, attribute), getattr(backward, attribute)
         if ahead != behind:
             raise SpecError(
                 ("backward_layer", attribute),
-                f"the backward layer must have the same {attribute} as the forward layer; "
-                f"received {behind} and {ahead}",
+                _(
+                    "the backward layer must have the same {argument} as the forward layer; "
+                    "received {backward} and {forward}"
+                ).format(argument=attribute, backward=behind, forward=ahead),
             )
 
 
@@ -115,8 +126,10 @@ def bidirectional(spec: BidirectionalSpec, input_shape: Shape, namer: Namer) -> 
         if wrapped is not None and not isinstance(wrapped, RECURRENT):
             raise SpecError(
                 (field, "type"),
-                "Bidirectional wraps a recurrent layer (LSTM, GRU, SimpleRNN, ConvLSTM1D/2D/3D); "
-                f"received {wrapped.type}",  # type: ignore[attr-defined]
+                _(
+                    "Bidirectional wraps a recurrent layer (LSTM, GRU, SimpleRNN, "
+                    "ConvLSTM1D/2D/3D); received {type}"
+                ).format(type=wrapped.type),  # type: ignore[attr-defined]
             )
     layer = spec.layer  # its trainable flag freezes both copies (Keras: on forward_layer and
     # backward_layer after construction, since the copies are rebuilt from the layer's config)
@@ -133,7 +146,7 @@ def bidirectional(spec: BidirectionalSpec, input_shape: Shape, namer: Namer) -> 
     output, states = (outputs[0], outputs[1:]) if isinstance(outputs, list) else (outputs, [])
     if spec.merge_mode == "concat":
         if output[-1] is None:
-            raise SpecError(("merge_mode",), "concat needs a known last axis; received None")
+            raise SpecError(("merge_mode",), _("concat needs a known last axis; received None"))
         # Keras doubles the last axis, whatever the data_format (channels_first included).
         merged: list[Shape] = [(*output[:-1], output[-1] * 2)]
     elif spec.merge_mode is None:
@@ -153,10 +166,9 @@ def bidirectional(spec: BidirectionalSpec, input_shape: Shape, namer: Namer) -> 
     if spec.backward_layer is None:
 
         def formula() -> str:
-            return (
-                f"2 × {num(forward.params)} = {num(2 * forward.params)} "
-                f"(each direction: {forward.formula})"
-            )
+            return f"2 × {num(forward.params)} = {num(2 * forward.params)} " + _(
+                "(each direction: {formula})"
+            ).format(formula=forward.formula)
     else:
 
         def formula() -> str:
@@ -190,8 +202,8 @@ def time_distributed_costs(
         moved=inner.moved * inner.steps,
         texts=lambda: _each(
             inner.texts(),
-            f"per step, the wrapped {spec.layer.type}: ",  # type: ignore[attr-defined]
-            "per step: ",
+            _("per step, the wrapped {type}: ").format(type=spec.layer.type),  # type: ignore[attr-defined]
+            _("per step: "),
         ),
     )
 
@@ -226,8 +238,10 @@ def bidirectional_costs(
         working=forward.working + backward.working,
         moved=forward.moved + backward.moved,
         texts=lambda: _merged(
-            _each(forward.texts(), "forward + backward, each ", "forward + backward, each "),
-            f"; merge ({spec.merge_mode}) {num(merge)}" if merge else "",
+            _each(forward.texts(), _("forward + backward, each "), _("forward + backward, each ")),
+            _("; merge ({mode}) {flops}").format(mode=spec.merge_mode, flops=num(merge))
+            if merge
+            else "",
         ),
     )
 

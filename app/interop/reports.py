@@ -16,6 +16,8 @@ from typing import Any
 
 from app.core.records import ModelSummary, dump_json, dump_python
 from app.core.shapes import show
+from app.core.translation import N_
+from app.core.translation import gettext as _
 from app.core.units import readable
 from app.interop.summary_text import output_shape_text
 
@@ -28,36 +30,36 @@ _PLAIN_FIELDS = (
     "non_trainable_params",
 )
 _HEADERS = {
-    "name": "Layer",
-    "type": "Type",
-    "output_shape": "Output shape",
-    "params": "Params",
-    "trainable_params": "Trainable",
-    "non_trainable_params": "Non-trainable",
-    "connected_to": "Connected to",
+    "name": N_("Layer"),
+    "type": N_("Type"),
+    "output_shape": N_("Output shape"),
+    "params": N_("Params"),
+    "trainable_params": N_("Trainable"),
+    "non_trainable_params": N_("Non-trainable"),
+    "connected_to": N_("Connected to"),
     # Costs: per sample, forward pass, unless the heading says otherwise (docs/costs.md).
-    "costs.steps": "Time steps",
-    "costs.macs_per_step": "MACs per step",
-    "costs.elementwise_flops_per_step": "Element-wise FLOPs per step",
-    "costs.flops_per_step": "FLOPs per step",
-    "costs.macs": "MACs",
-    "costs.elementwise_flops": "Element-wise FLOPs",
-    "costs.flops": "FLOPs",
-    "costs.backward_flops": "Backward FLOPs",
-    "costs.training_flops": "Training FLOPs",
-    "costs.saved_elements_per_step": "Saved for backward per step (values)",
-    "costs.saved_elements": "Saved for backward (values)",
-    "costs.saved.bytes": "Saved for backward (bytes)",
-    "costs.saved.text": "Saved for backward",
-    "costs.working_elements": "Working set (values)",
-    "costs.moved_elements_per_step": "Memory traffic per step (values)",
-    "costs.mac_formula": "MACs formula",
-    "costs.flop_formula": "FLOPs formula",
-    "costs.saved_formula": "Saved for backward formula",
-    "costs.batch_size": "Batch size",
-    "costs.batch_macs": "MACs per batch",
-    "costs.batch_flops": "FLOPs per batch",
-    "costs.batch_training_flops": "Training FLOPs per batch",
+    "costs.steps": N_("Time steps"),
+    "costs.macs_per_step": N_("MACs per step"),
+    "costs.elementwise_flops_per_step": N_("Element-wise FLOPs per step"),
+    "costs.flops_per_step": N_("FLOPs per step"),
+    "costs.macs": N_("MACs"),
+    "costs.elementwise_flops": N_("Element-wise FLOPs"),
+    "costs.flops": N_("FLOPs"),
+    "costs.backward_flops": N_("Backward FLOPs"),
+    "costs.training_flops": N_("Training FLOPs"),
+    "costs.saved_elements_per_step": N_("Saved for backward per step (values)"),
+    "costs.saved_elements": N_("Saved for backward (values)"),
+    "costs.saved.bytes": N_("Saved for backward (bytes)"),
+    "costs.saved.text": N_("Saved for backward"),
+    "costs.working_elements": N_("Working set (values)"),
+    "costs.moved_elements_per_step": N_("Memory traffic per step (values)"),
+    "costs.mac_formula": N_("MACs formula"),
+    "costs.flop_formula": N_("FLOPs formula"),
+    "costs.saved_formula": N_("Saved for backward formula"),
+    "costs.batch_size": N_("Batch size"),
+    "costs.batch_macs": N_("MACs per batch"),
+    "costs.batch_flops": N_("FLOPs per batch"),
+    "costs.batch_training_flops": N_("Training FLOPs per batch"),
 }
 
 
@@ -65,7 +67,7 @@ def heading(key: str) -> str:
     """A column's heading as people read it: `costs.macs_per_step` → `MACs per step`; a key
     without one of its own reads as words (`costs.new_thing` → `New thing`)."""
     if key in _HEADERS:
-        return _HEADERS[key]
+        return _(_HEADERS[key])
     words = key.removeprefix("costs.").replace(".", " ").replace("_", " ")
     return words[:1].upper() + words[1:]
 
@@ -128,7 +130,7 @@ def markdown_escape(text: str) -> str:
 
 def _markdown_cell(value: Any) -> str:
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
@@ -151,12 +153,24 @@ def summary_markdown(summary: ModelSummary) -> str:
         lines.append("| " + " | ".join(_markdown_cell(row.get(c, "")) for c in columns) + " |")
     lines += [
         "",
-        f"- Input shape: `{show(summary.input_shape)}`, dtype `{summary.dtype}` "
-        f"({summary.bytes_per_param} bytes per parameter)",
-        f"- Total params: {summary.total_params:,} ({readable(summary.total_bytes)})",
-        f"- Trainable params: {summary.trainable_params:,} ({readable(summary.trainable_bytes)})",
-        f"- Non-trainable params: {summary.non_trainable_params:,} "
-        f"({readable(summary.non_trainable_bytes)})",
+        "- "
+        + _("Input shape: `{shape}`, dtype `{dtype}` ({bytes} bytes per parameter)").format(
+            shape=show(summary.input_shape),
+            dtype=summary.dtype,
+            bytes=summary.bytes_per_param,
+        ),
+        "- "
+        + _("Total params: {params} ({size})").format(
+            params=f"{summary.total_params:,}", size=readable(summary.total_bytes)
+        ),
+        "- "
+        + _("Trainable params: {params} ({size})").format(
+            params=f"{summary.trainable_params:,}", size=readable(summary.trainable_bytes)
+        ),
+        "- "
+        + _("Non-trainable params: {params} ({size})").format(
+            params=f"{summary.non_trainable_params:,}", size=readable(summary.non_trainable_bytes)
+        ),
     ]
     for key, value in cost_columns(summary).items():
         if isinstance(value, str):
@@ -201,7 +215,7 @@ def summary_csv(summary: ModelSummary) -> str:
     lines = [_csv_line([heading(c) for c in columns])]
     lines += [_csv_line([csv_safe(row.get(c, "")) for c in columns]) for row in rows]
     totals = {
-        "name": "Total",
+        "name": _("Total"),
         "params": summary.total_params,
         "trainable_params": summary.trainable_params,
         "non_trainable_params": summary.non_trainable_params,
