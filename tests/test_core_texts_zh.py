@@ -182,8 +182,12 @@ def test_a_spec_error_is_raised_in_the_active_language():
 # --- Pages and fragments ---------------------------------------------------------------------
 
 
+# Every layer's "How it is counted" drawn open, as its no-JS button asks (`rules=N`).
+OPEN_RULES = "".join(f"&rules={index}" for index in range(8))
+
+
 def test_the_chinese_seed_page_shows_no_english_sentence_of_the_core(http):
-    page = http.get("/?lang=zh")
+    page = http.get("/?lang=zh" + OPEN_RULES)
     assert page.status_code == 200
     assert "每步 2 × " in html.unescape(page.text)  # the FLOP derivations are there, in Chinese
     assert english_left(page.text) == []
@@ -200,13 +204,13 @@ def test_a_chinese_htmx_update_shows_no_english_sentence_of_the_core(http):
 
 def test_the_form_s_language_is_the_core_s_even_against_the_cookie(http):
     http.cookies.set("lang", "en")
-    response = http.post("/", data=seed_form(lang="zh"), headers=HX)
+    response = http.post("/cost-rule?index=0", data=seed_form(lang="zh"), headers=HX)
     assert "每步 2 × " in html.unescape(response.text)
     assert english_left(response.text) == []
 
 
 def test_a_chinese_graph_model_page_shows_no_english_sentence_of_the_core(http):
-    page = http.get("/?" + graph_query() + "&lang=zh")
+    page = http.get("/?" + graph_query() + "&lang=zh" + OPEN_RULES)
     assert page.status_code == 200
     assert "19,205" in page.text
     assert english_left(page.text) == []
