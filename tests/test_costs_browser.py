@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from conftest import PLAYWRIGHT_DEFAULT
 from playwright.sync_api import expect
 
-# The explorer page on the seed model, with console errors failing the test (shared fixtures).
-from tests.test_pages_browser import context, page  # noqa: F401
+
+@pytest.fixture
+def page(open_page):
+    """The explorer on the seed model; console errors fail the test."""
+    return open_page(viewport=PLAYWRIGHT_DEFAULT)
 
 
-def test_switching_to_the_pytorch_convention_adds_the_recurrent_biases(page):  # noqa: F811
+def test_switching_to_the_pytorch_convention_adds_the_recurrent_biases(page):
     page.select_option("#f-convention", "pytorch")
     expect(page.locator("#total-params")).to_have_text("746,520")
     expect(page.locator("#costs-summary .convention")).to_have_text("convention: pytorch")
     expect(page.locator("#layer-row-0 .formula")).to_contain_text("+ 30 + 30")
 
 
-def test_switching_to_peepholes_and_back_restores_keras_numbers(page):  # noqa: F811
+def test_switching_to_peepholes_and_back_restores_keras_numbers(page):
     page.select_option("#f-convention", "peephole")
     expect(page.locator("#total-params")).to_have_text("746,310")
     page.select_option("#f-convention", "keras")
@@ -25,12 +30,12 @@ def test_switching_to_peepholes_and_back_restores_keras_numbers(page):  # noqa: 
     expect(page.locator("#total-macs")).to_have_text("17,876,160,000")
 
 
-def test_the_convention_travels_in_the_url(page):  # noqa: F811
+def test_the_convention_travels_in_the_url(page):
     page.select_option("#f-convention", "peephole")
     expect(page).to_have_url(re.compile(r"[?&]convention=peephole(&|$)"))
 
 
-def test_the_whatif_chart_plots_params_macs_and_memory_against_filters(page):  # noqa: F811
+def test_the_whatif_chart_plots_params_macs_and_memory_against_filters(page):
     panels = page.locator("svg.whatif-panel")
     expect(panels).to_have_count(3)
     for key in ("params", "macs", "memory"):
@@ -40,7 +45,7 @@ def test_the_whatif_chart_plots_params_macs_and_memory_against_filters(page):  #
     expect(page.locator(".whatif-data tr.current th")).to_have_text("30")
 
 
-def test_the_whatif_chart_answers_the_largest_batch_within_a_budget(page):  # noqa: F811
+def test_the_whatif_chart_answers_the_largest_batch_within_a_budget(page):
     expect(page.locator("svg.whatif-panel")).to_have_count(3)
     page.select_option("#sweep-argument", "batch_size")
     page.select_option("#sweep-fit", "batch_size")
@@ -50,13 +55,13 @@ def test_the_whatif_chart_answers_the_largest_batch_within_a_budget(page):  # no
     expect(page.locator("#whatif-fit")).to_contain_text(": 6 (")
 
 
-def test_the_whatif_chart_follows_an_edit_of_the_model(page):  # noqa: F811
+def test_the_whatif_chart_follows_an_edit_of_the_model(page):
     expect(page.locator("svg.whatif-panel")).to_have_count(3)
     page.locator("#f-layers-0-filters").fill("40")
     expect(page.locator(".whatif-data tr.current th")).to_have_text("40")
 
 
-def test_a_bad_sweep_value_is_named_not_a_failure(page):  # noqa: F811
+def test_a_bad_sweep_value_is_named_not_a_failure(page):
     page.locator("#sweep-values").fill("8, lots")
     page.locator("#whatif-form button[type=submit]").click()
     expect(page.locator("#whatif-error")).to_contain_text("values")

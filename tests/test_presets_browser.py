@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from conftest import PLAYWRIGHT_DEFAULT
 from playwright.sync_api import expect
 
-# The explorer page on the seed model, with console errors failing the test (shared fixtures).
-from tests.test_pages_browser import context, page  # noqa: F401
+
+@pytest.fixture
+def page(open_page):
+    """The explorer on the seed model; console errors fail the test."""
+    return open_page(viewport=PLAYWRIGHT_DEFAULT)
 
 
-def test_loading_a_shi_et_al_row_puts_it_in_the_editor_and_the_url(page):  # noqa: F811
+def test_loading_a_shi_et_al_row_puts_it_in_the_editor_and_the_url(page):
     page.locator("#gallery summary").click()
     row = page.locator("#preset-shi2015-convlstm9x9-1x1-128-1x1-128")
     expect(row.locator(".published")).to_have_text("11,550,224")
@@ -23,7 +28,7 @@ def test_loading_a_shi_et_al_row_puts_it_in_the_editor_and_the_url(page):  # noq
     expect(page.locator("#total-params")).to_have_text("11,550,224")
 
 
-def test_a_figure_that_differs_says_why_and_keeps_the_published_number(page):  # noqa: F811
+def test_a_figure_that_differs_says_why_and_keeps_the_published_number(page):
     page.locator("#gallery summary").click()
     row = page.locator("#preset-openstl-convlstm-s-mmnist")
     first = row.locator("tbody tr").first
@@ -36,7 +41,7 @@ def test_a_figure_that_differs_says_why_and_keeps_the_published_number(page):  #
     )
 
 
-def test_the_gallery_speaks_chinese(page, live_server):  # noqa: F811
+def test_the_gallery_speaks_chinese(page, live_server):
     page.goto(live_server + "/?lang=zh")
     page.locator("#gallery summary").click()
     expect(page.locator("#gallery summary")).to_have_text("已发表的架构")
