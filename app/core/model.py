@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from app.core.conventions import using_convention
 from app.core.costs import CostContext, has_rule, layer_costs
@@ -24,6 +26,8 @@ from app.core.registry import Namer, analyse
 from app.core.shapes import show
 from app.core.translation import gettext as _
 from app.schema import DTYPE_BYTES, LayerCallSpec, LayerSpecBase, SummaryRequest
+
+T = TypeVar("T")
 
 
 def _blame(error: SpecError, index: int) -> SpecError:
@@ -204,15 +208,39 @@ def model_costs(records: tuple[LayerRecord, ...], batch_size: int) -> ModelCosts
     )
 
 
+def _cyclic_gc_paused(work: Callable[[SummaryRequest], T], request: SummaryRequest) -> T:
+    """`work(request)` with the cyclic collector paused. The walk allocates ~20 acyclic records
+    per layer, all alive until it returns, so the collector can free none of them; left on, it
+    rescanned the growing result again and again: half the time of a 1,000-layer model, and
+    growth worse than linear (bench/core_speed.py). Reference counting still frees everything;
+    a caller that disabled the collector keeps it off."""
+    if not gc.isenabled():
+        return work(request)
+    gc.disable()
+    try:
+        return work(request)
+    finally:
+        gc.enable()
+
+
 def summarize(request: SummaryRequest) -> ModelSummary:
     """The model's records and their totals; totals are plain sums over the layers."""
-    return _summarize(request)
+    return _cyclic_gc_paused(_summarize, request)
 
 
 def summary_json(request: SummaryRequest, *, texts: bool = True) -> bytes:
-    """The summary's JSON (`POST /summary`), texts included unless `texts` is false."""
-    summary = _summarize(request)
-    return dump_json(summary) if texts else dump_numbers_json(summary)
+    """The summary's JSON (`POST /summary`), texts included unless `texts` is false. The
+    collector stays paused until the records, and the texts written for the JSON, are freed
+    again, so it never scans them."""
+    return _cyclic_gc_paused(_summary_json if texts else _numbers_json, request)
+
+
+def _summary_json(request: SummaryRequest) -> bytes:
+    return dump_json(_summarize(request))
+
+
+def _numbers_json(request: SummaryRequest) -> bytes:
+    return dump_numbers_json(_summarize(request))
 
 
 def _summarize(request: SummaryRequest) -> ModelSummary:
