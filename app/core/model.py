@@ -212,8 +212,11 @@ def _cyclic_gc_paused(work: Callable[[SummaryRequest], T], request: SummaryReque
     """`work(request)` with the cyclic collector paused. The walk allocates ~20 acyclic records
     per layer, all alive until it returns, so the collector can free none of them; left on, it
     rescanned the growing result again and again: half the time of a 1,000-layer model, and
-    growth worse than linear (bench/core_speed.py). Reference counting still frees everything;
-    a caller that disabled the collector keeps it off."""
+    growth worse than linear (bench/core_speed.py). Measured again for issue 10 §5: equal in a
+    benchmark process (on ÷ paused 0.97-1.03, 3 M long-lived objects or none), but the full test
+    process (Keras, torch, hypothesis) then saw a 1,024-layer summary take 66× its 128-layer
+    time (tests/test_worst_cases.py): kept. Reference counting still frees everything; a caller
+    that disabled the collector keeps it off."""
     if not gc.isenabled():
         return work(request)
     gc.disable()
