@@ -181,9 +181,13 @@ def _points_into(body: Any, loc: list[Any]) -> bool:
     return True
 
 
+# Lists whose items are objects of their own: each item's error is its own.
+ITEM_LISTS = ("layers", "inputs")
+
+
 def _field(loc: list[Any]) -> tuple[Any, ...]:
     end = len(loc)
-    while isinstance(loc[end - 1], int) and loc[end - 2] != "layers":
+    while isinstance(loc[end - 1], int) and loc[end - 2] not in ITEM_LISTS:
         end -= 1
     return tuple(loc[:end])
 
