@@ -130,7 +130,7 @@ def prelu(spec: PReLUSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
                 "known size; received {shape} (list the unknown axes in shared_axes)"
             ).format(shape=show(input_shape)),
         )
-    shape = tuple(alpha)  # type: ignore[arg-type]
+    shape = tuple(alpha)
     count = 1
     for size in shape:
         count *= size  # type: ignore[operator]

@@ -35,7 +35,15 @@ from app.core.shapes import (
     split_channels,
     transpose_output_length,
 )
-from app.core.spec_base import DataFormat, DefaultSizes, Dim, Padding, Sizes, _SpatialSpec
+from app.core.spec_base import (
+    DataFormat,
+    DefaultSizes,
+    Dim,
+    Padding,
+    Sizes,
+    _SpatialSpec,
+    size_default,
+)
 from app.core.translation import N_
 from app.core.translation import gettext as _
 
@@ -43,10 +51,10 @@ from app.core.translation import gettext as _
 class _ConvBase(_SpatialSpec):
     filters: Dim
     kernel_size: Sizes
-    strides: DefaultSizes = 1
+    strides: DefaultSizes = size_default(1)
     padding: Padding = "valid"
     data_format: DataFormat | None = None
-    dilation_rate: DefaultSizes = 1
+    dilation_rate: DefaultSizes = size_default(1)
     activation: Activation = None
     use_bias: StrictBool = True
     kernel_initializer: Initializer = "glorot_uniform"

@@ -62,7 +62,16 @@ from app.core.shapes import (
     prod,
     show,
 )
-from app.core.spec_base import DataFormat, DefaultSizes, Dim, Padding, Rate, Sizes, _SpatialSpec
+from app.core.spec_base import (
+    DataFormat,
+    DefaultSizes,
+    Dim,
+    Padding,
+    Rate,
+    Sizes,
+    _SpatialSpec,
+    size_default,
+)
 from app.core.translation import N_
 from app.core.translation import gettext as _
 
@@ -77,10 +86,10 @@ class _ConvLSTMSpec(_SpatialSpec):
 
     filters: Dim
     kernel_size: Sizes
-    strides: DefaultSizes = 1
+    strides: DefaultSizes = size_default(1)
     padding: Padding = "valid"
     data_format: DataFormat | None = None
-    dilation_rate: DefaultSizes = 1
+    dilation_rate: DefaultSizes = size_default(1)
     activation: Activation = "tanh"
     recurrent_activation: Activation = "sigmoid"
     use_bias: StrictBool = True
@@ -224,7 +233,7 @@ def check_options(spec: ConvLSTMSpec, convention: Convention) -> None:
 def kernels(spec: ConvLSTMSpec) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """(input-to-state kernel, state-to-state kernel): Keras uses `kernel_size` for both."""
     k = spec.kernel_size
-    return k, spec.recurrent_kernel_size or k  # type: ignore[return-value]
+    return k, spec.recurrent_kernel_size or k
 
 
 def norms(spec: ConvLSTMSpec) -> int:
@@ -370,7 +379,7 @@ def conv_lstm(spec: ConvLSTMSpec, input_shape: Shape, namer: Namer) -> LayerFact
     return LayerFacts(
         output_shape=[output, state, state] if spec.return_state else output,
         weights=tuple(weights),
-        gates=Deferred(gates, spec, c, convention, cells),  # type: ignore[arg-type]
+        gates=Deferred(gates, spec, c, convention, cells),
         formula=Deferred(formula, spec, c, convention, cell),
     )
 

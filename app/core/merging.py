@@ -72,7 +72,7 @@ def _shapes(spec: LayerSpecBase, received: Shape | list[Shape]) -> list[Shape]:
             _(
                 "{type} merges a list of tensors; received one tensor {shape}: give `inputs` "
                 "as a list"
-            ).format(type=spec.type, shape=show(received)),  # type: ignore[attr-defined]
+            ).format(type=spec.type, shape=show(received)),
         )
     return received
 
@@ -200,7 +200,7 @@ def merge_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) 
         return (
             _("0 (no weights)"),
             _("element-wise: {rule}").format(rule=rule),
-            _("nothing saved for {type}").format(type=spec.type)  # type: ignore[attr-defined]
+            _("nothing saved for {type}").format(type=spec.type)
             if isinstance(spec, ConcatenateSpec)
             else _("inputs kept for the backward pass: {values}").format(values=num(inputs)),
         )

@@ -40,7 +40,15 @@ from app.core.shapes import (
     spatial_layout,
     split_channels,
 )
-from app.core.spec_base import DataFormat, DefaultSizes, Dim, Padding, Sizes, _SpatialSpec
+from app.core.spec_base import (
+    DataFormat,
+    DefaultSizes,
+    Dim,
+    Padding,
+    Sizes,
+    _SpatialSpec,
+    size_default,
+)
 from app.core.translation import N_
 from app.core.translation import gettext as _
 
@@ -54,11 +62,11 @@ class _DepthwiseBase(_SpatialSpec):
     _tuple_fields = ("kernel_size", "strides", "dilation_rate")
 
     kernel_size: Sizes
-    strides: DefaultSizes = 1
+    strides: DefaultSizes = size_default(1)
     padding: Padding = "valid"
     depth_multiplier: Dim = 1
     data_format: DataFormat | None = None
-    dilation_rate: DefaultSizes = 1
+    dilation_rate: DefaultSizes = size_default(1)
     activation: Activation = None
     use_bias: StrictBool = True
     depthwise_initializer: Initializer = "glorot_uniform"
@@ -88,10 +96,10 @@ class _SeparableBase(_SpatialSpec):
 
     filters: Dim
     kernel_size: Sizes
-    strides: DefaultSizes = 1
+    strides: DefaultSizes = size_default(1)
     padding: Padding = "valid"
     data_format: DataFormat | None = None
-    dilation_rate: DefaultSizes = 1
+    dilation_rate: DefaultSizes = size_default(1)
     depth_multiplier: Dim = 1
     activation: Activation = None
     use_bias: StrictBool = True

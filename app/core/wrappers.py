@@ -129,7 +129,7 @@ def bidirectional(spec: BidirectionalSpec, input_shape: Shape, namer: Namer) -> 
                 _(
                     "Bidirectional wraps a recurrent layer (LSTM, GRU, SimpleRNN, "
                     "ConvLSTM1D/2D/3D); received {type}"
-                ).format(type=wrapped.type),  # type: ignore[attr-defined]
+                ).format(type=wrapped.type),
             )
     layer = spec.layer  # its trainable flag freezes both copies (Keras: on forward_layer and
     # backward_layer after construction, since the copies are rebuilt from the layer's config)
@@ -202,7 +202,7 @@ def time_distributed_costs(
         moved=inner.moved * inner.steps,
         texts=lambda: _each(
             inner.texts(),
-            _("per step, the wrapped {type}: ").format(type=spec.layer.type),  # type: ignore[attr-defined]
+            _("per step, the wrapped {type}: ").format(type=spec.layer.type),
             _("per step: "),
         ),
     )
