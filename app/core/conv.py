@@ -8,9 +8,9 @@ K·F·C + F. Output lengths follow `_get_output_shape_given_tf_padding`.
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
-from pydantic import Field, StrictBool, StrictFloat, StrictInt
+from pydantic import StrictBool, StrictFloat, StrictInt
 
 from app.core.activations import check_activation
 from app.core.common_help import KERNEL_AND_BIAS, layer_help
@@ -40,6 +40,7 @@ from app.core.spec_base import (
     DefaultSizes,
     Dim,
     Padding,
+    PaddingSizes,
     Sizes,
     _SpatialSpec,
     size_default,
@@ -52,7 +53,11 @@ class _ConvBase(_SpatialSpec):
     filters: Dim
     kernel_size: Sizes
     strides: DefaultSizes = size_default(1)
-    padding: Padding = "valid"
+    if TYPE_CHECKING:
+        # What code reading any conv spec may find: Conv1D adds "causal" (`Conv1DSpec`).
+        padding: Padding | Literal["causal"] = "valid"
+    else:
+        padding: Padding = "valid"
     data_format: DataFormat | None = None
     dilation_rate: DefaultSizes = size_default(1)
     activation: Activation = None
@@ -97,9 +102,7 @@ class _ConvTransposeSpec(_ConvBase):
 
     _tuple_fields = ("kernel_size", "strides", "dilation_rate", "output_padding")
 
-    output_padding: (
-        Annotated[StrictInt, Field(ge=0)] | tuple[Annotated[StrictInt, Field(ge=0)], ...] | None
-    ) = None
+    output_padding: PaddingSizes | None = None
 
 
 class Conv1DTransposeSpec(_ConvTransposeSpec):

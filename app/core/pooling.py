@@ -175,7 +175,9 @@ GlobalPoolingSpec = (
 UpSamplingSpec = UpSampling1DSpec | UpSampling2DSpec | UpSampling3DSpec
 
 
-def spatial_input(spec, input_shape: Shape) -> tuple[Shape, int | None]:
+def spatial_input(
+    spec: PoolingSpec | GlobalPoolingSpec | UpSamplingSpec, input_shape: Shape
+) -> tuple[Shape, int | None]:
     """(spatial sizes, channels) of an input of exactly rank + 2 dimensions."""
     layout = spatial_layout(spec.rank, spec.channels_first)
     expect_ndim(input_shape, spec.rank + 2, spec.type, layout)

@@ -26,7 +26,7 @@ from app.core.activations import check_activation
 from app.core.common_help import layer_help
 from app.core.costs import CostContext, CostFacts, elements
 from app.core.family import EditorHints, LayerFamily
-from app.core.family_costs import _weighted
+from app.core.family_costs import _channels, _weighted
 from app.core.formula import dot, num, plus
 from app.core.keras_objects import Activation, Constraint, Initializer, Regularizer
 from app.core.records import LayerRecord, Shape
@@ -192,8 +192,7 @@ def depthwise_costs(spec: DepthwiseSpec, record: LayerRecord, context: CostConte
 
 def separable_costs(spec: SeparableSpec, record: LayerRecord, context: CostContext) -> CostFacts:
     """The depthwise pass and the pointwise one; the depthwise result is also saved."""
-    shape = record.input_shape
-    mc = spec.depth_multiplier * (shape[1] if spec.channels_first else shape[-1])  # type: ignore[operator]
+    mc = spec.depth_multiplier * _channels(record.input_shape, spec)
     p_out = elements(record.output_shape) // spec.filters
     k, f = prod(spec.kernel_size), spec.filters
     facts = _weighted(spec, record, p_out * mc * (k + f), "P_out·M·C·(K + F)", [p_out, mc])

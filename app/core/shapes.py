@@ -24,9 +24,25 @@ def show(shape: Sequence[int | None]) -> str:
     )
 
 
-def by(values: Sequence[int | str]) -> str:
+def by(values: Sequence[int | str | None]) -> str:
     """`3×3`, the way people write window sizes (`?` for an unknown one)."""
     return "×".join(str(v) for v in values)
+
+
+def single(shape: Shape | list[Shape]) -> Shape:
+    """The shape of a one-tensor layer's record (only multi-tensor layers have a list)."""
+    if isinstance(shape, list):
+        raise TypeError(f"expected one tensor's shape; received {len(shape)} shapes")
+    return shape
+
+
+def known(shape: Sequence[int | None]) -> tuple[int, ...]:
+    """`shape` with every size known: cost rules read records from the walk with concrete
+    sizes (`model.summarize`), where only the batch axis may be None."""
+    sizes = tuple(d for d in shape if d is not None)
+    if len(sizes) != len(shape):
+        raise ValueError(f"expected known sizes; received {show(shape)}")
+    return sizes
 
 
 def expect_ndim(shape: Shape, ndim: int, layer_type: str, layout: str) -> None:

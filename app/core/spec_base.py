@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     # What the core reads: `_sizes_validator` makes every size a tuple of the layer's rank.
     Sizes = tuple[int, ...]
     DefaultSizes = tuple[int, ...]
+    PaddingSizes = tuple[int, ...]
 else:
     # What a request may write: `3` or `[3, 3]`.
     Sizes = Dim | tuple[Dim, ...]
@@ -38,6 +39,8 @@ else:
     # rank. Only these defaults need validating; `validate_default` on every field doubled
     # validation time.
     DefaultSizes = Annotated[Sizes, Field(validate_default=True)]
+    # Sizes that may be 0 (`output_padding`).
+    PaddingSizes = Annotated[StrictInt, Field(ge=0)] | tuple[Annotated[StrictInt, Field(ge=0)], ...]
 Padding = Literal["valid", "same"]
 DataFormat = Literal["channels_last", "channels_first"]
 
