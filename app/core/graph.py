@@ -171,7 +171,7 @@ def _check_states(
                     shape=show(given),
                     type=spec.type,
                     wanted=show(wanted),
-                    input=show(received),
+                    input=show_any(received),
                 ),
             )
 
