@@ -45,6 +45,12 @@ def known(shape: Sequence[int | None]) -> tuple[int, ...]:
     return sizes
 
 
+def sample(shape: Shape | list[Shape]) -> tuple[int, ...]:
+    """One sample's sizes (batch axis dropped) of a one-tensor record from the walk with
+    concrete sizes: what a cost rule reads."""
+    return known(single(shape)[1:])
+
+
 def expect_ndim(shape: Shape, ndim: int, layer_type: str, layout: str) -> None:
     if len(shape) != ndim:
         raise SpecError(
