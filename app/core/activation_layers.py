@@ -26,7 +26,7 @@ from app.core.formula import dot, num
 from app.core.keras_objects import Constraint, Initializer, Regularizer
 from app.core.records import LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer, weight
-from app.core.shapes import show
+from app.core.shapes import known, prod, show
 from app.core.spec_base import LayerSpecBase
 from app.core.translation import N_
 from app.core.translation import gettext as _
@@ -130,14 +130,12 @@ def prelu(spec: PReLUSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
                 "known size; received {shape} (list the unknown axes in shared_axes)"
             ).format(shape=show(input_shape)),
         )
-    shape = tuple(alpha)  # type: ignore[arg-type]
-    count = 1
-    for size in shape:
-        count *= size  # type: ignore[operator]
+    shape = known(alpha)
+    count = prod(shape)
     return LayerFacts(
         output_shape=input_shape,
-        weights=(weight("alpha", shape),),  # type: ignore[arg-type]
-        formula=f"{dot(shape)} = {num(count)}",  # type: ignore[arg-type]
+        weights=(weight("alpha", shape),),
+        formula=f"{dot(shape)} = {num(count)}",
     )
 
 

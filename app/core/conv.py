@@ -8,9 +8,9 @@ K·F·C + F. Output lengths follow `_get_output_shape_given_tf_padding`.
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
-from pydantic import Field, StrictBool, StrictFloat, StrictInt
+from pydantic import StrictBool, StrictFloat, StrictInt
 
 from app.core.activations import check_activation
 from app.core.common_help import KERNEL_AND_BIAS, layer_help
@@ -35,7 +35,16 @@ from app.core.shapes import (
     split_channels,
     transpose_output_length,
 )
-from app.core.spec_base import DataFormat, DefaultSizes, Dim, Padding, Sizes, _SpatialSpec
+from app.core.spec_base import (
+    DataFormat,
+    DefaultSizes,
+    Dim,
+    Padding,
+    PaddingSizes,
+    Sizes,
+    _SpatialSpec,
+    size_default,
+)
 from app.core.translation import N_
 from app.core.translation import gettext as _
 
@@ -43,10 +52,14 @@ from app.core.translation import gettext as _
 class _ConvBase(_SpatialSpec):
     filters: Dim
     kernel_size: Sizes
-    strides: DefaultSizes = 1
-    padding: Padding = "valid"
+    strides: DefaultSizes = size_default(1)
+    if TYPE_CHECKING:
+        # What code reading any conv spec may find: Conv1D adds "causal" (`Conv1DSpec`).
+        padding: Padding | Literal["causal"] = "valid"
+    else:
+        padding: Padding = "valid"
     data_format: DataFormat | None = None
-    dilation_rate: DefaultSizes = 1
+    dilation_rate: DefaultSizes = size_default(1)
     activation: Activation = None
     use_bias: StrictBool = True
     kernel_initializer: Initializer = "glorot_uniform"
@@ -89,9 +102,7 @@ class _ConvTransposeSpec(_ConvBase):
 
     _tuple_fields = ("kernel_size", "strides", "dilation_rate", "output_padding")
 
-    output_padding: (
-        Annotated[StrictInt, Field(ge=0)] | tuple[Annotated[StrictInt, Field(ge=0)], ...] | None
-    ) = None
+    output_padding: PaddingSizes | None = None
 
 
 class Conv1DTransposeSpec(_ConvTransposeSpec):

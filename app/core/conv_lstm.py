@@ -58,11 +58,22 @@ from app.core.shapes import (
     conv_output_spatial,
     expect_ndim,
     join_channels,
+    known,
     known_channels,
     prod,
     show,
+    single,
 )
-from app.core.spec_base import DataFormat, DefaultSizes, Dim, Padding, Rate, Sizes, _SpatialSpec
+from app.core.spec_base import (
+    DataFormat,
+    DefaultSizes,
+    Dim,
+    Padding,
+    Rate,
+    Sizes,
+    _SpatialSpec,
+    size_default,
+)
 from app.core.translation import N_
 from app.core.translation import gettext as _
 
@@ -77,10 +88,10 @@ class _ConvLSTMSpec(_SpatialSpec):
 
     filters: Dim
     kernel_size: Sizes
-    strides: DefaultSizes = 1
+    strides: DefaultSizes = size_default(1)
     padding: Padding = "valid"
     data_format: DataFormat | None = None
-    dilation_rate: DefaultSizes = 1
+    dilation_rate: DefaultSizes = size_default(1)
     activation: Activation = "tanh"
     recurrent_activation: Activation = "sigmoid"
     use_bias: StrictBool = True
@@ -224,7 +235,7 @@ def check_options(spec: ConvLSTMSpec, convention: Convention) -> None:
 def kernels(spec: ConvLSTMSpec) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """(input-to-state kernel, state-to-state kernel): Keras uses `kernel_size` for both."""
     k = spec.kernel_size
-    return k, spec.recurrent_kernel_size or k  # type: ignore[return-value]
+    return k, spec.recurrent_kernel_size or k
 
 
 def norms(spec: ConvLSTMSpec) -> int:
@@ -277,7 +288,9 @@ def unused_convs(spec: ConvLSTMSpec, cells: int) -> int:
     return taps * 2 * f * f + 2 * f * f + (2 * f * cells if spec.gate_normalization else 0)
 
 
-def formula(spec: ConvLSTMSpec, channels: int, convention: Convention, cell: Shape) -> str:
+def formula(
+    spec: ConvLSTMSpec, channels: int, convention: Convention, cell: tuple[int, ...]
+) -> str:
     """`4 × (3·3·3·30 + 3·3·30·30 + 30) = 4 × 8,940 = 35,760` (Keras's blog-post arithmetic),
     with the convention's and the papers' options written out after it."""
     k_in, k_rec = kernels(spec)
@@ -288,7 +301,7 @@ def formula(spec: ConvLSTMSpec, channels: int, convention: Convention, cell: Sha
     if spec.use_bias:
         bias = 2 * f if convention == "pytorch" else f
         terms += [str(f), str(f)] if convention == "pytorch" else [str(f)]
-    cells = prod(cell) // f  # type: ignore[arg-type]
+    cells = prod(cell) // f
     shared = (prod(k_in) * channels * f if spec.input_to_state else 0) + prod(k_rec) * f * f + bias
     text = f"4 × ({' + '.join(terms)}) = 4 × {shared:,}"
     parts = [(4 * shared, "")]
@@ -329,8 +342,10 @@ def conv_lstm(spec: ConvLSTMSpec, input_shape: Shape, namer: Namer) -> LayerFact
     check_options(spec, convention)
     f = spec.filters
     k_in, k_rec = kernels(spec)
-    cell = state[1:]  # the cell state's shape: output grid and F channels
-    cells = prod(cell) // f  # type: ignore[arg-type]
+    # The cell state's shape: output grid (known: `state_shape` refuses unknown spatial sizes)
+    # and F channels.
+    cell = known(state[1:])
+    cells = prod(cell) // f
     grid = cell[1:] if spec.channels_first else cell[:-1]
     weights = []
     if spec.input_to_state:
@@ -370,7 +385,7 @@ def conv_lstm(spec: ConvLSTMSpec, input_shape: Shape, namer: Namer) -> LayerFact
     return LayerFacts(
         output_shape=[output, state, state] if spec.return_state else output,
         weights=tuple(weights),
-        gates=Deferred(gates, spec, c, convention, cells),  # type: ignore[arg-type]
+        gates=Deferred(gates, spec, c, convention, cells),
         formula=Deferred(formula, spec, c, convention, cell),
     )
 
@@ -419,10 +434,10 @@ def conv_lstm_costs(spec: ConvLSTMSpec, record: LayerRecord, context: CostContex
     f = spec.filters
     k_in, k_rec = (prod(k) for k in kernels(spec))
     # One sample's H_t holds P·F elements; one step of the input P_in·C.
-    p = prod(_state_of(spec, record.output_shape)[1:]) // f  # type: ignore[arg-type]
-    step = record.input_shape[2:]
+    p = prod(known(_state_of(spec, record.output_shape)[1:])) // f
+    steps, *step = known(single(record.input_shape)[1:])
     c = step[0] if spec.channels_first else step[-1]
-    p_in = prod(step) // c  # type: ignore[arg-type,operator]
+    p_in = prod(step) // c
     # Without input-to-state the input is never read: only its time axis counts.
     c_used = c if spec.input_to_state else 0
     norm_count = norms(spec)
@@ -437,7 +452,7 @@ def conv_lstm_costs(spec: ConvLSTMSpec, record: LayerRecord, context: CostContex
     )
     peephole = context.convention == "peephole"
     return CostFacts(
-        steps=record.input_shape[1],  # type: ignore[arg-type]
+        steps=steps,
         recurrent=True,
         macs=p * 4 * f * (k_in * c_used + k_rec * f),  # input and recurrent convolutions
         bias_adds=bias_per_cell * p * f,

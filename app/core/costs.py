@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from app.core.conventions import Convention
 from app.core.formula import num
 from app.core.records import CostTexts, Deferred, LayerCosts, LayerRecord, Shape, Size, ToolCount
-from app.core.shapes import prod
+from app.core.shapes import known, prod
 from app.core.spec_base import LayerSpecBase
 from app.core.translation import current
 from app.core.translation import gettext as _
@@ -94,7 +94,7 @@ def elements(shape: Shape | list[Shape]) -> int:
     """Elements of one sample of a tensor (all outputs of a multi-output layer)."""
     if isinstance(shape, list):
         return sum(elements(s) for s in shape)
-    return prod(shape[1:])  # type: ignore[arg-type]
+    return prod(known(shape[1:]))
 
 
 def layer_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) -> LayerCosts:

@@ -21,13 +21,15 @@ from app.core.costs import CostFacts, elements
 from app.core.formula import dot, num
 from app.core.keras_objects import is_linear
 from app.core.records import LayerRecord, Shape
-from app.core.shapes import prod
+from app.core.shapes import known, prod, single
 from app.core.spec_base import LayerSpecBase
 from app.core.translation import gettext as _
 
 
-def _channels(shape: Shape, spec: LayerSpecBase) -> int:
-    return shape[1] if getattr(spec, "data_format", None) == "channels_first" else shape[-1]  # type: ignore[return-value]
+def _channels(shape: Shape | list[Shape], spec: LayerSpecBase) -> int:
+    """C of a one-tensor record from the walk with concrete sizes."""
+    sizes = known(single(shape)[1:])
+    return sizes[0] if getattr(spec, "data_format", None) == "channels_first" else sizes[-1]
 
 
 def _nonlinear(activation: object) -> bool:

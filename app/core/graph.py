@@ -142,7 +142,7 @@ def _check_states(
             _(
                 "{type} takes no initial_state: only recurrent layers (ConvLSTM, LSTM, GRU, "
                 "SimpleRNN) do"
-            ).format(type=spec.type),  # type: ignore[attr-defined]
+            ).format(type=spec.type),
         )
     probe = spec.model_copy(update={"return_state": True, "name": "probe"})
     try:
@@ -153,7 +153,7 @@ def _check_states(
         raise SpecError(
             loc,
             _("{type} takes {count} initial state(s) ({shapes}); received {received}").format(
-                type=spec.type,  # type: ignore[attr-defined]
+                type=spec.type,
                 count=len(expected),
                 shapes=", ".join(show(s) for s in expected),
                 received=len(states),
@@ -169,9 +169,9 @@ def _check_states(
                 ).format(
                     index=k,
                     shape=show(given),
-                    type=spec.type,  # type: ignore[attr-defined]
+                    type=spec.type,
                     wanted=show(wanted),
-                    input=show(received),
+                    input=show_any(received),
                 ),
             )
 
@@ -235,10 +235,10 @@ def _call(
             _(
                 "{type} takes one tensor; received {count} (only merge layers such as "
                 "Concatenate or Add take a list)"
-            ).format(type=spec.type, count=len(received)),  # type: ignore[attr-defined]
+            ).format(type=spec.type, count=len(received)),
         )
     if states:
-        _check_states(spec, received, [s for _ref, s in states], index)  # type: ignore[arg-type]
+        _check_states(spec, received, [s for _ref, s in states], index)
     try:
         if isinstance(entry, LayerCallSpec):
             record = _call_again(graph, spec, name, received, index)

@@ -40,7 +40,7 @@ def _margin_pairs(value: Any, rank: int) -> tuple[Pair, ...]:
     axis."""
     if isinstance(value, int):
         return ((value, value),) * rank
-    return tuple((v, v) if isinstance(v, int) else tuple(v) for v in value)  # type: ignore[misc]
+    return tuple((v, v) if isinstance(v, int) else tuple(v) for v in value)
 
 
 def _is_margin(value: Any) -> bool:

@@ -16,13 +16,13 @@ from typing import Literal
 from pydantic import StrictInt
 
 from app.core.common_help import NO_WEIGHTS, SEVERAL_INPUTS, layer_help
-from app.core.costs import CostContext, CostFacts
+from app.core.costs import CostContext, CostFacts, elements
 from app.core.errors import SpecError
 from app.core.family import EditorHints, LayerFamily
 from app.core.formula import num
 from app.core.records import LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer
-from app.core.shapes import prod, show
+from app.core.shapes import known, show
 from app.core.spec_base import LayerSpecBase
 from app.core.translation import N_
 from app.core.translation import gettext as _
@@ -72,7 +72,7 @@ def _shapes(spec: LayerSpecBase, received: Shape | list[Shape]) -> list[Shape]:
             _(
                 "{type} merges a list of tensors; received one tensor {shape}: give `inputs` "
                 "as a list"
-            ).format(type=spec.type, shape=show(received)),  # type: ignore[attr-defined]
+            ).format(type=spec.type, shape=show(received)),
         )
     return received
 
@@ -175,7 +175,7 @@ def concatenate(spec: ConcatenateSpec, received: Shape | list[Shape], namer: Nam
             )
     joined = [s[axis] for s in shapes]
     out = list(shapes[0])
-    out[axis] = None if None in joined else sum(joined)  # type: ignore[arg-type]
+    out[axis] = None if None in joined else sum(known(joined))
     # The batch axis is the first input's, whatever the others say (Keras's
     # `Concatenate.compute_output_shape`), unlike the element-wise merges.
     return LayerFacts(output_shape=tuple(out))
@@ -184,8 +184,7 @@ def concatenate(spec: ConcatenateSpec, received: Shape | list[Shape], namer: Nam
 def merge_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) -> CostFacts:
     """Per sample, once: (n − 1) operations per output element (+1 for Average's 1/n)."""
     n = len(record.input_shape) if isinstance(record.input_shape, list) else 1
-    out = prod(record.output_shape[1:])  # type: ignore[arg-type,index]
-    inputs = sum(prod(s[1:]) for s in record.input_shape)  # type: ignore[arg-type,misc]
+    out, inputs = elements(record.output_shape), elements(record.input_shape)
     if isinstance(spec, ConcatenateSpec):
         operations = 0
         rule = _("a copy: 0 FLOPs")
@@ -200,7 +199,7 @@ def merge_costs(spec: LayerSpecBase, record: LayerRecord, context: CostContext) 
         return (
             _("0 (no weights)"),
             _("element-wise: {rule}").format(rule=rule),
-            _("nothing saved for {type}").format(type=spec.type)  # type: ignore[attr-defined]
+            _("nothing saved for {type}").format(type=spec.type)
             if isinstance(spec, ConcatenateSpec)
             else _("inputs kept for the backward pass: {values}").format(values=num(inputs)),
         )

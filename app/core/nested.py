@@ -22,6 +22,7 @@ from app.core.family import EditorHints, LayerFamily
 from app.core.formula import num
 from app.core.records import LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer
+from app.core.shapes import single
 from app.core.spec_base import MAX_LAYERS, LayerSpecBase
 from app.core.translation import N_
 from app.core.translation import gettext as _
@@ -70,7 +71,7 @@ def nested_sequential(spec: SequentialSpec, input_shape: Shape, namer: Namer) ->
 def nested_costs(spec: SequentialSpec, record: LayerRecord, context: CostContext) -> CostFacts:
     """Σ over its layers of (per-step count × steps), as one step; the working set is the
     largest of its layers'."""
-    records = _records(spec, record.input_shape, Namer())  # type: ignore[arg-type]
+    records = _records(spec, single(record.input_shape), Namer())
     facts = [cost_facts(s, r, context) for s, r in zip(spec.layers, records, strict=True)]
     macs = sum(f.macs * f.steps for f in facts)
     elementwise = sum(f.elementwise * f.steps + f.elementwise_once for f in facts)

@@ -22,7 +22,7 @@ from app.core.formula import dot, num
 from app.core.keras_objects import Constraint, Initializer, Regularizer
 from app.core.records import LayerRecord, Shape, WeightRecord
 from app.core.registry import LayerFacts, Namer, weight
-from app.core.shapes import axis_index, show
+from app.core.shapes import axis_index, known, show
 from app.core.spec_base import LayerSpecBase
 from app.core.translation import N_
 from app.core.translation import gettext as _
@@ -113,7 +113,7 @@ def known_sizes(shape: Shape, positions: list[int], layer_type: str, field: str)
                 "{shape}; give that axis a fixed size"
             ).format(type=layer_type, axis=_(field), shape=show(shape)),
         )
-    return sizes  # type: ignore[return-value]
+    return known(sizes)
 
 
 def _names(weights: list[WeightRecord], trainable: bool, labels: dict[str, str]) -> str:
@@ -204,11 +204,11 @@ def layer_normalization(
 
 
 def normalization_costs(
-    spec: LayerSpecBase, record: LayerRecord, context: CostContext
+    spec: BatchNormalizationSpec | LayerNormalizationSpec, record: LayerRecord, context: CostContext
 ) -> CostFacts:
     n_in = elements(record.input_shape)
-    per = 2 + int(spec.scale) + int(spec.center)  # type: ignore[attr-defined]
-    rule = "x − μ, ÷ σ" + (", × γ" if spec.scale else "") + (", + β" if spec.center else "")  # type: ignore[attr-defined]
+    per = 2 + int(spec.scale) + int(spec.center)
+    rule = "x − μ, ÷ σ" + (", × γ" if spec.scale else "") + (", + β" if spec.center else "")
     if isinstance(spec, LayerNormalizationSpec):
         per, rule = per + 3, rule + _(", mean and variance (3)")
     return _elementwise(record, per, rule, n_in, _("input {input}").format(input=num(n_in)))

@@ -35,6 +35,7 @@ from app.core.spec_base import (
     Sizes,
     _lower,
     _SpatialSpec,
+    size_default,
 )
 from app.core.translation import N_
 from app.core.translation import gettext as _
@@ -45,7 +46,7 @@ class _PoolingSpec(_SpatialSpec):
 
     _tuple_fields = ("pool_size", "strides")
 
-    pool_size: DefaultSizes = 2
+    pool_size: DefaultSizes = size_default(2)
     strides: Sizes | None = None
     padding: Padding = "valid"
     data_format: DataFormat | None = None
@@ -140,7 +141,7 @@ class UpSampling2DSpec(_SpatialSpec):
     type: Literal["UpSampling2D"]
     rank: ClassVar[int] = 2
     _tuple_fields = ("size",)
-    size: DefaultSizes = 2
+    size: DefaultSizes = size_default(2)
     data_format: DataFormat | None = None
     interpolation: Literal["nearest", "bilinear", "bicubic", "lanczos3", "lanczos5", "area"] = (
         "nearest"
@@ -151,7 +152,7 @@ class UpSampling3DSpec(_SpatialSpec):
     type: Literal["UpSampling3D"]
     rank: ClassVar[int] = 3
     _tuple_fields = ("size",)
-    size: DefaultSizes = 2
+    size: DefaultSizes = size_default(2)
     data_format: DataFormat | None = None
 
 
@@ -174,7 +175,9 @@ GlobalPoolingSpec = (
 UpSamplingSpec = UpSampling1DSpec | UpSampling2DSpec | UpSampling3DSpec
 
 
-def spatial_input(spec, input_shape: Shape) -> tuple[Shape, int | None]:
+def spatial_input(
+    spec: PoolingSpec | GlobalPoolingSpec | UpSamplingSpec, input_shape: Shape
+) -> tuple[Shape, int | None]:
     """(spatial sizes, channels) of an input of exactly rank + 2 dimensions."""
     layout = spatial_layout(spec.rank, spec.channels_first)
     expect_ndim(input_shape, spec.rank + 2, spec.type, layout)

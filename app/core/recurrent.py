@@ -41,7 +41,7 @@ from app.core.formula import by_kind, dot, num
 from app.core.keras_objects import Activation, Constraint, Initializer, Regularizer, is_linear
 from app.core.records import Deferred, LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer, weight
-from app.core.shapes import expect_ndim, known_channels
+from app.core.shapes import expect_ndim, known_channels, sample
 from app.core.spec_base import Dim, LayerSpecBase, Rate
 from app.core.translation import N_
 from app.core.translation import gettext as _
@@ -204,12 +204,13 @@ WORKING_PER_UNIT = {"SimpleRNN": 1, "LSTM": 6, "GRU": 4}
 def recurrent_costs(spec: RNNSpec, record: LayerRecord, context: CostContext) -> CostFacts:
     """MACs, element-wise FLOPs and saved elements of one time step (module docstring)."""
     g, u = GATES[spec.type], spec.units
-    d: int = record.input_shape[-1]  # type: ignore[assignment]  # checked by the analyser
+    sizes = sample(record.input_shape)  # (time, features), checked by the analyser
+    steps, d = sizes[0], sizes[-1]
     per_unit = elementwise_per_unit(spec)
     per = sum(per_unit.values())
     saved = d + SAVED_PER_UNIT[spec.type] * u
     return CostFacts(
-        steps=record.input_shape[1],  # type: ignore[arg-type]
+        steps=steps,
         # Not `recurrent`: that flag says PyTorch has no such module, and torch.nn.{RNN,LSTM,GRU}
         # exist (their matrix products are what torch's flop counter sees).
         macs=g * u * (d + u),

@@ -41,7 +41,7 @@ class Namer:
     def name(self, spec: LayerSpecBase) -> str:
         if spec.name is not None:
             return spec.name
-        return self.auto(snake_case(spec.type))  # type: ignore[attr-defined]
+        return self.auto(snake_case(spec.type))
 
     def auto(self, prefix: str) -> str:
         """The next automatic name with this prefix (`input_layer`, `input_layer_1`, ...)."""
@@ -86,7 +86,7 @@ def analyse(
     return LayerRecord(
         index=index,
         name=namer.name(spec),
-        type=spec.type,  # type: ignore[attr-defined]
+        type=spec.type,
         input_shape=input_shape,
         output_shape=facts.output_shape,
         params=total,

@@ -19,7 +19,7 @@ from app.core.family_costs import _elementwise
 from app.core.formula import num
 from app.core.records import LayerRecord, Shape
 from app.core.registry import LayerFacts, Namer
-from app.core.shapes import show
+from app.core.shapes import known, show
 from app.core.spec_base import MAX_DIM, MAX_RANK, DataFormat, LayerSpecBase, _lower
 from app.core.translation import N_
 from app.core.translation import gettext as _
@@ -47,7 +47,7 @@ class ReshapeSpec(LayerSpecBase):
 def flatten(spec: FlattenSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     # data_format only reorders the values (channels_first moves channels last first).
     rest = input_shape[1:]
-    size = None if None in rest else math.prod(rest)  # type: ignore[arg-type]
+    size = None if None in rest else math.prod(known(rest))
     return LayerFacts(output_shape=(input_shape[0], size))
 
 
@@ -78,19 +78,19 @@ def reshape(spec: ReshapeSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
     if None in rest:
         # Keras cannot check the size then; -1 stays unknown.
         return LayerFacts(output_shape=(input_shape[0], *(None if d == -1 else d for d in target)))
-    size = math.prod(rest)  # type: ignore[arg-type]
-    known = math.prod(d for d in target if d != -1)
+    size = math.prod(known(rest))
+    fixed = math.prod(d for d in target if d != -1)
     if -1 not in target:
-        if known != size:
+        if fixed != size:
             raise SpecError(
                 ("target_shape",),
                 _(
                     "target_shape {target} holds {known} values, but each sample of {shape} has "
                     "{size}; use sizes whose product is {size}, or -1 for one of them"
-                ).format(target=target, known=num(known), shape=show(input_shape), size=num(size)),
+                ).format(target=target, known=num(fixed), shape=show(input_shape), size=num(size)),
             )
         return LayerFacts(output_shape=(input_shape[0], *target))
-    if size % known:
+    if size % fixed:
         raise SpecError(
             ("target_shape",),
             _(
@@ -101,12 +101,12 @@ def reshape(spec: ReshapeSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
                 target=target,
                 size=num(size),
                 shape=show(input_shape),
-                known=num(known),
+                known=num(fixed),
                 divisors=divisors(size),
             ),
         )
     return LayerFacts(
-        output_shape=(input_shape[0], *(size // known if d == -1 else d for d in target))
+        output_shape=(input_shape[0], *(size // fixed if d == -1 else d for d in target))
     )
 
 

@@ -26,7 +26,7 @@ from app.core.activations import check_activation
 from app.core.common_help import layer_help
 from app.core.costs import CostContext, CostFacts, elements
 from app.core.family import EditorHints, LayerFamily
-from app.core.family_costs import _weighted
+from app.core.family_costs import _channels, _weighted
 from app.core.formula import dot, num, plus
 from app.core.keras_objects import Activation, Constraint, Initializer, Regularizer
 from app.core.records import LayerRecord, Shape
@@ -40,7 +40,15 @@ from app.core.shapes import (
     spatial_layout,
     split_channels,
 )
-from app.core.spec_base import DataFormat, DefaultSizes, Dim, Padding, Sizes, _SpatialSpec
+from app.core.spec_base import (
+    DataFormat,
+    DefaultSizes,
+    Dim,
+    Padding,
+    Sizes,
+    _SpatialSpec,
+    size_default,
+)
 from app.core.translation import N_
 from app.core.translation import gettext as _
 
@@ -54,11 +62,11 @@ class _DepthwiseBase(_SpatialSpec):
     _tuple_fields = ("kernel_size", "strides", "dilation_rate")
 
     kernel_size: Sizes
-    strides: DefaultSizes = 1
+    strides: DefaultSizes = size_default(1)
     padding: Padding = "valid"
     depth_multiplier: Dim = 1
     data_format: DataFormat | None = None
-    dilation_rate: DefaultSizes = 1
+    dilation_rate: DefaultSizes = size_default(1)
     activation: Activation = None
     use_bias: StrictBool = True
     depthwise_initializer: Initializer = "glorot_uniform"
@@ -88,10 +96,10 @@ class _SeparableBase(_SpatialSpec):
 
     filters: Dim
     kernel_size: Sizes
-    strides: DefaultSizes = 1
+    strides: DefaultSizes = size_default(1)
     padding: Padding = "valid"
     data_format: DataFormat | None = None
-    dilation_rate: DefaultSizes = 1
+    dilation_rate: DefaultSizes = size_default(1)
     depth_multiplier: Dim = 1
     activation: Activation = None
     use_bias: StrictBool = True
@@ -184,8 +192,7 @@ def depthwise_costs(spec: DepthwiseSpec, record: LayerRecord, context: CostConte
 
 def separable_costs(spec: SeparableSpec, record: LayerRecord, context: CostContext) -> CostFacts:
     """The depthwise pass and the pointwise one; the depthwise result is also saved."""
-    shape = record.input_shape
-    mc = spec.depth_multiplier * (shape[1] if spec.channels_first else shape[-1])  # type: ignore[operator]
+    mc = spec.depth_multiplier * _channels(record.input_shape, spec)
     p_out = elements(record.output_shape) // spec.filters
     k, f = prod(spec.kernel_size), spec.filters
     facts = _weighted(spec, record, p_out * mc * (k + f), "P_out·M·C·(K + F)", [p_out, mc])

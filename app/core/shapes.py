@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import cast
 
 from app.core.errors import SpecError
 from app.core.records import Shape
@@ -24,9 +25,32 @@ def show(shape: Sequence[int | None]) -> str:
     )
 
 
-def by(values: Sequence[int | str]) -> str:
+def by(values: Sequence[int | str | None]) -> str:
     """`3×3`, the way people write window sizes (`?` for an unknown one)."""
     return "×".join(str(v) for v in values)
+
+
+def single(shape: Shape | list[Shape]) -> Shape:
+    """The shape of a one-tensor layer's record (only multi-tensor layers have a list)."""
+    if isinstance(shape, list):
+        raise TypeError(f"expected one tensor's shape; received {len(shape)} shapes")
+    return shape
+
+
+def known(shape: Sequence[int | None]) -> tuple[int, ...]:
+    """`shape` with every size known: cost rules read records from the walk with concrete
+    sizes (`model.summarize`), where only the batch axis may be None."""
+    if None in shape:
+        raise ValueError(f"expected known sizes; received {show(shape)}")
+    # Every size is an int now, which mypy cannot narrow a sequence's items to; the cast keeps
+    # this check as cheap as `None in shape` (cost rules call it several times per layer).
+    return cast(tuple[int, ...], tuple(shape))
+
+
+def sample(shape: Shape | list[Shape]) -> tuple[int, ...]:
+    """One sample's sizes (batch axis dropped) of a one-tensor record from the walk with
+    concrete sizes: what a cost rule reads."""
+    return known(single(shape)[1:])
 
 
 def expect_ndim(shape: Shape, ndim: int, layer_type: str, layout: str) -> None:

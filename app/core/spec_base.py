@@ -7,7 +7,7 @@ builds the request contract from them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, cast
 
 from pydantic import (
     BaseModel,
@@ -27,12 +27,31 @@ MAX_NAME_LENGTH = 128
 
 Dim = Annotated[StrictInt, Field(ge=1, le=MAX_DIM)]
 Rate = Annotated[StrictFloat | StrictInt, Field(ge=0, le=1)]
-Sizes = Dim | tuple[Dim, ...]
-# A size whose default is an int: validating the default makes it a tuple of the layer's rank.
-# Only these defaults need validating; `validate_default` on every field doubled validation time.
-DefaultSizes = Annotated[Sizes, Field(validate_default=True)]
+if TYPE_CHECKING:
+    # What the core reads: `_sizes_validator` makes every size a tuple of the layer's rank.
+    Sizes = tuple[int, ...]
+    DefaultSizes = tuple[int, ...]
+    PaddingSizes = tuple[int, ...]
+else:
+    # What a request may write: `3` or `[3, 3]`.
+    Sizes = Dim | tuple[Dim, ...]
+    # A size whose default is an int: validating the default makes it a tuple of the layer's
+    # rank. Only these defaults need validating; `validate_default` on every field doubled
+    # validation time.
+    DefaultSizes = Annotated[Sizes, Field(validate_default=True)]
+    # Sizes that may be 0 (`output_padding`).
+    PaddingSizes = Annotated[StrictInt, Field(ge=0)] | tuple[Annotated[StrictInt, Field(ge=0)], ...]
 Padding = Literal["valid", "same"]
 DataFormat = Literal["channels_last", "channels_first"]
+
+
+def size_default(value: int) -> tuple[int, ...]:
+    """The int default of a `DefaultSizes` field (`strides: DefaultSizes = size_default(1)`).
+
+    It stays the int Keras writes (and the OpenAPI schema shows); validating the default turns
+    it into the tuple of the layer's rank, which is the type the core reads.
+    """
+    return cast(tuple[int, ...], value)
 
 
 def _as_tuple(value: int | tuple[int, ...], rank: int, field: str) -> tuple[int, ...]:

@@ -24,7 +24,7 @@ from app.core.formula import num
 from app.core.records import Deferred, LayerRecord, Shape, WeightRecord
 from app.core.recurrent import GRUSpec, LSTMSpec, SimpleRNNSpec
 from app.core.registry import LayerFacts, Namer, analyse
-from app.core.shapes import show
+from app.core.shapes import sample, show
 from app.core.spec_base import LayerSpecBase
 from app.core.translation import N_
 from app.core.translation import gettext as _
@@ -52,6 +52,9 @@ class BidirectionalSpec(LayerSpecBase):
 
 
 RECURRENT = (ConvLSTM1DSpec, ConvLSTM2DSpec, ConvLSTM3DSpec, LSTMSpec, GRUSpec, SimpleRNNSpec)
+RecurrentSpec = (
+    ConvLSTM1DSpec | ConvLSTM2DSpec | ConvLSTM3DSpec | LSTMSpec | GRUSpec | SimpleRNNSpec
+)
 
 
 def _wrapped(spec: LayerSpecBase, shape: Shape, namer: Namer, field: str = "layer") -> LayerRecord:
@@ -93,9 +96,9 @@ def time_distributed(spec: TimeDistributedSpec, input_shape: Shape, namer: Namer
     )
 
 
-def _check_pair(forward: LayerSpecBase, backward: LayerSpecBase, given: bool) -> None:
+def _check_pair(forward: RecurrentSpec, backward: RecurrentSpec, given: bool) -> None:
     """Keras's `Bidirectional._verify_layer_config`."""
-    if forward.go_backwards == backward.go_backwards:  # type: ignore[attr-defined]
+    if forward.go_backwards == backward.go_backwards:
         where = ("backward_layer" if given else "layer", "go_backwards")
         raise SpecError(
             where,
@@ -103,7 +106,7 @@ def _check_pair(forward: LayerSpecBase, backward: LayerSpecBase, given: bool) ->
                 "the forward and backward layers must differ in go_backwards; received "
                 "go_backwards={value} for both (Keras sets the backward copy to true, so leave "
                 "the wrapped layer's go_backwards false)"
-            ).format(value=forward.go_backwards),  # type: ignore[attr-defined]
+            ).format(value=forward.go_backwards),
         )
     for attribute in ("stateful", "return_sequences", "return_state"):
         ahead, behind = getattr(forward, attribute), getattr(backward, attribute)
@@ -121,24 +124,32 @@ def _prefixed(record: LayerRecord, prefix: str) -> tuple[WeightRecord, ...]:
     return tuple(replace(w, name=f"{prefix}/{w.name}") for w in record.weights)
 
 
+def _recurrent(wrapped: LayerSpecBase, field: str) -> RecurrentSpec:
+    """`wrapped`, which Bidirectional takes only if it is a recurrent layer."""
+    if not isinstance(wrapped, RECURRENT):
+        raise SpecError(
+            (field, "type"),
+            _(
+                "Bidirectional wraps a recurrent layer (LSTM, GRU, SimpleRNN, "
+                "ConvLSTM1D/2D/3D); received {type}"
+            ).format(type=wrapped.type),
+        )
+    return wrapped
+
+
 def bidirectional(spec: BidirectionalSpec, input_shape: Shape, namer: Namer) -> LayerFacts:
-    for field, wrapped in (("layer", spec.layer), ("backward_layer", spec.backward_layer)):
-        if wrapped is not None and not isinstance(wrapped, RECURRENT):
-            raise SpecError(
-                (field, "type"),
-                _(
-                    "Bidirectional wraps a recurrent layer (LSTM, GRU, SimpleRNN, "
-                    "ConvLSTM1D/2D/3D); received {type}"
-                ).format(type=wrapped.type),  # type: ignore[attr-defined]
-            )
-    layer = spec.layer  # its trainable flag freezes both copies (Keras: on forward_layer and
-    # backward_layer after construction, since the copies are rebuilt from the layer's config)
+    # Its trainable flag freezes both copies (Keras: on forward_layer and backward_layer after
+    # construction, since the copies are rebuilt from the layer's config).
+    layer = _recurrent(spec.layer, "layer")
+    given = (
+        None if spec.backward_layer is None else _recurrent(spec.backward_layer, "backward_layer")
+    )
     forward = _wrapped(layer, input_shape, namer)
-    if spec.backward_layer is None:
+    if given is None:
         backward_spec = layer.model_copy(update={"go_backwards": True})
         backward = forward
     else:
-        backward_spec = spec.backward_layer
+        backward_spec = given
         backward = _wrapped(backward_spec, input_shape, namer, "backward_layer")
     _check_pair(layer, backward_spec, given=spec.backward_layer is not None)
 
@@ -185,14 +196,21 @@ def bidirectional(spec: BidirectionalSpec, input_shape: Shape, namer: Namer) -> 
     )
 
 
+def _inner(record: LayerRecord) -> LayerRecord:
+    """The wrapped layer's record (the forward copy's), which a wrapper's record holds."""
+    if record.layer is None:
+        raise ValueError(f"{record.name} holds no wrapped layer's record")
+    return record.layer
+
+
 def time_distributed_costs(
     spec: TimeDistributedSpec, record: LayerRecord, context: CostContext
 ) -> CostFacts:
     """The wrapped layer's costs on one time step's slice, once per step."""
-    inner = cost_facts(spec.layer, record.layer, context)  # type: ignore[arg-type]
-    steps = record.input_shape[1]
+    inner = cost_facts(spec.layer, _inner(record), context)
+    steps = sample(record.input_shape)[0]
     return CostFacts(
-        steps=steps,  # type: ignore[arg-type]
+        steps=steps,
         recurrent=inner.recurrent,
         macs=inner.macs * inner.steps,
         bias_adds=inner.bias_adds * inner.steps,
@@ -202,7 +220,7 @@ def time_distributed_costs(
         moved=inner.moved * inner.steps,
         texts=lambda: _each(
             inner.texts(),
-            _("per step, the wrapped {type}: ").format(type=spec.layer.type),  # type: ignore[attr-defined]
+            _("per step, the wrapped {type}: ").format(type=spec.layer.type),
             _("per step: "),
         ),
     )
@@ -217,8 +235,7 @@ def bidirectional_costs(
     spec: BidirectionalSpec, record: LayerRecord, context: CostContext
 ) -> CostFacts:
     """Forward plus backward copy; sum/ave/mul merges add one FLOP (ave two) per output."""
-    forward_record = record.layer
-    forward = cost_facts(spec.layer, forward_record, context)  # type: ignore[arg-type]
+    forward = cost_facts(spec.layer, _inner(record), context)
     backward = forward
     if spec.backward_layer is not None:
         backward_record = analyse(spec.backward_layer, record.input_shape, Namer(), 0)
