@@ -12,7 +12,8 @@ WEB_CONCURRENCY ?= 1
 run: setup
 	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) --workers $(WEB_CONCURRENCY)
 
-test: setup-test system-deps
+# The gates first (ruff, format, mypy --strict over app/): a failing one fails `make test` and CI.
+test: setup-test system-deps check
 	$(BIN)/python -m pytest
 
 setup: $(VENV)/.runtime-installed assets
