@@ -9,7 +9,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import TypeAdapter
 
-from app import i18n, json_guard, presets
+from app import json_guard, presets
+from app.core import translation
 from app.core.errors import SpecError
 from app.core.model import summary_json
 from app.core.records import ModelSummary, SweepResult, dump_json
@@ -125,10 +126,7 @@ async def _on_validation_error(request: Request, exc: RequestValidationError) ->
         body = json_guard.parse(await request.body())
     except json_guard.JSONProblem:
         body = None
-    lang = i18n.request_language(
-        request.query_params, request.cookies, request.headers.get("accept-language", "")
-    )
-    return unprocessable(validation_detail(exc.errors(), body, i18n.translations(lang).gettext))
+    return unprocessable(validation_detail(exc.errors(), body, translation.gettext))
 
 
 async def _on_spec_error(request: Request, exc: SpecError) -> JSONResponse:

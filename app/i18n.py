@@ -6,7 +6,6 @@ Catalogs live in `app/translations/<locale>/LC_MESSAGES/messages.po`; `make setu
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -74,11 +73,6 @@ def choose(query: str | None, cookie: str | None, accept_language: str) -> str:
 def translations(code: str) -> NullTranslations:
     """The language's gettext catalog (English: the message ids themselves)."""
     return Translations.load(TRANSLATIONS, [LANGUAGES[code].locale])
-
-
-def request_language(query: Mapping[str, str], cookies: Mapping[str, str], accept: str) -> str:
-    """`choose` over what a request carries: `?lang=`, the `lang` cookie, `Accept-Language`."""
-    return choose(query.get("lang"), cookies.get(COOKIE), accept)
 
 
 def activate(code: str) -> None:

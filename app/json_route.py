@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Coroutine
-from functools import cache
 from typing import Any, ClassVar
 
 from fastapi import Request
@@ -31,7 +30,8 @@ from pydantic import TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
-from app import i18n, json_guard
+from app import json_guard
+from app.core import translation
 from app.error_words import Translate
 from app.errors import json_problem_detail, validation_detail
 
@@ -64,18 +64,6 @@ def _adapter(query: ModelField) -> TypeAdapter[Any]:
     if annotation is None:
         raise TypeError(f"query parameter {query.name} needs a type annotation")
     return TypeAdapter(annotation)
-
-
-def _language_of(request: Request, query: dict[str, str]) -> Translate:
-    """The request's gettext, as the pages choose the language (`?lang=`, cookie,
-    `Accept-Language`); chosen on the first refusal only, so valid requests never pay."""
-
-    @cache
-    def catalog() -> Translate:
-        accept = request.headers.get("accept-language", "")
-        return i18n.translations(i18n.request_language(query, request.cookies, accept)).gettext
-
-    return lambda text: catalog()(text)
 
 
 class _Body:
@@ -195,7 +183,8 @@ class JSONBodyRoute(APIRoute):
             except ClientDisconnect:  # as FastAPI answers it (nobody is left to read it)
                 return JSONResponse({"detail": "There was an error parsing the body"}, 400)
             query = dict(request.query_params)
-            gettext = _language_of(request, query)
+            # The language LanguageMiddleware made the request's (`?lang=`, Accept-Language).
+            gettext = translation.gettext
             if len(raw) <= inline_max_bytes:
                 return answer(raw, _content_type(request), query, gettext)
             return await run_in_threadpool(answer, raw, _content_type(request), query, gettext)
