@@ -6,24 +6,12 @@ text, marked with `N_` for the catalog; the page translates the answer with `_()
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from functools import cache
-
-from app.core.families import FAMILIES
-
-
-@cache
-def all_help() -> dict[str, Mapping[str, str]]:
-    """Every family's help, merged: layer type → argument → English help."""
-    merged: dict[str, Mapping[str, str]] = {}
-    for family in FAMILIES:
-        for layer_type, texts in family.help.items():
-            if layer_type in merged:
-                raise RuntimeError(f"{layer_type} has help in two families")
-            merged[layer_type] = texts
-    return merged
+from app.core.families import FAMILY_OF, SPEC_OF
 
 
 def help_for(layer_type: str, argument: str) -> str | None:
-    """The English help of `argument` of `layer_type`, or None where the family gives none."""
-    return all_help().get(layer_type, {}).get(argument)
+    """The English help of `argument` of `layer_type`, or None where its family gives none."""
+    spec = SPEC_OF.get(layer_type)
+    if spec is None:
+        return None
+    return FAMILY_OF[spec].help.get(layer_type, {}).get(argument)

@@ -13,7 +13,8 @@ from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
 
 import app.core.model  # registers every family's analyser, as the app does
-from app.argument_help import all_help, help_for
+from app.argument_help import help_for
+from app.core.families import FAMILIES
 from app.editor import controls, editable_types
 from app.i18n import ROOT, TRANSLATIONS
 from app.main import app
@@ -49,6 +50,12 @@ def shown_help(client: TestClient, layer_type: str, lang: str) -> dict[str, str]
     return {name: html.unescape(text) for name, text in HELP_TEXT.findall(page.text)}
 
 
+def every_help_text() -> list[str]:
+    return [
+        text for family in FAMILIES for texts in family.help.values() for text in texts.values()
+    ]
+
+
 def test_every_control_of_every_type_has_its_own_help() -> None:
     missing = [
         (t, a) for t, a in EVERY_CONTROL if help_for(t, a) in (None, "", GENERIC, MODEL_NAME)
@@ -57,7 +64,7 @@ def test_every_control_of_every_type_has_its_own_help() -> None:
 
 
 def test_help_covers_exactly_the_editable_types() -> None:
-    assert set(all_help()) == set(editable_types())
+    assert {t for family in FAMILIES for t in family.help} == set(editable_types())
 
 
 def test_conv3d_filters_are_not_described_as_convlstm_state_channels() -> None:
@@ -81,13 +88,13 @@ def test_every_help_text_is_extracted_into_the_catalog_by_pybabel() -> None:
             ROOT / "app" / "core", [("**.py", "python")]
         )
     }
-    missing = {t for texts in all_help().values() for t in texts.values()} - found
+    missing = set(every_help_text()) - found
     assert not missing
 
 
 def test_help_texts_have_no_percent_sign() -> None:
     """Jinja's new-style gettext formats every text with `%`: a bare one would raise."""
-    assert not [t for texts in all_help().values() for t in texts.values() if "%" in t]
+    assert not [t for t in every_help_text() if "%" in t]
 
 
 def test_the_chinese_catalog_translates_every_help(zh: dict[str, str]) -> None:
