@@ -53,17 +53,6 @@ class GateView:
         o sees the new C_t, since o is computed after C_t."""
         return "t" if self.gate == "output" else "t−1"
 
-    @property
-    def parts_total(self) -> int:
-        """What the diagram's boxes add up to; equals `total` (the test holds it to that)."""
-        return (
-            self.input_kernel
-            + self.recurrent_kernel
-            + self.bias
-            + self.peephole
-            + self.normalization
-        )
-
 
 @dataclass(frozen=True)
 class ConvLSTMView:
