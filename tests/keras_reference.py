@@ -42,6 +42,7 @@ class KerasWeight:
     path: str  # relative to the layer, e.g. `forward_conv_lstm2d/conv_lstm_cell/kernel`
     shape: list[int]
     trainable: bool
+    direction: str | None  # the Bidirectional copy that owns it (`forward_conv_lstm2d`), if any
 
 
 @dataclass(frozen=True)
@@ -98,8 +99,19 @@ def _count(weights: list) -> int:
     return sum(math.prod(w.shape) for w in weights)
 
 
+def _directions(layer: keras.layers.Layer) -> dict[int, str]:
+    """Which Bidirectional copy owns each weight, however deep it is nested."""
+    owners: dict[int, str] = {}
+    for inner in layer._flatten_layers(include_self=True, recursive=True):
+        if isinstance(inner, keras.layers.Bidirectional):
+            for copy in (inner.forward_layer, inner.backward_layer):
+                owners.update({id(w): copy.name for w in copy.weights})
+    return owners
+
+
 def _layer(layer: keras.layers.Layer, model_name: str) -> KerasLayer:
     prefix = f"{model_name}/{layer.name}/"
+    directions = _directions(layer)
     trainable = [w for w in layer.weights if w.trainable]
     return KerasLayer(
         name=layer.name,
@@ -113,6 +125,7 @@ def _layer(layer: keras.layers.Layer, model_name: str) -> KerasLayer:
                 path=w.path.removeprefix(prefix),
                 shape=list(w.shape),
                 trainable=w.trainable,
+                direction=directions.get(id(w)),
             )
             for w in layer.weights
         ],

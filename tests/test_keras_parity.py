@@ -68,29 +68,16 @@ def _as_lists(shape: Any) -> Any:
     return list(shape)
 
 
-def _owner(path: str) -> str:
-    """The layer that owns a weight, cells skipped: `forward_conv_lstm2d` out of
-    `bidirectional/forward_conv_lstm2d/conv_lstm_cell/kernel`."""
-    owners = [p for p in path.split("/")[:-1] if not p.endswith("_cell")]
-    return owners[-1] if owners else ""
-
-
-def _is_bidirectional(record: LayerRecord) -> bool:
-    return record.type == "Bidirectional" or (
-        record.layer is not None and _is_bidirectional(record.layer)
-    )
-
-
 def assert_same_weights(record: LayerRecord, layer: KerasLayer) -> None:
     """Same names, shapes and trainable flags, in Keras's order.
 
-    Our names carry the owner only where it tells the weights apart: Bidirectional's
-    `forward_conv_lstm2d/kernel`; elsewhere the owner (a wrapped layer, a cell) is dropped.
+    Our names carry the owner only where it tells the weights apart: a Bidirectional's copy,
+    `forward_conv_lstm2d/kernel`, however deep the Bidirectional is nested; elsewhere the owner
+    (a wrapped layer, a cell) is dropped.
     """
-    owned = _is_bidirectional(record)
     ours = [(w.name, list(w.shape), w.trainable) for w in record.weights]
     theirs = [
-        (f"{_owner(w.path)}/{w.name}" if owned else w.name, w.shape, w.trainable)
+        (f"{w.direction}/{w.name}" if w.direction else w.name, w.shape, w.trainable)
         for w in layer.weights
     ]
     assert ours == theirs, f"layer {record.index} ({record.name})"
@@ -417,6 +404,16 @@ def test_an_explicit_backward_layer_keeps_its_own_name_like_keras() -> None:
     }
     request = {"input_shape": [4, 8, 8, 3], "layers": [layer]}
     assert build(request).layers[0].weights[3].path.startswith("conv_lstm2d_1/")
+    check_parity(request, Counter())
+
+
+def test_a_bidirectional_inside_a_nested_sequential_names_its_copies_like_keras() -> None:
+    inner = {"type": "Bidirectional", "layer": _convlstm(), "trainable": False}
+    request = {
+        "input_shape": [4, 8, 8, 3],
+        "layers": [_convlstm(return_sequences=True), {"type": "Sequential", "layers": [inner]}],
+    }
+    assert build(request).layers[1].weights[0].direction == "forward_conv_lstm2d_1"
     check_parity(request, Counter())
 
 
