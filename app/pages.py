@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from gettext import NullTranslations
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -271,7 +271,7 @@ def page(request: Request) -> HTMLResponse:
     card = min(indexes(request.query_params.getlist("card")), default=None)
     context = _context(
         outcome,
-        _last_valid(outcome, ""),
+        _last_valid(outcome, request.query_params.get("valid", "")),
         lang,
         focus="" if card is None else f"layers-{card}-first",
         metric=request.query_params.get("picture", ""),
@@ -320,13 +320,17 @@ def _no_js_url(request: Request, context: dict[str, Any], form: FormData | None 
     url = model_url(context)
     if context["lang"] != _lang(request):
         url += "&lang=" + context["lang"]
+    if context["stale"] and context["valid_query"]:
+        # An invalid model: the page it lands on shows the last valid results beside it.
+        url += "&valid=" + quote(str(context["valid_query"]), safe="")
     # A folded figure's "Draw" button, a card's "Show these arguments": the page comes back
     # with them drawn, at them.
     for flag, anchor in FLAG_ANCHORS.items():
         chosen = min(indexes([str(v) for v in form.getlist(flag)]), default=None) if form else None
         if chosen is not None:
             return url + f"&{flag}={chosen}#" + anchor.format(chosen)
-    focus = str(context["focus"])
+    first_error = next(iter(context["errors"]), "")
+    focus = str(context["focus"]) or (f"f-{_field_id(first_error)}" if first_error else "")
     card = focus.removeprefix("layers-").removesuffix("-first")
     if focus.endswith("-first") and card.isdigit() and int(card) >= lazy_cards.FULL_CARDS:
         # Past the first cards a card is folded; the page draws this one whole (and focuses it).
@@ -354,10 +358,8 @@ def _edit(request: Request, form: FormData) -> HTMLResponse | RedirectResponse:
     context = _context(outcome, shown, lang, focus, metric, pinned(items, action, draft))
     if request.headers.get("hx-request") != "true":
         url = _no_js_url(request, context, form)
-        # An invalid model: its typed values stay next to the last valid results, marked out
-        # of date, which its URL alone could not bring back. A URL too long for a proxy's
-        # header buffer (app/url_headers.py): the page itself, as before.
-        if outcome.errors or len(url.encode()) > MAX_URL_HEADER_BYTES:
+        # A URL too long for a proxy's header buffer (app/url_headers.py): the page itself.
+        if len(url.encode()) > MAX_URL_HEADER_BYTES:
             return _page(lang, context, remember_lang=False)
         return RedirectResponse(url, status_code=303)
     context["structural"] = bool(action)

@@ -37,19 +37,24 @@ def post_request(path: str, body: bytes, host: str = "bench") -> bytes:
 
 async def _exchange(
     reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
-) -> int:
-    """Sends one request, reads the whole answer, returns its status."""
+) -> tuple[int, bool]:
+    """Sends one request, reads the whole answer; returns its status and whether the
+    connection may carry another request (not after `Connection: close`, which nginx sends
+    on a connection's `keepalive_requests`-th answer)."""
     writer.write(request)
     await writer.drain()
     head = await reader.readuntil(b"\r\n\r\n")
     status = int(head.split(b" ", 2)[1])
-    length = 0
+    length, reusable = 0, True
     for line in head.split(b"\r\n")[1:]:
         name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length":
+        name = name.strip().lower()
+        if name == b"content-length":
             length = int(value)
+        elif name == b"connection" and value.strip().lower() == b"close":
+            reusable = False
     await reader.readexactly(length)
-    return status
+    return status, reusable
 
 
 async def _run(
@@ -74,17 +79,18 @@ async def _run(
             try:
                 if conn is None:
                     conn = await asyncio.open_connection(host, port)
-                status = await asyncio.wait_for(_exchange(*conn, request), timeout)
+                status, reusable = await asyncio.wait_for(_exchange(*conn, request), timeout)
             except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError) as error:
                 kinds[type(error).__name__] = kinds.get(type(error).__name__, 0) + 1
                 if conn is not None:
                     conn[1].close()
                 return
             latencies.append(loop.time() - due)
-            if 200 <= status < 300:
+            if not 200 <= status < 300:
+                kinds[str(status)] = kinds.get(str(status), 0) + 1
+            if 200 <= status < 300 and reusable:
                 idle.append(conn)
             else:
-                kinds[str(status)] = kinds.get(str(status), 0) + 1
                 conn[1].close()
 
     total = int(rate * duration)

@@ -119,8 +119,12 @@
   // History: the server pushes every edit's URL (HX-Push-Url), so Back undoes an edit. A burst
   // of typing is one step: an edit of the field edited last, less than GROUP_MS after it,
   // replaces that entry, and so does an edit that leaves the URL as it is (Enter after typing).
+  // A model with an error is never a step of its own: the next edit replaces it, so Back from
+  // the fixed model goes to the valid one before (its URL still holds the typed values, so a
+  // reload in between loses nothing). The server marks an invalid answer with HX-Reswap: none.
   var GROUP_MS = 1000;
   var lastEdit = { field: "", at: 0 };
+  var shownInvalid = Boolean(document.querySelector("#status.stale"));
   document.addEventListener("htmx:beforeHistoryUpdate", function (event) {
     var update = event.detail.history;
     var config = event.detail.requestConfig;
@@ -130,10 +134,12 @@
     var sameBurst = field !== "" && field === lastEdit.field && now - lastEdit.at < GROUP_MS;
     var target = new URL(update.path, location.href);
     var unchanged = target.pathname + target.search === location.pathname + location.search;
-    if (update.type === "push" && (sameBurst || unchanged)) {
+    if (update.type === "push" && (sameBurst || unchanged || shownInvalid)) {
       update.type = "replace";
     }
     lastEdit = { field: field, at: now };
+    var xhr = event.detail.xhr;
+    shownInvalid = Boolean(xhr) && xhr.getResponseHeader("HX-Reswap") === "none";
   });
 
   // Back and Forward: htmx keeps no snapshots here (hx-history="false"), and the URL holds the

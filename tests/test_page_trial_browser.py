@@ -129,6 +129,41 @@ def test_back_undoes_the_last_edit_and_a_burst_of_typing_is_one_step(page):
     expect(total).to_have_text("749,788")
 
 
+def test_a_model_with_an_error_is_not_a_step_of_its_own(page):
+    total = page.locator("#total-params")
+    page.locator("#f-layers-0-filters").fill("31")
+    expect(total).to_have_text("749,788")
+    second = page.locator("#f-layers-1-filters")
+    second.fill("0")
+    expect(page.locator("#status")).to_contain_text("Out of date")
+    page.wait_for_url(re.compile(r"layers\.1\.filters=0"))  # a reload keeps what was typed
+    page.wait_for_timeout(1100)  # past the typing burst: the fix is an edit of its own
+    second.fill("51")
+    page.wait_for_url(re.compile(r"layers\.1\.filters=51"))
+    page.go_back()  # straight back to the valid model before the error
+    expect(page.locator("#f-layers-1-filters")).to_have_value("50")
+    expect(total).to_have_text("749,788")
+
+
+def test_without_javascript_an_invalid_update_lands_on_its_url_beside_the_last_results(
+    browser, live_server
+):
+    ctx = browser.new_context(java_script_enabled=False, locale="en-US")
+    page = ctx.new_page()
+    page.goto(live_server + "/")
+    page.locator("#f-layers-1-filters").fill("0")
+    with page.expect_navigation():
+        page.locator(".submit-row button").click()
+    assert "layers.1.filters=0" in page.url and page.url.endswith("#f-layers-1-filters")
+    assert page.locator("#f-layers-1-filters").get_attribute("aria-invalid") == "true"
+    assert "Out of date" in page.locator("#status").inner_text()
+    assert page.locator("#total-params").inner_text() == SEED_TOTAL  # the last valid results
+    page.reload()  # the URL alone brings it all back
+    assert page.locator("#total-params").inner_text() == SEED_TOTAL
+    assert page.locator("#f-layers-1-filters").input_value() == "0"
+    ctx.close()
+
+
 def test_a_step_between_anchors_is_a_scroll_not_a_reload(page):
     page.evaluate("window.__sameDocument = true")
     page.locator("#f-layers-0-filters").fill("31")

@@ -96,7 +96,11 @@ def test_an_htmx_edit_with_an_error_keeps_the_results_and_names_the_field(http):
 def test_a_no_js_post_with_an_error_shows_the_last_valid_results_as_out_of_date(http):
     valid = urlencode(seed_form(), safe=",")
     form = {**seed_form(**{"layers.0.filters": "0"}), "valid": valid}
-    page = http.post("/", data=form).text
+    response = http.post("/", data=form)
+    assert response.status_code == 303  # the address bar holds the typed model, not a bare /
+    url = response.headers["location"]
+    assert "layers.0.filters=0" in url and url.endswith("#f-layers-0-filters")
+    page = http.get(url).text
     assert 'value="0" id="f-layers-0-filters"' in page
     assert 'aria-invalid="true"' in page
     assert "745,680" in page and 'class="status stale"' in page
