@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -37,6 +38,14 @@ def browser():
         instance = launch(playwright)
         yield instance
         instance.close()
+
+
+@pytest.fixture(autouse=True)
+def _nothing_frozen_between_tests() -> Iterator[None]:
+    """A test that starts the app (TestClient as a context manager) runs its lifespan, which
+    freezes every object alive (`gc.freeze()`): the next test's garbage must stay collectable."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture(autouse=True)

@@ -96,3 +96,9 @@ def test_compact_answer_prints_both_answers_side_by_side():
     output = run("compact_answer.py", "--seconds", "1", "--connections", "2", "--repeats", "1")
     assert len(tables(output)) == 2
     assert "| texts=false" in output and "| full" in output
+
+
+def test_gc_pauses_prints_each_generation_with_and_without_frozen_startup_objects():
+    output = run("gc_pauses.py", "--requests", "20")
+    assert len(tables(output)) == 1
+    assert "| collected" in output and "| frozen" in output
