@@ -291,9 +291,14 @@ def page(request: Request) -> HTMLResponse:
 
 
 def model_url(context: dict[str, Any]) -> str:
-    """The page URL of the model in `context` (with its pinned "A" and picture metric)."""
+    """The page URL of the model in `context` (with its pinned "A" and picture metric). An
+    invalid model's URL carries the last valid one too (`valid=`): its page, reloaded or
+    reached without JavaScript, shows those results beside the error."""
     metric, query = str(context["metric"]), str(context["query"])
-    return "/?" + query + ("" if metric == "params" else "&picture=" + metric)
+    url = "/?" + query + ("" if metric == "params" else "&picture=" + metric)
+    if context["stale"] and context["valid_query"]:
+        url += "&valid=" + quote(str(context["valid_query"]), safe="")
+    return url
 
 
 def focus_anchor(focus: str) -> str:
@@ -320,9 +325,6 @@ def _no_js_url(request: Request, context: dict[str, Any], form: FormData | None 
     url = model_url(context)
     if context["lang"] != _lang(request):
         url += "&lang=" + context["lang"]
-    if context["stale"] and context["valid_query"]:
-        # An invalid model: the page it lands on shows the last valid results beside it.
-        url += "&valid=" + quote(str(context["valid_query"]), safe="")
     # A folded figure's "Draw" button, a card's "Show these arguments": the page comes back
     # with them drawn, at them.
     for flag, anchor in FLAG_ANCHORS.items():

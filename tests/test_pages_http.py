@@ -93,6 +93,14 @@ def test_an_htmx_edit_with_an_error_keeps_the_results_and_names_the_field(http):
     assert 'class="status stale"' in response.text
 
 
+def test_an_htmx_edit_with_an_error_pushes_a_url_that_brings_back_the_last_results(http):
+    form = {**seed_form(**{"layers.0.filters": "0"}), "valid": urlencode(seed_form(), safe=",")}
+    url = http.post("/", data=form, headers=HX).headers["HX-Push-Url"]
+    assert "layers.0.filters=0" in url and "&valid=" in url
+    page = http.get(url).text
+    assert "745,680" in page and 'class="status stale"' in page
+
+
 def test_a_no_js_post_with_an_error_shows_the_last_valid_results_as_out_of_date(http):
     valid = urlencode(seed_form(), safe=",")
     form = {**seed_form(**{"layers.0.filters": "0"}), "valid": valid}
