@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -110,11 +110,16 @@ def _rss(pid: int) -> int:
 
 @contextmanager
 def server(
-    workers: int = 1, app: str = "app.main:app", extra_args: Sequence[str] = ()
+    workers: int = 1,
+    app: str = "app.main:app",
+    extra_args: Sequence[str] = (),
+    cpus: Collection[int] | None = None,
 ) -> Iterator[Server]:
     """`uvicorn app.main:app` (or another ASGI `app`) on a free loopback port, as `make run`
-    starts it (plus `extra_args`, e.g. the limits it runs with behind the proxy)."""
+    starts it (plus `extra_args`, e.g. the limits it runs with behind the proxy). `cpus`: the
+    CPUs it and its workers may run on (default: those this process may run on)."""
     port = free_port()
+    chosen = set(cpus) if cpus is not None else None
     process = subprocess.Popen(
         [
             PYTHON,
@@ -133,6 +138,7 @@ def server(
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        preexec_fn=None if chosen is None else lambda: os.sched_setaffinity(0, chosen),
     )
     base = f"http://127.0.0.1:{port}"
     try:

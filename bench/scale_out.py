@@ -1,7 +1,7 @@
 """Capacity of `POST /summary` directly and behind the proxy, and latency at half of it, open-loop.
 
     .venv/bin/python bench/scale_out.py [--workers 1 2] [--capacity-seconds 5]
-        [--seconds 10] [--connections 16]
+        [--seconds 10] [--connections 16] [--no-pin]
 
 For 1 and 2 uvicorn workers, each directly and behind nginx with the shipped config
 (deploy/nginx/, uvicorn with its behind-the-proxy limits), side by side in one run:
@@ -9,6 +9,8 @@ For 1 and 2 uvicorn workers, each directly and behind nginx with the shipped con
 2. latency at a constant offered load of half that capacity, measured open-loop
    (bench/open_loop.py: every request has a due time and its latency runs from it, so a stall
    is not hidden by the client slowing down). Target: p99 < 25 ms.
+One worker runs on a CPU of its own and the load generators on the others (`--no-pin`: all
+share); two workers on two CPUs share them with the load generators.
 Needs wrk and nginx (`make system-deps`). Prints Markdown tables for BENCHMARKS.md.
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,14 +42,25 @@ def verdict(p99: float, errors: int, late_start: float) -> str:
     return "met" if p99 < TARGET_P99 and not errors else "missed"
 
 
+def placement(workers: int, pin: bool) -> tuple[set[int], set[int]]:
+    """(the app's CPUs, the client's): with `pin` and a CPU to spare, one worker gets CPUs of
+    its own and the load generators (wrk, the open-loop client, nginx) the rest, so that the
+    client's own lateness does not count as the server's. Otherwise all share all."""
+    every = os.sched_getaffinity(0)
+    if not pin or workers >= len(every):
+        return every, every
+    ordered = sorted(every)
+    return set(ordered[:workers]), set(ordered[workers:])
+
+
 @contextmanager
-def target(workers: int, behind_proxy: bool) -> Iterator[str]:
+def target(workers: int, behind_proxy: bool, app_cpus: set[int]) -> Iterator[str]:
     """The base URL to load: uvicorn itself, or nginx in front of it."""
     if not behind_proxy:
-        with server(workers) as app:
+        with server(workers, cpus=app_cpus) as app:
             yield app.base
         return
-    with server(workers, extra_args=BEHIND_PROXY_ARGS) as app:
+    with server(workers, extra_args=BEHIND_PROXY_ARGS, cpus=app_cpus) as app:
         port = app.base.rsplit(":", 1)[1]
         with proxy([f"127.0.0.1:{port}"]) as door:
             yield door.base
@@ -58,18 +72,33 @@ def main() -> None:
     parser.add_argument("--capacity-seconds", type=float, default=5)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--no-pin",
+        dest="pin",
+        action="store_false",
+        help="let the app and the load generators share every CPU even when one is spare",
+    )
     args = parser.parse_args()
     if nginx_binary() is None:
         raise SystemExit("nginx is missing: apt-get install nginx")
 
     body = json.dumps(SEED_MODEL).encode()
-    capacity_rows, latency_rows = [], []
+    capacity_rows, latency_rows, placements = [], [], []
+    every = os.sched_getaffinity(0)
     for workers in args.workers:
+        app_cpus, client_cpus = placement(workers, args.pin)
+        if app_cpus != client_cpus:
+            placements.append(
+                f"{workers} worker{'s' if workers > 1 else ''}: the app on CPU "
+                f"{','.join(map(str, sorted(app_cpus)))}; wrk, nginx and the open-loop client "
+                f"on CPU {','.join(map(str, sorted(client_cpus)))}"
+            )
+        os.sched_setaffinity(0, client_cpus)  # what this process starts inherits it
         for behind_proxy in (False, True):
             label = f"{workers} worker{'s' if workers > 1 else ''}, " + (
                 "through nginx" if behind_proxy else "direct"
             )
-            with target(workers, behind_proxy) as base:
+            with target(workers, behind_proxy, app_cpus) as base:
                 url = f"{base}/summary"
                 wrk(url, connections=args.connections, duration=1, body=SEED_MODEL)  # warm-up
                 capacity = wrk(
@@ -104,7 +133,10 @@ def main() -> None:
                 ]
             )
 
+    os.sched_setaffinity(0, every)
     print(f"Machine: {machine()}")
+    for line in placements or ["every setup: the app and the load generators share every CPU"]:
+        print(f"CPUs: {line}")
     print_table(
         f"Capacity: POST /summary (seed model), wrk, {args.connections} connections, "
         f"{args.capacity_seconds:g} s",
