@@ -19,6 +19,7 @@ from starlette.datastructures import UploadFile
 from app import compare, editor, pages
 from app.core.errors import SpecError
 from app.core.model import summarize
+from app.core.translation import gettext as _
 from app.interop.formats import FORMATS
 from app.interop.keras_import import compact, import_keras
 
@@ -42,8 +43,10 @@ def _draft_for(text: str) -> editor.ModelDraft:
     # The editor shows arguments as text; if any did not survive that, say so, don't guess.
     if shown is None or summarize(shown) != summarize(request):
         raise PageImportError(
-            "this model has arguments the page's editor cannot show (e.g. a serialized "
-            "initializer or regularizer); POST /import/keras or the CLI handle it"
+            _(
+                "this model has arguments the page's editor cannot show (e.g. a serialized "
+                "initializer or regularizer); POST /import/keras or the CLI handle it"
+            )
         )
     return draft
 
@@ -56,13 +59,17 @@ async def _import_text(request: Request) -> tuple[str, str]:
     if isinstance(upload, UploadFile) and upload.filename:
         data = await upload.read(MAX_IMPORT_BYTES + 1)
         if len(data) > MAX_IMPORT_BYTES:
-            raise PageImportError(f"the file is larger than {MAX_IMPORT_BYTES:,} bytes")
+            raise PageImportError(
+                _("the file is larger than {bytes} bytes").format(bytes=f"{MAX_IMPORT_BYTES:,}")
+            )
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            raise PageImportError(f"{upload.filename} is not UTF-8 text") from None
+            raise PageImportError(
+                _("{file} is not UTF-8 text").format(file=upload.filename)
+            ) from None
     if not text.strip():
-        raise PageImportError("paste a model JSON or choose a file first")
+        raise PageImportError(_("paste a model JSON or choose a file first"))
     return text, str(form.get("query") or "")
 
 
@@ -109,20 +116,27 @@ def download(name: str, request: Request) -> Response:
     export = FORMATS.get(name)
     if export is None:
         return PlainTextResponse(
-            f"unknown format '{name}'; use one of {', '.join(FORMATS)}", status_code=404
+            _("unknown format '{name}'; use one of {formats}").format(
+                name=name, formats=", ".join(FORMATS)
+            ),
+            status_code=404,
         )
     draft = editor.draft_from_fields(request.query_params.multi_items())
     outcome = pages.evaluate(draft) if draft is not None else None
     if outcome is None or outcome.summary is None or outcome.request is None:
         problems = "; ".join(f"{k}: {v}" for k, v in (outcome.errors if outcome else {}).items())
         return PlainTextResponse(
-            f"the model in this link is invalid: {problems or 'it has no layers'}",
+            _("the model in this link is invalid: {problems}").format(
+                problems=problems or _("it has no layers")
+            ),
             status_code=422,
         )
     try:
         text = export.render(outcome.request, outcome.summary)
     except SpecError as error:  # a layer this format cannot express (PyTorch code)
-        return PlainTextResponse(f"cannot export this model: {error.msg}", status_code=422)
+        return PlainTextResponse(
+            _("cannot export this model: {problem}").format(problem=error.msg), status_code=422
+        )
     return Response(
         text,
         media_type=export.media_type,

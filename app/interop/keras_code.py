@@ -26,6 +26,7 @@ from app.core.errors import SpecError
 from app.core.graph import parse_ref
 from app.core.nested import SequentialSpec
 from app.core.records import LayerRecord, ModelSummary
+from app.core.translation import gettext as _
 from app.core.wrappers import BidirectionalSpec, TimeDistributedSpec
 from app.interop.arguments import explicit_arguments
 from app.interop.identifiers import fresh_identifier
@@ -228,8 +229,10 @@ def _refuse_paper_options(specs: Iterable[Any], loc: tuple[str | int, ...] = ("l
             if getattr(spec, field, default) != default:
                 raise SpecError(
                     (*loc, index, field),
-                    f"Keras cannot build `{field}` (a ConvLSTM option from the papers, which "
-                    "Keras lacks); export PyTorch code instead",
+                    _(
+                        "Keras cannot build `{field}` (a ConvLSTM option from the papers, which "
+                        "Keras lacks); export PyTorch code instead"
+                    ).format(field=field),
                 )
         for nested in ("layer", "backward_layer"):
             if isinstance(getattr(spec, nested, None), LayerSpecBase):

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from app import json_guard
 from app.core.errors import SpecError
+from app.core.translation import gettext as _
 from app.interop.arguments import explicit_arguments
 from app.schema import (
     DTYPE_BYTES,
@@ -71,20 +72,20 @@ def parse_model_json(data: str | bytes | dict[str, Any]) -> dict[str, Any]:
     value: Any = data
     try:
         json_guard.check(value)
-        for _ in range(2):  # a pasted string may itself be JSON-encoded once more
+        for _attempt in range(2):  # a pasted string may itself be JSON-encoded once more
             if not isinstance(value, str | bytes):
                 break
             value = json_guard.parse(value)
     except json_guard.JSONProblem as problem:
         syntax = problem.kind == "json_invalid" and not isinstance(value, dict | list)
-        raise KerasImportError(
-            problem.loc, ("not valid JSON: " if syntax else "") + problem.msg
-        ) from None
+        message = _("not valid JSON: {problem}") if syntax else "{problem}"
+        raise KerasImportError(problem.loc, message.format(problem=problem.msg)) from None
     if not isinstance(value, dict):
         raise KerasImportError(
             (),
-            f"expected a Keras model object (what model.to_json() returns); received "
-            f"{type(value).__name__}",
+            _(
+                "expected a Keras model object (what model.to_json() returns); received {type}"
+            ).format(type=type(value).__name__),
         )
     return value
 
@@ -102,11 +103,13 @@ def import_keras(data: str | bytes | dict[str, Any]) -> SummaryRequest:
     if class_name not in _MODEL_CLASSES:
         raise KerasImportError(
             ("class_name",),
-            f"model class '{class_name}' is not supported; export a Sequential or Functional "
-            "model with model.to_json()",
+            _(
+                "model class '{type}' is not supported; export a Sequential or Functional "
+                "model with model.to_json()"
+            ).format(type=class_name),
         )
     if not isinstance(config, dict) or not isinstance(config.get("layers"), list):
-        raise KerasImportError(("config", "layers"), "the model has no list of layers")
+        raise KerasImportError(("config", "layers"), _("the model has no list of layers"))
     if class_name == "Sequential":
         input_shape, chain = _sequential(model, config)
         return _build(model, config, input_shape, chain)
@@ -162,10 +165,12 @@ def _sequential(
         if _class(entry) == "InputLayer":
             raise KerasImportError(
                 ("config", "layers", index, "class_name"),
-                f"layer {index} is an InputLayer; only the first layer of a Sequential may be",
+                _(
+                    "layer {index} is an InputLayer; only the first layer of a Sequential may be"
+                ).format(index=index),
             )
     if not layers:
-        raise KerasImportError(("config", "layers"), "the model has no layers besides its input")
+        raise KerasImportError(("config", "layers"), _("the model has no layers besides its input"))
     if input_shape is None:
         first_config = layers[0][1].get("config") or {}
         for key in _SHAPE_KEYS:
@@ -176,8 +181,10 @@ def _sequential(
     if input_shape is None:
         raise KerasImportError(
             ("config", "layers"),
-            "the model has no input shape; start it with keras.Input(shape=...) or build it "
-            "before calling to_json()",
+            _(
+                "the model has no input shape; start it with keras.Input(shape=...) or build it "
+                "before calling to_json()"
+            ),
         )
     return list(input_shape), layers
 
@@ -188,7 +195,7 @@ def _input_layer_shape(entry: dict[str, Any], loc: Loc) -> list[Any]:
         shape = config.get(key)
         if isinstance(shape, list):
             return shape
-    raise KerasImportError((*loc, "config"), "the InputLayer has no batch_shape")
+    raise KerasImportError((*loc, "config"), _("the InputLayer has no batch_shape"))
 
 
 # --- Functional -------------------------------------------------------------------------------
@@ -207,11 +214,12 @@ def _functional(model: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]
     for index, entry in enumerate(entries):
         by_name[_name(entry)] = (index, entry)
     inputs = []
-    for name, _, _ in _endpoints(config.get("input_layers"), "input_layers"):
+    for name, _node, _tensor in _endpoints(config.get("input_layers"), "input_layers"):
         index, entry = by_name.get(name, (-1, {}))
         if _class(entry) != "InputLayer":
             raise KerasImportError(
-                ("config", "input_layers"), f"input '{name}' is not an InputLayer"
+                ("config", "input_layers"),
+                _("input '{name}' is not an InputLayer").format(name=name),
             )
         batch_shape = _input_layer_shape(entry, ("config", "layers", index))
         spec: dict[str, Any] = {"name": name, "shape": batch_shape[1:]}
@@ -230,7 +238,7 @@ def _functional(model: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]
         if not nodes:
             raise KerasImportError(
                 ("config", "layers", index, "inbound_nodes"),
-                f"layer '{_name(entry)}' is not connected to anything",
+                _("layer '{name}' is not connected to anything").format(name=_name(entry)),
             )
         for node_index, node in enumerate(nodes):
             loc = ("config", "layers", index, "inbound_nodes", node_index)
@@ -266,14 +274,16 @@ def _in_call_order(calls: list[_Call], inputs: set[str]) -> list[_Call]:
             else:
                 rest.append(call)
         if len(rest) == len(pending):
-            index, _, entry, wiring = rest[0]
+            index, _node, entry, wiring = rest[0]
             missing = sorted(
                 f"{layer}[{n}]" for layer, n in wiring["uses"] if (layer, n) not in done
             )
             raise KerasImportError(
                 ("config", "layers", index, "inbound_nodes"),
-                f"layer '{_name(entry)}' is called on {', '.join(missing) or 'itself'}, which "
-                "no input or layer of the model produces (or which depends on it: a cycle)",
+                _(
+                    "layer '{name}' is called on {tensors}, which no input or layer of the "
+                    "model produces (or which depends on it: a cycle)"
+                ).format(name=_name(entry), tensors=", ".join(missing) or _("itself")),
             )
         pending = rest
     return ordered
@@ -296,7 +306,9 @@ def _endpoints(value: Any, key: str) -> list[tuple[str, int, int]]:
         )
     ):
         return [(str(v[0]), v[1], v[2]) for v in value]
-    raise KerasImportError(("config", key), f"cannot read `{key}`: {json.dumps(value)}")
+    raise KerasImportError(
+        ("config", key), _("cannot read `{key}`: {value}").format(key=key, value=json.dumps(value))
+    )
 
 
 def _history(tensor: dict[str, Any], loc: Loc) -> tuple[str, int, int]:
@@ -308,7 +320,10 @@ def _history(tensor: dict[str, Any], loc: Loc) -> tuple[str, int, int]:
         and isinstance(history[1], int)
         and isinstance(history[2], int)
     ):
-        raise KerasImportError(loc, f"cannot read a tensor's keras_history: {json.dumps(history)}")
+        raise KerasImportError(
+            loc,
+            _("cannot read a tensor's keras_history: {value}").format(value=json.dumps(history)),
+        )
     return history[0], history[1], history[2]
 
 
@@ -322,8 +337,10 @@ def _wiring(entry: dict[str, Any], node: Any, loc: Loc) -> dict[str, Any]:
         if len(args) != 1:
             raise KerasImportError(
                 (*loc, "args"),
-                f"layer '{name}' is called with {len(args)} positional "
-                "arguments; layers take one (a tensor, or a list of tensors)",
+                _(
+                    "layer '{name}' is called with {count} positional arguments; layers take "
+                    "one (a tensor, or a list of tensors)"
+                ).format(name=name, count=len(args)),
             )
         first = args[0]
         if isinstance(first, list):
@@ -331,7 +348,9 @@ def _wiring(entry: dict[str, Any], node: Any, loc: Loc) -> dict[str, Any]:
         elif isinstance(first, dict) and first.get("class_name") == "__keras_tensor__":
             refs = _ref(*_history(first, loc))
         else:
-            raise KerasImportError((*loc, "args"), f"layer '{name}' is not called on a tensor")
+            raise KerasImportError(
+                (*loc, "args"), _("layer '{name}' is not called on a tensor").format(name=name)
+            )
         given = kwargs.pop("initial_state", None)
         states = [_ref(*_history(t, loc)) for t in _keras_tensors(given)]
     else:  # tf.keras 2: [["source", node_index, tensor_index, {kwargs}], ...]
@@ -340,7 +359,9 @@ def _wiring(entry: dict[str, Any], node: Any, loc: Loc) -> dict[str, Any]:
             or not node
             or not all(isinstance(c, list) and len(c) >= 3 for c in node)
         ):
-            raise KerasImportError(loc, f"cannot read how layer '{name}' is called")
+            raise KerasImportError(
+                loc, _("cannot read how layer '{name}' is called").format(name=name)
+            )
         kwargs = {}
         for call in node:
             kwargs.update(call[3] if len(call) > 3 and isinstance(call[3], dict) else {})
@@ -356,15 +377,17 @@ def _wiring(entry: dict[str, Any], node: Any, loc: Loc) -> dict[str, Any]:
     if unsupported:
         raise KerasImportError(
             loc,
-            f"layer '{name}' is called with {', '.join(unsupported)}; call arguments other "
-            "than the input tensors and initial_state are not supported",
+            _(
+                "layer '{name}' is called with {arguments}; call arguments other than the "
+                "input tensors and initial_state are not supported"
+            ).format(name=name, arguments=", ".join(unsupported)),
         )
     wiring: dict[str, Any] = {"inputs": refs}
     if states:
         wiring["initial_state"] = states
     used = [refs] if isinstance(refs, str) else list(refs)
     wiring["uses"] = [
-        (layer, node_index) for layer, node_index, _ in (_split(r) for r in [*used, *states])
+        (layer, node_index) for layer, node_index, _tensor in (_split(r) for r in [*used, *states])
     ]
     return wiring
 
@@ -391,6 +414,11 @@ def _keras_tensors(value: Any) -> Iterator[dict[str, Any]]:
 
 def _class(entry: Any) -> str:
     return entry.get("class_name", "") if isinstance(entry, dict) else ""
+
+
+def _layer_label(name: str, class_name: str) -> str:
+    """How an error names a layer: `layer 'encoder' (ConvLSTM2D)`."""
+    return _("layer '{name}' ({type})").format(name=name, type=class_name)
 
 
 def _name(entry: dict[str, Any]) -> str:
@@ -439,42 +467,56 @@ class _Dtypes:
         if variables not in DTYPE_BYTES:
             raise KerasImportError(
                 loc,
-                f"{label} stores weights as {variables}, which is not supported "
-                f"(supported: {', '.join(DTYPE_BYTES)})",
+                _(
+                    "{layer} stores weights as {dtype}, which is not supported "
+                    "(supported: {dtypes})"
+                ).format(layer=label, dtype=variables, dtypes=", ".join(DTYPE_BYTES)),
             )
         if self.model is None:
             self.model, self.first = variables, label
         elif variables != self.model:
             raise KerasImportError(
                 loc,
-                f"{label} stores weights as {variables} but {self.first} uses "
-                f"{self.model}; models whose layers mix weight dtypes are not supported",
+                _(
+                    "{layer} stores weights as {dtype} but {first} uses {first_dtype}; models "
+                    "whose layers mix weight dtypes are not supported"
+                ).format(layer=label, dtype=variables, first=self.first, first_dtype=self.model),
             )
         return policy if policy != variables else None
 
 
 def _layer(entry: Any, loc: Loc, dtypes: _Dtypes, first: bool) -> dict[str, Any]:
     if not isinstance(entry, dict):
-        raise KerasImportError(loc, "expected a layer object with class_name and config")
+        raise KerasImportError(loc, _("expected a layer object with class_name and config"))
     class_name = _class(entry)
     config = entry.get("config") or {}
     name = config.get("name") or _name(entry)
-    label = f"layer '{name}' ({class_name})" if name else f"a {class_name} layer"
+    label = _layer_label(name, class_name) if name else _("a {type} layer").format(type=class_name)
     if class_name == "Sequential":
         return _nested_sequential(config, name, loc, dtypes)
     if class_name in _MODEL_CLASSES:
         raise KerasImportError(
             (*loc, "class_name"),
-            f"{label} is a nested functional model; only nested Sequential models are "
-            "supported: add its layers to the outer model instead",
+            _(
+                "{layer} is a nested functional model; only nested Sequential models are "
+                "supported: add its layers to the outer model instead"
+            ).format(layer=label),
         )
     if class_name not in LAYER_SPECS:
         hint = suggest_type(class_name) if class_name else None
+        unsupported = (
+            _(
+                "{layer}: layer type '{type}' is not supported (did you mean '{hint}'?); "
+                "supported: {types}"
+            )
+            if hint and hint != class_name
+            else _("{layer}: layer type '{type}' is not supported; supported: {types}")
+        )
         raise KerasImportError(
             (*loc, "class_name"),
-            f"{label}: layer type '{class_name}' is not supported"
-            + (f" (did you mean '{hint}'?)" if hint and hint != class_name else "")
-            + f"; supported: {', '.join(sorted(LAYER_SPECS))}",
+            unsupported.format(
+                layer=label, type=class_name, hint=hint, types=", ".join(sorted(LAYER_SPECS))
+            ),
         )
     fields = LAYER_SPECS[class_name].model_fields
     spec: dict[str, Any] = {"type": class_name}
@@ -495,15 +537,18 @@ def _layer(entry: Any, loc: Loc, dtypes: _Dtypes, first: bool) -> dict[str, Any]
         else:
             raise KerasImportError(
                 where,
-                f"{label}: argument '{key}' = {json.dumps(value)} is not supported",
+                _("{layer}: argument '{key}' = {value} is not supported").format(
+                    layer=label, key=key, value=json.dumps(value)
+                ),
             )
     if entry.get("registered_name") not in (None, class_name) and not str(
         entry.get("registered_name")
     ).startswith("keras"):
         raise KerasImportError(
             (*loc, "registered_name"),
-            f"{label} is the custom class '{entry['registered_name']}'; only Keras's own "
-            "layers are supported",
+            _(
+                "{layer} is the custom class '{custom}'; only Keras's own layers are supported"
+            ).format(layer=label, custom=entry["registered_name"]),
         )
     return spec
 
@@ -515,14 +560,18 @@ def _nested_sequential(
     tensor does not), its name and its freeze."""
     entries = config.get("layers")
     if not isinstance(entries, list):
-        raise KerasImportError((*loc, "config", "layers"), f"nested model '{name}' has no layers")
+        raise KerasImportError(
+            (*loc, "config", "layers"), _("nested model '{name}' has no layers").format(name=name)
+        )
     layers = [
         _layer(entry, (*loc, "config", "layers", index), dtypes, first=False)
         for index, entry in enumerate(entries)
         if _class(entry) != "InputLayer"
     ]
     if not layers:
-        raise KerasImportError((*loc, "config", "layers"), f"nested model '{name}' has no layers")
+        raise KerasImportError(
+            (*loc, "config", "layers"), _("nested model '{name}' has no layers").format(name=name)
+        )
     spec: dict[str, Any] = {"type": "Sequential", "name": name, "layers": layers}
     if config.get("trainable") is False:
         spec["trainable"] = False
@@ -571,11 +620,14 @@ def _located(error: ValidationError, origin: list[tuple[int, dict[str, Any]]]) -
     if loc and loc[0] == "layers" and len(loc) > 1 and isinstance(loc[1], int):
         index, entry = origin[loc[1]]
         where: Loc = ("config", "layers", index, "config", *loc[2:])
-        label = f"layer '{_name(entry)}' ({_class(entry)})"
+        label = _layer_label(_name(entry), _class(entry))
         detail = ".".join(str(p) for p in loc[2:])
         return KerasImportError(where, f"{label}: {detail}: {msg}")
     return KerasImportError(
-        ("config", "layers", 0), f"the model's input: {'.'.join(map(str, loc))}: {msg}"
+        ("config", "layers", 0),
+        _("the model's input: {field}: {problem}").format(
+            field=".".join(map(str, loc)), problem=msg
+        ),
     )
 
 

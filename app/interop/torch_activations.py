@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.core.errors import SpecError
+from app.core.translation import gettext as _
 
 _TEMPLATES = {
     "linear": "{x}",
@@ -89,11 +90,17 @@ def _template(value: Any, field: str) -> str:
         template = _layer_template(name)
         if template is not None:
             return template
-    shown = name if isinstance(name, str) else f"{name.get('class_name')} object"
+    shown = (
+        repr(name)
+        if isinstance(name, str)
+        else repr(_("{type} object").format(type=name.get("class_name")))
+    )
     raise SpecError(
         (field,),
-        f"the activation {shown!r} has no PyTorch translation here (supported: "
-        f"{', '.join(sorted(_TEMPLATES))}); choose one of those to export PyTorch code",
+        _(
+            "the activation {activation} has no PyTorch translation here (supported: "
+            "{supported}); choose one of those to export PyTorch code"
+        ).format(activation=shown, supported=", ".join(sorted(_TEMPLATES))),
     )
 
 

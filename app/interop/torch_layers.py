@@ -18,6 +18,7 @@ from app.core.errors import SpecError
 from app.core.records import Shape
 from app.core.registry import Namer, analyse, snake_case
 from app.core.shapes import transpose_output_length
+from app.core.translation import gettext as _
 from app.interop.torch_activations import apply, uses_linear
 from app.interop.torch_emit import Code, Perm, Tensor, channels_at, identity
 from app.schema import LayerSpecBase
@@ -51,7 +52,10 @@ def translates(*types: str) -> Callable[[Translator], Translator]:
 
 
 def refuse(spec: LayerSpecBase, field: str, why: str) -> SpecError:
-    return SpecError((field,), f"{spec.type} cannot be written as PyTorch code: {why}")
+    return SpecError(
+        (field,),
+        _("{type} cannot be written as PyTorch code: {reason}").format(type=spec.type, reason=why),
+    )
 
 
 def translate(spec: LayerSpecBase, inputs: list[Tensor], call: Call) -> list[Tensor]:
@@ -59,8 +63,10 @@ def translate(spec: LayerSpecBase, inputs: list[Tensor], call: Call) -> list[Ten
     if translator is None:
         raise SpecError(
             ("type",),
-            f"{spec.type} has no PyTorch translation yet; the exported code would miss it, "
-            "so nothing is exported",
+            _(
+                "{type} has no PyTorch translation yet; the exported code would miss it, "
+                "so nothing is exported"
+            ).format(type=spec.type),
         )
     if not spec.trainable:
         call.code.frozen_keys.add(call.key)
@@ -269,7 +275,9 @@ def upsampling(spec: Any, inputs: list[Tensor], call: Call) -> list[Tensor]:
     mode = getattr(spec, "interpolation", "nearest")
     if mode not in ("nearest", "bilinear", "bicubic"):
         raise refuse(
-            spec, "interpolation", f"torch has no '{mode}' resize; use nearest, bilinear or bicubic"
+            spec,
+            "interpolation",
+            _("torch has no '{mode}' resize; use nearest, bilinear or bicubic").format(mode=mode),
         )
     x = code.to(
         inputs[0],
@@ -332,7 +340,7 @@ def batch_normalization(spec: Any, inputs: list[Tensor], call: Call) -> list[Ten
     """torch's BatchNorm normalises axis 1: Keras's `axis` goes there. γ, β are parameters;
     the moving mean and variance (Keras's non-trainable weights) are torch buffers."""
     if spec.renorm:
-        raise refuse(spec, "renorm", "torch's BatchNorm has no batch renormalization")
+        raise refuse(spec, "renorm", _("torch's BatchNorm has no batch renormalization"))
     x = inputs[0]
     axis = spec.axis % x.rank
     x = call.code.to(x, channels_at(x.rank, axis, 1))
@@ -386,8 +394,10 @@ def group_normalization(spec: Any, inputs: list[Tensor], call: Call) -> list[Ten
         raise refuse(
             spec,
             "groups",
-            "each group holds one value, which torch's GroupNorm "
-            "refuses to normalise (Keras gives β); use fewer groups",
+            _(
+                "each group holds one value, which torch's GroupNorm "
+                "refuses to normalise (Keras gives β); use fewer groups"
+            ),
         )
     both = spec.scale and spec.center
     norm = f"nn.GroupNorm({groups}, {c}, eps={spec.epsilon}, affine={both})"

@@ -13,6 +13,7 @@ from typing import Any
 from app.core.errors import SpecError
 from app.core.records import Shape
 from app.core.shapes import show
+from app.core.translation import gettext as _
 from app.interop.torch_activations import function, uses_linear
 from app.interop.torch_emit import Tensor, channels_at, identity
 from app.interop.torch_layers import Call, emit, output_shapes, translates
@@ -147,11 +148,15 @@ def bidirectional(spec: Any, inputs: list[Tensor], call: Call) -> list[Tensor]:
     if forward_shapes != backward_shapes:
         raise SpecError(
             ("backward_layer",),
-            "Bidirectional cannot be written as PyTorch code: its backward layer gives "
-            f"{', '.join(map(show, backward_shapes))} and its forward layer "
-            f"{', '.join(map(show, forward_shapes))}; Keras states every shape from the forward "
-            "layer alone, so the shapes it reports are not what would run. Give both the same "
-            "filters/units",
+            _(
+                "Bidirectional cannot be written as PyTorch code: its backward layer gives "
+                "{backward} and its forward layer {forward}; Keras states every shape from the "
+                "forward layer alone, so the shapes it reports are not what would run. Give both "
+                "the same filters/units"
+            ).format(
+                backward=", ".join(map(show, backward_shapes)),
+                forward=", ".join(map(show, forward_shapes)),
+            ),
         )
     half = len(call.states) // 2
     forward = _run(
