@@ -35,8 +35,18 @@ from app.language_middleware import is_api
 from app.schema import SEED_MODEL, SummaryRequest
 
 ZH_CATALOG = TRANSLATIONS / "zh_Hans" / "LC_MESSAGES" / "messages.po"
-# Where the texts of results come from: the core, and our headings of the exports.
-TEXT_SOURCES = (*sorted((ROOT / "app" / "core").glob("*.py")), ROOT / "app/interop/reports.py")
+# Where the texts of results come from: the core, our headings of the exports, and the errors
+# of the import, the downloads and the code exports (tests/test_interop_texts_zh.py).
+TEXT_SOURCES = (
+    *sorted((ROOT / "app" / "core").glob("*.py")),
+    ROOT / "app/interop/reports.py",
+    ROOT / "app/interop/keras_import.py",
+    ROOT / "app/interop/keras_code.py",
+    ROOT / "app/interop/torch_layers.py",
+    ROOT / "app/interop/torch_recurrent.py",
+    ROOT / "app/interop/torch_activations.py",
+    ROOT / "app/interop_pages.py",
+)
 HX = {"HX-Request": "true"}
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 

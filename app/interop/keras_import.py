@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from app import json_guard
 from app.core.errors import SpecError
 from app.core.translation import gettext as _
+from app.error_words import localized, validator_words
 from app.interop.arguments import explicit_arguments
 from app.schema import (
     DTYPE_BYTES,
@@ -613,16 +614,20 @@ def _build_graph(config: dict[str, Any], graph: dict[str, Any]) -> SummaryReques
 
 
 def _located(error: ValidationError, origin: list[tuple[int, dict[str, Any]]]) -> KerasImportError:
-    """The first validation error, located in the user's JSON."""
+    """The first validation error, located in the user's JSON (a validator's sentence in the
+    active language; pydantic's own stay as pydantic writes them)."""
     first = error.errors()[0]
     loc = [p for p in first["loc"] if not (isinstance(p, str) and p in ENTRY_TAGS)]
-    msg = str(first.get("msg", "")).removeprefix("Value error, ")
+    said = validator_words(str(first.get("msg", "")).removeprefix("Value error, "))
+    msg = localized(said, _)
     if loc and loc[0] == "layers" and len(loc) > 1 and isinstance(loc[1], int):
         index, entry = origin[loc[1]]
         where: Loc = ("config", "layers", index, "config", *loc[2:])
         label = _layer_label(_name(entry), _class(entry))
         detail = ".".join(str(p) for p in loc[2:])
-        return KerasImportError(where, f"{label}: {detail}: {msg}")
+        return KerasImportError(
+            where, _("{layer}: {field}: {problem}").format(layer=label, field=detail, problem=msg)
+        )
     return KerasImportError(
         ("config", "layers", 0),
         _("the model's input: {field}: {problem}").format(
