@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import html
 import json
+from typing import Any
 
 import anyio
+import httpx
 import pytest
 from starlette.concurrency import run_in_threadpool
 from test_core_texts_zh import core_msgids
@@ -23,14 +25,14 @@ from app.i18n import translations
 UNSUPPORTED = "层 'encoder'（GaussianNoise）：不支持层类型 'GaussianNoise'"
 
 
-def keras_json_with(class_name: str) -> dict[str, object]:
+def keras_json_with(class_name: str) -> dict[str, Any]:
     """The Keras JSON of tests/test_interop_http.py with its ConvLSTM2D replaced."""
-    changed = json.loads(json.dumps(KERAS_JSON))
+    changed: dict[str, Any] = json.loads(json.dumps(KERAS_JSON))
     changed["config"]["layers"][1]["class_name"] = class_name
     return changed
 
 
-def test_the_thread_pool_runs_in_the_language_of_the_request_that_sent_work_there():
+def test_the_thread_pool_runs_in_the_language_of_the_request_that_sent_work_there() -> None:
     """The page's import and the sync routes run in Starlette's thread pool: the context (and
     with it the active catalog) travels with the work."""
 
@@ -44,7 +46,9 @@ def test_the_thread_pool_runs_in_the_language_of_the_request_that_sent_work_ther
 @pytest.mark.parametrize(
     ("query", "headers"), [("?lang=zh", {}), ("", {"Accept-Language": "zh-CN,zh;q=0.9"})]
 )
-def test_a_keras_import_error_in_chinese_still_names_its_location(http, query, headers):
+def test_a_keras_import_error_in_chinese_still_names_its_location(
+    http: httpx.Client, query: str, headers: dict[str, str]
+) -> None:
     response = http.post(
         "/import/keras" + query, json=keras_json_with("GaussianNoise"), headers=headers
     )
@@ -55,7 +59,7 @@ def test_a_keras_import_error_in_chinese_still_names_its_location(http, query, h
     assert "支持的类型：" in error["msg"] and "is not supported" not in error["msg"]
 
 
-def test_a_validator_s_refusal_inside_a_keras_import_is_chinese(http):
+def test_a_validator_s_refusal_inside_a_keras_import_is_chinese(http: httpx.Client) -> None:
     changed = json.loads(json.dumps(KERAS_JSON))
     changed["config"]["layers"][1]["config"]["kernel_size"] = [3, 3, 3]
     response = http.post("/import/keras?lang=zh", json=changed)
@@ -68,7 +72,7 @@ def test_a_validator_s_refusal_inside_a_keras_import_is_chinese(http):
     )
 
 
-def test_a_keras_import_error_is_english_unless_chinese_is_asked_for(http):
+def test_a_keras_import_error_is_english_unless_chinese_is_asked_for(http: httpx.Client) -> None:
     http.cookies.set("lang", "zh")  # the page's cookie: the JSON API ignores it
     response = http.post("/import/keras", json=keras_json_with("GaussianNoise"))
     assert "layer 'encoder' (GaussianNoise): layer type" in response.json()["detail"][0]["msg"]
@@ -88,8 +92,8 @@ def test_a_keras_import_error_is_english_unless_chinese_is_asked_for(http):
     ],
 )
 def test_the_import_box_of_a_chinese_page_refuses_in_chinese_keeping_the_text(
-    http, pasted, refusal
-):
+    http: httpx.Client, pasted: str, refusal: str
+) -> None:
     http.cookies.set("lang", "zh")
     response = http.post("/import", data={"keras_json": pasted, "query": ""})
     assert response.status_code == 422
@@ -101,27 +105,27 @@ def test_the_import_box_of_a_chinese_page_refuses_in_chinese_keeping_the_text(
     assert "not supported" not in error and "paste a model" not in error
 
 
-def test_an_uploaded_file_that_is_not_utf8_is_refused_in_chinese(http):
+def test_an_uploaded_file_that_is_not_utf8_is_refused_in_chinese(http: httpx.Client) -> None:
     files = {"keras_file": ("model.json", b"\xff\xfe{", "application/json")}
     response = http.post("/import?lang=zh", data={"query": ""}, files=files)
     assert response.status_code == 422
     assert "model.json 不是 UTF-8 文本" in html.unescape(response.text)
 
 
-def test_a_download_link_of_an_unknown_format_says_so_in_chinese(http):
+def test_a_download_link_of_an_unknown_format_says_so_in_chinese(http: httpx.Client) -> None:
     response = http.get("/download/xml?lang=zh&input_shape=4,3")
     assert response.status_code == 404
     assert response.text.startswith("未知格式 'xml'；请使用以下格式之一：text, md")
 
 
-def test_a_download_link_with_an_invalid_model_says_so_in_chinese(http):
+def test_a_download_link_with_an_invalid_model_says_so_in_chinese(http: httpx.Client) -> None:
     response = http.get("/download/md?lang=zh&input_shape=4,3&layers.0.type=Dense&layers.0.units=x")
     assert response.status_code == 422
     assert response.text.startswith("此链接中的模型无效：")
     assert "layers.0.units" in response.text
 
 
-def test_a_download_link_torch_cannot_build_says_why_in_chinese(http):
+def test_a_download_link_torch_cannot_build_says_why_in_chinese(http: httpx.Client) -> None:
     http.cookies.set("lang", "zh")
     query = "input_shape=4,3&layers.0.type=Dense&layers.0.units=7&layers.0.activation=sparsemax"
     response = http.get(f"/download/pytorch-code?{query}")
@@ -131,7 +135,7 @@ def test_a_download_link_torch_cannot_build_says_why_in_chinese(http):
     )
 
 
-def test_a_pytorch_export_refusal_in_chinese_names_the_layer_and_field(http):
+def test_a_pytorch_export_refusal_in_chinese_names_the_layer_and_field(http: httpx.Client) -> None:
     body = {
         "input_shape": [6, 8, 8, 3],
         "layers": [
@@ -152,7 +156,7 @@ def test_a_pytorch_export_refusal_in_chinese_names_the_layer_and_field(http):
     )
 
 
-def test_a_keras_code_export_refusal_in_chinese_names_the_field(http):
+def test_a_keras_code_export_refusal_in_chinese_names_the_field(http: httpx.Client) -> None:
     body = {
         "input_shape": [4, 8, 8, 2],
         "convention": "peephole",
@@ -167,7 +171,7 @@ def test_a_keras_code_export_refusal_in_chinese_names_the_field(http):
     assert error["msg"].startswith("Keras 无法构建 `recurrent_kernel_size`（这是论文中的")
 
 
-def test_the_interop_sentences_are_in_the_catalog_wide_check():
+def test_the_interop_sentences_are_in_the_catalog_wide_check() -> None:
     """tests/test_core_texts_zh.py checks every one has Chinese with the same placeholders."""
     ids = core_msgids()
     for msgid in (
