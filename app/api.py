@@ -17,6 +17,7 @@ from app.core.records import ModelSummary, SweepResult, dump_json
 from app.core.sweep import sweep as run_sweep
 from app.errors import safe_detail, spec_error_detail, validation_detail
 from app.json_route import JSONBodyRoute, ThreadedJSONBodyRoute, unprocessable
+from app.language_middleware import lang_parameter
 from app.schema import SEED_MODEL, SummaryRequest, SweepRequest
 
 router = APIRouter()
@@ -69,6 +70,7 @@ router.add_api_route(
     tags=["summary"],
     responses=VALIDATION_ERROR,
     route_class_override=JSONBodyRoute,
+    openapi_extra=lang_parameter(),
 )
 
 
@@ -86,6 +88,7 @@ router.add_api_route(
     tags=["summary"],
     responses=VALIDATION_ERROR,
     route_class_override=ThreadedJSONBodyRoute,
+    openapi_extra=lang_parameter(),
 )
 
 

@@ -11,6 +11,7 @@ from app.core.model import summarize
 from app.interop.formats import FORMATS, ExportFormat
 from app.interop.keras_import import compact, import_keras
 from app.json_route import JSONBodyRoute
+from app.language_middleware import lang_parameter
 from app.schema import SummaryRequest
 
 router = APIRouter()
@@ -72,6 +73,7 @@ router.add_api_route(
         },
         **_INVALID,
     },
+    openapi_extra=lang_parameter(),
 )
 
 
@@ -97,6 +99,7 @@ def _export_route(export: ExportFormat) -> None:
         response_class=Response,
         route_class_override=JSONBodyRoute,
         responses={200: {"content": {export.media_type.split(";")[0]: {}}}, **_INVALID},
+        openapi_extra=lang_parameter(),
     )
 
 

@@ -9,6 +9,8 @@ written when the JSON is dumped or the template rendered, and is reset afterward
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -18,6 +20,26 @@ from app.core import translation
 # The routes of `app.api` and `app.interop_api` (tests/test_core_texts_zh.py checks the list).
 API_PATHS = frozenset({"/summary", "/sweep", "/presets", "/healthz", "/import/keras"})
 API_PREFIXES = ("/export/",)
+
+
+def lang_parameter() -> dict[str, Any]:
+    """`?lang=` in the OpenAPI document of a JSON route that writes sentences (merged into the
+    operation with `openapi_extra`). Documentation only: the middleware reads it, so a value
+    other than a language code is ignored, as it always was, not refused."""
+    return {
+        "parameters": [
+            {
+                "name": "lang",
+                "in": "query",
+                "required": False,
+                "description": "The language of the texts (formulas, rules, notes, error "
+                f"messages): {' or '.join(f'`{code}`' for code in i18n.LANGUAGES)}. Without it "
+                "(or with another value), `Accept-Language` decides, else English; the numbers "
+                "are the same in every language.",
+                "schema": {"type": "string", "examples": list(i18n.LANGUAGES)},
+            }
+        ]
+    }
 
 
 def is_api(path: str) -> bool:

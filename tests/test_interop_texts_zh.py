@@ -181,3 +181,31 @@ def test_the_interop_sentences_are_in_the_catalog_wide_check() -> None:
         "{type} object",  # torch_activations.py
     ):
         assert msgid in ids
+
+
+# --- `?lang=` in the OpenAPI document ---------------------------------------------------------
+
+WRITES_SENTENCES = ["/summary", "/sweep", "/import/keras", "/export/md", "/export/pytorch-code"]
+
+
+@pytest.mark.parametrize("path", WRITES_SENTENCES)
+def test_the_json_routes_that_write_sentences_document_lang(http: httpx.Client, path: str) -> None:
+    operation = http.get("/openapi.json").json()["paths"][path]["post"]
+    (lang,) = [p for p in operation["parameters"] if p["name"] == "lang"]
+    assert lang["in"] == "query" and lang["required"] is False
+    assert lang["schema"]["examples"] == ["en", "zh"]
+    assert "`en` or `zh`" in lang["description"]
+
+
+def test_routes_without_sentences_do_not_document_lang(http: httpx.Client) -> None:
+    paths = http.get("/openapi.json").json()["paths"]
+    for path in ("/healthz", "/presets"):
+        assert "lang" not in [p["name"] for p in paths[path]["get"].get("parameters", [])]
+
+
+def test_another_lang_is_still_ignored_not_refused(http: httpx.Client) -> None:
+    """Documenting `lang` changed nothing: the middleware reads it, a route never refuses it."""
+    response = http.post("/import/keras?lang=fr", json=keras_json_with("GaussianNoise"))
+    assert response.status_code == 422
+    assert "layer type 'GaussianNoise' is not supported" in response.json()["detail"][0]["msg"]
+    assert http.post("/import/keras?lang=fr", json=KERAS_JSON).status_code == 200
