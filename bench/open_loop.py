@@ -13,6 +13,8 @@ import asyncio
 import time
 from dataclasses import dataclass
 
+Connection = tuple[asyncio.StreamReader, asyncio.StreamWriter]
+
 
 @dataclass
 class OpenLoopResult:
@@ -67,23 +69,37 @@ async def _run(
     timeout: float,
 ) -> OpenLoopResult:
     loop = asyncio.get_running_loop()
-    idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+    idle: list[Connection] = []
     slots = asyncio.Semaphore(max_connections)
     latencies: list[float] = []
     kinds: dict[str, int] = {}
     late = 0.0
 
+    async def exchange() -> tuple[tuple[int, bool], Connection]:
+        """One request on an idle connection, or a new one. A reused connection the server
+        closed while it was idle (uvicorn's keep-alive timeout) fails before any byte of an
+        answer: the request goes again on a new connection, as HTTP clients do."""
+        if idle:
+            conn = idle.pop()
+            try:
+                return await asyncio.wait_for(_exchange(*conn, request), timeout), conn
+            except (ConnectionResetError, BrokenPipeError, asyncio.IncompleteReadError) as error:
+                conn[1].close()
+                if isinstance(error, asyncio.IncompleteReadError) and error.partial:
+                    raise
+        conn = await asyncio.open_connection(host, port)
+        try:
+            return await asyncio.wait_for(_exchange(*conn, request), timeout), conn
+        except BaseException:
+            conn[1].close()
+            raise
+
     async def one(due: float) -> None:
         async with slots:
-            conn = idle.pop() if idle else None
             try:
-                if conn is None:
-                    conn = await asyncio.open_connection(host, port)
-                status, reusable = await asyncio.wait_for(_exchange(*conn, request), timeout)
+                (status, reusable), conn = await exchange()
             except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError) as error:
                 kinds[type(error).__name__] = kinds.get(type(error).__name__, 0) + 1
-                if conn is not None:
-                    conn[1].close()
                 return
             latencies.append(loop.time() - due)
             if not 200 <= status < 300:

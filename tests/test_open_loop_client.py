@@ -5,18 +5,18 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Iterator
-
-import pytest
+from contextlib import contextmanager
 
 from bench.open_loop import open_loop
 
 ANSWER = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n%s\r\nok"
 
 
-@pytest.fixture
-def closing_server() -> Iterator[str]:
-    """Answers every request; like nginx at `keepalive_requests`, closes each connection after
-    its third answer, saying so with `Connection: close`."""
+@contextmanager
+def closing_server(says_so: bool) -> Iterator[str]:
+    """Answers every request and closes each connection after its third answer: saying so
+    with `Connection: close` (nginx at `keepalive_requests`), or silently (a keep-alive
+    timeout that strikes while the client still holds the connection as idle)."""
     loop = asyncio.new_event_loop()
 
     async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -28,7 +28,8 @@ def closing_server() -> Iterator[str]:
                 if line.lower().startswith(b"content-length")
             )
             await reader.readexactly(length)
-            writer.write(ANSWER % (b"Connection: close\r\n" if answered == 3 else b""))
+            last = answered == 3 and says_so
+            writer.write(ANSWER % (b"Connection: close\r\n" if last else b""))
             await writer.drain()
         writer.close()
 
@@ -42,7 +43,15 @@ def closing_server() -> Iterator[str]:
     loop.close()
 
 
-def test_a_connection_the_server_closes_is_not_reused(closing_server: str) -> None:
-    result = open_loop(closing_server, b"{}", rate=200, duration=0.5, max_connections=2)
+def test_a_connection_the_server_says_it_closes_is_not_reused() -> None:
+    with closing_server(says_so=True) as url:
+        result = open_loop(url, b"{}", rate=200, duration=0.5, max_connections=2)
+    assert result.error_kinds == {}
+    assert len(result.latencies) == 100
+
+
+def test_a_request_on_a_connection_closed_while_idle_goes_again_on_a_new_one() -> None:
+    with closing_server(says_so=False) as url:
+        result = open_loop(url, b"{}", rate=200, duration=0.5, max_connections=2)
     assert result.error_kinds == {}
     assert len(result.latencies) == 100
