@@ -44,11 +44,15 @@
       var d = document.getElementById(id);
       if (d && d.tagName === "DETAILS" && d.open !== kept[id]) d.open = kept[id];
     });
+    // Setting a scroll position lays the whole page out there and then (a 20-layer page: tens
+    // of ms before the new totals could be painted); a new picture starts at 0, 0, so only a
+    // scrolled one is put back.
     var scroller = document.getElementById("picture-scroll");
-    if (scroller && pictureScroll) {
+    if (scroller && pictureScroll && (pictureScroll[0] || pictureScroll[1])) {
       scroller.scrollLeft = pictureScroll[0];
       scroller.scrollTop = pictureScroll[1];
     }
+    pictureScroll = null;
   }
 
   // Phones: long panels marked data-fold-narrow start folded (the server sends them open, so
