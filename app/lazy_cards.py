@@ -4,7 +4,8 @@ A ConvLSTM3D card has 36 controls (12 primary, 24 "More arguments"); 1,024 of th
 of HTML and most of the seconds of CPU the page took (issue 14). Past the first `FULL_CARDS`
 cards, a card carries the values typed into it as hidden inputs (an edit keeps them), lists
 its fields' errors, and htmx asks `GET /layer-controls` for its controls when it is opened.
-Without JavaScript a later card's arguments are kept but not editable; the JSON import is.
+Without JavaScript its "Show these arguments" button brings the page back with that card whole
+(`?card=N`, focused).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from app import editor, i18n
 from app.editor import LayerDraft
 
 router = APIRouter()
-# Twice as many cards as the page draws per-gate diagrams for: what people scroll through.
-FULL_CARDS = 32
+# A full card is about 6 KB: with 32 of them a 20-layer page was 285 KB of HTML, over issue
+# 12's 250 KB; with 12, about 230 KB. A folded card shows its arguments in one line.
+FULL_CARDS = 12
 
 
 def field_errors(errors: Mapping[str, str]) -> dict[int, list[tuple[str, str]]]:

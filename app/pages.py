@@ -142,6 +142,7 @@ def _context(
     open_more: frozenset[int] = frozenset(),
     open_rules: frozenset[int] = frozenset(),
     open_gallery: bool = False,
+    open_table: bool = False,
 ) -> dict[str, Any]:
     """What every template gets: the draft being edited and the results on screen.
 
@@ -151,7 +152,8 @@ def _context(
     `open_gates`: the layers whose gate diagrams are drawn besides the first (`?gates=N`);
     `open_more`: the cards whose "More arguments" are drawn, open (`?more=N`); `open_rules`:
     the layers whose cost derivations are written out, open (`?rules=N`); `open_gallery`: the
-    gallery's entries are in the page, open (`?gallery=0`).
+    gallery's entries are in the page, open (`?gallery=0`); `open_table`: the picture as a
+    table is in the page, open (`?table=0`).
     """
     chosen = model_picture.metric_of(metric)
     errors = localized_errors(outcome.errors, lang)
@@ -195,6 +197,7 @@ def _context(
         "open_more": open_more,
         "open_rules": open_rules,
         "open_gallery": open_gallery,
+        "open_table": open_table,
     }
 
 
@@ -280,6 +283,7 @@ def page(request: Request) -> HTMLResponse:
         open_more=indexes(request.query_params.getlist("more")),
         open_rules=indexes(request.query_params.getlist("rules")),
         open_gallery="gallery" in request.query_params,
+        open_table="table" in request.query_params,
     )
     # Only a language the page has is remembered; `?lang=xx` falls back without a cookie.
     return _page(lang, context, remember_lang=request.query_params.get("lang") == lang)
@@ -315,6 +319,8 @@ FLAG_ANCHORS = {
     "more": "layer-{}",
     "rules": "cost-rules-{}",
     "gallery": "gallery",
+    "card": "layer-{}",
+    "table": "picture-text",
 }
 
 
@@ -325,8 +331,8 @@ def _no_js_url(request: Request, context: dict[str, Any], form: FormData | None 
     url = model_url(context)
     if context["lang"] != _lang(request):
         url += "&lang=" + context["lang"]
-    # A folded figure's "Draw" button, a card's "Show these arguments": the page comes back
-    # with them drawn, at them.
+    # A folded figure's "Draw" button, a card's "Show these arguments" (its "More arguments",
+    # or a folded card's controls): the page comes back with them drawn, at them.
     for flag, anchor in FLAG_ANCHORS.items():
         chosen = min(indexes([str(v) for v in form.getlist(flag)]), default=None) if form else None
         if chosen is not None:
@@ -428,6 +434,24 @@ def _cost_rule(request: Request, form: FormData, index: int) -> HTMLResponse:
         return HTMLResponse("", headers={"HX-Reswap": "none"})
     context = {**_context(outcome, outcome, lang), "k": costs}
     return HTMLResponse(_render(lang, "partials/cost_rule.html", context))
+
+
+@router.post("/picture-table", response_class=HTMLResponse, include_in_schema=False)
+async def picture_table(request: Request) -> HTMLResponse:
+    """The model picture as a table, written out when its folded panel is first opened."""
+    return await run_in_threadpool(_picture_table, request, await read_form(request))
+
+
+def _picture_table(request: Request, form: FormData) -> HTMLResponse:
+    items = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+    lang = _lang(request, str(form.get("lang") or "") or None)
+    outcome = evaluate(editor.draft_from_fields(items) or editor.seed_draft())
+    picture = outcome.picture(model_picture.metric_of(str(form.get("picture") or "")))
+    if picture is None:
+        # An invalid model, or one too big to draw: the button stays, nothing is swapped.
+        return HTMLResponse("", headers={"HX-Reswap": "none"})
+    context = {"picture": picture, "rows_of": model_picture.rows_of}
+    return HTMLResponse(_render(lang, "partials/picture_table.html", context))
 
 
 @router.get("/gallery-list", response_class=HTMLResponse, include_in_schema=False)

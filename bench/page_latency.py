@@ -8,12 +8,15 @@ types a new `filters` value into layer 1 fifty times. For each edit it records, 
   t_request  htmx's `htmx:beforeRequest` for the form (the 150 ms debounce has elapsed),
   t_response htmx's `htmx:beforeSwap` for the form (the response has arrived),
   t_dom      the moment `#total-params` shows the new total (MutationObserver),
+  t_frame    the next frame after t_dom (requestAnimationFrame, then a task): what the page
+             did before the new total could be painted (style, layout, what scripts ran),
   t_diagrams the moment the per-gate diagrams (fetched right after the totals) are swapped in.
 Latency without debounce = t_dom − t_request; with debounce = t_dom − t_input.
 First-load transfer: bytes on the wire (headers + encoded bodies) of every request a fresh,
 cache-less page makes, and the page's HTML (decoded). `--layers N`: the same on a model of N
 ConvLSTM2D layers (8, 9, … filters, 3×3, same padding, sequences returned) instead of the seed.
-Prints figures and their ratio to the targets; not a test.
+Prints figures and their ratio to issue 12's targets (p95 < 60 ms for the seed, < 120 ms for
+20 layers; a 20-layer page under 250 KB of HTML); not a test.
 """
 
 from __future__ import annotations
@@ -30,7 +33,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from chromium import launch
 
-TARGET_P95_MS = 50.0
+TARGET_P95_MS = 60.0  # the seed model
+TARGET_P95_MS_LAYERS = 120.0  # `--layers N` (issue 12 set it for 20)
+TARGET_PAGE_KB_LAYERS = 250.0  # the page's HTML, `--layers N`
 TARGET_FIRST_LOAD_KB = 100.0
 
 EDIT_LOOP = """
@@ -65,12 +70,14 @@ async (edits) => {
     const inputAt = performance.now();
     field.dispatchEvent(new Event("input", {bubbles: true}));
     const domAt = await done;
+    const frameAt = await new Promise((r) => requestAnimationFrame(() => setTimeout(
+      () => r(performance.now()), 0)));
     // A typing pause: the diagrams' follow-up request lands before the next edit.
     const waitStart = performance.now();
     while (diagramsAt < domAt && performance.now() - waitStart < 2000) {
       await new Promise((r) => setTimeout(r, 5));
     }
-    rows.push([inputAt, requestAt, domAt, diagramsAt, responseAt]);
+    rows.push([inputAt, requestAt, domAt, diagramsAt, responseAt, frameAt]);
     await new Promise((r) => setTimeout(r, 50));
   }
   return rows;
@@ -130,28 +137,34 @@ def main() -> None:
         rows = page.evaluate(EDIT_LOOP, args.edits)
         browser.close()
 
-    without = [dom - req for _, req, dom, _, _ in rows]
-    with_debounce = [dom - inp for inp, _, dom, _, _ in rows]
-    diagrams = [dia - req for _, req, _, dia, _ in rows]
-    answer = [res - req for _, req, _, _, res in rows]
-    swap = [dom - res for _, _, dom, _, res in rows]
+    without = [dom - req for _, req, dom, _, _, _ in rows]
+    with_debounce = [dom - inp for inp, _, dom, _, _, _ in rows]
+    diagrams = [dia - req for _, req, _, dia, _, _ in rows]
+    answer = [res - req for _, req, _, _, res, _ in rows]
+    swap = [dom - res for _, _, dom, _, res, _ in rows]
+    frame = [fra - req for _, req, _, _, _, fra in rows]
     p95 = percentile(without, 0.95)
+    target = TARGET_P95_MS_LAYERS if args.layers else TARGET_P95_MS
     print(machine())
     print(f"edits measured: {len(rows)} (after 5 warm-up edits), Chromium headless, 1 worker")
     print(
         f"model: {'seed' if not args.layers else f'{args.layers} ConvLSTM2D layers'}; "
         f"page HTML {html / 1024:.0f} KB (decoded)"
+        + (f" (target < {TARGET_PAGE_KB_LAYERS:.0f} KB)" if args.layers else "")
     )
     print(
         f"edit → totals in DOM, debounce excluded: median {statistics.median(without):.1f} ms, "
-        f"p95 {p95:.1f} ms (target p95 < {TARGET_P95_MS:.0f} ms: "
-        f"{p95 / TARGET_P95_MS:.2f}× of budget)"
+        f"p95 {p95:.1f} ms (target p95 < {target:.0f} ms: {p95 / target:.2f}× of budget)"
     )
     print(
         f"  of which request → response (server + network): median "
         f"{statistics.median(answer):.1f} ms, p95 {percentile(answer, 0.95):.1f} ms; "
         f"response → DOM (htmx swap): median {statistics.median(swap):.1f} ms, "
         f"p95 {percentile(swap, 0.95):.1f} ms"
+    )
+    print(
+        f"edit → the next frame after that, debounce excluded: median "
+        f"{statistics.median(frame):.1f} ms, p95 {percentile(frame, 0.95):.1f} ms"
     )
     print(
         f"edit → totals in DOM, with the 150 ms debounce: median "

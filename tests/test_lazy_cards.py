@@ -13,7 +13,8 @@ from app import editor
 from app.lazy_cards import FULL_CARDS
 from app.pages import MAX_COST_RULES
 
-LAYERS = FULL_CARDS + 8
+# Past the folded cards and past the derivations written out (MAX_COST_RULES).
+LAYERS = max(FULL_CARDS, MAX_COST_RULES) + 8
 FOLDED = FULL_CARDS + 3
 
 
@@ -73,3 +74,16 @@ def test_the_derivations_are_listed_for_the_first_layers_and_the_rest_are_pointe
     assert f'id="cost-rules-{MAX_COST_RULES - 1}"' in html
     assert f'id="cost-rules-{MAX_COST_RULES}"' not in html
     assert f"the other {LAYERS - MAX_COST_RULES} layers" in html
+
+
+def test_without_javascript_a_folded_cards_button_brings_the_page_back_with_it_whole(http):
+    html = http.get(page_url(big_model(filters=7))).text
+    assert f'<button type="submit" name="card" value="{FOLDED}" class="more-load">' in html
+    form = {**dict(editor.query_items(editor.draft_from_body(big_model(filters=7))))}
+    location = http.post("/", data={**form, "card": str(FOLDED)}, follow_redirects=False).headers[
+        "location"
+    ]
+    assert location.endswith(f"&card={FOLDED}#layer-{FOLDED}")
+    page = http.get(location.split("#")[0]).text
+    assert f'value="7" id="f-layers-{FOLDED}-filters"' in page
+    assert f'id="f-layers-{FOLDED + 1}-filters"' not in page  # the others stay folded

@@ -85,3 +85,37 @@ def test_the_picture_is_in_chinese_on_the_chinese_page(http):
     assert "模型图" in page
     svg = http.get("/picture.svg?" + page_query() + "&lang=zh").text
     assert "参数" in svg
+
+
+def test_the_picture_as_a_table_is_written_out_when_first_opened(http):
+    page = http.get("/?" + page_query(SHARED)).text
+    assert '<p class="lazy-part" data-load="/picture-table" hx-include="#editor">' in page
+    assert '<th scope="col">Receives</th>' not in page
+    form = {**dict(query_items(draft_from_body(SHARED))), "picture": "macs"}
+    table = http.post("/picture-table", data=form, headers=HX).text
+    opened = http.get("/?" + page_query(SHARED) + "&picture=macs&table=0").text
+    assert table.strip() in opened  # the table the page draws open, row for row
+    assert '<th scope="col">Receives</th>' in table
+    assert "shared, call 2 of 2" in table
+
+
+def test_the_picture_table_stays_out_of_every_edits_answer(http):
+    form = dict(query_items(seed_draft()))
+    form["layers.0.filters"] = "31"
+    answer = http.post("/", data=form, headers=HX).text
+    assert 'data-load="/picture-table"' in answer and '<th scope="col">Receives</th>' not in answer
+
+
+def test_without_javascript_the_tables_button_brings_the_page_back_with_it_open(http):
+    form = {**dict(query_items(seed_draft())), "table": "0"}
+    location = http.post("/", data=form, follow_redirects=False).headers["location"]
+    assert location.endswith("&table=0#picture-text")
+    page = http.get(location.split("#")[0]).text
+    assert '<details id="picture-text" class="picture-text" open>' in page
+    assert '<th scope="col">Receives</th>' in page
+
+
+def test_an_invalid_model_leaves_the_tables_button_in_place(http):
+    form = {**dict(query_items(seed_draft())), "layers.0.filters": "x"}
+    response = http.post("/picture-table", data=form, headers=HX)
+    assert response.text == "" and response.headers["HX-Reswap"] == "none"
