@@ -85,7 +85,17 @@ def test_worst_cases_prints_healthz_under_load_and_the_cpu_of_each_request():
     reason="nginx is not installed",
 )
 def test_scale_out_prints_capacity_and_open_loop_latency_direct_and_through_the_proxy():
-    output = run("scale_out.py", "--workers", "1", "--capacity-seconds", "1", "--seconds", "1")
+    output = run(
+        "scale_out.py",
+        "--workers",
+        "1",
+        "--capacity-seconds",
+        "1",
+        "--seconds",
+        "1",
+        "--repeats",
+        "2",
+    )
     assert len(tables(output)) == 2
     assert "| 1 worker, direct" in output and "| 1 worker, through nginx" in output
     assert "p99.9" in output
