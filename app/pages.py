@@ -377,25 +377,8 @@ def _edit(request: Request, form: FormData) -> HTMLResponse | RedirectResponse:
         # Keep the last valid results on screen: only the out-of-band regions are swapped.
         response.headers["HX-Reswap"] = "none"
     else:
-        response.headers["HX-Trigger-After-Settle"] = "refresh-diagrams"
-    return response
-
-
-@router.post("/diagrams", response_class=HTMLResponse, include_in_schema=False)
-async def diagrams(request: Request) -> HTMLResponse:
-    """The per-gate diagrams of the editor's model (htmx fetches them after the totals)."""
-    return await run_in_threadpool(_diagrams, request, await read_form(request))
-
-
-def _diagrams(request: Request, form: FormData) -> HTMLResponse:
-    items = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
-    lang = _lang(request, str(form.get("lang") or "") or None)
-    outcome = evaluate(editor.draft_from_fields(items) or editor.seed_draft())
-    response = HTMLResponse(
-        _render(lang, "partials/diagrams.html", _context(outcome, outcome, lang))
-    )
-    if outcome.errors:
-        response.headers["HX-Reswap"] = "none"
+        # The what-if chart follows in its own request, once the results are on screen.
+        response.headers["HX-Trigger-After-Settle"] = "refresh-whatif"
     return response
 
 

@@ -225,7 +225,6 @@ def cases(layers: int = MAX_LAYERS) -> list[Case]:
             ).encode(),
             FORM,
         ),
-        Case("POST /diagrams", "POST", "/diagrams", query.encode(), HTMX),
         Case(
             "POST /whatif, the most values and a budget",
             "POST",

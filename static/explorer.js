@@ -86,15 +86,25 @@
   window.addEventListener("hashchange", function () { unfold(location.hash.slice(1)); });
   if (location.hash) unfold(location.hash.slice(1));
 
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    var target = event.detail.target;
-    var reswap = event.detail.swapOverride || event.detail.xhr.getResponseHeader("HX-Reswap");
-    if (!target || !event.detail.shouldSwap || reswap === "none") return;
-    if (target.id !== "results" && target.id !== "diagrams") return;
+  function beforeRegionSwap(target) {
     remember(target);
     Array.prototype.slice.call(target.children).forEach(function (child) {
       if (!child.matches(HTMX_BEHAVIOUR) && !child.querySelector(HTMX_BEHAVIOUR)) child.remove();
     });
+  }
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    var reswap = event.detail.swapOverride || event.detail.xhr.getResponseHeader("HX-Reswap");
+    if (!target || !event.detail.shouldSwap || reswap === "none") return;
+    if (target.id === "results") beforeRegionSwap(target);
+  });
+  // The diagrams come out of band in the same answer (swapped before the results, so the
+  // restore() after the main swap puts back both regions' folds).
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var target = event.detail.target;
+    if (target && target.id === "diagrams" && event.detail.shouldSwap !== false) {
+      beforeRegionSwap(target);
+    }
   });
 
   // A main swap, or only out-of-band ones when an error keeps the last results (HX-Reswap: none).

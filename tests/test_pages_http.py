@@ -150,21 +150,18 @@ def test_the_first_load_is_compressed(http):
     assert response.headers["content-encoding"] == "gzip"
 
 
-def test_a_valid_htmx_edit_asks_for_the_diagrams_after_the_totals(http):
-    response = http.post("/", data=seed_form(), headers=HX)
-    assert response.headers["HX-Trigger-After-Settle"] == "refresh-diagrams"
-    assert 'id="gates-0"' not in response.text  # the diagrams come in their own request
-
-
-def test_the_diagrams_route_renders_the_editors_model(http):
-    response = http.post("/diagrams", data=seed_form(**{"layers.0.filters": "31"}), headers=HX)
-    assert '<div id="diagrams"' in response.text
+def test_a_valid_htmx_edit_brings_its_diagrams_and_asks_for_the_what_if_chart_after(http):
+    response = http.post("/", data=seed_form(**{"layers.0.filters": "31"}), headers=HX)
+    assert '<div id="diagrams" class="results diagrams" hx-swap-oob="true">' in response.text
     assert "3×3×31×31" in response.text
+    assert response.headers["HX-Trigger-After-Settle"] == "refresh-whatif"
 
 
-def test_the_diagrams_route_keeps_the_old_ones_when_the_model_is_invalid(http):
-    response = http.post("/diagrams", data=seed_form(**{"layers.0.filters": "x"}), headers=HX)
+def test_an_invalid_htmx_edit_keeps_the_diagrams_on_screen(http):
+    response = http.post("/", data=seed_form(**{"layers.0.filters": "x"}), headers=HX)
     assert response.headers["HX-Reswap"] == "none"
+    assert 'id="diagrams"' not in response.text
+    assert "HX-Trigger-After-Settle" not in response.headers
 
 
 # Folded parts of the page are drawn when opened: by htmx (a route each) or by a view flag.
