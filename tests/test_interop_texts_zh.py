@@ -72,6 +72,19 @@ def test_a_validator_s_refusal_inside_a_keras_import_is_chinese(http: httpx.Clie
     )
 
 
+def test_a_schema_refusal_inside_a_keras_import_is_said_as_summary_would_say_it(
+    http: httpx.Client,
+) -> None:
+    changed = json.loads(json.dumps(KERAS_JSON))
+    changed["config"]["layers"][1]["config"]["filters"] = 0
+    english = http.post("/import/keras", json=changed).json()["detail"][0]
+    assert english["loc"] == ["body", "config", "layers", 1, "config", "filters"]
+    assert english["msg"].endswith("filters: filters must be at least 1; received 0")
+    chinese = http.post("/import/keras?lang=zh", json=changed).json()["detail"][0]
+    assert chinese["msg"].startswith("层 'encoder'（ConvLSTM2D）：filters：")
+    assert "must" not in chinese["msg"] and "received" not in chinese["msg"]
+
+
 def test_a_keras_import_error_is_english_unless_chinese_is_asked_for(http: httpx.Client) -> None:
     http.cookies.set("lang", "zh")  # the page's cookie: the JSON API ignores it
     response = http.post("/import/keras", json=keras_json_with("GaussianNoise"))

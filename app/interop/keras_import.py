@@ -21,7 +21,8 @@ from pydantic import ValidationError
 from app import json_guard
 from app.core.errors import SpecError
 from app.core.translation import gettext as _
-from app.error_words import localized, validator_words
+from app.error_words import localized
+from app.errors import user_errors
 from app.interop.arguments import explicit_arguments
 from app.schema import (
     DTYPE_BYTES,
@@ -610,16 +611,17 @@ def _build_graph(config: dict[str, Any], graph: dict[str, Any]) -> SummaryReques
     try:
         return SummaryRequest.model_validate(body)
     except ValidationError as error:
-        raise _located(error, origin) from None
+        raise _located(error, body, origin) from None
 
 
-def _located(error: ValidationError, origin: list[tuple[int, dict[str, Any]]]) -> KerasImportError:
-    """The first validation error, located in the user's JSON (a validator's sentence in the
-    active language; pydantic's own stay as pydantic writes them)."""
-    first = error.errors()[0]
+def _located(
+    error: ValidationError, body: dict[str, Any], origin: list[tuple[int, dict[str, Any]]]
+) -> KerasImportError:
+    """The first validation error, located in the user's JSON, in the words and the language
+    `POST /summary`'s 422 would use (`app.errors.user_errors`)."""
+    first = user_errors([dict(e) for e in error.errors()], body)[0]
     loc = [p for p in first["loc"] if not (isinstance(p, str) and p in ENTRY_TAGS)]
-    said = validator_words(str(first.get("msg", "")).removeprefix("Value error, "))
-    msg = localized(said, _)
+    msg = localized(first["msg"], _)
     if loc and loc[0] == "layers" and len(loc) > 1 and isinstance(loc[1], int):
         index, entry = origin[loc[1]]
         where: Loc = ("config", "layers", index, "config", *loc[2:])
@@ -664,4 +666,5 @@ def _build(
     try:
         return SummaryRequest.model_validate(body)
     except ValidationError as error:
-        raise _located(error, [(i, chain[k][1]) for k, i in enumerate(keras_index)]) from None
+        origin = [(i, chain[k][1]) for k, i in enumerate(keras_index)]
+        raise _located(error, body, origin) from None
