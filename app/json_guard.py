@@ -16,6 +16,9 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from app.core.translation import N_
+from app.core.translation import gettext as _
+
 # Deepest legitimate nesting: a sweep's model, a wrapper's wrapped layer, a serialized
 # initializer's config (`body.model.layers.0.layer.kernel_initializer.config.x`) is 8 levels;
 # Keras's own `to_json()` is about 10.
@@ -24,6 +27,20 @@ MAX_DEPTH = 32
 MAX_INT_DIGITS = 19
 
 Loc = tuple[str | int, ...]
+
+# What Python's JSON decoder says is wrong (`JSONDecodeError.msg`): its own English sentences,
+# marked here so that they are translated like ours (one it adds later stays English).
+DECODER_SAYS = (
+    N_("Expecting value"),
+    N_("Expecting property name enclosed in double quotes"),
+    N_("Expecting ':' delimiter"),
+    N_("Expecting ',' delimiter"),
+    N_("Invalid control character at"),
+    N_("Unterminated string starting at"),
+    N_("Invalid \\escape"),
+    N_("Invalid \\uXXXX escape"),
+    N_("Extra data"),
+)
 
 
 class JSONProblem(ValueError):
@@ -47,7 +64,10 @@ class _Refused:
 
 
 def _constant(name: str) -> _Refused:
-    return _Refused("finite_number", f"{name} is not a number JSON allows; send a finite number")
+    return _Refused(
+        "finite_number",
+        _("{name} is not a number JSON allows; send a finite number").format(name=name),
+    )
 
 
 def _float(text: str) -> float | _Refused:
@@ -55,7 +75,10 @@ def _float(text: str) -> float | _Refused:
     if math.isfinite(value):
         return value
     shown = text if len(text) <= 24 else text[:20] + "…"
-    return _Refused("finite_number", f"{shown} is too large for a number (at most about 1.8e308)")
+    return _Refused(
+        "finite_number",
+        _("{number} is too large for a number (at most about 1.8e308)").format(number=shown),
+    )
 
 
 def _int(text: str) -> int | _Refused:
@@ -64,7 +87,9 @@ def _int(text: str) -> int | _Refused:
         return int(text)
     return _Refused(
         "int_parsing_size",
-        f"an integer of {digits:,} digits is too large (at most {MAX_INT_DIGITS})",
+        _("an integer of {digits} digits is too large (at most {most})").format(
+            digits=f"{digits:,}", most=MAX_INT_DIGITS
+        ),
     )
 
 
@@ -80,13 +105,16 @@ def parse(data: bytes | str) -> Any:
             raise JSONProblem(
                 (error.start,),
                 "json_invalid",
-                f"not UTF-8 text: byte 0x{data[error.start]:02x} at offset "
-                f"{error.start} cannot start or continue a character",
+                _(
+                    "not UTF-8 text: byte {byte} at offset {offset} cannot start or continue "
+                    "a character"
+                ).format(byte=f"0x{data[error.start]:02x}", offset=error.start),
             ) from None
     try:
         value = json.loads(data, parse_constant=_constant, parse_float=_float, parse_int=_int)
     except json.JSONDecodeError as error:
-        raise JSONProblem((error.pos,), "json_invalid", f"JSON decode error: {error.msg}") from None
+        reason = _("JSON decode error: {reason}").format(reason=_(error.msg))
+        raise JSONProblem((error.pos,), "json_invalid", reason) from None
     except RecursionError:
         raise JSONProblem((), "json_invalid", _too_deep()) from None
     check(value)
@@ -94,7 +122,7 @@ def parse(data: bytes | str) -> Any:
 
 
 def _too_deep() -> str:
-    return f"nested deeper than {MAX_DEPTH} levels of lists and objects"
+    return _("nested deeper than {most} levels of lists and objects").format(most=MAX_DEPTH)
 
 
 def _bad_text(text: str) -> bool:
@@ -113,10 +141,10 @@ def shown_text(text: str) -> str:
 
 
 def _surrogate(text: str) -> str:
-    return (
-        f"text with a lone UTF-16 surrogate ({shown_text(text)[:80]}) is not Unicode text; "
-        "send each surrogate pair whole"
-    )
+    return _(
+        "text with a lone UTF-16 surrogate ({text}) is not Unicode text; send each surrogate "
+        "pair whole"
+    ).format(text=shown_text(text)[:80])
 
 
 def _first_problem(value: Any, depth: int) -> tuple[list[str | int], str, str] | None:
@@ -140,9 +168,13 @@ def _first_problem(value: Any, depth: int) -> tuple[list[str | int], str, str] |
     if kind is _Refused:
         return [], value.kind, value.msg
     if kind is float and not math.isfinite(value):  # from a parser other than `parse`
-        return [], "finite_number", f"{value} is not a finite number"
+        return [], "finite_number", _("{number} is not a finite number").format(number=value)
     if kind is int and value.bit_length() > 64:
-        return [], "int_parsing_size", f"the integer is too large (at most {MAX_INT_DIGITS} digits)"
+        return (
+            [],
+            "int_parsing_size",
+            _("the integer is too large (at most {most} digits)").format(most=MAX_INT_DIGITS),
+        )
     return None
 
 

@@ -46,6 +46,7 @@ TEXT_SOURCES = (
     ROOT / "app/interop/torch_recurrent.py",
     ROOT / "app/interop/torch_activations.py",
     ROOT / "app/interop_pages.py",
+    ROOT / "app/json_guard.py",
 )
 HX = {"HX-Request": "true"}
 PLACEHOLDER = re.compile(r"\{(\w*)\}")

@@ -299,3 +299,24 @@ def test_the_page_shows_the_field_s_error_in_the_page_s_language(client) -> None
     chinese = client.get("/", params={**form, "lang": "zh"}).text
     assert "did you mean &#39;swish&#39;?" in _field_error(english, "layers.0.activation")
     assert "您是指" in _field_error(chinese, "layers.0.activation")
+
+
+# --- What the JSON guard refuses (app/json_guard.py) speaks the request's language too ---------
+
+
+@pytest.mark.parametrize(
+    ("raw", "english", "chinese"),
+    [
+        (b"[", "JSON decode error: Expecting value", "JSON 解析错误：此处应为一个值"),
+        (b'{"input_shape": NaN}', "NaN is not a number JSON allows", "NaN 不是 JSON 允许的数"),
+        (b"[" * 40 + b"]" * 40, "nested deeper than 32 levels", "嵌套超过 32 层"),
+    ],
+)
+def test_a_body_the_json_guard_refuses_is_told_why_in_the_requests_language(
+    client: TestClient, raw: bytes, english: str, chinese: str
+) -> None:
+    headers = {"content-type": "application/json"}
+    said = client.post("/summary", content=raw, headers=headers).json()["detail"][0]["msg"]
+    assert english in said
+    zh = client.post("/summary?lang=zh", content=raw, headers=headers).json()["detail"][0]
+    assert chinese in zh["msg"] and not re.search("[A-Za-z]{4}", zh["msg"].replace("JSON", ""))
