@@ -124,7 +124,8 @@ def download(name: str, request: Request) -> Response:
     draft = editor.draft_from_fields(request.query_params.multi_items())
     outcome = pages.evaluate(draft) if draft is not None else None
     if outcome is None or outcome.summary is None or outcome.request is None:
-        problems = "; ".join(f"{k}: {v}" for k, v in (outcome.errors if outcome else {}).items())
+        errors = pages.localized_errors(outcome.errors if outcome else {}, pages._lang(request))
+        problems = "; ".join(f"{k}: {v}" for k, v in errors.items())
         return PlainTextResponse(
             _("the model in this link is invalid: {problems}").format(
                 problems=problems or _("it has no layers")
