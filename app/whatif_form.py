@@ -17,6 +17,9 @@ from pydantic import ValidationError
 from app import json_guard
 from app.core.errors import SpecError
 from app.core.sweep import sweep
+from app.core.translation import gettext as _
+from app.error_words import localized
+from app.errors import user_errors
 from app.form_numbers import whole_number
 from app.schema import MAX_SWEEP_POINTS, SummaryRequest, SweepRequest
 from app.whatif_view import WhatIfView, whatif_view
@@ -63,19 +66,21 @@ def expand(token: str) -> list[int | str]:
     start, doubling_end, end, step = match.groups()
     first, last = int(start), int(doubling_end or end)
     if last < first:
-        raise RangeProblem(f"{token}: the range ends below its start")
+        raise RangeProblem(_("{range}: the range ends below its start").format(range=token))
     if first == 0:
-        raise RangeProblem(f"{token}: values start at 1")
+        raise RangeProblem(_("{range}: values start at 1").format(range=token))
     if doubling_end:
         values = [first * 2**k for k in range(int(math.log2(last / first)) + 1)]
         values += [] if values[-1] == last else [last]
     else:
         stride = int(step or 1)
         if stride == 0:
-            raise RangeProblem(f"{token}: the step is 0")
+            raise RangeProblem(_("{range}: the step is 0").format(range=token))
         if (last - first) // stride + 1 > MAX_SWEEP_POINTS:
             raise RangeProblem(
-                f"{token} gives {(last - first) // stride + 1} values; at most {MAX_SWEEP_POINTS}"
+                _("{range} gives {count} values; at most {most}").format(
+                    range=token, count=(last - first) // stride + 1, most=MAX_SWEEP_POINTS
+                )
             )
         values = list(range(first, last + 1, stride))
     return list(values)
@@ -109,7 +114,7 @@ def evaluate(fields: Mapping[str, str], model: SummaryRequest | None) -> WhatIf:
     """The chart for the form, or a message naming the field; never an exception."""
     form = _form(fields)
     if model is None:
-        return replace(form, error="fix the model first")
+        return replace(form, error=_("fix the model first"))
     try:
         body = _body(form, model)
         json_guard.check({**body, "model": None})  # the model was checked as the page's
@@ -118,9 +123,10 @@ def evaluate(fields: Mapping[str, str], model: SummaryRequest | None) -> WhatIf:
         where = ".".join(str(p) for p in problem.loc)
         return replace(form, error=f"{where}: {problem.msg}")
     except ValidationError as error:
-        first = error.errors()[0]
+        # Said as `POST /sweep`'s 422 would say it, in the page's language.
+        first = user_errors([dict(e) for e in error.errors()], body)[0]
         where = ".".join(str(p) for p in first["loc"])
-        return replace(form, error=f"{where}: {str(first['msg']).removeprefix('Value error, ')}")
+        return replace(form, error=f"{where}: {localized(first['msg'], _)}")
     except RangeProblem as problem:
         return replace(form, error=f"values: {problem}")
     except SpecError as error:

@@ -47,6 +47,7 @@ TEXT_SOURCES = (
     ROOT / "app/interop/torch_activations.py",
     ROOT / "app/interop_pages.py",
     ROOT / "app/json_guard.py",
+    ROOT / "app/whatif_form.py",
 )
 HX = {"HX-Request": "true"}
 PLACEHOLDER = re.compile(r"\{(\w*)\}")

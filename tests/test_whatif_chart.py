@@ -7,7 +7,8 @@ from itertools import pairwise
 
 import pytest
 
-from app import whatif_form
+from app import i18n, whatif_form
+from app.core import translation
 from app.schema import SEED_MODEL, SummaryRequest
 from app.whatif_view import LEFT, RIGHT, x_scale
 
@@ -41,6 +42,20 @@ def test_values_accept_lists_doubling_ranges_and_stepped_ranges(typed, values):
 def test_a_range_that_cannot_be_swept_is_named(typed, says):
     chart = whatif_form.evaluate({"sweep.values": typed}, MODEL)
     assert chart.view is None and chart.error.startswith("values: ") and says in chart.error
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("128-16", "128-16：范围的终点小于起点"),
+        ("abc", "values[0] 必须是整数"),
+        ("0", "values[0] 至少为 1"),
+    ],
+)
+def test_on_a_chinese_page_the_values_field_is_refused_in_chinese(typed, says):
+    with translation.active(i18n.translations("zh")):
+        chart = whatif_form.evaluate({"sweep.values": typed}, MODEL)
+    assert chart.view is None and says in chart.error
 
 
 def test_the_x_axis_spaces_values_as_numbers():
