@@ -233,6 +233,17 @@ def cases(layers: int = MAX_LAYERS) -> list[Case]:
             HTMX,
         ),
         Case("GET /download/csv", "GET", f"/download/csv?{query}", headers=GZIP),
+        # The folded parts a page asks for when opened: each counts the whole model again.
+        Case("POST /gate-figure", "POST", "/gate-figure?index=0", query.encode(), HTMX),
+        Case(
+            "POST /cost-rule, the last layer",
+            "POST",
+            f"/cost-rule?index={layers - 1}",
+            query.encode(),
+            HTMX,
+        ),
+        Case("POST /picture-table", "POST", "/picture-table", query.encode(), HTMX),
+        Case("GET /picture.svg", "GET", f"/picture.svg?{query}", headers=GZIP),
     ]
 
 
