@@ -15,6 +15,7 @@ from typing import Any
 import anyio
 import httpx
 import pytest
+from own_thread import in_own_thread
 from starlette.concurrency import run_in_threadpool
 from test_core_texts_zh import core_msgids
 from test_interop_http import KERAS_JSON
@@ -40,7 +41,7 @@ def test_the_thread_pool_runs_in_the_language_of_the_request_that_sent_work_ther
         with translation.active(translations("zh")):
             return await run_in_threadpool(translation.gettext, "the model has no list of layers")
 
-    assert anyio.run(in_chinese) == "模型没有层列表"
+    assert in_own_thread(lambda: anyio.run(in_chinese)) == "模型没有层列表"
 
 
 @pytest.mark.parametrize(
