@@ -133,18 +133,19 @@ def test_a_page_download_link_with_an_invalid_model_is_a_422_that_says_why(http)
     assert http.get("/download/xml?input_shape=4,3").status_code == 404
 
 
+# Keras builds it; torch has no lanczos3 resize (layer 1's `interpolation`).
+TORCH_CANNOT_BUILD = {
+    "input_shape": [6, 8, 8, 3],
+    "layers": [
+        {"type": "ConvLSTM2D", "filters": 4, "kernel_size": 3, "return_sequences": True},
+        {"type": "TimeDistributed", "layer": {"type": "UpSampling2D", "interpolation": "lanczos3"}},
+    ],
+}
+
+
 def test_pytorch_code_refuses_what_torch_cannot_build_naming_the_layer_and_field(http):
     """Nothing is dropped silently: a Keras option torch has no layer for is a 422 at it."""
-    body = {
-        "input_shape": [6, 8, 8, 3],
-        "layers": [
-            {"type": "ConvLSTM2D", "filters": 4, "kernel_size": 3, "return_sequences": True},
-            {
-                "type": "TimeDistributed",
-                "layer": {"type": "UpSampling2D", "interpolation": "lanczos3"},
-            },
-        ],
-    }
+    body = TORCH_CANNOT_BUILD
     response = http.post("/export/pytorch-code", json=body)
     assert response.status_code == 422
     (error,) = response.json()["detail"]

@@ -18,7 +18,7 @@ import pytest
 from own_thread import in_own_thread
 from starlette.concurrency import run_in_threadpool
 from test_core_texts_zh import core_msgids
-from test_interop_http import KERAS_JSON
+from test_interop_http import KERAS_JSON, TORCH_CANNOT_BUILD
 
 from app.core import translation
 from app.i18n import translations
@@ -151,17 +151,7 @@ def test_a_download_link_torch_cannot_build_says_why_in_chinese(http: httpx.Clie
 
 
 def test_a_pytorch_export_refusal_in_chinese_names_the_layer_and_field(http: httpx.Client) -> None:
-    body = {
-        "input_shape": [6, 8, 8, 3],
-        "layers": [
-            {"type": "ConvLSTM2D", "filters": 4, "kernel_size": 3, "return_sequences": True},
-            {
-                "type": "TimeDistributed",
-                "layer": {"type": "UpSampling2D", "interpolation": "lanczos3"},
-            },
-        ],
-    }
-    response = http.post("/export/pytorch-code?lang=zh", json=body)
+    response = http.post("/export/pytorch-code?lang=zh", json=TORCH_CANNOT_BUILD)
     assert response.status_code == 422
     (error,) = response.json()["detail"]
     assert error["loc"] == ["body", "layers", 1, "interpolation"]
