@@ -382,6 +382,18 @@ def _edit(request: Request, form: FormData) -> HTMLResponse | RedirectResponse:
     return response
 
 
+def _posted_model(request: Request, form: FormData) -> tuple[Outcome, str]:
+    """The editor's model that a folded part's request posts, and the language to write in."""
+    items = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+    lang = _lang(request, str(form.get("lang") or "") or None)
+    return evaluate(editor.draft_from_fields(items) or editor.seed_draft()), lang
+
+
+def _nothing_to_swap() -> HTMLResponse:
+    """A folded part with nothing to show (an invalid model, no such layer): it stays as is."""
+    return HTMLResponse("", headers={"HX-Reswap": "none"})
+
+
 @router.post("/gate-figure", response_class=HTMLResponse, include_in_schema=False)
 async def gate_figure(request: Request, index: int = 0) -> HTMLResponse:
     """One layer's gate diagrams, drawn when its folded figure is first opened."""
@@ -389,13 +401,11 @@ async def gate_figure(request: Request, index: int = 0) -> HTMLResponse:
 
 
 def _gate_figure(request: Request, form: FormData, index: int) -> HTMLResponse:
-    items = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
-    lang = _lang(request, str(form.get("lang") or "") or None)
-    outcome = evaluate(editor.draft_from_fields(items) or editor.seed_draft())
+    outcome, lang = _posted_model(request, form)
     view = next((v for v in outcome.views_shown if v.index == index), None)
     if view is None:
         # An invalid model, or no such ConvLSTM layer: the link stays, nothing is swapped.
-        return HTMLResponse("", headers={"HX-Reswap": "none"})
+        return _nothing_to_swap()
     context = {**_context(outcome, outcome, lang), "view": view}
     return HTMLResponse(_render(lang, "partials/gate_figure.html", context))
 
@@ -407,14 +417,12 @@ async def cost_rule(request: Request, index: int = 0) -> HTMLResponse:
 
 
 def _cost_rule(request: Request, form: FormData, index: int) -> HTMLResponse:
-    items = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
-    lang = _lang(request, str(form.get("lang") or "") or None)
-    outcome = evaluate(editor.draft_from_fields(items) or editor.seed_draft())
+    outcome, lang = _posted_model(request, form)
     layers = outcome.summary.layers if outcome.summary else ()
     costs = layers[index].costs if 0 <= index < min(len(layers), MAX_COST_RULES) else None
     if costs is None:
         # An invalid model, or no such layer: the button stays, nothing is swapped.
-        return HTMLResponse("", headers={"HX-Reswap": "none"})
+        return _nothing_to_swap()
     context = {**_context(outcome, outcome, lang), "k": costs}
     return HTMLResponse(_render(lang, "partials/cost_rule.html", context))
 
@@ -426,13 +434,11 @@ async def picture_table(request: Request) -> HTMLResponse:
 
 
 def _picture_table(request: Request, form: FormData) -> HTMLResponse:
-    items = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
-    lang = _lang(request, str(form.get("lang") or "") or None)
-    outcome = evaluate(editor.draft_from_fields(items) or editor.seed_draft())
+    outcome, lang = _posted_model(request, form)
     picture = outcome.picture(model_picture.metric_of(str(form.get("picture") or "")))
     if picture is None:
         # An invalid model, or one too big to draw: the button stays, nothing is swapped.
-        return HTMLResponse("", headers={"HX-Reswap": "none"})
+        return _nothing_to_swap()
     context = {"picture": picture, "rows_of": model_picture.rows_of}
     return HTMLResponse(_render(lang, "partials/picture_table.html", context))
 
